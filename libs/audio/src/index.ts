@@ -1,0 +1,4 @@
+export * from './encoding';
+export * from './wav';
+export * from './duration';
+export * from './g711';

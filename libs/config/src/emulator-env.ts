@@ -1,0 +1,31 @@
+import { Expose } from 'class-transformer';
+import { IsInt, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
+import { ToNumber } from './transforms';
+
+export class EmulatorEnv {
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  EMULATOR_PORT: number = 8090;
+
+  /** The one key accepted; unset: any non-empty key. */
+  @Expose()
+  @IsOptional()
+  @IsString()
+  EMULATOR_API_KEY?: string;
+
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  EMULATOR_TTFB_MS: number = 150;
+
+  /** 1 = real time, 2 = twice as fast, 0 = no pacing. */
+  @Expose()
+  @ToNumber()
+  @IsNumber()
+  @Min(0)
+  EMULATOR_SPEED: number = 1;
+}

@@ -1,0 +1,40 @@
+import { ConfigError, loadConfig } from './load-config';
+import { GatewayEnv, LOCAL_EMULATOR_URL, resolveUpstream } from './gateway-env';
+import { BillingEnv } from './billing-env';
+
+describe(loadConfig.name, () => {
+  it('applies defaults and converts types', () => {
+    const sut = loadConfig(GatewayEnv, {
+      AUTH_DISABLED: 'true',
+      GATEWAY_PORT: '9000',
+      ALLOWED_ORIGINS: 'https://a.com, https://b.com',
+    });
+    expect(sut.GATEWAY_PORT).toBe(9000);
+    expect(sut.AUTH_DISABLED).toBe(true);
+    expect(sut.ALLOWED_ORIGINS).toEqual(['https://a.com', 'https://b.com']);
+    expect(sut.MAX_SESSIONS_PER_COMPANY).toBe(50);
+    expect(sut.REDIS_URL).toBe('redis://127.0.0.1:6379');
+  });
+
+  it('refuses a gateway with neither a JWT secret nor AUTH_DISABLED', () => {
+    expect(() => loadConfig(GatewayEnv, {})).toThrow(/AUTH_JWT_SECRET is required unless AUTH_DISABLED=true/);
+  });
+
+  it('names every bad variable without printing its value', () => {
+    try {
+      loadConfig(BillingEnv, { BILLING_PORT: 'eighty', DATABASE_URL: 'mysql://secret-password@x' });
+      throw new Error('should have thrown');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as Error).message).toMatch(/BILLING_PORT/);
+      expect((e as Error).message).toMatch(/DATABASE_URL/);
+      expect((e as Error).message).not.toMatch(/secret-password/);
+    }
+  });
+
+  it('uses the local emulator when no Deepgram key is set', () => {
+    expect(resolveUpstream({})).toEqual({ url: LOCAL_EMULATOR_URL, apiKey: 'local-emulator' });
+    expect(resolveUpstream({ DEEPGRAM_API_KEY: 'k' }).url).toBe('wss://api.deepgram.com/v1/speak');
+    expect(() => resolveUpstream({ DEEPGRAM_URL: 'wss://api.deepgram.com/v1/speak' })).toThrow(/DEEPGRAM_API_KEY/);
+  });
+});

@@ -1,0 +1,22 @@
+import { Expose } from 'class-transformer';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { ToNumber } from './transforms';
+
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/tts';
+
+export class RedisEnv {
+  @Expose()
+  @IsString()
+  @Matches(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL: string = DEFAULT_REDIS_URL;
+}
+
+export class UsageEnv extends RedisEnv {
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  USAGE_FLUSH_INTERVAL_MS: number = 5000;
+}

@@ -1,0 +1,33 @@
+import { AudioEncoding } from '@tts/audio';
+import { AudioContainer } from './session-config';
+
+/**
+ * One interval of one session's streamed audio, published by the gateway, applied by billing.
+ * Persisted in Redis (BullMQ) and in the ledger: fields may be added, never renamed.
+ */
+export interface UsageEvent {
+  /** `<connection_id>:<seq>`, deterministic, so a retried publish can never bill twice. */
+  event_id: string;
+  company_id: string;
+  user_id: string;
+  session_id: string;
+  connection_id: string;
+  gateway_id: string;
+  model: string;
+  encoding: AudioEncoding;
+  sample_rate: number;
+  container: AudioContainer;
+  /** Billable sample bytes delivered to the client in this interval (WAV headers excluded). */
+  audio_bytes: number;
+  /** Characters sent upstream in this interval. */
+  characters: number;
+  /** ISO-8601 timestamps. */
+  interval_start: string;
+  interval_end: string;
+  /** True on the session's last event. */
+  final: boolean;
+}
+
+export function usageEventId(connectionId: string, seq: number): string {
+  return `${connectionId}:${seq}`;
+}
