@@ -49,6 +49,10 @@ export interface SessionTap {
   audioDelivered(bytes: number): void;
   /** Characters just sent upstream. */
   textSent(characters: number): void;
+  /** Milliseconds from a client Flush to the first audio byte of that flush sent to the client. */
+  flushLatency?(ms: number): void;
+  /** The upstream refused or dropped the connection (`reason` is Deepgram's, never a key). */
+  upstreamError?(reason: string): void;
   /** The session has ended; resolves when its final usage is safely handed off. */
   end(): Promise<void>;
 }
