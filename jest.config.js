@@ -5,7 +5,12 @@ module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
   testRegex: '(apps|libs|test|bench|scripts)/.*\\.(e2e-)?spec\\.tsx?$',
-  transform: { '^.+\\.tsx?$': ['@swc/jest', { ...swc, swcrc: false, jsc: { ...swc.jsc, baseUrl: __dirname } }] },
+  transform: {
+    '^.+\\.tsx?$': ['@swc/jest', { ...swc, swcrc: false, jsc: { ...swc.jsc, baseUrl: __dirname } }],
+    // jose 6 ships ESM only; jest (before Node 24.9) cannot require(esm), so compile it to CommonJS.
+    '/node_modules/jose/.+\\.js$': ['@swc/jest', { swcrc: false, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleNameMapper: {
     '^@tts/(protocol|audio|config|client)$': '<rootDir>/libs/$1/src',
     '^@tts/(protocol|audio|config|client)/(.*)$': '<rootDir>/libs/$1/src/$2',
