@@ -1,0 +1,36 @@
+import { DynamicModule, Logger, Module, OnModuleInit } from '@nestjs/common';
+import { GatewayEnv } from '@tts/config';
+import { SessionHooks } from '../session/session-hooks.service';
+import { AuthAdmission } from './auth.admission';
+import { AuthSettings } from './auth-settings';
+import { OriginAdmission } from './origin.admission';
+
+/** Client authentication (JWT) and origin checks, run before a connection becomes a session. */
+@Module({})
+export class AuthModule implements OnModuleInit {
+  private readonly logger = new Logger(AuthModule.name);
+
+  constructor(
+    private readonly hooks: SessionHooks,
+    private readonly settings: AuthSettings,
+    private readonly auth: AuthAdmission,
+    private readonly origin: OriginAdmission,
+  ) {}
+
+  static register(env: Pick<GatewayEnv, 'AUTH_JWT_SECRET' | 'AUTH_DISABLED' | 'ALLOWED_ORIGINS'>): DynamicModule {
+    return {
+      module: AuthModule,
+      providers: [{ provide: AuthSettings, useValue: AuthSettings.fromEnv(env) }, AuthAdmission, OriginAdmission],
+    };
+  }
+
+  onModuleInit(): void {
+    if (this.settings.disabled) {
+      this.logger.warn(
+        'AUTH_DISABLED=true: client authentication is OFF, anyone reaching this gateway can stream on any company. Local development only.',
+      );
+    }
+    this.hooks.addAdmission(this.auth);
+    this.hooks.addAdmission(this.origin);
+  }
+}

@@ -1,0 +1,45 @@
+import { errors, jwtVerify } from 'jose';
+import { ErrorCode, SessionError } from '@tts/protocol';
+
+/** What a verified client token vouches for. */
+export interface ClientClaims {
+  userId: string;
+  companyId: string;
+}
+
+/** Only HS256: pinning the algorithm is what defeats `alg: none` and RS256/HS256 confusion. */
+export const CLIENT_TOKEN_ALG = 'HS256';
+
+export function secretKey(secret: string): Uint8Array {
+  return new TextEncoder().encode(secret);
+}
+
+/**
+ * Verifies a client JWT (signature, algorithm, expiry, required claims). Every failure is the same
+ * `unauthorized` refusal with a short reason: the token itself never reaches a message or a log.
+ */
+export async function verifyClientToken(token: string, key: Uint8Array): Promise<ClientClaims> {
+  let payload;
+  try {
+    ({ payload } = await jwtVerify(token, key, {
+      algorithms: [CLIENT_TOKEN_ALG],
+      requiredClaims: ['sub', 'company_id', 'exp'],
+      clockTolerance: 5,
+    }));
+  } catch (err) {
+    throw new SessionError(ErrorCode.Unauthorized, reasonOf(err));
+  }
+  const { sub, company_id: companyId } = payload;
+  if (typeof sub !== 'string' || !sub || typeof companyId !== 'string' || !companyId) {
+    throw new SessionError(ErrorCode.Unauthorized, 'token claims sub and company_id must be non-empty strings');
+  }
+  return { userId: sub, companyId };
+}
+
+function reasonOf(err: unknown): string {
+  if (err instanceof errors.JWTExpired) return 'token expired';
+  if (err instanceof errors.JWTClaimValidationFailed) return `token claim ${err.claim} missing or invalid`;
+  if (err instanceof errors.JOSEAlgNotAllowed) return 'token algorithm not allowed';
+  if (err instanceof errors.JWSSignatureVerificationFailed) return 'token signature invalid';
+  return 'token invalid';
+}
