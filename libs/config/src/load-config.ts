@@ -22,3 +22,10 @@ export function loadConfig<T extends object>(schema: ClassConstructor<T>, env: N
   }
   return config;
 }
+
+/** The environment variable names a config schema reads (its @Expose()d properties). */
+export function envVarNames<T extends object>(schema: ClassConstructor<T>): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { defaultMetadataStorage } = require('class-transformer/cjs/storage');
+  return (defaultMetadataStorage.getExposedMetadatas(schema) as { propertyName: string }[]).map((m) => m.propertyName);
+}

@@ -1,0 +1,144 @@
+/**
+ * `npm start`: the whole local stack in one foreground command, on this machine's Redis and Postgres.
+ * Migrates the database (creating it if missing), starts billing, the emulator (unless DEEPGRAM_API_KEY
+ * is set) and the gateway, funds a demo company, and prints a ready demo URL. Ctrl-C stops everything.
+ */
+import { ChildProcess, spawn } from 'child_process';
+import { randomBytes } from 'crypto';
+import { join } from 'path';
+import { createInterface } from 'readline';
+import { mintClientToken } from '../apps/gateway/src/auth/mint-token';
+
+const DIST = join(__dirname, '..');
+const DEMO_COMPANY = process.env.DEMO_COMPANY_ID ?? 'demo';
+const DEMO_USER = process.env.DEMO_USER_ID ?? 'demo-user';
+const DEMO_CREDITS = 100;
+
+interface Part {
+  name: string;
+  entry: string;
+  port: number;
+}
+
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  // Local development only: secrets are made up per run unless given.
+  AUTH_JWT_SECRET: process.env.AUTH_JWT_SECRET ?? randomBytes(32).toString('hex'),
+  BILLING_ADMIN_TOKEN: process.env.BILLING_ADMIN_TOKEN ?? randomBytes(24).toString('hex'),
+  DEMO_PAGE: process.env.DEMO_PAGE ?? 'true',
+};
+const gatewayPort = Number(env.GATEWAY_PORT ?? 8080);
+const billingPort = Number(env.BILLING_PORT ?? 8081);
+const emulatorPort = Number(env.EMULATOR_PORT ?? 8090);
+if (!env.DEEPGRAM_API_KEY && !env.DEEPGRAM_URL) env.DEEPGRAM_URL = `ws://127.0.0.1:${emulatorPort}/v1/speak`;
+
+const children: ChildProcess[] = [];
+let stopping = false;
+
+function run(name: string, entry: string): ChildProcess {
+  const child = spawn(process.execPath, [join(DIST, entry)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const stream of [child.stdout!, child.stderr!]) {
+    createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${name}] ${line}\n`));
+  }
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`[start] ${name} exited (${signal ?? code}); stopping the stack`);
+      void stop(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+function runToCompletion(name: string, entry: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = run(name, entry);
+    children.splice(children.indexOf(child), 1);
+    child.removeAllListeners('exit');
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${name} failed with exit code ${code}`))));
+  });
+}
+
+async function waitReady(part: Part, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${part.port}/health/ready`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${part.name} was not ready on port ${part.port} within ${timeoutMs / 1000} s`);
+}
+
+async function admin(method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`http://127.0.0.1:${billingPort}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${env.BILLING_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`billing ${method} ${path} answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
+async function stop(exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  const exited = children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r))));
+  for (const c of children) c.kill('SIGTERM');
+  const force = setTimeout(() => children.forEach((c) => c.kill('SIGKILL')), 40_000);
+  await Promise.all(exited);
+  clearTimeout(force);
+  process.exit(exitCode);
+}
+
+async function main(): Promise<void> {
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  await runToCompletion('migrate', 'apps/billing/src/database/migrate.js');
+  const parts: Part[] = [{ name: 'billing', entry: 'apps/billing/src/main.js', port: billingPort }];
+  if (!env.DEEPGRAM_API_KEY) {
+    parts.push({ name: 'emulator', entry: 'apps/deepgram-emulator/src/main.js', port: emulatorPort });
+  }
+  parts.push({ name: 'gateway', entry: 'apps/gateway/src/main.js', port: gatewayPort });
+  for (const part of parts) {
+    run(part.name, part.entry);
+    await waitReady(part);
+  }
+
+  await admin('PUT', `/v1/companies/${DEMO_COMPANY}`, { name: 'Demo company' });
+  await admin('POST', `/v1/companies/${DEMO_COMPANY}/credits`, {
+    amount: DEMO_CREDITS,
+    reference: `demo-initial-credits-${DEMO_COMPANY}`,
+  });
+  const company = (await admin('GET', `/v1/companies/${DEMO_COMPANY}`)) as { balance_credits: number };
+  const token = await mintClientToken({
+    secret: env.AUTH_JWT_SECRET!,
+    companyId: DEMO_COMPANY,
+    userId: DEMO_USER,
+    ttlSeconds: 12 * 3600,
+  });
+
+  const query = new URLSearchParams({ company_id: DEMO_COMPANY, user_id: DEMO_USER, token });
+  console.log(
+    [
+      '',
+      'TTS gateway is ready.',
+      `  Demo page:      http://localhost:${gatewayPort}/?${query}`,
+      `  WebSocket:      ws://localhost:${gatewayPort}/tts/deepgram/stream?company_id=${DEMO_COMPANY}&user_id=${DEMO_USER}&session_id=<SID>&token=<JWT>`,
+      `  Upstream:       ${env.DEEPGRAM_API_KEY ? 'Deepgram' : `local emulator on port ${emulatorPort}`}`,
+      `  Billing API:    http://localhost:${billingPort}/docs (admin token: BILLING_ADMIN_TOKEN${process.env.BILLING_ADMIN_TOKEN ? '' : ', generated for this run'})`,
+      `  Demo company:   ${DEMO_COMPANY}, balance ${company.balance_credits} credits`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: Error) => {
+  console.error(`[start] ${error.message}`);
+  void stop(1);
+});

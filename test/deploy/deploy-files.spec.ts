@@ -1,0 +1,174 @@
+/**
+ * docker-compose.yml, the Dockerfile, .env.example, deploy/ and the README cannot be run here (no Docker
+ * engine, no cluster): this keeps them true to the code — services, ports, env var names, commands.
+ */
+import { existsSync, readdirSync, readFileSync } from 'fs';
+import { join } from 'path';
+import { parse, parseAllDocuments } from 'yaml';
+import { BillingEnv, EmulatorEnv, GatewayEnv, envVarNames, loadConfig } from '@tts/config';
+
+const root = join(__dirname, '..', '..');
+const read = (path: string) => readFileSync(join(root, path), 'utf8');
+const scripts: Record<string, string> = JSON.parse(read('package.json')).scripts;
+
+const gatewayVars = envVarNames(GatewayEnv);
+const billingVars = envVarNames(BillingEnv);
+const emulatorVars = envVarNames(EmulatorEnv);
+const allVars = [...new Set([...gatewayVars, ...billingVars, ...emulatorVars])];
+const varsOf: Record<string, string[]> = {
+  gateway: gatewayVars,
+  billing: billingVars,
+  migrate: billingVars,
+  emulator: emulatorVars,
+};
+
+/** `node dist/apps/x/src/main.js` -> the TypeScript source it is built from. */
+function sourceOf(command: string[]): string {
+  expect(command[0]).toBe('node');
+  return command[1].replace(/^dist\//, '').replace(/\.js$/, '.ts');
+}
+
+function scriptCommand(name: string): string[] {
+  return scripts[name].split(' ');
+}
+
+interface ComposeService {
+  command?: string[];
+  environment?: Record<string, unknown>;
+  ports?: string[];
+  deploy?: { replicas?: number };
+  image?: string;
+  build?: unknown;
+}
+
+describe('docker-compose.yml', () => {
+  const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, ComposeService> };
+  const services = compose.services;
+
+  it('runs redis, postgres, migrations, the emulator, billing, two gateways and a load balancer', () => {
+    expect(Object.keys(services).sort()).toEqual([
+      'billing',
+      'emulator',
+      'gateway',
+      'lb',
+      'migrate',
+      'postgres',
+      'redis',
+    ]);
+    expect(services.gateway.deploy?.replicas).toBe(2);
+    expect(services.redis.command).toEqual(
+      expect.arrayContaining(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction']),
+    );
+  });
+
+  it.each([
+    ['gateway', 'start:gateway'],
+    ['billing', 'start:billing'],
+    ['emulator', 'start:emulator'],
+    ['migrate', 'migration:run'],
+  ])('starts %s with the same command as npm run %s, built from a real source file', (service, script) => {
+    const command = services[service].command!;
+    expect(command).toEqual(scriptCommand(script));
+    expect(existsSync(join(root, sourceOf(command)))).toBe(true);
+  });
+
+  it.each(Object.keys(varsOf))('gives %s only variables its config reads, and valid values', (service) => {
+    const env = services[service].environment ?? {};
+    for (const name of Object.keys(env)) expect(varsOf[service]).toContain(name);
+    const resolved = Object.fromEntries(
+      Object.entries(env).map(([k, v]) => [k, String(v).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')]),
+    );
+    const schema = { gateway: GatewayEnv, billing: BillingEnv, migrate: BillingEnv, emulator: EmulatorEnv }[service]!;
+    expect(() => loadConfig(schema as new () => object, resolved)).not.toThrow();
+  });
+
+  it('publishes the documented ports and balances WebSockets across the gateways', () => {
+    expect(services.lb.ports).toEqual(['8080:8080']);
+    expect(services.billing.ports).toEqual(['8081:8081']);
+    expect(services.gateway.environment?.GATEWAY_PORT).toBe(8080);
+    expect(services.emulator.environment?.EMULATOR_PORT).toBe(8090);
+    expect(String(services.gateway.environment?.DEEPGRAM_URL)).toContain('ws://emulator:8090/v1/speak');
+    const nginx = read('deploy/nginx/nginx.conf');
+    expect(nginx).toContain('server gateway:8080');
+    expect(nginx).toMatch(/proxy_set_header Upgrade \$http_upgrade/);
+    expect(nginx).toMatch(/proxy_set_header Connection \$connection_upgrade/);
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = read('Dockerfile');
+  const stages = dockerfile.split(/^FROM /m).slice(1);
+
+  it('is multi-stage with production dependencies only and a non-root user in the final image', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    const final = stages[stages.length - 1];
+    expect(final).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    expect(final).not.toMatch(/npm ci(?! --omit=dev)/);
+  });
+
+  it('defaults to the gateway with the start:gateway command, and copies what the build needs', () => {
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]);
+    expect(cmd).toEqual(scriptCommand('start:gateway'));
+    for (const path of ['apps', 'libs', 'tsconfig.json', '.swcrc', 'package-lock.json']) {
+      expect(dockerfile).toContain(path);
+      expect(existsSync(join(root, path))).toBe(true);
+    }
+  });
+});
+
+describe('.env.example and README', () => {
+  it.each(allVars)('documents %s', (name) => {
+    expect(read('.env.example')).toMatch(new RegExp(`^#? ?${name}=`, 'm'));
+    expect(read('README.md')).toContain(`| \`${name}\` |`);
+  });
+});
+
+describe('deploy/k8s', () => {
+  const dir = join(root, 'deploy', 'k8s');
+  const docs = readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS()))
+    .filter(Boolean);
+  const byKind = (kind: string, name: string) => docs.find((d) => d.kind === kind && d.metadata?.name === name);
+  const configMap = byKind('ConfigMap', 'tts-config');
+
+  it('lists every manifest in the kustomization', () => {
+    const kustomization = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8'));
+    for (const file of kustomization.resources) expect(existsSync(join(dir, file))).toBe(true);
+  });
+
+  it('configures only variables the apps read', () => {
+    const secret = byKind('Secret', 'tts-secrets');
+    for (const name of [...Object.keys(configMap.data), ...Object.keys(secret.stringData)])
+      expect(allVars).toContain(name);
+  });
+
+  it.each([
+    ['tts-gateway', 'start:gateway', 'GATEWAY_PORT'],
+    ['tts-billing', 'start:billing', 'BILLING_PORT'],
+  ])('runs %s with probes on its health endpoints', (name, script, portVar) => {
+    const pod = byKind('Deployment', name).spec.template.spec;
+    const container = pod.containers[0];
+    expect(container.command).toEqual(scriptCommand(script));
+    expect(container.ports[0].containerPort).toBe(Number(configMap.data[portVar]));
+    expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
+    expect(container.livenessProbe.httpGet.path).toBe('/health/live');
+    expect(container.securityContext?.runAsNonRoot ?? pod.securityContext.runAsNonRoot).toBe(true);
+  });
+
+  it('gives the gateway time to drain: grace period covers preStop plus DRAIN_TIMEOUT_MS', () => {
+    const pod = byKind('Deployment', 'tts-gateway').spec.template.spec;
+    const preStopSeconds = Number(pod.containers[0].lifecycle.preStop.exec.command[1]);
+    const drainSeconds = Number(configMap.data.DRAIN_TIMEOUT_MS) / 1000;
+    expect(pod.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(preStopSeconds + drainSeconds + 5);
+  });
+
+  it('autoscales the gateway deployment and runs migrations with the migration command', () => {
+    const hpa = byKind('HorizontalPodAutoscaler', 'tts-gateway');
+    expect(hpa.spec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: 'tts-gateway' });
+    expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
+    const job = byKind('Job', 'tts-migrate');
+    expect(job.spec.template.spec.containers[0].command).toEqual(scriptCommand('migration:run'));
+  });
+});
