@@ -1,5 +1,5 @@
 import { Expose } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { DEEPGRAM_SPEAK_URL } from '@tts/protocol';
 import { ConfigError } from './load-config';
 import { UsageEnv } from './shared-env';
@@ -49,6 +49,20 @@ export class GatewayEnv extends UsageEnv {
   @Min(1)
   MAX_SESSIONS_PER_COMPANY: number = 50;
 
+  /** How long a session's concurrency lease outlives its last renewal: a crashed pod's sessions free up within this. */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(1000)
+  SESSION_LEASE_TTL_MS: number = 10_000;
+
+  /** How often a live session renews its lease; keep it well under SESSION_LEASE_TTL_MS. */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  SESSION_LEASE_RENEW_MS: number = 3000;
+
   @Expose()
   @ToNumber()
   @IsInt()
@@ -65,6 +79,73 @@ export class GatewayEnv extends UsageEnv {
   @ToBoolean()
   @IsBoolean()
   DEMO_PAGE: boolean = false;
+
+  /** pino level of the gateway's JSON logs (fatal, error, warn, info, debug, trace, silent). */
+  @Expose()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  /** This process's id in usage events and logs; defaults to host:pid. */
+  @Expose()
+  @IsOptional()
+  @IsString()
+  GATEWAY_ID?: string;
+
+  /** Largest client text frame; bigger ones end the session with message_too_large (1009). */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(1024)
+  CLIENT_MAX_FRAME_BYTES: number = 65_536;
+
+  /** Client messages per second per connection (token bucket refill); over it: rate_limited, message dropped. */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  CLIENT_MESSAGES_PER_SECOND: number = 50;
+
+  /** Token bucket size: how many messages a client may send in one burst. */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  CLIENT_MESSAGE_BURST: number = 100;
+
+  /** Characters a session may queue without a Flush; a Speak beyond it is refused with rate_limited. */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(2000)
+  MAX_QUEUED_TEXT_CHARS: number = 20_000;
+
+  /** Client send buffer above which the session's upstream is paused (slow reader). */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(1024)
+  CLIENT_BUFFER_HIGH_BYTES: number = 1_048_576;
+
+  /** Client send buffer under which a paused upstream resumes. */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  CLIENT_BUFFER_LOW_BYTES: number = 262_144;
+
+  /** A client that keeps its upstream paused this long is disconnected (1008 'client too slow'). */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  CLIENT_SLOW_TIMEOUT_MS: number = 30_000;
+
+  /** Time allowed for the upstream handshake before the session fails with upstream_error. */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  UPSTREAM_CONNECT_TIMEOUT_MS: number = 10_000;
 }
 
 /** Key the gateway presents to the local emulator when no DEEPGRAM_API_KEY is set (it accepts any non-empty key). */

@@ -1,0 +1,53 @@
+import Redis from 'ioredis';
+import { SessionLeaseStore } from '../../apps/gateway/src/limits/session-lease.store';
+
+const COMPANY = `leases-${process.pid}-${Date.now()}`;
+const holder = (n: number, companyId = COMPANY) => ({ companyId, connectionId: `conn-${n}` });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe(SessionLeaseStore.name, () => {
+  let redis: Redis;
+  let sut: SessionLeaseStore;
+
+  beforeAll(() => {
+    redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    sut = new SessionLeaseStore(redis, 400);
+  });
+  afterEach(() => redis.del(SessionLeaseStore.keyOf(COMPANY), SessionLeaseStore.keyOf(`${COMPANY}-b`)));
+  afterAll(() => redis.quit());
+
+  it('grants exactly the limit when many connections race for it', async () => {
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => sut.hold(holder(i), 5)));
+    expect(results.filter(Boolean)).toHaveLength(5);
+    expect(await sut.count(COMPANY)).toBe(5);
+    expect(await sut.hold(holder(0, `${COMPANY}-b`), 5)).toBe(true);
+  });
+
+  it('renews a held lease even at the limit, and frees a slot on release', async () => {
+    expect(await sut.hold(holder(1), 2)).toBe(true);
+    expect(await sut.hold(holder(2), 2)).toBe(true);
+    expect(await sut.hold(holder(3), 2)).toBe(false);
+    expect(await sut.renew([holder(1), holder(2)], 2)).toEqual([]);
+    await sut.release(holder(1));
+    expect(await sut.hold(holder(3), 2)).toBe(true);
+  });
+
+  it('lets leases that are not renewed lapse (a crashed pod), while renewed ones live on', async () => {
+    expect(await sut.hold(holder(1), 2)).toBe(true);
+    expect(await sut.hold(holder(2), 2)).toBe(true);
+    for (let i = 0; i < 4; i++) {
+      await sleep(150);
+      await sut.renew([holder(1)], 2);
+    }
+    expect(await sut.hold(holder(3), 2)).toBe(true);
+    expect(await sut.hold(holder(4), 2)).toBe(false);
+    expect(await redis.pttl(SessionLeaseStore.keyOf(COMPANY))).toBeLessThanOrEqual(400);
+  });
+
+  it('reports a lapsed lease whose slot was taken as lost', async () => {
+    expect(await sut.hold(holder(1), 1)).toBe(true);
+    await sleep(450);
+    expect(await sut.hold(holder(2), 1)).toBe(true);
+    expect(await sut.renew([holder(1), holder(2)], 1)).toEqual([holder(1)]);
+  });
+});
