@@ -1,0 +1,88 @@
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
+import pino, { Logger } from 'pino';
+import { EMULATOR_SPEAK_PATH, UPSTREAM_MAX_CONNECTION_MS } from '@tts/protocol';
+import { EmulatedConnection } from './speak/emulated-connection';
+import { InjectedFault } from './speak/fault';
+import { SpeakServer, SpeakServerSettings } from './speak/speak-server';
+
+export type { EmulatedConnection, ConnectionEnd } from './speak/emulated-connection';
+export type { Fault, InjectedFault } from './speak/fault';
+export { expectedAudioBytes, synthesizedSampleCount, CHARACTER_MS } from './synth/speech-synthesizer';
+
+export interface EmulatorOptions {
+  /** 0 = ephemeral. */
+  port?: number;
+  host?: string;
+  /** The one key accepted; unset: any non-empty key. */
+  apiKey?: string;
+  /** Delay from Flush to first audio (default 150). */
+  ttfbMs?: number;
+  /** 1 = real time (default), 2 = twice as fast, 0 = no pacing. */
+  speed?: number;
+  /** No client message for this long: close 1011 NET-0001 (default 60 s). */
+  idleTimeoutMs?: number;
+  /** A connection lives at most this long: close 1011 NET-0002 (default 60 min). */
+  maxConnectionMs?: number;
+  /** Typical audio frame duration; frames vary between 0.4x and 2x of it (default 50). */
+  chunkMs?: number;
+  /** Structured logger; silent by default (the process entry point passes its own). */
+  logger?: Logger;
+}
+
+export interface RunningEmulator {
+  /** ws://127.0.0.1:<port>/v1/speak */
+  url: string;
+  port: number;
+  connections: EmulatedConnection[];
+  /** Applies to the next connection (or `connections` of them; Infinity: all until clearFaults). */
+  injectFault(fault: InjectedFault): void;
+  clearFaults(): void;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+export function speakServerSettings(options: EmulatorOptions): SpeakServerSettings {
+  return {
+    apiKey: options.apiKey,
+    ttfbMs: options.ttfbMs ?? 150,
+    speed: options.speed ?? 1,
+    idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    maxConnectionMs: options.maxConnectionMs ?? UPSTREAM_MAX_CONNECTION_MS,
+    chunkMs: options.chunkMs ?? 50,
+  };
+}
+
+const HEALTH_PATHS = new Set(['/health/live', '/health/ready']);
+
+/** The emulator on a bare HTTP server (no Nest): what tests start in-process. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const speak = new SpeakServer(speakServerSettings(options), logger);
+  const server = createServer((req, res) => {
+    const healthy = HEALTH_PATHS.has((req.url ?? '').split('?')[0]);
+    res.writeHead(healthy ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(healthy ? { status: 'ok' } : { err_code: 'NOT_FOUND' }));
+  });
+  speak.attach(server);
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `ws://${urlHost}:${port}${EMULATOR_SPEAK_PATH}`,
+    port,
+    connections: speak.connections,
+    injectFault: (fault) => speak.injectFault(fault),
+    clearFaults: () => speak.clearFaults(),
+    close: async () => {
+      await speak.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/** Misbehaviour a test can ask of one emulated upstream connection. */
+export interface Fault {
+  /** Refuse the upgrade with this HTTP status (with dg-error / dg-request-id headers). */
+  refuseStatus?: number;
+  /** Destroy the TCP socket (no close frame) once this many audio bytes were sent. */
+  dropAfterBytes?: number;
+  /** Send a close frame once this many audio bytes were sent. */
+  closeAfterBytes?: number;
+  closeCode?: number;
+  closeReason?: string;
+  /** Send audio in odd-sized chunks (splitting PCM16 samples across frames). */
+  oddChunks?: boolean;
+  /** Idle limit of this connection, overriding the emulator's. */
+  idleMs?: number;
+  /** Time to first byte of this connection, overriding the emulator's. */
+  ttfbMs?: number;
+}
+
+/** An injected fault and how many upcoming connections it applies to (default 1; Infinity: all). */
+export interface InjectedFault extends Fault {
+  connections?: number;
+}
+
+const int = (value: string | null): number | undefined => {
+  if (value === null || value.trim() === '') return undefined;
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
+};
+
+/**
+ * Faults carried by the upgrade URL, so a gateway whose DEEPGRAM_URL holds them gets faulty upstreams:
+ * fault=refuse&fault_status=401, fault_drop_after_bytes, fault_close_after_bytes (+ fault_close_code,
+ * fault_close_reason), fault_chunk=odd, fault_idle_ms, fault_ttfb_ms.
+ */
+export function faultFromQuery(query: URLSearchParams): Fault {
+  const fault: Fault = {
+    refuseStatus: query.get('fault') === 'refuse' ? (int(query.get('fault_status')) ?? 503) : undefined,
+    dropAfterBytes: int(query.get('fault_drop_after_bytes')),
+    closeAfterBytes: int(query.get('fault_close_after_bytes')),
+    closeCode: int(query.get('fault_close_code')),
+    closeReason: query.get('fault_close_reason') ?? undefined,
+    oddChunks: query.get('fault_chunk') === 'odd' || undefined,
+    idleMs: int(query.get('fault_idle_ms')),
+    ttfbMs: int(query.get('fault_ttfb_ms')),
+  };
+  return Object.fromEntries(Object.entries(fault).filter(([, v]) => v !== undefined)) as Fault;
+}
+
+/** Injected faults waiting for the next connections, first in first out. */
+export class FaultQueue {
+  private readonly pending: InjectedFault[] = [];
+
+  push(fault: InjectedFault): void {
+    this.pending.push({ ...fault, connections: fault.connections ?? 1 });
+  }
+
+  clear(): void {
+    this.pending.length = 0;
+  }
+
+  /** The fault for a new connection (consuming one use of it), merged under the URL's own faults. */
+  take(fromQuery: Fault): Fault {
+    const next = this.pending[0];
+    if (!next) return fromQuery;
+    next.connections = (next.connections ?? 1) - 1;
+    if (next.connections <= 0) this.pending.shift();
+    const { connections: _connections, ...fault } = next;
+    return { ...fault, ...fromQuery };
+  }
+}

@@ -1,0 +1,62 @@
+import { IncomingMessage } from 'node:http';
+import { AudioEncoding, isAudioEncoding } from '@tts/audio';
+import { SAMPLE_RATES, findVoice } from '@tts/protocol';
+
+export const DEFAULT_MODEL = 'aura-2-thalia-en';
+export const DEFAULT_ENCODING: AudioEncoding = 'linear16';
+/** Deepgram's own defaults when sample_rate is absent: 24000 for linear16, 8000 for G.711. */
+export const DEFAULT_SAMPLE_RATE: Readonly<Record<AudioEncoding, number>> = {
+  linear16: 24000,
+  mulaw: 8000,
+  alaw: 8000,
+};
+
+export interface SpeakParams {
+  model: string;
+  encoding: AudioEncoding;
+  sampleRate: number;
+}
+
+export interface Refusal {
+  status: number;
+  /** Machine code, sent as `dg-error` and `err_code`. */
+  error: string;
+  message: string;
+}
+
+export type SpeakRequestCheck = { ok: true; params: SpeakParams } | { ok: false; refusal: Refusal };
+
+const refuse = (status: number, error: string, message: string): SpeakRequestCheck => ({
+  ok: false,
+  refusal: { status, error, message },
+});
+
+/** The key a client presents: `Authorization: Token <key>` or the `token, <key>` subprotocol. */
+export function presentedKey(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization?.trim();
+  const match = header ? /^(?:token|bearer)\s+(\S+)$/i.exec(header) : null;
+  if (match) return match[1];
+  const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  const at = protocols.indexOf('token');
+  return at >= 0 && protocols[at + 1] ? protocols[at + 1] : undefined;
+}
+
+/** Auth first (as Deepgram does), then the query; unknown query parameters are ignored. */
+export function checkSpeakRequest(req: IncomingMessage, query: URLSearchParams, apiKey?: string): SpeakRequestCheck {
+  const key = presentedKey(req);
+  if (!key || (apiKey !== undefined && key !== apiKey)) {
+    return refuse(401, 'INVALID_AUTH', 'Invalid credentials.');
+  }
+  const model = query.get('model') ?? DEFAULT_MODEL;
+  if (!findVoice(model)) return refuse(400, 'Bad Request', `No such model: ${model.slice(0, 64)}`);
+  const encoding = query.get('encoding') ?? DEFAULT_ENCODING;
+  if (!isAudioEncoding(encoding)) {
+    return refuse(400, 'Bad Request', `Unsupported encoding for streaming: ${encoding.slice(0, 32)}`);
+  }
+  const rawRate = query.get('sample_rate');
+  const sampleRate = rawRate === null ? DEFAULT_SAMPLE_RATE[encoding] : Number(rawRate);
+  if (!SAMPLE_RATES[encoding].includes(sampleRate)) {
+    return refuse(400, 'Bad Request', `Unsupported sample_rate for ${encoding}: ${String(rawRate).slice(0, 16)}`);
+  }
+  return { ok: true, params: { model, encoding, sampleRate } };
+}

@@ -1,0 +1,116 @@
+import { IncomingMessage, STATUS_CODES, Server } from 'node:http';
+import { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocket, WebSocketServer } from 'ws';
+import { DG_ERROR_HEADER, DG_REQUEST_ID_HEADER, EMULATOR_SPEAK_PATH } from '@tts/protocol';
+import { ConnectionEnd, EmulatedConnection, newConnectionRecord } from './emulated-connection';
+import { FaultQueue, InjectedFault, faultFromQuery } from './fault';
+import { Refusal, checkSpeakRequest } from './speak-request';
+import { SessionSettings, SpeakSession, newRequestId } from './speak-session';
+
+export interface SpeakServerSettings extends SessionSettings {
+  /** The one key accepted; undefined: any non-empty key. */
+  apiKey?: string;
+}
+
+/** Deepgram's /v1/speak websocket on an existing HTTP server's `upgrade` event. */
+export class SpeakServer {
+  readonly connections: EmulatedConnection[] = [];
+  private readonly faults = new FaultQueue();
+  private readonly sessions = new Set<SpeakSession>();
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    // The `token, <key>` subprotocol form of auth: Deepgram echoes `token`.
+    handleProtocols: (protocols) => (protocols.has('token') ? 'token' : false),
+  });
+
+  constructor(
+    private readonly settings: SpeakServerSettings,
+    private readonly log: Logger,
+  ) {}
+
+  attach(server: Server): void {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
+  }
+
+  injectFault(fault: InjectedFault): void {
+    this.faults.push(fault);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  /** Ends every live connection with a close frame (server going away). */
+  async close(): Promise<void> {
+    const ends = this.connections.map((c) => c.ended);
+    for (const session of this.sessions) session.closeWith(1001, 'NET-0000');
+    for (const client of this.wss.clients) client.terminate();
+    await Promise.race([Promise.all(ends), new Promise((resolve) => setTimeout(resolve, 1000))]);
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const requestId = newRequestId();
+    if (url.pathname !== EMULATOR_SPEAK_PATH) {
+      return refuse(socket, requestId, { status: 404, error: 'NOT_FOUND', message: 'Not found.' });
+    }
+    const fault = this.faults.take(faultFromQuery(url.searchParams));
+    const { record, finish } = newConnectionRecord(
+      this.connections.length + 1,
+      requestId,
+      req.headers,
+      url.searchParams,
+      fault,
+    );
+    this.connections.push(record);
+    const check = checkSpeakRequest(req, url.searchParams, this.settings.apiKey);
+    const refusal: Refusal | undefined = fault.refuseStatus
+      ? { status: fault.refuseStatus, error: 'INJECTED_FAULT', message: 'Refused by fault injection.' }
+      : check.ok
+        ? undefined
+        : check.refusal;
+    if (refusal || !check.ok) {
+      record.refused = refusal;
+      this.log.info({ connection: record.id, request_id: requestId, status: refusal?.status }, 'speak upgrade refused');
+      refuse(socket, requestId, refusal!);
+      return finish();
+    }
+    record.params = check.params;
+    this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      this.log.info({ connection: record.id, request_id: requestId, ...check.params }, 'speak connection open');
+      const session = new SpeakSession(
+        ws,
+        record,
+        check.params,
+        this.settings,
+        (end?: ConnectionEnd) => {
+          this.sessions.delete(session);
+          finish(end);
+        },
+        this.log,
+      );
+      this.sessions.add(session);
+    });
+  }
+}
+
+/** A refused upgrade, as Deepgram answers it: an HTTP error with dg-* headers and a JSON body. */
+function refuse(socket: Duplex, requestId: string, refusal: Refusal): void {
+  const body = JSON.stringify({ err_code: refusal.error, err_msg: refusal.message, request_id: requestId });
+  const reason = STATUS_CODES[refusal.status] ?? 'Error';
+  // The message may quote the query: keep the header line printable ASCII.
+  const headerSafe = refusal.message.replace(/[^\x20-\x7e]/g, '?');
+  socket.end(
+    `HTTP/1.1 ${refusal.status} ${reason}\r\n` +
+      'Content-Type: application/json\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      `${DG_ERROR_HEADER}: ${headerSafe}\r\n` +
+      `${DG_REQUEST_ID_HEADER}: ${requestId}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
+}

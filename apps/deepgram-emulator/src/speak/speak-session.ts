@@ -1,0 +1,250 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { WebSocket } from 'ws';
+import {
+  UPSTREAM_FLUSH_LIMIT,
+  UPSTREAM_FLUSH_WINDOW_MS,
+  UPSTREAM_IDLE_CLOSE_REASON,
+  UPSTREAM_MAX_SPEAK_CHARS,
+  UpstreamCloseCode,
+  UpstreamServerMessage,
+} from '@tts/protocol';
+import { characterCount, synthesize, voicePitchHz } from '../synth/speech-synthesizer';
+import { AudioChunker } from './audio-chunker';
+import { ConnectionEnd, EmulatedConnection } from './emulated-connection';
+import { SpeakParams } from './speak-request';
+
+export const CLOSE_REASONS = {
+  badMessage: 'DATA-0000',
+  binaryMessage: 'DATA-0001',
+  tooBig: 'BIG-0000',
+  idle: UPSTREAM_IDLE_CLOSE_REASON,
+  maxLifetime: 'NET-0002',
+} as const;
+
+export const FLUSH_LIMIT_WARNING = {
+  code: 'FLUSH_LIMIT_EXCEEDED',
+  description: `Flush limit of ${UPSTREAM_FLUSH_LIMIT} per ${UPSTREAM_FLUSH_WINDOW_MS / 1000} seconds exceeded; this Flush was ignored.`,
+};
+
+export interface SessionSettings {
+  ttfbMs: number;
+  speed: number;
+  idleTimeoutMs: number;
+  maxConnectionMs: number;
+  chunkMs: number;
+}
+
+interface FlushJob {
+  text: string;
+  generation: number;
+}
+
+/** One emulated /v1/speak connection: Speak accumulates, Flush streams paced audio, Clear barges in. */
+export class SpeakSession {
+  private queuedText = '';
+  private readonly jobs: FlushJob[] = [];
+  /** Bumped by Clear and Close: audio of an older generation is never sent after it. */
+  private generation = 0;
+  private streaming = false;
+  private flushedSeq = 0;
+  private clearedSeq = 0;
+  private readonly flushTimes: number[] = [];
+  private readonly chunker: AudioChunker;
+  private idleTimer?: NodeJS.Timeout;
+  private readonly lifetimeTimer: NodeJS.Timeout;
+  private ended = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly record: EmulatedConnection,
+    private readonly params: SpeakParams,
+    private readonly settings: SessionSettings,
+    private readonly finish: (end?: ConnectionEnd) => void,
+    private readonly log: Logger,
+  ) {
+    const fault = record.fault;
+    this.chunker = new AudioChunker(params, settings.chunkMs, fault.oddChunks ?? false, record.id);
+    this.lifetimeTimer = setTimeout(
+      () => this.closeWith(UpstreamCloseCode.InternalError, CLOSE_REASONS.maxLifetime),
+      settings.maxConnectionMs,
+    );
+    ws.on('message', (data, isBinary) => this.onMessage(data.toString(), isBinary));
+    ws.on('close', (code, reason) => this.onClosed({ code, reason: reason.toString(), by: 'client' }));
+    ws.on('error', (err) => this.log.warn({ connection: record.id, err: err.message }, 'emulator socket error'));
+    this.sendJson({
+      type: 'Metadata',
+      request_id: record.requestId,
+      model_name: params.model,
+      model_version: '2025-04-07.0',
+      model_uuid: modelUuid(params.model),
+    });
+    this.armIdle();
+  }
+
+  private get idleMs(): number {
+    return this.record.fault.idleMs ?? this.settings.idleTimeoutMs;
+  }
+
+  private onMessage(text: string, isBinary: boolean): void {
+    if (this.ended) return;
+    this.armIdle();
+    if (isBinary) return this.closeWith(UpstreamCloseCode.UnsupportedData, CLOSE_REASONS.binaryMessage);
+    this.record.received.push(text);
+    let message: { type?: unknown; text?: unknown };
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return this.closeWith(UpstreamCloseCode.PolicyViolation, CLOSE_REASONS.badMessage);
+    }
+    switch (message?.type) {
+      case 'Speak':
+        return this.speak(message.text);
+      case 'Flush':
+        return this.flush();
+      case 'Clear':
+        return this.clear();
+      case 'Close':
+        // Deepgram closes at once: audio not yet sent is dropped (flush and await Flushed first).
+        return this.closeWith(UpstreamCloseCode.Normal, '');
+      default:
+        return this.closeWith(UpstreamCloseCode.PolicyViolation, CLOSE_REASONS.badMessage);
+    }
+  }
+
+  private speak(text: unknown): void {
+    if (typeof text !== 'string') return this.closeWith(UpstreamCloseCode.PolicyViolation, CLOSE_REASONS.badMessage);
+    if (characterCount(text) > UPSTREAM_MAX_SPEAK_CHARS) {
+      return this.closeWith(UpstreamCloseCode.MessageTooBig, CLOSE_REASONS.tooBig);
+    }
+    this.queuedText += text;
+  }
+
+  private flush(): void {
+    const now = Date.now();
+    while (this.flushTimes.length > 0 && now - this.flushTimes[0] >= UPSTREAM_FLUSH_WINDOW_MS) this.flushTimes.shift();
+    if (this.flushTimes.length >= UPSTREAM_FLUSH_LIMIT) {
+      const { code, description } = FLUSH_LIMIT_WARNING;
+      return this.sendJson({ type: 'Warning', description, code, warn_code: code, warn_msg: description });
+    }
+    this.flushTimes.push(now);
+    this.jobs.push({ text: this.queuedText, generation: this.generation });
+    this.queuedText = '';
+    void this.pump();
+  }
+
+  private clear(): void {
+    this.generation++;
+    this.jobs.length = 0;
+    this.queuedText = '';
+    this.sendJson({ type: 'Cleared', sequence_id: this.clearedSeq++ });
+  }
+
+  private async pump(): Promise<void> {
+    if (this.streaming) return;
+    this.streaming = true;
+    try {
+      for (let job = this.jobs.shift(); job && !this.ended; job = this.jobs.shift()) {
+        if (await this.stream(job)) this.sendJson({ type: 'Flushed', sequence_id: this.flushedSeq++ });
+      }
+    } finally {
+      this.streaming = false;
+      this.armIdle();
+    }
+  }
+
+  /** Streams one flush's audio; false when it was cut short (Clear, Close, a fault). */
+  private async stream(job: FlushJob): Promise<boolean> {
+    const audio = synthesize(job.text, this.params.encoding, this.params.sampleRate, voicePitchHz(this.params.model));
+    const ttfb = this.record.fault.ttfbMs ?? this.settings.ttfbMs;
+    if (ttfb > 0) await sleep(ttfb);
+    const start = Date.now();
+    for (let offset = 0; offset < audio.length;) {
+      if (this.ended || job.generation !== this.generation) return false;
+      const size = this.chunker.nextSize(audio.length - offset);
+      const wait = start + this.chunker.dueMs(offset, this.settings.speed) - Date.now();
+      // Even unpaced, yield to the event loop so a Clear can overtake the rest of the audio.
+      await (wait > 0 ? sleep(wait) : new Promise<void>((resolve) => setImmediate(resolve)));
+      if (this.ended || job.generation !== this.generation) return false;
+      if (!this.sendAudio(audio.subarray(offset, offset + size))) return false;
+      offset += size;
+    }
+    return !this.ended && job.generation === this.generation;
+  }
+
+  /** Sends a frame, honouring the byte-count faults; false once the connection is gone. */
+  private sendAudio(chunk: Buffer): boolean {
+    const { dropAfterBytes, closeAfterBytes } = this.record.fault;
+    const limit = Math.min(dropAfterBytes ?? Infinity, closeAfterBytes ?? Infinity);
+    const allowed = Math.min(chunk.length, limit - this.record.audioBytesSent);
+    if (allowed > 0) {
+      this.ws.send(allowed === chunk.length ? chunk : chunk.subarray(0, allowed));
+      this.record.audioBytesSent += allowed;
+      this.record.audioFrames++;
+    }
+    if (allowed === chunk.length && this.record.audioBytesSent < limit) return true;
+    if (dropAfterBytes !== undefined && this.record.audioBytesSent >= dropAfterBytes) this.drop();
+    else
+      this.closeWith(
+        this.record.fault.closeCode ?? UpstreamCloseCode.InternalError,
+        this.record.fault.closeReason ?? 'NET-0000',
+      );
+    return false;
+  }
+
+  private sendJson(message: UpstreamServerMessage): void {
+    if (this.ended || this.ws.readyState !== WebSocket.OPEN) return;
+    this.record.sent.push(message);
+    this.ws.send(JSON.stringify(message));
+  }
+
+  private armIdle(): void {
+    clearTimeout(this.idleTimer);
+    if (this.ended) return;
+    this.idleTimer = setTimeout(() => {
+      // Audio still streaming counts as activity; the timer is re-armed when it ends.
+      if (!this.streaming) this.closeWith(UpstreamCloseCode.InternalError, CLOSE_REASONS.idle);
+    }, this.idleMs);
+  }
+
+  /** Ends the connection from the emulator's side with a close frame. */
+  closeWith(code: number, reason: string): void {
+    if (this.ended) return;
+    this.onClosed({ code, reason, by: 'server' });
+    this.ws.close(code, reason);
+  }
+
+  private drop(): void {
+    if (this.ended) return;
+    this.onClosed({ code: 1006, reason: '', by: 'drop' });
+    this.ws.terminate();
+  }
+
+  private onClosed(end: ConnectionEnd): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.generation++;
+    this.jobs.length = 0;
+    clearTimeout(this.idleTimer);
+    clearTimeout(this.lifetimeTimer);
+    this.finish(end);
+    this.log.info(
+      {
+        connection: this.record.id,
+        request_id: this.record.requestId,
+        ...end,
+        audio_bytes: this.record.audioBytesSent,
+      },
+      'emulated speak connection ended',
+    );
+  }
+}
+
+/** A stable, UUID-shaped id per model, as Deepgram reports one per voice. */
+function modelUuid(model: string): string {
+  const hex = createHash('sha1').update(model).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+export const newRequestId = (): string => randomUUID();
