@@ -1,0 +1,127 @@
+import { PLAYER_PROCESSOR_NAME, PLAYER_WORKLET_SOURCE, PlayerCommand, PlayerReport } from './player-worklet';
+
+const QUANTUM = 128;
+
+interface Processor {
+  port: { onmessage: (event: { data: PlayerCommand }) => void };
+  process(inputs: Float32Array[][], outputs: Float32Array[][]): boolean;
+}
+
+/** Runs the shipped source text in a stand-in AudioWorkletGlobalScope, as the browser would. */
+function loadProcessor(contextRate: number) {
+  const reports: PlayerReport[] = [];
+  class AudioWorkletProcessor {
+    port = { postMessage: (message: PlayerReport) => reports.push(structuredClone(message)), onmessage: null };
+  }
+  let registered: { name: string; ctor: new () => Processor } | undefined;
+  const register = (name: string, ctor: new () => Processor) => (registered = { name, ctor });
+  new Function('AudioWorkletProcessor', 'registerProcessor', 'sampleRate', 'currentFrame', PLAYER_WORKLET_SOURCE)(
+    AudioWorkletProcessor,
+    register,
+    contextRate,
+    0,
+  );
+  const sut = new registered!.ctor();
+  const send = (command: PlayerCommand) => sut.port.onmessage({ data: command });
+  const render = (quanta: number): Float32Array => {
+    const out = new Float32Array(quanta * QUANTUM);
+    for (let q = 0; q < quanta; q++) {
+      const channel = new Float32Array(QUANTUM);
+      sut.process([], [[channel]]);
+      out.set(channel, q * QUANTUM);
+    }
+    return out;
+  };
+  const stats = () => {
+    send({ type: 'stats', requestId: 1 });
+    const report = reports.pop();
+    if (report?.type !== 'stats') throw new Error('no stats');
+    return report.stats;
+  };
+  return { name: registered!.name, send, render, reports, stats };
+}
+
+function sine(samples: number, rate: number, hz = 440, from = 0): Float32Array {
+  return Float32Array.from({ length: samples }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * (from + i)) / rate));
+}
+
+describe('player worklet processor', () => {
+  it('registers under the name the player instantiates', () => {
+    expect(loadProcessor(48000).name).toBe(PLAYER_PROCESSOR_NAME);
+  });
+
+  it('resamples 16 kHz to 48 kHz with a continuous phase across odd-sized chunks', () => {
+    const sut = loadProcessor(48000);
+    sut.send({ type: 'configure', sourceRate: 16000, prebufferMs: 0, maxPrebufferMs: 500 });
+    let at = 0;
+    for (const size of [333, 1, 77, 1000, 589]) {
+      sut.send({ type: 'samples', samples: sine(size, 16000, 440, at) });
+      at += size;
+    }
+    sut.send({ type: 'mark', id: 0 });
+    const rendered = sut.render(60);
+    const stats = sut.stats();
+    const out = rendered.subarray(0, stats.playedFrames);
+    // A 440 Hz sine at 48 kHz moves at most 0.5 * 2π * 440 / 48000 ≈ 0.029 per sample; a click would be far more.
+    let maxStep = 0;
+    for (let i = 1; i < out.length; i++) maxStep = Math.max(maxStep, Math.abs(out[i] - out[i - 1]));
+    expect(maxStep).toBeLessThan(0.035);
+    expect(stats.playedSamples).toBeGreaterThanOrEqual(at - 1);
+    expect(stats.playedFrames).toBeGreaterThanOrEqual((at - 1) * 3 - 3);
+    expect(stats.playedFrames).toBeLessThanOrEqual(at * 3);
+    expect(sut.reports.map((r) => r.type)).toEqual(['start', 'end']);
+    expect(stats.underruns).toBe(0);
+  });
+
+  it('waits for the prebuffer before starting, unless the utterance is already complete', () => {
+    const sut = loadProcessor(16000);
+    sut.send({ type: 'configure', sourceRate: 16000, prebufferMs: 100, maxPrebufferMs: 500 });
+    sut.send({ type: 'samples', samples: new Float32Array(800).fill(0.25) });
+    expect(sut.render(4).some((x) => x !== 0)).toBe(false);
+    sut.send({ type: 'samples', samples: new Float32Array(800).fill(0.25) });
+    expect(sut.render(1).some((x) => x !== 0)).toBe(true);
+
+    const short = loadProcessor(16000);
+    short.send({ type: 'configure', sourceRate: 16000, prebufferMs: 100, maxPrebufferMs: 500 });
+    short.send({ type: 'samples', samples: new Float32Array(200).fill(0.25) });
+    short.send({ type: 'mark', id: 7 });
+    short.render(3);
+    expect(short.reports).toEqual([{ type: 'start' }, { type: 'end', id: 7 }]);
+  });
+
+  it('counts an underrun mid-utterance and grows the prebuffer, but not at the utterance end', () => {
+    const sut = loadProcessor(16000);
+    sut.send({ type: 'configure', sourceRate: 16000, prebufferMs: 10, maxPrebufferMs: 500 });
+    sut.send({ type: 'samples', samples: new Float32Array(300).fill(0.25) });
+    sut.render(4);
+    const stats = sut.stats();
+    expect(stats.underruns).toBe(1);
+    expect(stats.prebufferMs).toBeGreaterThan(10);
+    sut.send({ type: 'samples', samples: new Float32Array(100).fill(0.25) });
+    sut.send({ type: 'mark', id: 0 });
+    sut.render(4);
+    expect(sut.stats().underruns).toBe(1);
+    expect(sut.reports.filter((r) => r.type === 'start')).toHaveLength(1);
+    expect(sut.reports.at(-1)).toEqual({ type: 'end', id: 0 });
+  });
+
+  it('goes silent from the next quantum on clear and forgets queued markers', () => {
+    const sut = loadProcessor(16000);
+    sut.send({ type: 'configure', sourceRate: 16000, prebufferMs: 0, maxPrebufferMs: 500 });
+    sut.send({ type: 'samples', samples: new Float32Array(16000).fill(0.25) });
+    sut.send({ type: 'mark', id: 0 });
+    // The first sample ramps up from the silence before it.
+    expect(
+      sut
+        .render(2)
+        .subarray(1)
+        .every((x) => x !== 0),
+    ).toBe(true);
+    sut.send({ type: 'clear' });
+    expect(sut.render(10).every((x) => x === 0)).toBe(true);
+    const stats = sut.stats();
+    expect(stats.playedFrames).toBe(stats.playedFramesAtLastClear);
+    expect(stats.clears).toBe(1);
+    expect(sut.reports.some((r) => r.type === 'end')).toBe(false);
+  });
+});

@@ -1,0 +1,215 @@
+/**
+ * The AudioWorklet side of TtsPlayer. `definePlayerProcessor` is shipped as source text (a Blob URL), so the
+ * single ESM bundle needs no second file: it must stay self-contained (no imports, no outer variables, no
+ * class field initialisers that a transpiler could turn into helper calls).
+ */
+export const PLAYER_PROCESSOR_NAME = 'tts-stream-player';
+
+export type PlayerCommand =
+  | { type: 'configure'; sourceRate: number; prebufferMs: number; maxPrebufferMs: number }
+  | { type: 'samples'; samples: Float32Array }
+  | { type: 'mark'; id: number }
+  | { type: 'clear' }
+  | { type: 'stats'; requestId: number };
+
+export interface PlayerStats {
+  /** Output frames rendered from speech, at the AudioContext's rate. */
+  playedFrames: number;
+  /** Source samples consumed, at the session's rate. */
+  playedSamples: number;
+  /** Times the buffer ran dry in the middle of an utterance. */
+  underruns: number;
+  bufferedSamples: number;
+  prebufferMs: number;
+  playing: boolean;
+  clears: number;
+  playedFramesAtLastClear: number;
+  /** Render-thread frame (`currentFrame`) of the last speech sample written, and of the last clear handled. */
+  lastAudioFrame: number;
+  lastClearFrame: number;
+}
+
+export type PlayerReport =
+  | { type: 'start' }
+  | { type: 'end'; id: number }
+  | { type: 'underrun'; underruns: number; prebufferMs: number }
+  | { type: 'stats'; requestId: number; stats: PlayerStats };
+
+declare class AudioWorkletProcessor {
+  readonly port: MessagePort;
+}
+declare function registerProcessor(name: string, processor: new () => AudioWorkletProcessor): void;
+declare const currentFrame: number;
+declare const sampleRate: number;
+
+/* istanbul ignore next: runs in the AudioWorkletGlobalScope from its source text */
+function definePlayerProcessor(processorName: string): void {
+  const SAMPLE = 0;
+  const EMPTY = 1;
+  const MARK = 2;
+
+  class StreamPlayerProcessor extends AudioWorkletProcessor {
+    declare queue: Array<Float32Array | number>;
+    declare readIndex: number;
+    declare buffered: number;
+    declare markers: number;
+    declare step: number;
+    declare sourceRate: number;
+    declare prebufferMs: number;
+    declare maxPrebufferMs: number;
+    declare playing: boolean;
+    declare inUtterance: boolean;
+    // Linear interpolation between s0 and s1 at `frac`; kept across chunks so the phase never jumps.
+    declare s0: number;
+    declare s1: number;
+    declare frac: number;
+    declare pulled: number;
+    declare stats: PlayerStats;
+
+    constructor() {
+      super();
+      this.resetStream();
+      this.sourceRate = sampleRate;
+      this.step = 1;
+      this.prebufferMs = 60;
+      this.maxPrebufferMs = 500;
+      this.pulled = 0;
+      this.stats = {
+        playedFrames: 0,
+        playedSamples: 0,
+        underruns: 0,
+        bufferedSamples: 0,
+        prebufferMs: 60,
+        playing: false,
+        clears: 0,
+        playedFramesAtLastClear: 0,
+        lastAudioFrame: -1,
+        lastClearFrame: -1,
+      };
+      this.port.onmessage = (event: MessageEvent<PlayerCommand>) => this.command(event.data);
+    }
+
+    command(message: PlayerCommand): void {
+      switch (message.type) {
+        case 'samples':
+          this.queue.push(message.samples);
+          this.buffered += message.samples.length;
+          return;
+        case 'mark':
+          this.queue.push(message.id);
+          this.markers++;
+          return;
+        case 'clear':
+          return this.clear();
+        case 'configure':
+          this.sourceRate = message.sourceRate;
+          this.step = message.sourceRate / sampleRate;
+          this.prebufferMs = message.prebufferMs;
+          this.maxPrebufferMs = message.maxPrebufferMs;
+          return;
+        case 'stats':
+          this.stats.bufferedSamples = this.buffered;
+          this.stats.prebufferMs = this.prebufferMs;
+          this.stats.playing = this.playing;
+          this.port.postMessage({ type: 'stats', requestId: message.requestId, stats: this.stats });
+          return;
+      }
+    }
+
+    /** Drops everything queued; the next utterance ramps up from silence. */
+    resetStream(): void {
+      this.queue = [];
+      this.readIndex = 0;
+      this.buffered = 0;
+      this.markers = 0;
+      this.playing = false;
+      this.inUtterance = false;
+      this.s0 = 0;
+      this.s1 = 0;
+      this.frac = 1;
+    }
+
+    clear(): void {
+      this.resetStream();
+      this.stats.clears++;
+      this.stats.playedFramesAtLastClear = this.stats.playedFrames;
+      this.stats.lastClearFrame = currentFrame;
+    }
+
+    pull(): number {
+      while (this.queue.length > 0) {
+        const head = this.queue[0];
+        if (typeof head === 'number') return MARK;
+        if (this.readIndex < head.length) {
+          this.pulled = head[this.readIndex++];
+          this.buffered--;
+          return SAMPLE;
+        }
+        this.queue.shift();
+        this.readIndex = 0;
+      }
+      return EMPTY;
+    }
+
+    /** The source ran out: the utterance ended (marker) or the network fell behind (underrun). */
+    stall(reason: number): void {
+      this.playing = false;
+      if (reason === MARK) {
+        const id = this.queue.shift() as number;
+        this.markers--;
+        this.inUtterance = false;
+        this.s0 = 0;
+        this.s1 = 0;
+        this.frac = 1;
+        this.port.postMessage({ type: 'end', id });
+        return;
+      }
+      if (!this.inUtterance) return;
+      this.stats.underruns++;
+      this.prebufferMs = Math.min(this.maxPrebufferMs, this.prebufferMs * 1.5 + 20);
+      this.port.postMessage({ type: 'underrun', underruns: this.stats.underruns, prebufferMs: this.prebufferMs });
+    }
+
+    process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
+      const output = outputs[0];
+      const channel = output[0];
+      const frames = channel.length;
+      if (!this.playing && (this.markers > 0 || this.buffered >= (this.prebufferMs * this.sourceRate) / 1000)) {
+        this.playing = this.queue.length > 0;
+      }
+      let written = 0;
+      while (this.playing && written < frames) {
+        while (this.frac >= 1) {
+          const got = this.pull();
+          if (got !== SAMPLE) {
+            this.stall(got);
+            break;
+          }
+          if (!this.inUtterance) {
+            this.inUtterance = true;
+            this.port.postMessage({ type: 'start' });
+          }
+          this.s0 = this.s1;
+          this.s1 = this.pulled;
+          this.frac -= 1;
+          this.stats.playedSamples++;
+        }
+        if (!this.playing) break;
+        channel[written++] = this.s0 + (this.s1 - this.s0) * this.frac;
+        this.frac += this.step;
+      }
+      if (written > 0) {
+        this.stats.playedFrames += written;
+        this.stats.lastAudioFrame = currentFrame + written - 1;
+      }
+      channel.fill(0, written);
+      for (let c = 1; c < output.length; c++) output[c].set(channel);
+      return true;
+    }
+  }
+
+  registerProcessor(processorName, StreamPlayerProcessor);
+}
+
+/** The processor's module source, loadable with `audioWorklet.addModule(blobUrl)`. */
+export const PLAYER_WORKLET_SOURCE = `(${definePlayerProcessor.toString()})(${JSON.stringify(PLAYER_PROCESSOR_NAME)});`;

@@ -1,0 +1,35 @@
+import { TTS_STREAM_PATH } from '@tts/protocol';
+
+/** Where and as whom a client connects (PROTOCOL.md section 1). */
+export interface StreamTarget {
+  /**
+   * The gateway: `wss://host`, `ws://host:port`, or a full `.../tts/deepgram/stream` URL.
+   * Optional in a browser page served by the gateway: defaults to the page's own host.
+   */
+  url?: string;
+  companyId: string;
+  userId: string;
+  sessionId: string;
+  /** Default voice language (`es` when omitted). */
+  language?: string;
+  /** Client JWT, sent as the `token` query parameter; omit to rely on the `tts_token` cookie. */
+  token?: string;
+}
+
+export function streamUrl(target: StreamTarget): string {
+  const url = new URL(target.url ?? pageOrigin());
+  if (url.protocol === 'http:') url.protocol = 'ws:';
+  if (url.protocol === 'https:') url.protocol = 'wss:';
+  if (url.pathname === '' || url.pathname === '/') url.pathname = TTS_STREAM_PATH;
+  url.searchParams.set('company_id', target.companyId);
+  url.searchParams.set('user_id', target.userId);
+  url.searchParams.set('session_id', target.sessionId);
+  if (target.language) url.searchParams.set('language', target.language);
+  if (target.token) url.searchParams.set('token', target.token);
+  return url.toString();
+}
+
+function pageOrigin(): string {
+  if (typeof location === 'undefined') throw new Error('TtsClient: `url` is required outside a browser page');
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}`;
+}

@@ -1,0 +1,159 @@
+import { AddressInfo } from 'net';
+import WebSocket, { WebSocketServer } from 'ws';
+import { TtsClient, WebSocketConstructor } from './tts-client';
+import { TtsCloseEvent } from './client-events';
+
+/** A real WebSocket server standing in for the gateway: each test scripts how it answers. */
+async function fakeGateway(onSession: (socket: WebSocket, received: string[], url: URL) => void) {
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise((resolve) => server.once('listening', resolve));
+  const sessions: Array<{ url: URL; received: string[] }> = [];
+  server.on('connection', (socket, request) => {
+    const session = { url: new URL(request.url!, 'http://x'), received: [] as string[] };
+    sessions.push(session);
+    socket.on('message', (data) => session.received.push(data.toString()));
+    onSession(socket, session.received, session.url);
+  });
+  const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, sessions, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+const connected = (sampleRate = 24000) =>
+  JSON.stringify({
+    type: 'status',
+    message: 'Deepgram TTS connected',
+    model: 'aura-2-thalia-en',
+    encoding: 'linear16',
+    sample_rate: sampleRate,
+    container: 'none',
+  });
+
+function client(url: string, extra: Partial<ConstructorParameters<typeof TtsClient>[0]> = {}) {
+  return new TtsClient({
+    url,
+    companyId: 'client-spec',
+    userId: 'u1',
+    sessionId: 's1',
+    language: 'en',
+    token: 'tok',
+    WebSocket: WebSocket as unknown as WebSocketConstructor,
+    reconnect: { initialDelayMs: 10, maxDelayMs: 50 },
+    ...extra,
+  });
+}
+
+const until = <T>(sut: TtsClient, event: 'close' | 'flushed' | 'cleared'): Promise<T> =>
+  new Promise((resolve) => sut.once(event, resolve as (value: unknown) => void));
+
+describe(TtsClient.name, () => {
+  let gateway: Awaited<ReturnType<typeof fakeGateway>>;
+  afterEach(() => gateway.close());
+
+  it('connects with the query, sends the config first, and delivers typed audio and Flushed events', async () => {
+    gateway = await fakeGateway((socket, received) => {
+      socket.send(connected());
+      socket.on('message', () => {
+        if (received.at(-1)?.includes('Flush')) {
+          socket.send(Buffer.from([1, 0, 2, 0]));
+          socket.send(JSON.stringify({ type: 'Flushed', sequence_id: 0 }));
+        }
+      });
+    });
+    const sut = client(gateway.url, { config: { model: 'aura-2-thalia-en', container: 'none', sample_rate: 24000 } });
+    const audio: Array<{ bytes: number; rate: number }> = [];
+    sut.on('audio', (chunk) => audio.push({ bytes: chunk.data.byteLength, rate: chunk.format.sampleRate }));
+    const status = await sut.connect();
+    sut.speak('Hello there.');
+    sut.flush();
+    expect(await until(sut, 'flushed')).toEqual({ type: 'Flushed', sequence_id: 0 });
+
+    expect(status.sample_rate).toBe(24000);
+    expect(audio).toEqual([{ bytes: 4, rate: 24000 }]);
+    const { url, received } = gateway.sessions[0];
+    expect(url.pathname).toBe('/tts/deepgram/stream');
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      company_id: 'client-spec',
+      user_id: 'u1',
+      session_id: 's1',
+      language: 'en',
+      token: 'tok',
+    });
+    expect(received.map((m) => JSON.parse(m))).toEqual([
+      { model: 'aura-2-thalia-en', container: 'none', sample_rate: 24000 },
+      { type: 'Speak', text: 'Hello there.' },
+      { type: 'Flush' },
+    ]);
+    sut.disconnect();
+  });
+
+  it('reconnects after a network drop and resumes the session', async () => {
+    gateway = await fakeGateway((socket) => {
+      socket.send(connected());
+      if (gateway.sessions.length === 1) setTimeout(() => socket.terminate(), 20);
+    });
+    const sut = client(gateway.url);
+    await sut.connect();
+    const drop = await until<TtsCloseEvent>(sut, 'close');
+    expect(drop).toMatchObject({ code: 1006, willReconnect: true });
+    await new Promise<void>((resolve) => sut.on('state', (state) => state === 'open' && resolve()));
+    expect(gateway.sessions).toHaveLength(2);
+    sut.disconnect();
+  });
+
+  it.each([4402, 4401, 4403, 4429, 4400])('never reconnects after close %d and reports the error', async (code) => {
+    gateway = await fakeGateway((socket) => {
+      socket.send(JSON.stringify({ type: 'error', code: 'insufficient_credits', message: 'no credits' }));
+      socket.close(code, 'refused');
+    });
+    const sut = client(gateway.url);
+    const errors: string[] = [];
+    sut.on('error', (e) => errors.push(e.code));
+    await expect(sut.connect()).rejects.toMatchObject({ code, willReconnect: false });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(gateway.sessions).toHaveLength(1);
+    expect(errors).toEqual(['insufficient_credits']);
+    expect(sut.state).toBe('closed');
+  });
+
+  it('drops audio that arrives between clear() and Cleared', async () => {
+    gateway = await fakeGateway((socket, received) => {
+      socket.send(connected());
+      socket.on('message', () => {
+        if (!received.at(-1)?.includes('Clear')) return;
+        socket.send(Buffer.alloc(8)); // in flight before the gateway saw the Clear
+        socket.send(JSON.stringify({ type: 'Cleared', sequence_id: 0 }));
+        socket.send(Buffer.alloc(6)); // the next utterance
+      });
+    });
+    const sut = client(gateway.url);
+    const sizes: number[] = [];
+    let interrupts = 0;
+    sut.on('audio', (chunk) => sizes.push(chunk.data.byteLength));
+    sut.on('interrupt', () => interrupts++);
+    await sut.connect();
+    sut.clear();
+    await until(sut, 'cleared');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(interrupts).toBe(1);
+    expect(sizes).toEqual([6]);
+    sut.disconnect();
+  });
+
+  it('closes gracefully with Close and does not reconnect after 1000', async () => {
+    gateway = await fakeGateway((socket, received) => {
+      socket.send(connected());
+      socket.on('message', () => {
+        if (!received.at(-1)?.includes('Close')) return;
+        socket.send(JSON.stringify({ type: 'status', message: 'closed', usage: { audio_bytes: 0, seconds: 0 } }));
+        socket.close(1000);
+      });
+    });
+    const sut = client(gateway.url);
+    const statuses: string[] = [];
+    sut.on('status', (s) => statuses.push(s.message));
+    await sut.connect();
+    expect(await sut.close()).toMatchObject({ code: 1000, willReconnect: false });
+    expect(statuses).toEqual(['Deepgram TTS connected', 'closed']);
+    expect(sut.state).toBe('closed');
+  });
+});

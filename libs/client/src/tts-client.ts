@@ -1,0 +1,243 @@
+import { CONNECTED_MESSAGE, ConnectedStatus, DEFAULT_SESSION_CONFIG, ServerMessage } from '@tts/protocol';
+import {
+  AudioFormat,
+  ConnectionState,
+  SessionConfigRequest,
+  TtsClientEvents,
+  TtsCloseEvent,
+  TtsError,
+} from './client-events';
+import { BackoffOptions, DEFAULT_BACKOFF, backoffDelay, isReconnectable } from './reconnect-backoff';
+import { StreamTarget, streamUrl } from './stream-url';
+import { TypedEmitter } from './typed-emitter';
+
+/** What the client needs of a WebSocket: the browser's global, `ws` in Node, or undici's. */
+export interface WebSocketLike {
+  binaryType: string;
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+export interface TtsClientOptions extends StreamTarget {
+  /** Sent as the session's first message on every (re)connect. */
+  config?: SessionConfigRequest;
+  /** `false` disables automatic reconnects. */
+  reconnect?: Partial<BackoffOptions> | false;
+  /** WebSocket implementation; defaults to the global one (browsers, Node 22+). In Node < 22 pass `ws`. */
+  WebSocket?: WebSocketConstructor;
+}
+
+const OPEN = 1;
+
+/**
+ * A session with the TTS gateway: typed events, `speak`/`flush`/`clear`/`close`, and reconnects with
+ * jittered, capped backoff after network drops (never after a normal close or a 4400/4401/4402/4403/4429).
+ */
+export class TtsClient extends TypedEmitter<TtsClientEvents> {
+  private socket: WebSocketLike | null = null;
+  private currentState: ConnectionState = 'idle';
+  private format: AudioFormat;
+  private readonly backoff: BackoffOptions | null;
+  private attempt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private pending: string[] = [];
+  /** Clears sent and not yet answered: audio in between belongs to the interrupted speech. */
+  private unansweredClears = 0;
+  private closeRequested = false;
+
+  constructor(private readonly options: TtsClientOptions) {
+    super();
+    this.backoff = options.reconnect === false ? null : { ...DEFAULT_BACKOFF, ...options.reconnect };
+    this.format = requestedFormat(options.config);
+  }
+
+  get state(): ConnectionState {
+    return this.currentState;
+  }
+
+  /** The format of the audio events (the gateway's confirmed one once connected). */
+  get audioFormat(): AudioFormat {
+    return this.format;
+  }
+
+  /** Opens the session; resolves on the gateway's "connected" status, rejects if it ends for good first. */
+  connect(): Promise<ConnectedStatus> {
+    if (this.currentState !== 'idle' && this.currentState !== 'closed') {
+      return Promise.reject(new Error(`TtsClient: cannot connect while ${this.currentState}`));
+    }
+    this.closeRequested = false;
+    this.attempt = 0;
+    const connected = new Promise<ConnectedStatus>((resolve, reject) => {
+      const offStatus = this.on('status', (status) => {
+        if (status.message !== CONNECTED_MESSAGE) return;
+        offStatus();
+        offClose();
+        resolve(status);
+      });
+      const offClose = this.on('close', (event) => {
+        if (event.willReconnect) return;
+        offStatus();
+        offClose();
+        reject(Object.assign(new Error(`TtsClient: session closed (${event.code}) before connecting`), event));
+      });
+    });
+    this.open('connecting');
+    return connected;
+  }
+
+  speak(text: string): void {
+    this.send({ type: 'Speak', text });
+  }
+
+  flush(): void {
+    this.send({ type: 'Flush' });
+  }
+
+  /** Barge-in: the gateway drops queued text and audio; audio still in flight is dropped here until `Cleared`. */
+  clear(): void {
+    this.send({ type: 'Clear' });
+    this.unansweredClears++;
+    this.emit('interrupt', undefined);
+  }
+
+  /** Graceful end: queued audio is still delivered, then the final usage status, then close 1000. */
+  close(): Promise<TtsCloseEvent> {
+    if (this.currentState === 'idle' || this.currentState === 'closed') {
+      return Promise.resolve({ code: 1000, reason: 'not connected', willReconnect: false });
+    }
+    const closed = new Promise<TtsCloseEvent>((resolve) => this.once('close', resolve));
+    this.closeRequested = true;
+    clearTimeout(this.retryTimer);
+    if (this.socket?.readyState === OPEN) {
+      this.socket.send(JSON.stringify({ type: 'Close' }));
+      this.setState('closing');
+    } else {
+      this.disconnect();
+    }
+    return closed;
+  }
+
+  /** Immediate end without waiting for queued audio. */
+  disconnect(): void {
+    this.closeRequested = true;
+    clearTimeout(this.retryTimer);
+    this.pending = [];
+    if (this.socket) {
+      this.socket.close(1000);
+    } else if (this.currentState === 'reconnecting') {
+      this.setState('closed');
+      this.emit('close', { code: 1000, reason: 'disconnected', willReconnect: false });
+    }
+  }
+
+  private send(message: object): void {
+    if (this.currentState === 'closed' || this.currentState === 'idle' || this.currentState === 'closing') {
+      throw new Error(`TtsClient: cannot send while ${this.currentState}`);
+    }
+    const frame = JSON.stringify(message);
+    if (this.socket?.readyState === OPEN) this.socket.send(frame);
+    else this.pending.push(frame);
+  }
+
+  private open(state: 'connecting' | 'reconnecting'): void {
+    this.setState(state);
+    const Socket = this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (!Socket) throw new Error('TtsClient: no WebSocket implementation; pass one as options.WebSocket');
+    const socket = new Socket(streamUrl(this.options));
+    socket.binaryType = 'arraybuffer';
+    this.socket = socket;
+    this.unansweredClears = 0;
+    socket.onopen = () => {
+      if (this.options.config) socket.send(JSON.stringify(this.options.config));
+      for (const frame of this.pending) socket.send(frame);
+      this.pending = [];
+    };
+    socket.onmessage = (event) => this.receive(event.data);
+    socket.onerror = () => this.emit('error', { code: 'connection_error', message: 'WebSocket connection error' });
+    socket.onclose = (event) => this.closed(socket, event.code, event.reason);
+  }
+
+  private receive(data: unknown): void {
+    if (typeof data !== 'string') {
+      // Tag check rather than instanceof: the buffer may come from another realm (Node's `ws`, iframes).
+      if (this.unansweredClears === 0 && Object.prototype.toString.call(data) === '[object ArrayBuffer]') {
+        this.emit('audio', { data: data as ArrayBuffer, format: this.format });
+      }
+      return;
+    }
+    let message: ServerMessage;
+    try {
+      message = JSON.parse(data) as ServerMessage;
+    } catch {
+      return;
+    }
+    this.dispatch(message);
+  }
+
+  private dispatch(message: ServerMessage): void {
+    switch (message.type) {
+      case 'status':
+        if (message.message === CONNECTED_MESSAGE) this.connected(message);
+        this.emit('status', message);
+        return;
+      case 'Metadata':
+        return this.emit('metadata', message);
+      case 'Flushed':
+        return this.emit('flushed', message);
+      case 'Cleared':
+        this.unansweredClears = Math.max(0, this.unansweredClears - 1);
+        return this.emit('cleared', message);
+      case 'Warning':
+        return this.emit('warning', message);
+      case 'error':
+        return this.emit('error', { code: message.code, message: message.message } satisfies TtsError);
+    }
+  }
+
+  private connected(status: ConnectedStatus): void {
+    this.attempt = 0;
+    this.format = {
+      encoding: status.encoding as AudioFormat['encoding'],
+      sampleRate: status.sample_rate,
+      container: status.container as AudioFormat['container'],
+    };
+    if (!this.closeRequested) this.setState('open');
+  }
+
+  private closed(socket: WebSocketLike, code: number, reason: string): void {
+    if (socket !== this.socket) return;
+    this.socket = null;
+    const retry =
+      !this.closeRequested && this.backoff !== null && isReconnectable(code) && this.attempt < this.backoff.maxAttempts;
+    if (!retry) {
+      this.pending = [];
+      this.setState('closed');
+      this.emit('close', { code, reason, willReconnect: false });
+      return;
+    }
+    const delay = backoffDelay(this.attempt++, this.backoff!);
+    this.setState('reconnecting');
+    this.emit('close', { code, reason, willReconnect: true, reconnectInMs: delay });
+    this.retryTimer = setTimeout(() => this.open('reconnecting'), delay);
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state === this.currentState) return;
+    this.currentState = state;
+    this.emit('state', state);
+  }
+}
+
+function requestedFormat(config: SessionConfigRequest | undefined): AudioFormat {
+  return {
+    encoding: config?.encoding ?? DEFAULT_SESSION_CONFIG.encoding,
+    sampleRate: config?.sample_rate ?? DEFAULT_SESSION_CONFIG.sample_rate,
+    container: config?.container ?? DEFAULT_SESSION_CONFIG.container,
+  };
+}
