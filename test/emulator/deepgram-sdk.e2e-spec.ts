@@ -16,9 +16,9 @@ describe('Deepgram emulator driven by the official @deepgram/sdk', () => {
     const socket = await client.speak.v1.connect({
       model: 'aura-2-thalia-en',
       encoding: 'linear16',
-      sample_rate: 16000,
+      sample_rate: '16000',
       reconnectAttempts: 0,
-    } as Parameters<typeof client.speak.v1.connect>[0]);
+    });
     const seen: string[] = [];
     let audioBytes = 0;
     const flushed = new Promise<unknown>((resolve, reject) => {
