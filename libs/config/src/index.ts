@@ -4,3 +4,4 @@ export * from './shared-env';
 export * from './gateway-env';
 export * from './billing-env';
 export * from './emulator-env';
+export * from './redis-options';

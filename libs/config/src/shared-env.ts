@@ -3,6 +3,8 @@ import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { ToNumber } from './transforms';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+/** BullMQ's own default key prefix. */
+export const DEFAULT_BULLMQ_PREFIX = 'bull';
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/tts';
 
 export class RedisEnv {
@@ -10,6 +12,12 @@ export class RedisEnv {
   @IsString()
   @Matches(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL: string = DEFAULT_REDIS_URL;
+
+  /** BullMQ key prefix of the usage queue; producers and consumers must agree (tests isolate with their own). */
+  @Expose()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.:-]+$/, { message: 'letters, digits and _.:- only' })
+  BULLMQ_PREFIX: string = DEFAULT_BULLMQ_PREFIX;
 }
 
 export class UsageEnv extends RedisEnv {

@@ -21,3 +21,25 @@ export interface CreditsDepletedEvent {
 export const SESSION_LEASE_KEY_PREFIX = 'tts:leases:';
 /** Redis key holding a company's last known balance, written by billing, read by gateways at connect. */
 export const CREDIT_BALANCE_KEY_PREFIX = 'tts:balance:';
+
+/** Request-reply pattern (via @nestjs/microservices over Redis): a gateway asks billing for a balance it has not cached. */
+export const CREDITS_BALANCE_PATTERN = 'credits.balance';
+
+export interface CreditsBalanceRequest {
+  company_id: string;
+}
+
+/** Billing's answer; `balance_credits` is null for an unknown company. */
+export interface CreditsBalanceReply {
+  company_id: string;
+  balance_credits: number | null;
+}
+
+/**
+ * Retry policy of usage jobs, set by the producer (gateway) on every job: exponential backoff,
+ * then the job is kept as failed (never dropped) for the billing team to inspect and retry.
+ */
+export const USAGE_JOB_ATTEMPTS = 12;
+export const USAGE_JOB_BACKOFF_DELAY_MS = 1000;
+/** Completed jobs kept for inspection; the ledger, not Redis, is the record of what was billed. */
+export const USAGE_JOB_KEEP_COMPLETED = 1000;

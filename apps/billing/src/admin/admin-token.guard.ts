@@ -1,0 +1,42 @@
+import {
+  CanActivate,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  ServiceUnavailableException,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { timingSafeEqual } from 'crypto';
+import { BillingEnv } from '@tts/config';
+import { BILLING_ENV } from '../config/billing-env.provider';
+
+/** True when the Authorization header carries the admin token (Bearer, or Basic with it as password for browsers). */
+export function isAdminAuthorized(header: string | undefined, token: string): boolean {
+  if (!header) return false;
+  let presented: string | undefined;
+  if (header.startsWith('Bearer ')) presented = header.slice(7).trim();
+  else if (header.startsWith('Basic '))
+    presented = Buffer.from(header.slice(6), 'base64').toString().split(':').slice(1).join(':');
+  if (!presented) return false;
+  const a = Buffer.from(presented);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The admin API never runs open: without BILLING_ADMIN_TOKEN configured every call is refused. */
+@Injectable()
+export class AdminTokenGuard implements CanActivate {
+  constructor(@Inject(BILLING_ENV) private readonly env: BillingEnv) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (!this.env.BILLING_ADMIN_TOKEN) {
+      throw new ServiceUnavailableException('admin API disabled: BILLING_ADMIN_TOKEN is not configured');
+    }
+    const header = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>()
+      .headers.authorization;
+    if (!isAdminAuthorized(header, this.env.BILLING_ADMIN_TOKEN)) {
+      throw new UnauthorizedException('missing or wrong admin token (Authorization: Bearer <BILLING_ADMIN_TOKEN>)');
+    }
+    return true;
+  }
+}

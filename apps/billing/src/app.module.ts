@@ -1,0 +1,59 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { BillingEnv } from '@tts/config';
+import { QueueName } from '@tts/protocol';
+import { bullBoardImports } from './admin/bull-board';
+import { BalanceCacheWarmer } from './balance/balance-cache-warmer.service';
+import { BalancePublisher } from './balance/balance-publisher.service';
+import { CreditsBalanceController } from './balance/credits-balance.controller';
+import { CompaniesController } from './companies/companies.controller';
+import { CompaniesService } from './companies/companies.service';
+import { BillingConfigModule } from './config/billing-config.module';
+import { billingDataSourceOptions } from './database/data-source';
+import { HealthController } from './health/health.controller';
+import { RedisHealthIndicator } from './health/redis.health';
+import { CreditLedger } from './ledger/credit-ledger.service';
+import { BillingMetrics } from './metrics/billing-metrics.service';
+import { MetricsController } from './metrics/metrics.controller';
+import { ApplyUsageUseCase } from './usage/apply-usage.use-case';
+import { UsageReportService } from './usage/usage-report.service';
+import { UsageProcessor } from './usage/usage.processor';
+
+@Module({})
+export class AppModule {
+  static forRoot(env: BillingEnv): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        BillingConfigModule.forRoot(env),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: process.env.LOG_LEVEL ?? 'info',
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
+          },
+        }),
+        TypeOrmModule.forRoot(billingDataSourceOptions(env.DATABASE_URL)),
+        BullModule.forRoot({ connection: { url: env.REDIS_URL }, prefix: env.BULLMQ_PREFIX }),
+        BullModule.registerQueue({ name: QueueName.TtsUsage }),
+        ...bullBoardImports,
+        TerminusModule,
+      ],
+      controllers: [CompaniesController, CreditsBalanceController, HealthController, MetricsController],
+      providers: [
+        CreditLedger,
+        BalancePublisher,
+        BalanceCacheWarmer,
+        BillingMetrics,
+        ApplyUsageUseCase,
+        UsageProcessor,
+        UsageReportService,
+        CompaniesService,
+        RedisHealthIndicator,
+      ],
+    };
+  }
+}

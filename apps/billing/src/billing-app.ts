@@ -1,0 +1,27 @@
+import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { BillingEnv, redisConnectionOptions } from '@tts/config';
+import { AppModule } from './app.module';
+
+/** Builds the billing app (HTTP admin API + usage worker + Redis request-reply); the caller listens. */
+export async function createBillingApp(env: BillingEnv): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(env), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.enableShutdownHooks();
+  const docs = new DocumentBuilder()
+    .setTitle('Billing admin API')
+    .setDescription('Companies, credit top-ups and usage. Bearer BILLING_ADMIN_TOKEN.')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, docs));
+  app.connectMicroservice<MicroserviceOptions>(
+    { transport: Transport.REDIS, options: redisConnectionOptions(env.REDIS_URL) },
+    { inheritAppConfig: true },
+  );
+  await app.startAllMicroservices();
+  return app;
+}

@@ -1,0 +1,76 @@
+import {
+  Body,
+  ConflictException,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Post,
+  Put,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AdminTokenGuard } from '../admin/admin-token.guard';
+import { toReportedNumber } from '../ledger/credit-units';
+import { UsageReport, UsageReportService } from '../usage/usage-report.service';
+import { CompaniesService } from './companies.service';
+import { CompanyIdPipe } from './company-id.pipe';
+import { CompanyView, companyView } from './company.view';
+import { TopUpDto } from './dto/top-up.dto';
+import { UpsertCompanyDto } from './dto/upsert-company.dto';
+import { UsageQueryDto } from './dto/usage-query.dto';
+
+@ApiTags('companies')
+@ApiBearerAuth()
+@UseGuards(AdminTokenGuard)
+@Controller('v1/companies/:companyId')
+export class CompaniesController {
+  constructor(
+    private readonly companies: CompaniesService,
+    private readonly usage: UsageReportService,
+  ) {}
+
+  @Put()
+  @HttpCode(200)
+  async upsert(@Param('companyId', CompanyIdPipe) id: string, @Body() body: UpsertCompanyDto): Promise<CompanyView> {
+    return companyView(await this.companies.upsert(id, body.name));
+  }
+
+  @Get()
+  async get(@Param('companyId', CompanyIdPipe) id: string): Promise<CompanyView> {
+    const company = await this.companies.find(id);
+    if (!company) throw new NotFoundException(`company ${id} not found`);
+    return companyView(company);
+  }
+
+  /** 201 when applied, 200 when this reference was already applied (the balance did not change again). */
+  @Post('credits')
+  async topUp(
+    @Param('companyId', CompanyIdPipe) id: string,
+    @Body() body: TopUpDto,
+    @Res({ passthrough: true }) res: { status(code: number): unknown },
+  ): Promise<CompanyView & { top_up: { reference: string; amount: number; applied: boolean } }> {
+    const result = await this.companies.topUp(id, body.amount, body.reference);
+    if (!result) throw new NotFoundException(`company ${id} not found`);
+    if (result.conflict)
+      throw new ConflictException(`reference ${body.reference} was already used with another amount or company`);
+    res.status(result.applied ? 201 : 200);
+    const company = (await this.companies.find(id))!;
+    return {
+      ...companyView(company),
+      top_up: { reference: body.reference, amount: toReportedNumber(body.amount.toFixed(6)), applied: result.applied },
+    };
+  }
+
+  @Get('usage')
+  async usageReport(
+    @Param('companyId', CompanyIdPipe) id: string,
+    @Query() query: UsageQueryDto,
+  ): Promise<UsageReport> {
+    if (!(await this.companies.find(id))) throw new NotFoundException(`company ${id} not found`);
+    return this.usage.report(id, query);
+  }
+}

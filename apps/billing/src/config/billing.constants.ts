@@ -1,0 +1,18 @@
+/** Tuning of the usage pipeline in one place (the job retry policy itself is in @tts/protocol, set by producers). */
+
+/** Jobs each billing process runs at once; they are grouped into ledger batches. */
+export const USAGE_WORKER_CONCURRENCY = 200;
+/** Largest batch written in one ledger transaction. */
+export const USAGE_BATCH_MAX_EVENTS = 500;
+/** How long a lone event waits for companions before its batch is written. */
+export const USAGE_BATCH_LINGER_MS = 2;
+/** Lock duration of an active usage job; a killed worker's jobs are retried after it expires. */
+export const USAGE_JOB_LOCK_MS = 5_000;
+/** Stalled-job check interval (jobs of a dead worker go back to waiting). */
+export const USAGE_STALLED_INTERVAL_MS = 2_500;
+/** A job may stall (its worker died) this often before it is failed; the ledger makes re-runs harmless. */
+export const USAGE_MAX_STALLED_COUNT = 10;
+/** Timeout of a gateway's balance question (request-reply over Redis). */
+export const BALANCE_REPLY_TIMEOUT_MS = 1_000;
+/** Companies written to the Redis balance cache per round trip at boot. */
+export const BALANCE_CACHE_WARM_CHUNK = 1_000;

@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { DEFAULT_DATABASE_URL } from '@tts/config';
+import { CompanyEntity } from '../companies/company.entity';
+import { CreditTopUpEntity } from '../ledger/credit-top-up.entity';
+import { UsageLedgerEntryEntity } from '../ledger/usage-ledger-entry.entity';
+import { CreateBillingTables1764070000000 } from './migrations/1764070000000-create-billing-tables';
+
+export const BILLING_ENTITIES = [CompanyEntity, UsageLedgerEntryEntity, CreditTopUpEntity];
+export const BILLING_MIGRATIONS = [CreateBillingTables1764070000000];
+
+/** The one TypeORM configuration, used by the app, the migration runner, reconcile and the tests. */
+export function billingDataSourceOptions(url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: BILLING_ENTITIES,
+    migrations: BILLING_MIGRATIONS,
+    migrationsTableName: 'typeorm_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    extra: { max: 20 },
+  };
+}
+
+/** For the TypeORM CLI (`typeorm -d dist/apps/billing/src/database/data-source.js migration:show`). */
+export default new DataSource(billingDataSourceOptions(process.env.DATABASE_URL || DEFAULT_DATABASE_URL));

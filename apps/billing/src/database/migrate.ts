@@ -1,0 +1,48 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { DEFAULT_DATABASE_URL } from '@tts/config';
+import { billingDataSourceOptions } from './data-source';
+
+/** Creates the database named in `url` when it does not exist yet (connecting to the `postgres` database). */
+export async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+  } catch (e) {
+    // Two processes creating it at once: the loser sees duplicate_database, which is fine.
+    if ((e as { code?: string }).code !== '42P04') throw e;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs the pending migrations; returns their names. */
+export async function runMigrations(url: string): Promise<string[]> {
+  await ensureDatabase(url);
+  const dataSource = new DataSource(billingDataSourceOptions(url));
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+if (require.main === module) {
+  runMigrations(process.env.DATABASE_URL || DEFAULT_DATABASE_URL).then(
+    (names) => {
+      process.stdout.write(JSON.stringify({ msg: 'migrations applied', migrations: names }) + '\n');
+    },
+    (e: Error) => {
+      console.error(JSON.stringify({ msg: 'migration failed', error: e.message }));
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { QueueName } from '@tts/protocol';
+
+/** Prometheus metrics of this billing process (its own registry: several apps may share a test process). */
+@Injectable()
+export class BillingMetrics {
+  readonly registry = new Registry();
+  readonly applied = new Counter({
+    name: 'billing_usage_events_applied_total',
+    help: 'Usage events written to the ledger (first delivery)',
+    registers: [this.registry],
+  });
+  readonly duplicates = new Counter({
+    name: 'billing_usage_events_duplicate_total',
+    help: 'Usage events delivered again and skipped by the ledger',
+    registers: [this.registry],
+  });
+  readonly failed = new Counter({
+    name: 'billing_usage_events_failed_total',
+    help: 'Usage event applications that failed (retried, or kept as failed jobs)',
+    registers: [this.registry],
+  });
+  readonly lag = new Histogram({
+    name: 'billing_usage_event_lag_seconds',
+    help: 'Time from a usage job being queued to its processing',
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
+    registers: [this.registry],
+  });
+
+  constructor(@InjectQueue(QueueName.TtsUsage) queue: Queue) {
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'billing_usage_queue_jobs',
+      help: 'Usage jobs in the queue by state',
+      labelNames: ['state'],
+      registers: [this.registry],
+      async collect() {
+        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed').catch(() => undefined);
+        for (const [state, n] of Object.entries(counts ?? {})) this.set({ state }, n);
+      },
+    });
+  }
+}

@@ -1,0 +1,26 @@
+import { isAudioEncoding } from '@tts/audio';
+import { CONTAINERS, SAMPLE_RATES, UsageEvent } from '@tts/protocol';
+
+const ID_FIELDS = ['event_id', 'company_id', 'user_id', 'session_id', 'connection_id', 'gateway_id', 'model'] as const;
+
+/** Problems that make a usage job permanently unusable (retrying cannot fix them); empty when valid. */
+export function usageEventProblems(data: unknown): string[] {
+  if (typeof data !== 'object' || data === null) return ['not an object'];
+  const e = data as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const f of ID_FIELDS) {
+    if (typeof e[f] !== 'string' || e[f] === '' || (e[f] as string).length > 300)
+      problems.push(`${f} must be a string`);
+  }
+  if (!isAudioEncoding(e.encoding)) problems.push('encoding is unknown');
+  else if (!SAMPLE_RATES[e.encoding].includes(e.sample_rate as number)) problems.push('sample_rate is not valid');
+  if (!CONTAINERS.includes(e.container as UsageEvent['container'])) problems.push('container is unknown');
+  for (const f of ['audio_bytes', 'characters'] as const) {
+    if (!Number.isSafeInteger(e[f]) || (e[f] as number) < 0) problems.push(`${f} must be a non-negative integer`);
+  }
+  for (const f of ['interval_start', 'interval_end'] as const) {
+    if (typeof e[f] !== 'string' || isNaN(Date.parse(e[f] as string))) problems.push(`${f} must be an ISO-8601 date`);
+  }
+  if (typeof e.final !== 'boolean') problems.push('final must be a boolean');
+  return problems;
+}

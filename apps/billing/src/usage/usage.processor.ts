@@ -1,0 +1,32 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Job } from 'bullmq';
+import { QueueName } from '@tts/protocol';
+import {
+  USAGE_JOB_LOCK_MS,
+  USAGE_MAX_STALLED_COUNT,
+  USAGE_STALLED_INTERVAL_MS,
+  USAGE_WORKER_CONCURRENCY,
+} from '../config/billing.constants';
+import { BillingMetrics } from '../metrics/billing-metrics.service';
+import { ApplyUsageUseCase } from './apply-usage.use-case';
+
+/** Thin worker: one usage job -> the ledger use-case. */
+@Processor(QueueName.TtsUsage, {
+  concurrency: USAGE_WORKER_CONCURRENCY,
+  lockDuration: USAGE_JOB_LOCK_MS,
+  stalledInterval: USAGE_STALLED_INTERVAL_MS,
+  maxStalledCount: USAGE_MAX_STALLED_COUNT,
+})
+export class UsageProcessor extends WorkerHost {
+  constructor(
+    private readonly applyUsage: ApplyUsageUseCase,
+    private readonly metrics: BillingMetrics,
+  ) {
+    super();
+  }
+
+  async process(job: Job<unknown>): Promise<void> {
+    this.metrics.lag.observe((Date.now() - job.timestamp) / 1000);
+    await this.applyUsage.execute(job.data);
+  }
+}

@@ -1,0 +1,33 @@
+import { randomBytes } from 'crypto';
+import { Client } from 'pg';
+import { runMigrations } from '../../apps/billing/src/database/migrate';
+
+const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/tts';
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  /** Drops the database (terminating leftover connections). */
+  drop(): Promise<void>;
+}
+
+/** A fresh database per test file, migrated with the real migrations; drop it in afterAll. */
+export async function createTestDatabase(label: string): Promise<TestDatabase> {
+  const name = `test_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
+  const url = new URL(BASE_URL);
+  url.pathname = `/${name}`;
+  await runMigrations(url.toString());
+  return { url: url.toString(), name, drop: () => dropDatabase(name) };
+}
+
+async function dropDatabase(name: string): Promise<void> {
+  const admin = new URL(BASE_URL);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
