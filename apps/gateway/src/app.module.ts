@@ -1,0 +1,29 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { GatewayEnv } from '@tts/config';
+import { DrainModule } from './drain/drain.module';
+import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { RelayModule } from './relay/relay.module';
+import { RelaySettings } from './relay/relay-settings';
+import { SessionModule } from './session/session.module';
+
+/** The gateway process. Feature modules register with SessionHooks (admissions, observers). */
+@Module({})
+export class AppModule {
+  static forRoot(env: GatewayEnv): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggingModule.forRoot(env.LOG_LEVEL),
+        SessionModule,
+        RelayModule.register(RelaySettings.fromEnv(env)),
+        MetricsModule,
+        HealthModule.register(env),
+        // Last: same-depth modules shut down in reverse import order, so the drain runs first.
+        DrainModule.register(env),
+      ],
+      providers: [{ provide: GatewayEnv, useValue: env }],
+    };
+  }
+}

@@ -1,0 +1,29 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AddressInfo } from 'net';
+import { Logger } from 'nestjs-pino';
+import { GatewayEnv, loadConfig } from '@tts/config';
+import { AppModule } from './app.module';
+import { ROOT_LOGGER, RootLogger } from './logging/logging.module';
+import { RelayWsAdapter } from './relay/relay-ws.adapter';
+
+export interface RunningGateway {
+  app: INestApplication;
+  env: GatewayEnv;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the gateway on GATEWAY_PORT (0: any free port). `envOverrides` win over process.env, so tests
+ * boot the real app in-process. Throws a ConfigError for a bad environment.
+ */
+export async function createGateway(envOverrides: NodeJS.ProcessEnv = {}): Promise<RunningGateway> {
+  const env = loadConfig(GatewayEnv, { ...process.env, ...envOverrides });
+  const app = await NestFactory.create(AppModule.forRoot(env), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.useWebSocketAdapter(new RelayWsAdapter(app, env.CLIENT_MAX_FRAME_BYTES, app.get<RootLogger>(ROOT_LOGGER)));
+  await app.listen(env.GATEWAY_PORT);
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  return { app, env, port, close: () => app.close() };
+}

@@ -1,0 +1,257 @@
+import { randomUUID } from 'crypto';
+import { IncomingMessage } from 'http';
+import { Logger } from 'pino';
+import WebSocket from 'ws';
+import { bytesToSeconds } from '@tts/audio';
+import {
+  ClientMessage,
+  CloseCode,
+  ErrorCode,
+  SessionConfig,
+  SessionError,
+  closeCodeFor,
+  closedStatus,
+  connectedStatus,
+  errorFrame,
+  isFatal,
+  parseClientMessage,
+  parseStreamQuery,
+  resolveSessionConfig,
+} from '@tts/protocol';
+import { ActiveSessions } from '../session/active-sessions.service';
+import { SessionHooks } from '../session/session-hooks.service';
+import { SessionControl, SessionInfo, SessionRelease, SessionTap } from '../session/session-hooks';
+import { ClientBackpressure } from './client-backpressure';
+import { RelaySettings } from './relay-settings';
+import { releaseAll, runAdmissions, startTaps } from './session-extensions';
+import { SpeechRelay, SpeechRelayHost } from './speech-relay';
+import { TokenBucket } from './token-bucket';
+
+export interface RelayDeps {
+  settings: RelaySettings;
+  hooks: SessionHooks;
+  sessions: ActiveSessions;
+  log: Logger;
+}
+
+type Frame = [data: Buffer, isBinary: boolean];
+const SLOW_CLIENT_CLOSE_GRACE_MS = 2000;
+
+/** One client connection, from upgrade to close: admissions, config, client messages, ending. */
+export class RelaySession implements SpeechRelayHost, SessionControl {
+  private readonly connectionId = randomUUID();
+  private log: Logger;
+  private info?: SessionInfo;
+  private admitted = false;
+  private readonly held: Frame[] = [];
+  private releases: SessionRelease[] = [];
+  private config?: SessionConfig;
+  private tap?: SessionTap;
+  private speech?: SpeechRelay;
+  private readonly bucket: TokenBucket;
+  private readonly backpressure: ClientBackpressure;
+  private idleTimer?: NodeJS.Timeout;
+  private closeRequested = false;
+  private ended = false;
+  private audioBytes = 0;
+  private tapsEnded: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly client: WebSocket,
+    private readonly request: IncomingMessage,
+    private readonly deps: RelayDeps,
+  ) {
+    this.log = deps.log.child({ connection_id: this.connectionId });
+    this.bucket = new TokenBucket(deps.settings.messagesPerSecond, deps.settings.messageBurst);
+    this.backpressure = new ClientBackpressure(client, deps.settings, {
+      pause: () => this.speech?.pause(),
+      resume: () => this.speech?.resume(),
+      tooSlow: () => this.endTooSlow(),
+    });
+  }
+
+  /** Must run synchronously on 'connection': frames arriving during admission are held, not lost. */
+  start(): void {
+    this.client.on('message', (data: Buffer, isBinary: boolean) => this.onFrame(data, isBinary));
+    this.client.on('close', (code: number) => this.onClientClosed(code));
+    this.client.on('error', (err) => this.log.debug({ err: err.message }, 'client socket error'));
+    const parsed = parseStreamQuery(new URL(this.request.url ?? '/', 'http://gateway').searchParams);
+    if (!parsed.ok) return this.terminate(ErrorCode.InvalidRequest, parsed.message);
+    const { query } = parsed;
+    this.log = this.log.child({ company_id: query.company_id, session_id: query.session_id, user_id: query.user_id });
+    this.info = {
+      connectionId: this.connectionId,
+      gatewayId: this.deps.settings.gatewayId,
+      query,
+      request: this.request,
+      openedAt: new Date(),
+    };
+    void this.admit(this.info);
+  }
+
+  /** SessionControl: error frame, then the code's close code (non-fatal codes only send the frame). */
+  terminate(code: ErrorCode, message: string): void {
+    if (this.ended) return;
+    this.sendJson(errorFrame(code, message));
+    if (!isFatal(code)) return;
+    this.log.info({ code }, 'session ended with an error');
+    this.end();
+    this.client.close(closeCodeFor(code), code);
+  }
+
+  speechConnected(): void {
+    this.sendJson(connectedStatus(this.config!));
+  }
+
+  sendAudio(frame: Buffer, sampleBytes: number): void {
+    if (this.ended || this.client.readyState !== WebSocket.OPEN) return;
+    this.client.send(frame);
+    this.audioBytes += sampleBytes;
+    this.tap!.audioDelivered(sampleBytes);
+    this.backpressure.check();
+  }
+
+  sendUpstreamText(raw: string): void {
+    if (this.client.readyState === WebSocket.OPEN) this.client.send(raw);
+  }
+
+  notice(message: string): void {
+    this.sendJson(errorFrame(ErrorCode.RateLimited, message));
+  }
+
+  speechFinished(): void {
+    void this.finish();
+  }
+
+  speechFailed(message: string): void {
+    this.terminate(ErrorCode.UpstreamError, message);
+  }
+
+  private async admit(info: SessionInfo): Promise<void> {
+    try {
+      this.releases = await runAdmissions(this.deps.hooks.admissions, info);
+    } catch (error) {
+      if (error instanceof SessionError) return this.terminate(error.code, error.message);
+      this.log.error({ err: (error as Error).message }, 'admission failed unexpectedly');
+      return this.terminate(ErrorCode.UpstreamError, 'the session could not be started, please retry');
+    }
+    if (this.ended) return void releaseAll(this.releases);
+    this.admitted = true;
+    this.deps.sessions.add(info, this);
+    this.idleTimer = setTimeout(() => this.onIdle(), this.deps.settings.idleTimeoutMs);
+    this.log.info('session admitted');
+    for (const [data, isBinary] of this.held.splice(0)) {
+      if (this.ended) break;
+      this.handleFrame(data, isBinary);
+    }
+  }
+
+  private onFrame(data: Buffer, isBinary: boolean): void {
+    if (this.ended) return;
+    if (!this.bucket.take()) {
+      return this.sendJson(errorFrame(ErrorCode.RateLimited, 'too many messages per second; message dropped'));
+    }
+    if (this.admitted) this.handleFrame(data, isBinary);
+    else this.held.push([data, isBinary]);
+  }
+
+  private handleFrame(data: Buffer, isBinary: boolean): void {
+    if (this.closeRequested) return;
+    this.idleTimer?.refresh();
+    if (isBinary) {
+      return this.sendJson(errorFrame(ErrorCode.InvalidMessage, 'binary frames are not accepted; send JSON text'));
+    }
+    const parsed = parseClientMessage(data.toString());
+    if (!parsed.ok) return this.sendJson(errorFrame(parsed.code, parsed.message));
+    const message = parsed.message;
+    if (!this.speech) {
+      if (!this.configure(message.type === 'Config' ? message.config : {})) return;
+      if (message.type === 'Config') return;
+    } else if (message.type === 'Config') {
+      return this.sendJson(errorFrame(ErrorCode.ConfigNotFirst, 'Config is only accepted as the first message'));
+    }
+    this.dispatch(message);
+  }
+
+  /** Settles the session's voice and format, starts the observers and opens the upstream right away. */
+  private configure(input: Extract<ClientMessage, { type: 'Config' }>['config']): boolean {
+    const resolved = resolveSessionConfig(input, this.info!.query.language);
+    if (!resolved.ok) {
+      this.terminate(ErrorCode.InvalidRequest, resolved.message);
+      return false;
+    }
+    const config = (this.config = resolved.config);
+    this.log = this.log.child({ model: config.model });
+    this.tap = startTaps(this.deps.hooks.observers, this.info!, config, this);
+    this.speech = new SpeechRelay(this.deps.settings, config, this.tap, this, this.log);
+    this.speech.connect();
+    return true;
+  }
+
+  private dispatch(message: ClientMessage): void {
+    const speech = this.speech!;
+    switch (message.type) {
+      case 'Speak':
+        if (!speech.speak(message.text)) {
+          this.sendJson(errorFrame(ErrorCode.RateLimited, 'too much text queued without a Flush; Speak dropped'));
+        }
+        return;
+      case 'Flush':
+        return speech.flush(Date.now());
+      case 'Clear':
+        return speech.clear();
+      case 'Close':
+        this.closeRequested = true;
+        clearTimeout(this.idleTimer);
+        return speech.close();
+    }
+  }
+
+  /** Normal end after Close: every tap has its final usage before the client sees `closed`. */
+  private async finish(): Promise<void> {
+    if (this.ended) return;
+    this.end();
+    await this.tapsEnded;
+    const config = this.config!;
+    const seconds = bytesToSeconds(this.audioBytes, config.encoding, config.sample_rate);
+    this.sendJson(closedStatus({ audio_bytes: this.audioBytes, seconds: Math.round(seconds * 1e6) / 1e6 }));
+    this.client.close(CloseCode.Normal);
+  }
+
+  private onIdle(): void {
+    this.terminate(ErrorCode.IdleTimeout, `no message for ${this.deps.settings.idleTimeoutMs} ms`);
+  }
+
+  private endTooSlow(): void {
+    if (this.ended) return;
+    this.log.warn({ buffered: this.client.bufferedAmount }, 'client too slow, disconnecting');
+    this.end();
+    this.client.close(CloseCode.PolicyViolation, 'client too slow');
+    setTimeout(() => this.client.terminate(), SLOW_CLIENT_CLOSE_GRACE_MS).unref();
+  }
+
+  private onClientClosed(code: number): void {
+    if (this.ended) return;
+    this.log.info({ code }, 'client disconnected');
+    this.end();
+  }
+
+  /** Releases everything the session holds, once; taps end unless `finish` awaits them itself. */
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.idleTimer);
+    this.backpressure.stop();
+    this.speech?.terminate();
+    if (this.admitted) this.deps.sessions.remove(this.connectionId);
+    this.tapsEnded = (this.tap?.end() ?? Promise.resolve()).catch((err: Error) =>
+      this.log.error({ err: err.message }, 'session tap failed to end'),
+    );
+    void this.tapsEnded.finally(() => releaseAll(this.releases));
+    this.log.info({ audio_bytes: this.audioBytes }, 'session ended');
+  }
+
+  private sendJson(frame: object): void {
+    if (this.client.readyState === WebSocket.OPEN) this.client.send(JSON.stringify(frame));
+  }
+}

@@ -1,0 +1,35 @@
+import { hostname } from 'os';
+import { GatewayEnv, Upstream, resolveUpstream } from '@tts/config';
+
+/** The slice of the gateway config the relay reads, resolved once at boot. */
+export class RelaySettings {
+  constructor(
+    readonly upstream: Upstream,
+    readonly gatewayId: string,
+    readonly maxFrameBytes: number,
+    readonly messagesPerSecond: number,
+    readonly messageBurst: number,
+    readonly maxQueuedTextChars: number,
+    readonly idleTimeoutMs: number,
+    readonly bufferHighBytes: number,
+    readonly bufferLowBytes: number,
+    readonly slowClientTimeoutMs: number,
+    readonly upstreamConnectTimeoutMs: number,
+  ) {}
+
+  static fromEnv(env: GatewayEnv): RelaySettings {
+    return new RelaySettings(
+      resolveUpstream(env),
+      env.GATEWAY_ID ?? `${hostname()}:${process.pid}`,
+      env.CLIENT_MAX_FRAME_BYTES,
+      env.CLIENT_MESSAGES_PER_SECOND,
+      env.CLIENT_MESSAGE_BURST,
+      env.MAX_QUEUED_TEXT_CHARS,
+      env.IDLE_TIMEOUT_MS,
+      env.CLIENT_BUFFER_HIGH_BYTES,
+      Math.min(env.CLIENT_BUFFER_LOW_BYTES, env.CLIENT_BUFFER_HIGH_BYTES),
+      env.CLIENT_SLOW_TIMEOUT_MS,
+      env.UPSTREAM_CONNECT_TIMEOUT_MS,
+    );
+  }
+}

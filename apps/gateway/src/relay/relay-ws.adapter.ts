@@ -1,0 +1,46 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { WsAdapter } from '@nestjs/platform-ws';
+import { MessageMappingProperties } from '@nestjs/websockets/gateway-metadata-explorer';
+import { Logger } from 'pino';
+import { Observable } from 'rxjs';
+import { WebSocketServer } from 'ws';
+import { RelaySocket } from './relay-socket';
+
+/**
+ * WsAdapter for the relay: server options from config (no compression, frame size limit, our socket
+ * class), and no Nest message routing for gateways without @SubscribeMessage handlers: the relay
+ * reads its own frames, so nothing parses them twice.
+ */
+export class RelayWsAdapter extends WsAdapter {
+  constructor(
+    app: INestApplicationContext,
+    private readonly maxPayload: number,
+    private readonly log: Logger,
+  ) {
+    super(app);
+  }
+
+  override create(port: number, options?: Record<string, unknown> & { path?: string }): unknown {
+    return super.create(port, {
+      ...options,
+      perMessageDeflate: false,
+      maxPayload: this.maxPayload,
+      WebSocket: RelaySocket,
+    });
+  }
+
+  override bindMessageHandlers(
+    client: unknown,
+    handlers: MessageMappingProperties[],
+    transform: (data: unknown) => Observable<unknown>,
+  ): void {
+    if (handlers.length > 0) super.bindMessageHandlers(client, handlers, transform);
+  }
+
+  /** Socket errors (e.g. an oversized frame) are the session's to log; the default prints stack traces. */
+  override bindErrorHandler(server: WebSocketServer): WebSocketServer {
+    server.on('connection', (ws) => ws.on('error', () => {}));
+    server.on('error', (err) => this.log.error({ err: err.message }, 'websocket server error'));
+    return server;
+  }
+}

@@ -1,0 +1,36 @@
+import { Inject } from '@nestjs/common';
+import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
+import { IncomingMessage } from 'http';
+import WebSocket from 'ws';
+import { ErrorCode, TTS_STREAM_PATH } from '@tts/protocol';
+import { ROOT_LOGGER, RootLogger } from '../logging/logging.module';
+import { ActiveSessions } from '../session/active-sessions.service';
+import { SessionHooks } from '../session/session-hooks.service';
+import { RelayDeps, RelaySession } from './relay-session';
+import { RelaySettings } from './relay-settings';
+
+/** The client endpoint: every upgrade on TTS_STREAM_PATH becomes a RelaySession. */
+@WebSocketGateway({ path: TTS_STREAM_PATH })
+export class RelayGateway implements OnGatewayConnection {
+  private readonly deps: RelayDeps;
+
+  constructor(
+    settings: RelaySettings,
+    hooks: SessionHooks,
+    private readonly sessions: ActiveSessions,
+    @Inject(ROOT_LOGGER) log: RootLogger,
+  ) {
+    this.deps = { settings, hooks, sessions, log: log.child({ component: 'relay' }) };
+  }
+
+  handleConnection(client: WebSocket, request: IncomingMessage): void {
+    new RelaySession(client, request, this.deps).start();
+  }
+
+  /** Ends every live session (drain deadline passed); returns how many. */
+  terminateAll(code: ErrorCode = ErrorCode.ServerShutdown, message = 'the gateway is shutting down'): number {
+    const all = this.sessions.all();
+    for (const session of all) session.control.terminate(code, message);
+    return all.length;
+  }
+}

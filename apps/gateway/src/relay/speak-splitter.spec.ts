@@ -1,0 +1,53 @@
+import { splitSpeakText } from './speak-splitter';
+
+describe(splitSpeakText.name, () => {
+  it('leaves text within the limit alone', () => {
+    expect(splitSpeakText('Hola, ¿cómo estás?')).toEqual(['Hola, ¿cómo estás?']);
+    expect(splitSpeakText('x'.repeat(2000))).toHaveLength(1);
+  });
+
+  it('splits at the last sentence end that fits', () => {
+    const sut = splitSpeakText('One two. Three four. Five six', 22);
+    expect(sut).toEqual(['One two. Three four. ', 'Five six']);
+  });
+
+  it('falls back to word boundaries when no sentence ends in the window', () => {
+    const sut = splitSpeakText('alpha beta gamma delta epsilon', 12);
+    expect(sut.join('')).toBe('alpha beta gamma delta epsilon');
+    for (const piece of sut) {
+      expect(piece.length).toBeLessThanOrEqual(12);
+      expect(piece).not.toMatch(/^\s/);
+    }
+    expect(sut).toEqual(['alpha beta ', 'gamma delta ', 'epsilon']);
+  });
+
+  it('splits a long realistic paragraph into pieces of at most 2000 chars, never inside a word', () => {
+    const sentence = 'El veloz murciélago hindú comía feliz cardillo y kiwi. ';
+    const text = sentence.repeat(120);
+    const sut = splitSpeakText(text);
+    expect(sut.length).toBeGreaterThan(3);
+    expect(sut.join('')).toBe(text);
+    for (const piece of sut) {
+      expect(piece.length).toBeLessThanOrEqual(2000);
+      expect(piece.endsWith('. ') || piece === sut[sut.length - 1]).toBe(true);
+    }
+  });
+
+  it('cuts a single giant word on code point boundaries, never inside a surrogate pair', () => {
+    const text = '😀'.repeat(1500); // 3000 UTF-16 units, no spaces
+    const sut = splitSpeakText(text, 2001);
+    expect(sut.join('')).toBe(text);
+    for (const piece of sut) {
+      expect(piece.length).toBeLessThanOrEqual(2001);
+      expect([...piece].every((ch) => ch === '😀')).toBe(true);
+    }
+  });
+
+  it('handles a giant word after some words', () => {
+    const text = 'hi ' + 'a'.repeat(30);
+    const sut = splitSpeakText(text, 10);
+    expect(sut[0]).toBe('hi ');
+    expect(sut.join('')).toBe(text);
+    expect(sut.every((p) => p.length <= 10)).toBe(true);
+  });
+});

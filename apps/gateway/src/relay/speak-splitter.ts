@@ -1,0 +1,38 @@
+import { UPSTREAM_MAX_SPEAK_CHARS } from '@tts/protocol';
+
+const SENTENCE_END = /[.!?;。！？…]/;
+const WHITESPACE = /\s/;
+
+/**
+ * Splits a Speak text into pieces the upstream accepts (at most `max` UTF-16 units each): at the last
+ * sentence end that fits, else the last whitespace, else (one giant "word") on a code point boundary.
+ * The pieces concatenate back to the original text exactly.
+ */
+export function splitSpeakText(text: string, max: number = UPSTREAM_MAX_SPEAK_CHARS): string[] {
+  if (text.length <= max) return [text];
+  const pieces: string[] = [];
+  let start = 0;
+  while (text.length - start > max) {
+    const end = breakPoint(text, start, start + max);
+    pieces.push(text.slice(start, end));
+    start = end;
+  }
+  pieces.push(text.slice(start));
+  return pieces;
+}
+
+/** The end (exclusive) of the piece starting at `start`, no further than `limit`. */
+function breakPoint(text: string, start: number, limit: number): number {
+  let lastSpace = -1;
+  // Walk back from the limit: a break after whitespace keeps words whole.
+  for (let i = limit; i > start; i--) {
+    const before = text[i - 1];
+    if (!WHITESPACE.test(before)) continue;
+    if (i - 1 > start && SENTENCE_END.test(text[i - 2])) return i;
+    if (lastSpace < 0) lastSpace = i;
+  }
+  if (lastSpace > 0) return lastSpace;
+  const code = text.charCodeAt(limit - 1);
+  const splitsPair = code >= 0xd800 && code <= 0xdbff;
+  return splitsPair && limit - 1 > start ? limit - 1 : limit;
+}

@@ -1,0 +1,116 @@
+import { IncomingMessage } from 'http';
+import WebSocket from 'ws';
+import { Upstream } from '@tts/config';
+import { DG_ERROR_HEADER, DG_REQUEST_ID_HEADER, SessionConfig, UpstreamClientMessage } from '@tts/protocol';
+import { upstreamUrl } from './upstream-url';
+
+/** Why an upstream connection ended. `reason` is Deepgram's words (never our key). */
+export interface UpstreamEnd {
+  code: number;
+  reason: string;
+  /** False when the connection never opened (refused upgrade, network error, timeout). */
+  opened: boolean;
+  /** HTTP status of a refused upgrade. */
+  status?: number;
+  requestId?: string;
+}
+
+export interface UpstreamListener {
+  onUpstreamOpen(): void;
+  onUpstreamAudio(chunk: Buffer): void;
+  onUpstreamText(raw: string): void;
+  onUpstreamEnd(end: UpstreamEnd): void;
+}
+
+/** One websocket to Deepgram's /v1/speak for one session; messages sent while connecting are queued. */
+export class UpstreamConnection {
+  private readonly socket: WebSocket;
+  private readonly queued: string[] = [];
+  private opened = false;
+  private ended = false;
+  private refusal?: Pick<UpstreamEnd, 'status' | 'requestId' | 'reason'>;
+  private failure?: string;
+  private readonly connectTimer: NodeJS.Timeout;
+
+  constructor(upstream: Upstream, config: SessionConfig, connectTimeoutMs: number, listener: UpstreamListener) {
+    this.socket = new WebSocket(upstreamUrl(upstream.url, config), {
+      headers: { Authorization: `Token ${upstream.apiKey}` },
+      perMessageDeflate: false,
+    });
+    this.connectTimer = setTimeout(() => this.fail('upstream connect timeout'), connectTimeoutMs);
+    this.socket.on('open', () => {
+      clearTimeout(this.connectTimer);
+      this.opened = true;
+      for (const data of this.queued) this.socket.send(data);
+      this.queued.length = 0;
+      listener.onUpstreamOpen();
+    });
+    this.socket.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) listener.onUpstreamAudio(data);
+      else listener.onUpstreamText(data.toString());
+    });
+    this.socket.on('unexpected-response', (_req, res: IncomingMessage) => this.refused(res));
+    this.socket.on('error', (err) => {
+      this.failure ??= err.message;
+    });
+    this.socket.on('close', (code: number, reason: Buffer) => {
+      clearTimeout(this.connectTimer);
+      if (this.ended) return;
+      this.ended = true;
+      listener.onUpstreamEnd(this.describeEnd(code, reason.toString()));
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.opened && !this.ended;
+  }
+
+  send(message: UpstreamClientMessage): void {
+    const data = JSON.stringify(message);
+    if (this.opened) {
+      if (this.socket.readyState === WebSocket.OPEN) this.socket.send(data);
+    } else if (!this.ended) {
+      this.queued.push(data);
+    }
+  }
+
+  /** Stops reading from Deepgram (the client reads slowly); TCP backpressure does the rest. */
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
+  /** Drops the connection without waiting for the upstream (the session is over). */
+  terminate(): void {
+    clearTimeout(this.connectTimer);
+    this.ended = true;
+    this.socket.terminate();
+  }
+
+  private refused(res: IncomingMessage): void {
+    const header = (name: string) => {
+      const value = res.headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    };
+    this.refusal = {
+      status: res.statusCode,
+      requestId: header(DG_REQUEST_ID_HEADER),
+      reason: header(DG_ERROR_HEADER) ?? res.statusMessage ?? 'upgrade refused',
+    };
+    res.resume();
+    this.socket.terminate();
+  }
+
+  private fail(reason: string): void {
+    this.failure = reason;
+    this.socket.terminate();
+  }
+
+  private describeEnd(code: number, reason: string): UpstreamEnd {
+    if (this.refusal) return { code, opened: false, ...this.refusal, reason: this.refusal.reason };
+    return { code, reason: reason || this.failure || 'connection lost', opened: this.opened };
+  }
+}
