@@ -1,0 +1,43 @@
+import { Controller, Get } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { DrainState } from '../drain/drain-state';
+import { EventLoopHealthIndicator } from './event-loop.health';
+import { RedisHealthIndicator } from './redis.health';
+import { UpstreamHealthIndicator } from './upstream.health';
+
+/** Kubernetes probes; unauthenticated. 200 with terminus's JSON when healthy, 503 when not. */
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly eventLoop: EventLoopHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
+    private readonly upstream: UpstreamHealthIndicator,
+    private readonly drain: DrainState,
+  ) {}
+
+  /** Process up and its event loop not starved: failing this restarts the pod. */
+  @Get('live')
+  @HealthCheck()
+  live() {
+    return this.health.check([() => this.eventLoop.check('event_loop')]);
+  }
+
+  /** Able to take new sessions: failing this only takes the pod out of the load balancer. */
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      () => this.accepting('sessions'),
+      () => this.redis.check('redis'),
+      () => this.upstream.check('upstream'),
+    ]);
+  }
+
+  private accepting(key: string) {
+    const indicator = this.indicators.check(key);
+    const since = this.drain.startedAt;
+    return since ? indicator.down({ message: 'draining', since: since.toISOString() }) : indicator.up();
+  }
+}

@@ -1,0 +1,27 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { GatewayEnv, resolveUpstream } from '@tts/config';
+import { DrainStateModule } from '../drain/drain-state';
+import { EventLoopHealthIndicator } from './event-loop.health';
+import { HealthController } from './health.controller';
+import { RedisHealthIndicator, RedisProbeClient } from './redis.health';
+import { UpstreamHealthIndicator, UpstreamTarget } from './upstream.health';
+
+/** GET /health/live and /health/ready (@nestjs/terminus). Readiness also reads DrainState (DrainModule). */
+@Module({})
+export class HealthModule {
+  static register(env: Pick<GatewayEnv, 'REDIS_URL' | 'DEEPGRAM_URL' | 'DEEPGRAM_API_KEY'>): DynamicModule {
+    return {
+      module: HealthModule,
+      imports: [TerminusModule.forRoot({ errorLogStyle: 'json' }), DrainStateModule],
+      controllers: [HealthController],
+      providers: [
+        { provide: RedisProbeClient, useFactory: () => RedisProbeClient.connect(env.REDIS_URL) },
+        { provide: UpstreamTarget, useValue: UpstreamTarget.fromUrl(resolveUpstream(env).url) },
+        EventLoopHealthIndicator,
+        RedisHealthIndicator,
+        UpstreamHealthIndicator,
+      ],
+    };
+  }
+}

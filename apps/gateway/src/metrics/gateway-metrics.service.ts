@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { ActiveSessions } from '../session/active-sessions.service';
+import { UPSTREAM_ERROR_CLASSES } from './upstream-error-class';
+
+/** Flush to first audio: the emulator's default TTFB is 150 ms, Deepgram's is a few hundred; 2 s is already broken. */
+export const FLUSH_LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2];
+
+/**
+ * The gateway's Prometheus metrics, in one registry per process (scraped at GET /metrics).
+ * Labels are bounded enums only: never a session, company or connection id.
+ */
+@Injectable()
+export class GatewayMetrics {
+  readonly registry = new Registry();
+
+  readonly flushToFirstAudio = new Histogram({
+    name: 'tts_gateway_flush_to_first_audio_seconds',
+    help: 'Time from a client Flush to the first audio byte of that flush sent to the client.',
+    buckets: FLUSH_LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly audioBytesRelayed = new Counter({
+    name: 'tts_gateway_audio_bytes_relayed_total',
+    help: 'Billable audio sample bytes delivered to clients (WAV headers excluded).',
+    registers: [this.registry],
+  });
+
+  readonly upstreamErrors = new Counter({
+    name: 'tts_gateway_upstream_errors_total',
+    help: 'Upstream (Deepgram) connections refused or dropped, by reason class.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly sessionsStarted = new Counter({
+    name: 'tts_gateway_sessions_started_total',
+    help: 'Client sessions admitted and started on this gateway.',
+    registers: [this.registry],
+  });
+
+  /** Incremented by the usage publisher for each usage event handed to the tts-usage queue. */
+  readonly usageEventsPublished = new Counter({
+    name: 'tts_gateway_usage_events_published_total',
+    help: 'Usage events added to the tts-usage queue.',
+    registers: [this.registry],
+  });
+
+  /** Incremented by the usage publisher when adding a usage event to the queue failed (after its own retries). */
+  readonly usageEventsFailed = new Counter({
+    name: 'tts_gateway_usage_events_failed_total',
+    help: 'Usage events that could not be added to the tts-usage queue.',
+    registers: [this.registry],
+  });
+
+  readonly draining = new Gauge({
+    name: 'tts_gateway_draining',
+    help: '1 while this gateway is draining for shutdown (refusing new sessions), else 0.',
+    registers: [this.registry],
+  });
+
+  constructor(sessions: ActiveSessions) {
+    new Gauge({
+      name: 'tts_gateway_active_sessions',
+      help: 'Client sessions currently open on this gateway.',
+      registers: [this.registry],
+      collect() {
+        this.set(sessions.size);
+      },
+    });
+    // Zero-initialised so dashboards and rate() see every class from the first scrape.
+    for (const reason of UPSTREAM_ERROR_CLASSES) this.upstreamErrors.inc({ reason }, 0);
+    this.draining.set(0);
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import { SessionObserver, SessionTap } from '../session/session-hooks';
+import { GatewayMetrics } from './gateway-metrics.service';
+import { upstreamErrorClass } from './upstream-error-class';
+
+/** Feeds every session's relay events into the process metrics: counter increments only, no I/O. */
+@Injectable()
+export class MetricsObserver implements SessionObserver {
+  constructor(private readonly metrics: GatewayMetrics) {}
+
+  onSessionStart(): SessionTap {
+    const { audioBytesRelayed, flushToFirstAudio, upstreamErrors } = this.metrics;
+    this.metrics.sessionsStarted.inc();
+    return {
+      audioDelivered: (bytes) => audioBytesRelayed.inc(bytes),
+      textSent: () => undefined,
+      flushLatency: (ms) => flushToFirstAudio.observe(ms / 1000),
+      upstreamError: (reason) => upstreamErrors.inc({ reason: upstreamErrorClass(reason) }),
+      end: () => Promise.resolve(),
+    };
+  }
+}
