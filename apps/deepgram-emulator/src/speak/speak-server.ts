@@ -42,8 +42,15 @@ export class SpeakServer {
     this.faults.clear();
   }
 
-  /** Ends every live connection with a close frame (server going away). */
-  async close(): Promise<void> {
+  private closing?: Promise<void>;
+
+  /** Ends every live connection with a close frame (server going away); idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.closeAll();
+    return this.closing;
+  }
+
+  private async closeAll(): Promise<void> {
     const ends = this.connections.map((c) => c.ended);
     for (const session of this.sessions) session.closeWith(1001, 'NET-0000');
     for (const client of this.wss.clients) client.terminate();

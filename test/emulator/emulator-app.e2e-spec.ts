@@ -1,0 +1,58 @@
+import { WebSocket } from 'ws';
+import { createEmulatorApp, RunningEmulatorApp } from '../../apps/deepgram-emulator/src/bootstrap';
+import { expectedAudioBytes } from '../support/emulator';
+import { connectSpeak } from './speak-client';
+
+const KEY = 'emulator-app-key';
+
+/** The process entry point: a Nest app serving health and /v1/speak on EMULATOR_PORT. */
+describe('Deepgram emulator process (Nest app)', () => {
+  let emulator: RunningEmulatorApp;
+  let base: string;
+  beforeAll(async () => {
+    emulator = await createEmulatorApp({
+      EMULATOR_PORT: '0',
+      EMULATOR_HOST: '127.0.0.1',
+      EMULATOR_API_KEY: KEY,
+      EMULATOR_SPEED: '0',
+      EMULATOR_TTFB_MS: '0',
+      LOG_LEVEL: 'silent',
+    });
+    base = `127.0.0.1:${emulator.port}`;
+  });
+  afterAll(() => emulator.close());
+
+  it('answers GET /health/live and /health/ready with 200 JSON', async () => {
+    for (const path of ['/health/live', '/health/ready']) {
+      const res = await fetch(`http://${base}${path}`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ status: 'ok' });
+    }
+  });
+
+  it('serves /v1/speak on the same port with EMULATOR_API_KEY', async () => {
+    const client = await connectSpeak(`ws://${base}/v1/speak`, { key: KEY, query: { encoding: 'mulaw' } });
+    client.send({ type: 'Speak', text: 'Nest' });
+    client.send({ type: 'Flush' });
+    await client.next('Flushed');
+    expect(client.audioBytes()).toBe(expectedAudioBytes('Nest', 'mulaw', 8000));
+    client.ws.close();
+  });
+
+  it('refuses any other key with 401', async () => {
+    const status = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`ws://${base}/v1/speak`, { headers: { Authorization: 'Token other' } });
+      ws.on('error', () => undefined);
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    });
+    expect(status).toBe(401);
+  });
+
+  it('on shutdown closes live connections with a close frame', async () => {
+    const client = await connectSpeak(`ws://${base}/v1/speak`, { key: KEY });
+    await client.next('Metadata');
+    await emulator.speak.beforeApplicationShutdown();
+    expect((await client.closed).code).toBe(1001);
+    expect((await fetch(`http://${base}/health/ready`)).status).toBe(503);
+  });
+});
