@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { GatewayEnv } from '@tts/config';
+import { AuthModule } from './auth/auth.module';
 import { DrainModule } from './drain/drain.module';
 import { HealthModule } from './health/health.module';
+import { LimitsModule } from './limits/limits.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RelayModule } from './relay/relay.module';
@@ -20,6 +22,8 @@ export class AppModule {
         RelayModule.register(RelaySettings.fromEnv(env)),
         MetricsModule,
         HealthModule.register(env),
+        AuthModule.register(env),
+        LimitsModule.register(env),
         // Last: same-depth modules shut down in reverse import order, so the drain runs first.
         DrainModule.register(env),
       ],

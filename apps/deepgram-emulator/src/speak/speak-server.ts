@@ -18,6 +18,8 @@ export class SpeakServer {
   readonly connections: EmulatedConnection[] = [];
   private readonly faults = new FaultQueue();
   private readonly sessions = new Set<SpeakSession>();
+  /** Not connections.length: long-running users (the bench) prune that array. */
+  private lastId = 0;
   private readonly wss = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
@@ -66,13 +68,7 @@ export class SpeakServer {
       return refuse(socket, requestId, { status: 404, error: 'NOT_FOUND', message: 'Not found.' });
     }
     const fault = this.faults.take(faultFromQuery(url.searchParams));
-    const { record, finish } = newConnectionRecord(
-      this.connections.length + 1,
-      requestId,
-      req.headers,
-      url.searchParams,
-      fault,
-    );
+    const { record, finish } = newConnectionRecord(++this.lastId, requestId, req.headers, url.searchParams, fault);
     this.connections.push(record);
     const check = checkSpeakRequest(req, url.searchParams, this.settings.apiKey);
     const refusal: Refusal | undefined = fault.refuseStatus
