@@ -87,11 +87,16 @@ export class TestClient {
     }
   }
 
+  readyStateOpen(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
   close(): void {
     this.ws.close();
   }
 
-  private until<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+  /** Resolves once `check` returns something other than undefined (re-checked on every frame). */
+  until<T>(check: () => T | undefined, timeoutMs = 10_000, what = 'condition'): Promise<T> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         remove();

@@ -1,0 +1,180 @@
+import WebSocket from 'ws';
+import { expectedAudioBytes, RunningEmulator, startTestEmulator } from '../support/emulator';
+import { TestGateway, cleanupFunding, connectClient, startGateway } from '../support/gateway';
+import { TestClient } from '../support/ws-client';
+
+const PREFIX = 'relay-errors';
+
+async function expectFatal(client: TestClient, code: string, closeCode: number): Promise<void> {
+  expect(await client.waitFor('error')).toMatchObject({ type: 'error', code });
+  expect((await client.waitForClose()).code).toBe(closeCode);
+}
+
+describe('gateway relay: client errors', () => {
+  let emulator: RunningEmulator;
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator();
+    gateway = await startGateway({ DEEPGRAM_URL: emulator.url, CLIENT_MAX_FRAME_BYTES: '4096' });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await emulator?.close();
+    await cleanupFunding();
+  });
+
+  it('answers malformed messages with non-fatal errors and keeps the session working', async () => {
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ sample_rate: 16000 });
+    client.sendRaw('{not json');
+    client.send({ type: 'Dance' });
+    client.send({ type: 'Speak' });
+    client.send({ type: 'Speak', text: '' });
+    client.sendRaw(Buffer.from([1, 2, 3]), true);
+    client.send({ model: 'aura-2-celeste-es' });
+    client.send({ type: 'Speak', text: 'Sigo aquí.' });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed');
+    const errors = client.texts.filter((m) => m.type === 'error').map((m) => m.code);
+    expect(errors).toEqual([
+      'invalid_json',
+      'invalid_message',
+      'invalid_message',
+      'invalid_message',
+      'invalid_message',
+      'config_not_first',
+    ]);
+    expect(client.texts.find((m) => m.type === 'status')).toMatchObject({ model: 'aura-2-estrella-es' });
+    const audio = client.audio.reduce((n, f) => n + f.length - 44, 0);
+    expect(audio).toBe(expectedAudioBytes('Sigo aquí.', 'linear16', 16000));
+    client.close();
+  });
+
+  it.each([
+    [{ model: 'aura-2-nobody-es' }, 'model'],
+    [{ encoding: 'mulaw', sample_rate: 24000 }, 'sample_rate'],
+    [{ model: 'aura-2-thalia-en', language: 'es' }, 'language'],
+  ])('refuses the config %j with invalid_request 4400', async (config, field) => {
+    const client = await connectClient(gateway, PREFIX);
+    client.send(config);
+    const error = await client.waitFor('error');
+    expect(error).toMatchObject({ code: 'invalid_request' });
+    expect(error.message).toContain(field);
+    expect((await client.waitForClose()).code).toBe(4400);
+  });
+
+  it('refuses a bad query with invalid_request 4400', async () => {
+    const client = await TestClient.connect(gateway.streamUrl({ company_id: 'c 1', user_id: 'u', session_id: 's' }));
+    await expectFatal(client, 'invalid_request', 4400);
+    const missing = await TestClient.connect(gateway.streamUrl({ company_id: 'c1', user_id: 'u' }));
+    await expectFatal(missing, 'invalid_request', 4400);
+  });
+
+  it('ends a session whose frame is over the size limit with message_too_large and 1009', async () => {
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ type: 'Speak', text: 'x'.repeat(5000) });
+    await expectFatal(client, 'message_too_large', 1009);
+  });
+
+  it('maps an upstream that drops mid-stream to upstream_error 1011', async () => {
+    emulator.injectFault({ dropAfterBytes: 3000 });
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ type: 'Speak', text: 'Una frase bastante larga para que se corte a la mitad del audio.' });
+    client.send({ type: 'Flush' });
+    const error = await client.waitFor('error');
+    expect(error).toMatchObject({ code: 'upstream_error' });
+    expect((await client.waitForClose()).code).toBe(1011);
+    expect(client.audio.length).toBeGreaterThan(0);
+  });
+
+  it('carries Deepgram’s reason when it closes with an error code', async () => {
+    emulator.injectFault({ closeAfterBytes: 100, closeCode: 1011, closeReason: 'NET-0000' });
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ type: 'Speak', text: 'Otra frase que se cortará.' });
+    client.send({ type: 'Flush' });
+    const error = await client.waitFor('error');
+    expect(error).toMatchObject({ code: 'upstream_error' });
+    expect(error.message).toContain('NET-0000');
+    expect((await client.waitForClose()).code).toBe(1011);
+  });
+});
+
+describe('gateway relay: upstream refusal', () => {
+  let emulator: RunningEmulator;
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator({ apiKey: 'the-right-key' });
+    gateway = await startGateway({ DEEPGRAM_URL: emulator.url, DEEPGRAM_API_KEY: 'a-wrong-key' });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await emulator?.close();
+    await cleanupFunding();
+  });
+
+  it('answers a 401 from Deepgram with upstream_error 1011 carrying its reason, never the key', async () => {
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ type: 'Speak', text: 'Hola.' });
+    const error = await client.waitFor('error');
+    expect(error.code).toBe('upstream_error');
+    expect(error.message).toContain('401');
+    expect(error.message).toContain('Invalid credentials.');
+    expect(JSON.stringify(client.texts)).not.toContain('a-wrong-key');
+    expect((await client.waitForClose()).code).toBe(1011);
+  });
+});
+
+describe('gateway relay: per-connection limits', () => {
+  let emulator: RunningEmulator;
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator();
+    gateway = await startGateway({
+      DEEPGRAM_URL: emulator.url,
+      CLIENT_MESSAGES_PER_SECOND: '5',
+      CLIENT_MESSAGE_BURST: '5',
+      MAX_QUEUED_TEXT_CHARS: '2000',
+      IDLE_TIMEOUT_MS: '1000',
+    });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await emulator?.close();
+    await cleanupFunding();
+  });
+
+  it('drops messages over the rate with rate_limited and keeps going', async () => {
+    const client = await connectClient(gateway, PREFIX);
+    for (let i = 0; i < 8; i++) client.send({ type: 'Speak', text: `Frase ${i}.` });
+    await client.waitFor((m) => m.type === 'error' && m.code === 'rate_limited', 5000, 3);
+    await new Promise((r) => setTimeout(r, 450));
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed');
+    expect(client.readyStateOpen()).toBe(true);
+    client.close();
+  });
+
+  it('refuses text over the queued-text bound with rate_limited', async () => {
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ type: 'Speak', text: 'a '.repeat(700) });
+    client.send({ type: 'Speak', text: 'b '.repeat(400) });
+    const error = await client.waitFor('error');
+    expect(error).toMatchObject({ code: 'rate_limited' });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed');
+    const bytes = client.audio.reduce((n, f) => n + f.length - 44, 0);
+    expect(bytes).toBe(expectedAudioBytes('a '.repeat(700), 'linear16', 16000));
+    client.close();
+  });
+
+  it('ends a silent session with idle_timeout 4408', async () => {
+    const client = await connectClient(gateway, PREFIX);
+    const started = Date.now();
+    await expectFatal(client, 'idle_timeout', 4408);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(client.ws.readyState).toBe(WebSocket.CLOSED);
+  });
+});

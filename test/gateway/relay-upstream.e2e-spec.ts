@@ -1,0 +1,163 @@
+import { parseWav } from '@tts/audio';
+import { EmulatedConnection, RunningEmulator, expectedAudioBytes, startTestEmulator } from '../support/emulator';
+import { TestGateway, cleanupFunding, connectClient, startGateway } from '../support/gateway';
+import { TestClient } from '../support/ws-client';
+
+const PREFIX = 'relay-upstream';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Sample bytes of the WAV frames received from index `from` on. */
+function sampleBytes(client: TestClient, from = 0): number {
+  return client.received.slice(from).reduce((n, r) => n + (r.kind === 'binary' ? parseWav(r.data).data.length : 0), 0);
+}
+
+function connectionsOf(emulator: RunningEmulator, before: number): EmulatedConnection[] {
+  return emulator.connections.slice(before);
+}
+
+describe('gateway relay: upstream behaviour', () => {
+  let emulator: RunningEmulator;
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator();
+    gateway = await startGateway({ DEEPGRAM_URL: emulator.url });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await emulator?.close();
+    await cleanupFunding();
+  });
+
+  it('keeps every WAV frame whole when Deepgram sends odd-sized chunks, and the total exact', async () => {
+    emulator.injectFault({ oddChunks: true });
+    const client = await connectClient(gateway, PREFIX);
+    const text = 'Trozos impares que parten las muestras por la mitad.';
+    client.send({ type: 'Speak', text });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed');
+    const upstream = emulator.connections[emulator.connections.length - 1];
+    expect(upstream.fault.oddChunks).toBe(true);
+    for (const frame of client.audio) expect(parseWav(frame).data.length % 2).toBe(0);
+    expect(sampleBytes(client)).toBe(expectedAudioBytes(text, 'linear16', 16000));
+    client.close();
+  });
+
+  it('splits a Speak longer than 2000 characters at sentence boundaries and speaks all of it', async () => {
+    const before = emulator.connections.length;
+    const client = await connectClient(gateway, PREFIX);
+    const text = 'Esta es una oración de prueba para partir un texto muy largo. '.repeat(70);
+    expect(text.length).toBeGreaterThan(4000);
+    client.send({ encoding: 'mulaw', sample_rate: 8000 });
+    client.send({ type: 'Speak', text });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed', 20_000);
+    expect(sampleBytes(client)).toBe(expectedAudioBytes(text, 'mulaw', 8000));
+    const [upstream] = connectionsOf(emulator, before);
+    const speaks = upstream.received.map((m) => JSON.parse(m)).filter((m) => m.type === 'Speak');
+    expect(speaks.length).toBeGreaterThanOrEqual(3);
+    for (const m of speaks) {
+      expect(m.text.length).toBeLessThanOrEqual(2000);
+      expect(m.text.endsWith('. ')).toBe(true);
+    }
+    client.close();
+  });
+
+  it('never sends Deepgram more than 20 Flushes a minute: the 21st is deferred with a notice', async () => {
+    const before = emulator.connections.length;
+    const client = await connectClient(gateway, PREFIX);
+    for (let i = 0; i < 21; i++) {
+      client.send({ type: 'Speak', text: `Frase número ${i}.` });
+      client.send({ type: 'Flush' });
+    }
+    await client.waitFor('Flushed', 10_000, 20);
+    const notice = await client.waitFor('error');
+    expect(notice).toMatchObject({ code: 'rate_limited' });
+    expect(notice.message).toMatch(/deferred/);
+    await sleep(100);
+    const [upstream] = connectionsOf(emulator, before);
+    expect(upstream.received.filter((m) => m.includes('"Flush"'))).toHaveLength(20);
+    expect(client.texts.filter((m) => m.type === 'Warning')).toHaveLength(0);
+    client.close();
+    // A client that just disconnects takes its upstream with it.
+    expect(await upstream.ended).toMatchObject({ by: 'client' });
+  });
+});
+
+describe('gateway relay: barge-in', () => {
+  let emulator: RunningEmulator;
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator({ speed: 8, chunkMs: 20 });
+    gateway = await startGateway({ DEEPGRAM_URL: emulator.url });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await emulator?.close();
+    await cleanupFunding();
+  });
+
+  it('sends no audio of the cleared text after Cleared, and the next utterance exactly', async () => {
+    const client = await connectClient(gateway, PREFIX);
+    const long = 'Una respuesta larga que el usuario interrumpe a mitad de camino. '.repeat(8);
+    client.send({ type: 'Speak', text: long });
+    client.send({ type: 'Flush' });
+    await client.until(() => (client.audio.length >= 3 ? true : undefined), 5000);
+    client.send({ type: 'Clear' });
+    await client.waitFor('Cleared');
+    const clearedAt = client.received.findIndex((r) => r.kind === 'text' && r.message.type === 'Cleared');
+    expect(sampleBytes(client, 0)).toBeLessThan(expectedAudioBytes(long, 'linear16', 16000));
+    await sleep(300);
+    expect(client.received.slice(clearedAt + 1).filter((r) => r.kind === 'binary')).toHaveLength(0);
+
+    const next = 'Vale, te escucho.';
+    client.send({ type: 'Speak', text: next });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed');
+    expect(sampleBytes(client, clearedAt + 1)).toBe(expectedAudioBytes(next, 'linear16', 16000));
+    client.close();
+  });
+});
+
+describe('gateway relay: reopening expired upstreams', () => {
+  it.each([
+    ['idle close (NET-0001)', { idleTimeoutMs: 300 }, 'NET-0001'],
+    ['connection lifetime (NET-0002)', { maxConnectionMs: 400 }, 'NET-0002'],
+  ])('reopens transparently after the %s, replaying unflushed text', async (_name, options, reason) => {
+    const emulator = await startTestEmulator(options);
+    const gateway = await startGateway({ DEEPGRAM_URL: emulator.url });
+    try {
+      const client = await connectClient(gateway, PREFIX);
+      client.send({ encoding: 'mulaw', sample_rate: 8000, container: 'none' });
+      client.send({ type: 'Speak', text: 'Primera.' });
+      client.send({ type: 'Flush' });
+      await client.waitFor('Flushed');
+      client.send({ type: 'Speak', text: 'Esta frase espera al Flush.' });
+      const first = emulator.connections[0];
+      expect((await first.ended)?.reason).toBe(reason);
+      await sleep(50);
+
+      client.send({ type: 'Flush' });
+      await client.waitFor('Flushed', 5000, 2);
+      const total = client.audio.reduce((n, f) => n + f.length, 0);
+      const expected =
+        expectedAudioBytes('Primera.', 'mulaw', 8000) +
+        expectedAudioBytes('Esta frase espera al Flush.', 'mulaw', 8000);
+      expect(total).toBe(expected);
+      expect(client.texts.filter((m) => m.type === 'error')).toEqual([]);
+      expect(emulator.connections).toHaveLength(2);
+      expect(emulator.connections[1].query).toMatchObject({
+        model: 'aura-2-estrella-es',
+        encoding: 'mulaw',
+        sample_rate: '8000',
+      });
+      client.send({ type: 'Close' });
+      expect((await client.waitForClose()).code).toBe(1000);
+    } finally {
+      await gateway.close();
+      await emulator.close();
+      await cleanupFunding();
+    }
+  });
+});
