@@ -1,0 +1,39 @@
+import { IncomingMessage } from 'node:http';
+import { checkSpeakRequest, presentedKey } from './speak-request';
+
+const request = (headers: Record<string, string>): IncomingMessage => ({ headers }) as unknown as IncomingMessage;
+const query = (q: string): URLSearchParams => new URLSearchParams(q);
+
+describe(checkSpeakRequest.name, () => {
+  it('takes the key from the Token header or the token subprotocol', () => {
+    expect(presentedKey(request({ authorization: 'Token abc' }))).toBe('abc');
+    expect(presentedKey(request({ 'sec-websocket-protocol': 'token, abc' }))).toBe('abc');
+    expect(presentedKey(request({ authorization: 'Basic abc' }))).toBeUndefined();
+    expect(presentedKey(request({ 'sec-websocket-protocol': 'token' }))).toBeUndefined();
+  });
+
+  it('checks the key before the query', () => {
+    const sut = checkSpeakRequest(request({ authorization: 'Token bad' }), query('model=nope'), 'good');
+    expect(sut).toMatchObject({ ok: false, refusal: { status: 401 } });
+  });
+
+  it('applies Deepgram defaults', () => {
+    expect(checkSpeakRequest(request({ authorization: 'Token k' }), query(''))).toEqual({
+      ok: true,
+      params: { model: 'aura-2-thalia-en', encoding: 'linear16', sampleRate: 24000 },
+    });
+    expect(checkSpeakRequest(request({ authorization: 'Token k' }), query('encoding=alaw'))).toMatchObject({
+      params: { sampleRate: 8000 },
+    });
+  });
+
+  it.each(['model=aura-3-x-en', 'encoding=mp3', 'encoding=mulaw&sample_rate=48000', 'sample_rate=abc'])(
+    'refuses %s with 400',
+    (q) => {
+      expect(checkSpeakRequest(request({ authorization: 'Token k' }), query(q))).toMatchObject({
+        ok: false,
+        refusal: { status: 400 },
+      });
+    },
+  );
+});
