@@ -5,7 +5,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { BillingEnv } from '@tts/config';
 import { QueueName } from '@tts/protocol';
-import { bullBoardImports } from './admin/bull-board';
 import { BalanceCacheWarmer } from './balance/balance-cache-warmer.service';
 import { BalancePublisher } from './balance/balance-publisher.service';
 import { CreditsBalanceController } from './balance/credits-balance.controller';
@@ -39,7 +38,6 @@ export class AppModule {
         TypeOrmModule.forRoot(billingDataSourceOptions(env.DATABASE_URL)),
         BullModule.forRoot({ connection: { url: env.REDIS_URL }, prefix: env.BULLMQ_PREFIX }),
         BullModule.registerQueue({ name: QueueName.TtsUsage }),
-        ...bullBoardImports,
         TerminusModule,
       ],
       controllers: [CompaniesController, CreditsBalanceController, HealthController, MetricsController],

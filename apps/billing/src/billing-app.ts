@@ -4,6 +4,7 @@ import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { BillingEnv, redisConnectionOptions } from '@tts/config';
+import { mountBullBoard } from './admin/bull-board';
 import { AppModule } from './app.module';
 
 /** Builds the billing app (HTTP admin API + usage worker + Redis request-reply); the caller listens. */
@@ -12,6 +13,7 @@ export async function createBillingApp(env: BillingEnv): Promise<INestApplicatio
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
+  mountBullBoard(app, env);
   const docs = new DocumentBuilder()
     .setTitle('Billing admin API')
     .setDescription('Companies, credit top-ups and usage. Bearer BILLING_ADMIN_TOKEN.')

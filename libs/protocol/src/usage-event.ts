@@ -31,3 +31,11 @@ export interface UsageEvent {
 export function usageEventId(connectionId: string, seq: number): string {
   return `${connectionId}:${seq}`;
 }
+
+/**
+ * The BullMQ jobId of a usage event: its event_id, with ':' (which BullMQ refuses in custom ids, it
+ * separates Redis keys) escaped as '%3A' and '%' as '%25', so the mapping stays one-to-one and deterministic.
+ */
+export function usageJobId(eventId: string): string {
+  return eventId.replace(/%/g, '%25').replace(/:/g, '%3A');
+}

@@ -1,6 +1,9 @@
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { BullBoardModule } from '@bull-board/nestjs';
+import { createBullBoard } from '@bull-board/api';
+import { getQueueToken } from '@nestjs/bullmq';
+import { INestApplication } from '@nestjs/common';
+import { Queue } from 'bullmq';
 
 /** The slice of Express the middleware needs (no @types/express in this repo). */
 interface Request {
@@ -14,7 +17,6 @@ interface Response {
 type NextFunction = () => void;
 import { BillingEnv } from '@tts/config';
 import { QueueName } from '@tts/protocol';
-import { BILLING_ENV } from '../config/billing-env.provider';
 import { isAdminAuthorized } from './admin-token.guard';
 
 export const BULL_BOARD_ROUTE = '/admin/queues';
@@ -33,15 +35,15 @@ function adminOnly(env: BillingEnv) {
   };
 }
 
-/** Bull Board on the usage queue: failed jobs are kept there for the billing team to inspect and retry. */
-export const bullBoardImports = [
-  BullBoardModule.forRootAsync({
-    inject: [BILLING_ENV],
-    useFactory: (env: BillingEnv) => ({
-      route: BULL_BOARD_ROUTE,
-      adapter: ExpressAdapter as never,
-      middleware: adminOnly(env),
-    }),
-  }),
-  BullBoardModule.forFeature({ name: QueueName.TtsUsage, adapter: BullMQAdapter }),
-];
+/**
+ * Bull Board on the usage queue: failed jobs are kept there for the billing team to inspect and retry.
+ * Mounted on the Express instance directly (@bull-board/nestjs pulls in an ESM-only dependency).
+ */
+export function mountBullBoard(app: INestApplication, env: BillingEnv): void {
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(BULL_BOARD_ROUTE);
+  const queue = app.get<Queue>(getQueueToken(QueueName.TtsUsage));
+  // @bull-board/express and /api differ by a patch version, so their adapter types do not line up exactly.
+  createBullBoard({ queues: [new BullMQAdapter(queue)], serverAdapter: serverAdapter as never });
+  app.use(BULL_BOARD_ROUTE, adminOnly(env), serverAdapter.getRouter());
+}

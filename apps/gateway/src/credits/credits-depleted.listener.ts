@@ -1,0 +1,45 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ServerRedis } from '@nestjs/microservices';
+import { CREDITS_DEPLETED_PATTERN, CreditsDepletedEvent, ErrorCode } from '@tts/protocol';
+import { ActiveSessions } from '../session/active-sessions.service';
+
+export const DEPLETION_SERVER = Symbol('DEPLETION_SERVER');
+
+/**
+ * Listens for billing's depletion broadcast (@nestjs/microservices Redis transport) and ends the
+ * company's sessions on this pod. The module runs its own Redis microservice server, so main.ts
+ * needs no connectMicroservice call.
+ */
+@Injectable()
+export class CreditsDepletedListener implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(CreditsDepletedListener.name);
+
+  constructor(
+    @Inject(DEPLETION_SERVER) private readonly server: ServerRedis,
+    private readonly sessions: ActiveSessions,
+  ) {}
+
+  onApplicationBootstrap(): Promise<void> {
+    this.server.addHandler(CREDITS_DEPLETED_PATTERN, async (event: CreditsDepletedEvent) => this.depleted(event), true);
+    return new Promise((resolve) => {
+      this.server.listen((err?: unknown) => {
+        if (err) this.logger.error({ err: String(err) }, 'depletion listener failed to start');
+        resolve();
+      });
+    });
+  }
+
+  depleted(event: CreditsDepletedEvent): void {
+    const ended = this.sessions.terminateCompany(
+      event.company_id,
+      ErrorCode.InsufficientCredits,
+      'the company has run out of credits',
+    );
+    if (ended > 0)
+      this.logger.log({ company_id: event.company_id, sessions: ended }, 'sessions ended: credits depleted');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.server.close();
+  }
+}

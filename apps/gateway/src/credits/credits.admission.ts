@@ -1,0 +1,71 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ClientProxy } from '@nestjs/microservices';
+import Redis from 'ioredis';
+import { firstValueFrom, timeout } from 'rxjs';
+import {
+  CREDIT_BALANCE_KEY_PREFIX,
+  CREDITS_BALANCE_PATTERN,
+  CreditsBalanceReply,
+  CreditsBalanceRequest,
+  ErrorCode,
+  SessionError,
+} from '@tts/protocol';
+import { AdmissionOrder, SessionAdmission, SessionInfo } from '../session/session-hooks';
+import { BALANCE_REQUEST_TIMEOUT_MS } from './credits.constants';
+
+export const CREDITS_REDIS = Symbol('CREDITS_REDIS');
+export const BILLING_CLIENT = Symbol('BILLING_CLIENT');
+
+/**
+ * Refuses a company whose balance is unknown or <= 0 (4402). Reads the balance billing keeps in
+ * Redis; when it is missing, asks billing over Redis request-reply; when billing does not answer, refuses.
+ */
+@Injectable()
+export class CreditsAdmission implements SessionAdmission {
+  readonly order = AdmissionOrder.Credits;
+  private readonly logger = new Logger(CreditsAdmission.name);
+
+  constructor(
+    @Inject(CREDITS_REDIS) private readonly redis: Redis,
+    @Inject(BILLING_CLIENT) private readonly billing: ClientProxy,
+  ) {}
+
+  async admit(session: SessionInfo): Promise<void> {
+    const companyId = session.query.company_id;
+    const balance = (await this.cachedBalance(companyId)) ?? (await this.askBilling(companyId));
+    if (balance === undefined) {
+      throw new SessionError(ErrorCode.InsufficientCredits, 'credits could not be verified, try again later');
+    }
+    if (balance === null || !(balance > 0)) {
+      throw new SessionError(ErrorCode.InsufficientCredits, 'the company has no credits left');
+    }
+  }
+
+  /** The cached decimal balance as a number (the sign is all that matters here), or undefined. */
+  private async cachedBalance(companyId: string): Promise<number | undefined> {
+    const value = await this.redis.get(CREDIT_BALANCE_KEY_PREFIX + companyId).catch((err: Error) => {
+      this.logger.warn({ company_id: companyId, err: err.message }, 'balance cache unreachable');
+      return null;
+    });
+    return value === null ? undefined : Number(value);
+  }
+
+  /** Billing's answer: a number, null for an unknown company, undefined when billing did not answer. */
+  private async askBilling(companyId: string): Promise<number | null | undefined> {
+    const request: CreditsBalanceRequest = { company_id: companyId };
+    try {
+      const reply = await firstValueFrom(
+        this.billing
+          .send<CreditsBalanceReply>(CREDITS_BALANCE_PATTERN, request)
+          .pipe(timeout(BALANCE_REQUEST_TIMEOUT_MS)),
+      );
+      return reply.balance_credits;
+    } catch (err) {
+      this.logger.warn(
+        { company_id: companyId, err: (err as Error).message },
+        'billing did not answer a balance request',
+      );
+      return undefined;
+    }
+  }
+}

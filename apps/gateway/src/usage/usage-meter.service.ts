@@ -1,0 +1,62 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { SessionConfig } from '@tts/protocol';
+import { SessionControl, SessionInfo, SessionObserver, SessionTap } from '../session/session-hooks';
+import { MeteredSession } from './metered-session';
+import { UsagePublisher } from './usage-publisher.service';
+import { END_HANDOFF_TIMEOUT_MS } from './usage.constants';
+
+export const USAGE_FLUSH_INTERVAL = Symbol('USAGE_FLUSH_INTERVAL');
+
+/**
+ * Meters every session: counters on the relay's path, one timer per process that turns each
+ * session's new audio into a usage event every USAGE_FLUSH_INTERVAL_MS, and a final event at the end.
+ */
+@Injectable()
+export class UsageMeter implements SessionObserver, OnModuleInit, OnApplicationShutdown {
+  private readonly sessions = new Set<MeteredSession>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly publisher: UsagePublisher,
+    @Inject(USAGE_FLUSH_INTERVAL) private readonly intervalMs: number,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => this.tick(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  onSessionStart(info: SessionInfo, config: SessionConfig, _control: SessionControl): SessionTap {
+    const session = new MeteredSession(info, config, (s) => this.ended(s));
+    this.sessions.add(session);
+    return session;
+  }
+
+  private tick(): void {
+    const now = new Date();
+    let added = false;
+    for (const session of this.sessions) {
+      const event = session.takeInterval(now);
+      if (event) {
+        this.publisher.hold(event);
+        added = true;
+      }
+    }
+    if (added || this.publisher.pending > 0) void this.publisher.flush();
+  }
+
+  private async ended(session: MeteredSession): Promise<void> {
+    this.sessions.delete(session);
+    const event = session.takeFinal(new Date());
+    if (!event) return;
+    this.publisher.hold(event);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, END_HANDOFF_TIMEOUT_MS)));
+    await Promise.race([this.publisher.flush(), timeout]);
+    clearTimeout(timer);
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,96 @@
+import { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import {
+  TestBilling,
+  balanceOf,
+  destroyQueue,
+  enqueue,
+  openDataSource,
+  startBilling,
+  uniquePrefix,
+  usageEvent,
+  usageQueue,
+  waitFor,
+} from './support/billing-harness';
+
+describe('usage ledger: exactly once on an at-least-once queue', () => {
+  let database: TestDatabase;
+  let db: DataSource;
+  let queue: Queue;
+  let prefix: string;
+  const workers: TestBilling[] = [];
+  const company = `ledger-${process.pid}`;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('ledger');
+    db = await openDataSource(database.url);
+    prefix = uniquePrefix('ledger');
+    queue = usageQueue(prefix);
+    // Four billing processes' worth of workers, each with its own batching, on one queue and one ledger.
+    for (let i = 0; i < 4; i++) workers.push(await startBilling({ DATABASE_URL: database.url, BULLMQ_PREFIX: prefix }));
+  });
+
+  afterAll(async () => {
+    for (const w of workers) await w.close();
+    await destroyQueue(queue);
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  it('charges an event delivered three times once', async () => {
+    const id = `${company}-triple`;
+    const event = usageEvent(id, { audio_bytes: 16000 * 2 * 90 }); // 90 s of linear16 16 kHz = 1.5 credits
+    await enqueue(queue, [event], '#1');
+    await waitFor(
+      () => balanceOf(db, id),
+      (b) => b !== undefined,
+    );
+    await enqueue(queue, [event], '#2');
+    await enqueue(queue, [event], '#3');
+    await waitFor(
+      () => queue.getJobCounts('waiting', 'active', 'delayed'),
+      (c) => c.waiting + c.active + c.delayed === 0,
+    );
+
+    // An unknown company is created at 0 and charged: usage is never dropped, balances may go negative.
+    expect(await balanceOf(db, id)).toBe('-1.500000000000000000');
+    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM usage_ledger WHERE company_id = $1`, [id]);
+    expect(n).toBe(1);
+  });
+
+  it('leaves one company exact to the micro-credit after 10,000 events from four concurrent workers', async () => {
+    await db.query(`INSERT INTO companies (company_id, balance_credits) VALUES ($1, 1000)`, [company]);
+    // 1/3 s of mu-law 8 kHz each (2666.67 bytes is not whole, so mix sizes): non-terminating decimals on purpose.
+    const events = Array.from({ length: 10_000 }, (_, i) =>
+      usageEvent(company, { encoding: 'mulaw', sample_rate: 8000, audio_bytes: 1000 + (i % 7) * 333 }),
+    );
+    const totalBytes = events.reduce((n, e) => n + e.audio_bytes, 0);
+    await enqueue(queue, events);
+    // Deliver a slice again, as a crashed publisher or stalled job would.
+    await enqueue(queue, events.slice(0, 500), '#again');
+
+    const expectedMicro = 1000_000000n - (BigInt(totalBytes) * 1_000000n + 240_000n) / 480_000n; // bytes/8000/60 credits
+    const balance = await waitFor(
+      () => balanceOf(db, company),
+      (b) => b !== undefined && toMicro(b) === expectedMicro,
+      30_000,
+    );
+    await waitFor(
+      () => queue.getJobCounts('waiting', 'active', 'delayed'),
+      (c) => c.waiting + c.active + c.delayed === 0,
+    );
+    expect(toMicro((await balanceOf(db, company))!)).toBe(expectedMicro);
+    expect(balance).toBeDefined();
+    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM usage_ledger WHERE company_id = $1`, [company]);
+    expect(n).toBe(10_000);
+  });
+});
+
+/** '1234.5678905' -> 1234567891n (micro-credits, half away from zero). */
+function toMicro(decimal: string): bigint {
+  const [whole, fraction = ''] = decimal.replace('-', '').split('.');
+  const units = BigInt(whole + fraction.padEnd(18, '0').slice(0, 18));
+  const micro = (units + 500_000_000_000n) / 1_000_000_000_000n;
+  return decimal.startsWith('-') ? -micro : micro;
+}
