@@ -1,5 +1,12 @@
+import { IncomingMessage } from 'http';
 import Redis from 'ioredis';
+import { ErrorCode, SessionError } from '@tts/protocol';
+import { createLeaseRedis } from '../../apps/gateway/src/limits/limits.module';
+import { LimitsSettings } from '../../apps/gateway/src/limits/limits-settings';
 import { SessionLeaseStore } from '../../apps/gateway/src/limits/session-lease.store';
+import { SessionLimitAdmission } from '../../apps/gateway/src/limits/session-limit.admission';
+import { ActiveSessions } from '../../apps/gateway/src/session/active-sessions.service';
+import { freePort } from '../ops/app-process';
 
 const COMPANY = `leases-${process.pid}-${Date.now()}`;
 const holder = (n: number, companyId = COMPANY) => ({ companyId, connectionId: `conn-${n}` });
@@ -49,5 +56,36 @@ describe(SessionLeaseStore.name, () => {
     await sleep(450);
     expect(await sut.hold(holder(2), 1)).toBe(true);
     expect(await sut.renew([holder(1), holder(2)], 1)).toEqual([holder(1)]);
+  });
+});
+
+describe(`${SessionLimitAdmission.name} with Redis down`, () => {
+  it('fails closed at once: a retryable upstream_error refusal, not an unlimited session', async () => {
+    const deadRedis = createLeaseRedis(`redis://127.0.0.1:${await freePort()}`);
+    deadRedis.on('error', () => {});
+    const sut = new SessionLimitAdmission(
+      new SessionLeaseStore(deadRedis, 10_000),
+      new LimitsSettings(5, 10_000, 3000),
+      new ActiveSessions(),
+    );
+    const session = {
+      connectionId: 'c1',
+      gatewayId: 'test',
+      query: { company_id: COMPANY, user_id: 'u', session_id: 's', language: 'es' },
+      request: {} as IncomingMessage,
+      openedAt: new Date(),
+    };
+    const started = Date.now();
+    const refusal = await sut.admit(session).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(refusal).toBeInstanceOf(SessionError);
+    expect(refusal).toMatchObject({
+      code: ErrorCode.UpstreamError,
+      message: 'session limits are temporarily unavailable; retry shortly',
+    });
+    expect(Date.now() - started).toBeLessThan(2500);
+    deadRedis.disconnect();
   });
 });

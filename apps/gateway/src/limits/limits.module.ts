@@ -7,6 +7,11 @@ import { SessionLimitAdmission } from './session-limit.admission';
 
 const LEASE_REDIS = Symbol('LEASE_REDIS');
 
+/** No offline queue and one quick attempt: a connect must be refused fast when Redis is down. */
+export function createLeaseRedis(url: string): Redis {
+  return new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 2000 });
+}
+
 /** Limits enforced before a session starts: concurrent sessions per company, across pods. */
 @Module({})
 export class LimitsModule implements OnModuleInit, OnApplicationShutdown {
@@ -26,9 +31,7 @@ export class LimitsModule implements OnModuleInit, OnApplicationShutdown {
         { provide: LimitsSettings, useValue: settings },
         {
           provide: LEASE_REDIS,
-          // No offline queue and one quick attempt: a connect must be refused fast when Redis is down.
-          useFactory: () =>
-            new Redis(env.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 2000 }),
+          useFactory: () => createLeaseRedis(env.REDIS_URL),
         },
         {
           provide: SessionLeaseStore,
