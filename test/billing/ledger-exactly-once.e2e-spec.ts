@@ -7,6 +7,7 @@ import {
   destroyQueue,
   enqueue,
   openDataSource,
+  toMicro,
   startBilling,
   uniquePrefix,
   usageEvent,
@@ -86,11 +87,3 @@ describe('usage ledger: exactly once on an at-least-once queue', () => {
     expect(n).toBe(10_000);
   });
 });
-
-/** '1234.5678905' -> 1234567891n (micro-credits, half away from zero). */
-function toMicro(decimal: string): bigint {
-  const [whole, fraction = ''] = decimal.replace('-', '').split('.');
-  const units = BigInt(whole + fraction.padEnd(18, '0').slice(0, 18));
-  const micro = (units + 500_000_000_000n) / 1_000_000_000_000n;
-  return decimal.startsWith('-') ? -micro : micro;
-}

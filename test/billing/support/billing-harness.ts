@@ -108,3 +108,11 @@ export async function waitFor<T>(probe: () => Promise<T>, done: (v: T) => boolea
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** '1234.5678905' -> 1234567891n (micro-credits, half away from zero). */
+export function toMicro(decimal: string): bigint {
+  const [whole, fraction = ''] = decimal.replace('-', '').split('.');
+  const units = BigInt(whole + fraction.padEnd(18, '0').slice(0, 18));
+  const micro = (units + 500_000_000_000n) / 1_000_000_000_000n;
+  return decimal.startsWith('-') ? -micro : micro;
+}
