@@ -1,0 +1,77 @@
+import { SessionPacing } from './bench-session';
+import { ScriptShape } from './session-script';
+
+/** Everything a relay bench run can be told, from `--name=value` arguments or BENCH_* variables. */
+export interface BenchOptions {
+  mode: 'quick' | 'full';
+  /** Session counts measured side by side on all three paths. */
+  sessions: number[];
+  /** Capacity search: from `start`, up by `step` while it passes, up to `max`; off when `start` is 0. */
+  capacity: { start: number; step: number; max: number };
+  /** Sessions of the extra run with `node --cpu-prof` on the gateway; 0 skips it. */
+  profileSessions: number;
+  script: ScriptShape;
+  pacing: SessionPacing;
+  staggerMs: number;
+  emulatorTtfbMs: number;
+  emulatorSpeed: number;
+  /** Pass criteria of the capacity search. */
+  maxAddedP99Ms: number;
+  gatewayLogLevel: string;
+  redisUrl: string;
+  /** Where the JSON of every measurement goes (besides the markdown on stdout). */
+  outFile?: string;
+}
+
+function lookup(argv: string[], name: string): string | undefined {
+  const flag = argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (flag) return flag.includes('=') ? flag.slice(flag.indexOf('=') + 1) : 'true';
+  return process.env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`];
+}
+
+const list = (value: string): number[] =>
+  value
+    .split(',')
+    .map((v) => Number(v.trim()))
+    .filter((n) => Number.isInteger(n) && n > 0);
+
+export function benchOptions(argv = process.argv.slice(2)): BenchOptions {
+  const get = (name: string): string | undefined => lookup(argv, name);
+  const num = (name: string, fallback: number): number => {
+    const value = get(name);
+    const n = value === undefined ? fallback : Number(value);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got ${value}`);
+    return n;
+  };
+  const mode = get('full') === 'true' || get('mode') === 'full' ? 'full' : 'quick';
+  const full = mode === 'full';
+  return {
+    mode,
+    sessions: list(get('sessions') ?? '100,500,1000'),
+    capacity: {
+      start: num('capacity-start', full ? 1000 : 0),
+      step: num('capacity-step', 250),
+      max: num('capacity-max', 4000),
+    },
+    profileSessions: num('profile-sessions', full ? 500 : 0),
+    script: {
+      utterances: num('utterances', full ? 3 : 2),
+      chunksPerUtterance: num('chunks', 4),
+      minWords: 2,
+      maxWords: 4,
+    },
+    pacing: {
+      speakGapMs: num('speak-gap-ms', 40),
+      thinkMs: num('think-ms', 300),
+      prerollMs: num('preroll-ms', 50),
+      flushTimeoutMs: 30_000,
+    },
+    staggerMs: num('stagger-ms', 3000),
+    emulatorTtfbMs: num('ttfb-ms', 150),
+    emulatorSpeed: num('speed', 1),
+    maxAddedP99Ms: num('max-added-p99-ms', 20),
+    gatewayLogLevel: get('gateway-log-level') ?? 'info',
+    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    outFile: get('out'),
+  };
+}

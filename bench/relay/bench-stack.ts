@@ -1,0 +1,137 @@
+import { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import {
+  CREDIT_BALANCE_KEY_PREFIX,
+  EMULATOR_SPEAK_PATH,
+  SESSION_LEASE_KEY_PREFIX,
+  TTS_STREAM_PATH,
+} from '@tts/protocol';
+import { BenchOptions } from './bench-options';
+import { CLIENT_CONFIG, PathKind } from './bench-session';
+import { startNginx } from './nginx-proxy';
+import { freePort, startService, stopService, waitReady } from './service-process';
+
+const DIST = join(__dirname, '..', '..');
+const GATEWAY_ENTRY = join(DIST, 'apps', 'gateway', 'src', 'main.js');
+const EMULATOR_ENTRY = join(__dirname, 'emulator-process.js');
+/** Enough credits that no bench run can deplete them (billing is not running: nothing is debited anyway). */
+const BENCH_CREDITS = '1000000';
+
+export interface GatewayProcess {
+  child: ChildProcess;
+  port: number;
+}
+
+/** The processes under test: emulator, nginx in front of it, and gateway instances, each in its own process. */
+export class BenchStack {
+  readonly workDir = mkdtempSync(join(tmpdir(), 'tts-bench-relay-'));
+  readonly companyId = `bench-relay-${process.pid}`;
+  private readonly bullPrefix = `bench-relay-${process.pid}`;
+  private readonly children: ChildProcess[] = [];
+  private readonly redis: Redis;
+  emulatorPort = 0;
+  nginxPort = 0;
+  emulatorPid = 0;
+  private nginxMasterPid = 0;
+
+  constructor(private readonly options: BenchOptions) {
+    this.redis = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  }
+
+  async start(): Promise<void> {
+    await this.redis.connect();
+    await this.redis.set(CREDIT_BALANCE_KEY_PREFIX + this.companyId, BENCH_CREDITS);
+    this.emulatorPort = await freePort();
+    const emulatorEnv = {
+      ...process.env,
+      EMULATOR_PORT: String(this.emulatorPort),
+      EMULATOR_TTFB_MS: String(this.options.emulatorTtfbMs),
+      EMULATOR_SPEED: String(this.options.emulatorSpeed),
+    };
+    const emulator = startService({
+      name: 'emulator',
+      command: process.execPath,
+      args: [EMULATOR_ENTRY],
+      env: emulatorEnv,
+      logDir: this.workDir,
+    });
+    this.track(emulator);
+    this.emulatorPid = emulator.pid!;
+    await waitReady('emulator', this.emulatorPort, `http://127.0.0.1:${this.emulatorPort}/health/ready`);
+    this.nginxPort = await freePort();
+    const nginx = startNginx(join(this.workDir, 'nginx'), this.nginxPort, this.emulatorPort);
+    this.track(nginx);
+    this.nginxMasterPid = nginx.pid!;
+    await waitReady('nginx', this.nginxPort);
+  }
+
+  /** The one nginx worker (a child of the master we started): the process that forwards the bytes. */
+  nginxWorkerPid(): number | undefined {
+    const children = readFileSync(`/proc/${this.nginxMasterPid}/task/${this.nginxMasterPid}/children`, 'utf8');
+    const first = children.trim().split(/\s+/)[0];
+    return first ? Number(first) : undefined;
+  }
+
+  /** A gateway process on the emulator; `cpuProfileDir` runs it under `node --cpu-prof`. */
+  async startGateway(name: string, cpuProfileDir?: string): Promise<GatewayProcess> {
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'production',
+      GATEWAY_PORT: String(port),
+      DEEPGRAM_URL: `ws://127.0.0.1:${this.emulatorPort}${EMULATOR_SPEAK_PATH}`,
+      AUTH_DISABLED: 'true',
+      REDIS_URL: this.options.redisUrl,
+      BULLMQ_PREFIX: this.bullPrefix,
+      MAX_SESSIONS_PER_COMPANY: '1000000',
+      LOG_LEVEL: this.options.gatewayLogLevel,
+      DRAIN_TIMEOUT_MS: '2000',
+    };
+    delete env.DEEPGRAM_API_KEY;
+    const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
+    const child = startService({
+      name,
+      command: process.execPath,
+      args: [...profile, GATEWAY_ENTRY],
+      env,
+      logDir: this.workDir,
+    });
+    this.track(child);
+    await waitReady(name, port, `http://127.0.0.1:${port}/health/ready`);
+    return { child, port };
+  }
+
+  /** Session URL template (`{i}`: session index) of a path; the gateway path needs the gateway's port. */
+  urlTemplate(kind: PathKind, run: string, gatewayPort = 0): string {
+    const upstreamQuery = `model=${CLIENT_CONFIG.model}&encoding=${CLIENT_CONFIG.encoding}&sample_rate=${CLIENT_CONFIG.sample_rate}`;
+    if (kind === 'direct') return `ws://127.0.0.1:${this.emulatorPort}${EMULATOR_SPEAK_PATH}?${upstreamQuery}`;
+    if (kind === 'nginx') return `ws://127.0.0.1:${this.nginxPort}${EMULATOR_SPEAK_PATH}?${upstreamQuery}`;
+    const query = `company_id=${this.companyId}&user_id=bench-user-{i}&session_id=${run}-{i}&language=${CLIENT_CONFIG.language}`;
+    return `ws://127.0.0.1:${gatewayPort}${TTS_STREAM_PATH}?${query}`;
+  }
+
+  async stopGateway(gateway: GatewayProcess): Promise<void> {
+    await stopService(gateway.child);
+  }
+
+  /** Stops every process and removes every Redis key the run created (balance, leases, usage queue). */
+  async stop(): Promise<void> {
+    await Promise.all(this.children.map((c) => stopService(c)));
+    const keys = [CREDIT_BALANCE_KEY_PREFIX + this.companyId, SESSION_LEASE_KEY_PREFIX + this.companyId];
+    let cursor = '0';
+    do {
+      const [next, found] = await this.redis.scan(cursor, 'MATCH', `${this.bullPrefix}:*`, 'COUNT', 1000);
+      keys.push(...found);
+      cursor = next;
+    } while (cursor !== '0');
+    for (let i = 0; i < keys.length; i += 500) await this.redis.del(...keys.slice(i, i + 500));
+    this.redis.disconnect();
+  }
+
+  private track(child: ChildProcess): void {
+    this.children.push(child);
+  }
+}

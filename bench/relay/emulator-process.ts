@@ -1,0 +1,18 @@
+/** Child-process entry: the Deepgram emulator alone in its process, paced as configured by the bench. */
+import { startEmulator } from '../../apps/deepgram-emulator/src/emulator';
+
+async function main(): Promise<void> {
+  const emulator = await startEmulator({
+    port: Number(process.env.EMULATOR_PORT),
+    ttfbMs: Number(process.env.EMULATOR_TTFB_MS ?? 150),
+    speed: Number(process.env.EMULATOR_SPEED ?? 1),
+  });
+  // The bench opens thousands of connections; keeping their records would grow this process without end.
+  setInterval(() => emulator.connections.splice(0, emulator.connections.length), 5000).unref();
+  process.on('SIGTERM', () => void emulator.close().then(() => process.exit(0)));
+}
+
+main().catch((err: Error) => {
+  console.error(`emulator failed to start: ${err.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,78 @@
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import { LoadMessage, LoadResult, LoadSpec } from './load-generator';
+import { ProcSampler, sampleProc } from './proc-sampler';
+
+/** CPU (percent of one core, while the sessions ran) of the processes on the path. */
+export interface PathCpu {
+  emulator: number;
+  /** The nginx worker or the gateway; absent on the direct path. */
+  proxy?: number;
+  loadGenerator: number;
+}
+
+export interface GatewayMemory {
+  rssBaselineKb: number;
+  rssMaxKb: number;
+  /** (peak RSS - RSS before the sessions connected) / connected sessions. */
+  rssPerSessionKb: number;
+}
+
+export interface PhaseResult {
+  load: LoadResult;
+  cpu: PathCpu;
+  gateway?: GatewayMemory;
+}
+
+export interface PhaseProcesses {
+  emulatorPid: number;
+  proxyPid?: number;
+  /** The proxy is our gateway: its memory per session is measured too. */
+  proxyIsGateway?: boolean;
+}
+
+const LOAD_GENERATOR = join(__dirname, 'load-generator.js');
+
+/** Runs one load generator (its own process) to completion while sampling the processes on the path. */
+export function runPhase(spec: LoadSpec, procs: PhaseProcesses): Promise<PhaseResult> {
+  const emulator = new ProcSampler(procs.emulatorPid);
+  const proxy = procs.proxyPid ? new ProcSampler(procs.proxyPid) : undefined;
+  const baselineKb = procs.proxyPid ? sampleProc(procs.proxyPid).rssKb : 0;
+  return new Promise((resolve, reject) => {
+    const child = fork(LOAD_GENERATOR, [JSON.stringify(spec)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const generator = new ProcSampler(child.pid!);
+    let result: LoadResult | undefined;
+    let mark = 0;
+    child.on('message', (msg: LoadMessage) => {
+      if (msg.event === 'connected') {
+        // CPU and memory are measured from here: all sessions connected, streaming about to start.
+        [emulator, proxy, generator].forEach((s) => s?.start());
+        mark = 1;
+      } else {
+        result = msg.result;
+        [emulator, proxy, generator].forEach((s) => (s?.running ? s.pause() : undefined));
+      }
+    });
+    child.on('exit', (code) => {
+      if (!result || !mark)
+        return reject(new Error(`load generator (${spec.kind}, ${spec.sessions}) exited with ${code}`));
+      const proxyUsage = proxy?.stop();
+      resolve({
+        load: result,
+        cpu: {
+          emulator: emulator.stop().cpuPercent,
+          proxy: proxyUsage?.cpuPercent,
+          loadGenerator: generator.stop().cpuPercent,
+        },
+        gateway:
+          proxyUsage && procs.proxyIsGateway
+            ? {
+                rssBaselineKb: baselineKb,
+                rssMaxKb: proxyUsage.rssMaxKb,
+                rssPerSessionKb: result.connected > 0 ? (proxyUsage.rssMaxKb - baselineKb) / result.connected : NaN,
+              }
+            : undefined,
+      });
+    });
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * `npm run bench` (relay part): side by side latency of client -> emulator directly, through nginx,
+ * and through our gateway, at several session counts, then the gateway's real-time capacity and a
+ * CPU profile of its hot path. Markdown on stdout, progress on stderr. Options: see bench-options.ts.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { benchOptions } from './bench-options';
+import { BenchStack } from './bench-stack';
+import { NGINX_BIN } from './nginx-proxy';
+import { profileTable } from './profile-summary';
+import { addedTable, capacityTable, sideBySideTable, SideBySide } from './relay-report';
+import { capacitySearch, profileRun, sideBySide, warmUpEmulator } from './relay-runs';
+
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+/** `nginx -v` prints to stderr. */
+const nginxVersion = (): string =>
+  spawnSync(NGINX_BIN, ['-v'], { encoding: 'utf8' }).stderr.trim().replace('nginx version: ', '') || 'nginx';
+
+async function main(): Promise<void> {
+  const options = benchOptions();
+  const stack = new BenchStack(options);
+  const loadBefore = load();
+  const started = new Date();
+  const out: string[] = [];
+  try {
+    await stack.start();
+    await warmUpEmulator(stack, options);
+    const rows: SideBySide[] = [];
+    for (const n of options.sessions) rows.push(await sideBySide(stack, options, n));
+    const capacity = options.capacity.start > 0 ? await capacitySearch(stack, options, rows) : [];
+    const profile = options.profileSessions > 0 ? await profileRun(stack, options) : undefined;
+
+    out.push(
+      `## Relay latency and capacity (${options.mode} mode)`,
+      '',
+      `${started.toISOString()}, ${cpus().length} x ${cpus()[0]?.model}, node ${process.version}, ${nginxVersion()}; ` +
+        `load average before ${loadBefore}, after ${load()}. Emulator TTFB ${options.emulatorTtfbMs} ms, speed ${options.emulatorSpeed}; ` +
+        `${options.script.utterances} utterances x ${options.script.chunksPerUtterance} Speaks per session, ` +
+        `${options.pacing.speakGapMs} ms apart; playout preroll ${options.pacing.prerollMs} ms. Times in ms.`,
+      '',
+      '### Added delay (path minus direct, same run)',
+      '',
+      addedTable(rows),
+      '',
+      '### All paths',
+      '',
+      sideBySideTable(rows),
+    );
+    if (capacity.length) {
+      const passed = capacity.filter((s) => s.pass).map((s) => s.sessions);
+      out.push(
+        '',
+        `### Capacity: p99 added delay < ${options.maxAddedP99Ms} ms and no underruns`,
+        '',
+        capacityTable(capacity),
+        '',
+        `Last passing N: ${passed.length ? Math.max(...passed) : `none (from ${options.capacity.start})`}.`,
+      );
+    }
+    if (profile) {
+      out.push('', `### Gateway CPU profile (${options.profileSessions} sessions)`, '');
+      out.push(profile.file ? `${profileTable(profile.file)}\n\nProfile: ${profile.file}` : 'No profile was written.');
+    }
+    if (options.outFile) writeFileSync(options.outFile, JSON.stringify({ options, rows, capacity, profile }, null, 2));
+    console.log(out.join('\n'));
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(`[bench relay] failed: ${err.stack ?? err.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+import { ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startService } from './service-process';
+
+export const NGINX_BIN = process.env.BENCH_NGINX_BIN ?? '/usr/sbin/nginx';
+
+/**
+ * The reference proxy: one nginx worker (as one gateway process), WebSocket upgrade headers
+ * passed through, no buffering, so what it adds is the cost of a plain byte-forwarding hop.
+ */
+function nginxConfig(prefix: string, listenPort: number, upstreamPort: number): string {
+  const tmp = (name: string): string => join(prefix, 'tmp', name);
+  return `daemon off;
+user root;
+worker_processes 1;
+worker_rlimit_nofile 20000;
+pid ${join(prefix, 'nginx.pid')};
+error_log ${join(prefix, 'error.log')} warn;
+events { worker_connections 16000; }
+http {
+  access_log off;
+  client_body_temp_path ${tmp('body')};
+  proxy_temp_path ${tmp('proxy')};
+  fastcgi_temp_path ${tmp('fastcgi')};
+  uwsgi_temp_path ${tmp('uwsgi')};
+  scgi_temp_path ${tmp('scgi')};
+  map $http_upgrade $connection_upgrade { default upgrade; '' close; }
+  server {
+    listen 127.0.0.1:${listenPort};
+    location / {
+      proxy_pass http://127.0.0.1:${upstreamPort};
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade $http_upgrade;
+      proxy_set_header Connection $connection_upgrade;
+      proxy_set_header Host $host;
+      proxy_buffering off;
+      proxy_read_timeout 3600s;
+      proxy_send_timeout 3600s;
+      tcp_nodelay on;
+    }
+  }
+}
+`;
+}
+
+export function startNginx(prefix: string, listenPort: number, upstreamPort: number): ChildProcess {
+  mkdirSync(join(prefix, 'tmp'), { recursive: true });
+  const conf = join(prefix, 'nginx.conf');
+  writeFileSync(conf, nginxConfig(prefix, listenPort, upstreamPort));
+  return startService({ name: 'nginx', command: NGINX_BIN, args: ['-p', prefix, '-c', conf], logDir: prefix });
+}

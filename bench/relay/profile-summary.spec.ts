@@ -1,0 +1,28 @@
+import { topSelfTime } from './profile-summary';
+
+describe(topSelfTime.name, () => {
+  it('ranks functions by self time and keeps idle time out of the busy share', () => {
+    const frame = (functionName: string, url = ''): { functionName: string; url: string; lineNumber: number } => ({
+      functionName,
+      url,
+      lineNumber: 9,
+    });
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)') },
+        { id: 2, callFrame: frame('(idle)') },
+        { id: 3, callFrame: frame('frame', 'file:///w/node_modules/ws/lib/sender.js') },
+        { id: 4, callFrame: frame('relayAudio', 'file:///w/dist/apps/gateway/src/relay/relay.js') },
+      ],
+      samples: [2, 3, 4, 4, 2],
+      timeDeltas: [0, 1000, 2000, 3000, 3000, 5000],
+    };
+
+    const sut = topSelfTime(profile, 5);
+
+    expect(sut.idleMs).toBe(6);
+    expect(sut.busyMs).toBe(8);
+    expect(sut.rows[0]).toMatchObject({ name: 'relayAudio', where: 'apps/gateway/src/relay/relay.js:10', selfMs: 6 });
+    expect(sut.rows[1]).toMatchObject({ name: 'frame', where: 'ws/lib/sender.js:10', selfMs: 2, share: 0.25 });
+  });
+});

@@ -1,0 +1,77 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { join } from 'node:path';
+
+/** A port the kernel just handed out; released at once so a child process can bind it. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServiceSpec {
+  name: string;
+  /** Command and arguments; output goes to `<logDir>/<name>.log`, never to our stdout. */
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  logDir: string;
+}
+
+export function startService(spec: ServiceSpec): ChildProcess {
+  const log = openSync(join(spec.logDir, `${spec.name}.log`), 'a');
+  const child = spawn(spec.command, spec.args, { env: spec.env ?? process.env, stdio: ['ignore', log, log] });
+  child.on('exit', (code, signal) => {
+    if (!(child as { stopping?: boolean }).stopping) {
+      console.error(
+        `[bench] ${spec.name} exited unexpectedly (${signal ?? code}); see ${spec.logDir}/${spec.name}.log`,
+      );
+    }
+  });
+  return child;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => resolve(socket.end() !== undefined));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Waits until the port accepts TCP connections, or `readyUrl` (if given) answers 2xx. */
+export async function waitReady(name: string, port: number, readyUrl?: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (readyUrl) {
+      const ok = await fetch(readyUrl).then(
+        (res) => res.ok,
+        () => false,
+      );
+      if (ok) return;
+    } else if (await accepts(port)) {
+      return;
+    }
+    await sleep(200);
+  }
+  throw new Error(`${name} was not ready on port ${port} within ${timeoutMs / 1000} s`);
+}
+
+/** SIGTERM (graceful: lets a --cpu-prof child write its profile), then SIGKILL after `graceMs`. */
+export async function stopService(child: ChildProcess, graceMs = 15_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  (child as { stopping?: boolean }).stopping = true;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
