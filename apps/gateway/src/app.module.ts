@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { GatewayEnv } from '@tts/config';
 import { AuthModule } from './auth/auth.module';
+import { DemoModule } from './demo/demo.module';
 import { DrainModule } from './drain/drain.module';
 import { HealthModule } from './health/health.module';
 import { LimitsModule } from './limits/limits.module';
@@ -24,6 +25,7 @@ export class AppModule {
         HealthModule.register(env),
         AuthModule.register(env),
         LimitsModule.register(env),
+        DemoModule.register(env.DEMO_PAGE),
         // Last: same-depth modules shut down in reverse import order, so the drain runs first.
         DrainModule.register(env),
       ],

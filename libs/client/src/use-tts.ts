@@ -1,0 +1,110 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { SessionConfigRequest, TtsError } from './client-events';
+import { BackoffOptions } from './reconnect-backoff';
+import { TtsClient, WebSocketConstructor } from './tts-client';
+import { TtsPlayer, TtsPlayerOptions } from './tts-player';
+
+export interface UseTtsOptions {
+  /** Gateway URL; defaults to the page's own host. */
+  url?: string;
+  companyId: string;
+  userId: string;
+  sessionId: string;
+  lang?: string;
+  token?: string;
+  /** Voice; defaults to the language's default voice. */
+  model?: string;
+  /** Defaults to raw linear16 at 24 kHz, the best fit for the worklet player. */
+  encoding?: SessionConfigRequest['encoding'];
+  sampleRate?: number;
+  reconnect?: Partial<BackoffOptions> | false;
+  player?: Omit<TtsPlayerOptions, 'context'>;
+  WebSocket?: WebSocketConstructor;
+}
+
+export interface UseTtsResult {
+  speak(text: string): void;
+  flush(): void;
+  /** Barge-in: silence now, drop what the gateway still had queued. */
+  clear(): void;
+  close(): void;
+  connected: boolean;
+  /** An utterance is being played right now. */
+  speaking: boolean;
+  error: TtsError | null;
+  /** For tests and diagnostics; null until the session is set up. */
+  client: TtsClient | null;
+  player: TtsPlayer | null;
+}
+
+/**
+ * One TTS session per mounted component (the guide's `useDeepgramTTS`, with a glitch-free worklet player,
+ * barge-in and reconnects). The session is re-opened when the connection parameters change.
+ */
+export function useTts(options: UseTtsOptions): UseTtsResult {
+  const { url, companyId, userId, sessionId, lang, token, model, encoding, sampleRate } = options;
+  const [connected, setConnected] = useState(false);
+  const [speaking, setSpeaking] = useState(false);
+  const [error, setError] = useState<TtsError | null>(null);
+  const [session, setSession] = useState<{ client: TtsClient; player: TtsPlayer } | null>(null);
+  // Callbacks and rarely-changing objects are read through a ref so they do not re-open the session.
+  const latest = useRef(options);
+  latest.current = options;
+
+  useEffect(() => {
+    const { reconnect, player: playerOptions, WebSocket } = latest.current;
+    const config: SessionConfigRequest = {
+      encoding: encoding ?? 'linear16',
+      sample_rate: sampleRate ?? 24000,
+      container: 'none',
+      ...(model ? { model } : {}),
+      ...(lang ? { language: lang } : {}),
+    };
+    const client = new TtsClient({
+      url,
+      companyId,
+      userId,
+      sessionId,
+      language: lang,
+      token,
+      config,
+      reconnect,
+      WebSocket,
+    });
+    const player = new TtsPlayer(playerOptions);
+    const detach = player.attach(client);
+    const offs = [
+      client.on('state', (state) => setConnected(state === 'open')),
+      client.on('error', (e) => setError(e)),
+      player.on('utterancestart', () => setSpeaking(true)),
+      player.on('utteranceend', () => setSpeaking(false)),
+      player.on('cleared', () => setSpeaking(false)),
+    ];
+    setError(null);
+    setSession({ client, player });
+    client.connect().catch(() => undefined); // failures arrive as `error` events
+    return () => {
+      offs.forEach((off) => off());
+      detach();
+      client.disconnect();
+      void player.close();
+      setSession(null);
+      setConnected(false);
+      setSpeaking(false);
+    };
+  }, [url, companyId, userId, sessionId, lang, token, model, encoding, sampleRate]);
+
+  const client = session?.client ?? null;
+  // Like the guide's hook, calls on a closed session are ignored rather than thrown at a click handler.
+  const whenLive = useCallback(
+    (act: (live: TtsClient) => void) => {
+      if (client && client.state !== 'closed' && client.state !== 'closing') act(client);
+    },
+    [client],
+  );
+  const speak = useCallback((text: string) => whenLive((live) => live.speak(text)), [whenLive]);
+  const flush = useCallback(() => whenLive((live) => live.flush()), [whenLive]);
+  const clear = useCallback(() => whenLive((live) => live.clear()), [whenLive]);
+  const close = useCallback(() => whenLive((live) => void live.close()), [whenLive]);
+  return { speak, flush, clear, close, connected, speaking, error, client, player: session?.player ?? null };
+}

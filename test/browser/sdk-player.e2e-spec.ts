@@ -1,0 +1,165 @@
+import { Browser, Page } from 'playwright-core';
+import { bytesPerSample } from '@tts/audio';
+import type { AudioEncoding } from '@tts/audio';
+import type { PlayerStats, SessionConfigRequest, StreamTarget } from '@tts/client';
+import { expectedAudioBytes } from '../support/emulator';
+import { BrowserStack, startBrowserStack } from './support/browser-stack';
+import { launchChromium } from './support/chromium';
+
+const SDK_MODULE = `import * as sdk from '/client/tts-client.js'; window.sdk = sdk;`;
+
+/** What a page using the SDK bundle observed while speaking one utterance. */
+interface Played {
+  stats: PlayerStats;
+  contextRate: number;
+  events: string[];
+}
+
+declare global {
+  interface Window {
+    sdk?: typeof import('@tts/client');
+    sdkSession?: {
+      client: import('@tts/client').TtsClient;
+      player: import('@tts/client').TtsPlayer;
+      events: string[];
+    };
+  }
+}
+
+/** Opens an SDK session inside the page: the bundle from the gateway, a worklet player attached to a client. */
+async function openSession(page: Page, identity: StreamTarget, config: SessionConfigRequest): Promise<void> {
+  await page.evaluate(
+    async ({ identity, config }) => {
+      const sdk = window.sdk!;
+      const player = new sdk.TtsPlayer({ unlockTarget: null });
+      await player.ready;
+      await player.context.resume();
+      const client = new sdk.TtsClient({ ...identity, language: config.language, config });
+      const events: string[] = [];
+      player.attach(client);
+      player.on('utterancestart', () => events.push('start'));
+      player.on('utteranceend', (e) => events.push(`end:${e.sequenceId}`));
+      player.on('underrun', () => events.push('underrun'));
+      client.on('error', (e) => events.push(`error:${e.code}`));
+      await client.connect();
+      window.sdkSession = { client, player, events };
+    },
+    { identity, config },
+  );
+}
+
+async function speakUtterance(page: Page, text: string): Promise<Played> {
+  return page.evaluate(async (text) => {
+    const { client, player, events } = window.sdkSession!;
+    const ended = new Promise((resolve) => player.once('utteranceend', resolve));
+    client.speak(text);
+    client.flush();
+    await ended;
+    return { stats: await player.stats(), contextRate: player.context.sampleRate, events: [...events] };
+  }, text);
+}
+
+describe('SDK player in a real browser', () => {
+  let stack: BrowserStack;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startBrowserStack('browser-sdk'), launchChromium()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+  beforeEach(async () => {
+    page = await browser.newPage();
+    // A document really loaded from the gateway (a page fulfilled by page.route would count as a public
+    // origin and be refused loopback WebSockets by Local Network Access), then the bundle as a module script.
+    await page.goto(`${stack.origin}/client/tts-client.js`);
+    await page.addScriptTag({ type: 'module', content: SDK_MODULE });
+    await page.waitForFunction(() => window.sdk !== undefined);
+  });
+  afterEach(async () => {
+    await page.evaluate(async () => {
+      window.sdkSession?.client.disconnect();
+      await window.sdkSession?.player.close();
+    });
+    await page.close();
+  });
+
+  const identity = async (name: string) => ({
+    url: stack.origin,
+    companyId: await stack.company(name),
+    userId: 'listener',
+    sessionId: `s-${name}`,
+  });
+
+  it.each<[AudioEncoding, number, 'none' | 'wav']>([
+    ['linear16', 24000, 'none'],
+    ['linear16', 16000, 'wav'],
+    ['mulaw', 8000, 'none'],
+    ['alaw', 16000, 'wav'],
+  ])(
+    'plays a whole utterance of %s at %d Hz (container %s) for its exact duration',
+    async (encoding, rate, container) => {
+      const text = 'Hello from the stream.';
+      await openSession(page, await identity(`${encoding}-${rate}`), {
+        model: 'aura-2-thalia-en',
+        language: 'en',
+        encoding,
+        sample_rate: rate,
+        container,
+      });
+      const played = await speakUtterance(page, text);
+
+      const expectedSamples = expectedAudioBytes(text, encoding, rate) / bytesPerSample(encoding);
+      const expectedSeconds = expectedSamples / rate;
+      // The resampler holds back at most the one sample it interpolates towards.
+      expect(played.stats.playedSamples).toBeGreaterThanOrEqual(expectedSamples - 1);
+      expect(played.stats.playedSamples).toBeLessThanOrEqual(expectedSamples);
+      expect(played.stats.playedFrames / played.contextRate).toBeCloseTo(expectedSeconds, 2);
+      expect(played.stats.underruns).toBe(0);
+      expect(played.events).toEqual(['start', 'end:0']);
+    },
+  );
+
+  it('stops rendering within one quantum of clear(), drops the rest, and plays the next utterance', async () => {
+    await openSession(page, await identity('barge-in'), {
+      language: 'en',
+      encoding: 'linear16',
+      sample_rate: 24000,
+      container: 'none',
+    });
+    const long = 'This sentence is long enough to be interrupted well before it reaches its end.';
+    const cut = await page.evaluate(async (long) => {
+      const { client, player } = window.sdkSession!;
+      const started = new Promise((resolve) => player.once('utterancestart', resolve));
+      client.speak(long);
+      client.flush();
+      await started;
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const clearCalledAtFrame = Math.round(player.context.currentTime * player.context.sampleRate);
+      const cleared = new Promise((resolve) => client.once('cleared', resolve));
+      client.clear();
+      await cleared;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return { stats: await player.stats(), clearCalledAtFrame, rate: player.context.sampleRate };
+    }, long);
+
+    expect(cut.stats.clears).toBe(1);
+    // Nothing was rendered after the worklet took the clear: silence from the very next quantum.
+    expect(cut.stats.playedFrames).toBe(cut.stats.playedFramesAtLastClear);
+    expect(cut.stats.lastAudioFrame).toBeLessThan(cut.stats.lastClearFrame);
+    // And the worklet took it promptly after clear() was called on the main thread (a few quanta at most).
+    expect(cut.stats.lastClearFrame - cut.clearCalledAtFrame).toBeLessThan(0.05 * cut.rate);
+    const fullSamples = expectedAudioBytes(long, 'linear16', 24000) / 2;
+    expect(cut.stats.playedSamples).toBeLessThan(fullSamples / 2);
+    expect(cut.stats.bufferedSamples).toBe(0);
+
+    const next = await speakUtterance(page, 'Next turn.');
+    const nextSamples = expectedAudioBytes('Next turn.', 'linear16', 24000) / 2;
+    expect(next.stats.playedSamples - cut.stats.playedSamples).toBeGreaterThanOrEqual(nextSamples - 1);
+    expect(next.stats.playedSamples - cut.stats.playedSamples).toBeLessThanOrEqual(nextSamples);
+    expect(next.events).toEqual(['start', 'start', 'end:1']);
+  });
+});
