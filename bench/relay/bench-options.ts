@@ -6,7 +6,7 @@ export interface BenchOptions {
   mode: 'quick' | 'full';
   /** Session counts measured side by side on all three paths. */
   sessions: number[];
-  /** Capacity search: from `start`, up by `step` while it passes, up to `max`; off when `start` is 0. */
+  /** Capacity search: from `start`, by `step` up while it passes (down while it fails), up to `max`; 0 = off. */
   capacity: { start: number; step: number; max: number };
   /** Sessions of the extra run with `node --cpu-prof` on the gateway; 0 skips it. */
   profileSessions: number;
@@ -49,7 +49,7 @@ export function benchOptions(argv = process.argv.slice(2)): BenchOptions {
     mode,
     sessions: list(get('sessions') ?? '100,500,1000'),
     capacity: {
-      start: num('capacity-start', full ? 1000 : 0),
+      start: num('capacity-start', full ? 750 : 0),
       step: num('capacity-step', 250),
       max: num('capacity-max', 4000),
     },

@@ -20,6 +20,8 @@ export interface GatewayMemory {
 
 export interface PhaseResult {
   load: LoadResult;
+  /** CLOCK_MONOTONIC microseconds (V8 profile timestamps use the same clock) of the measured window. */
+  windowUs: [number, number];
   cpu: PathCpu;
   gateway?: GatewayMemory;
 }
@@ -32,6 +34,7 @@ export interface PhaseProcesses {
 }
 
 const LOAD_GENERATOR = join(__dirname, 'load-generator.js');
+const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 /** Runs one load generator (its own process) to completion while sampling the processes on the path. */
 export function runPhase(spec: LoadSpec, procs: PhaseProcesses): Promise<PhaseResult> {
@@ -42,23 +45,25 @@ export function runPhase(spec: LoadSpec, procs: PhaseProcesses): Promise<PhaseRe
     const child = fork(LOAD_GENERATOR, [JSON.stringify(spec)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const generator = new ProcSampler(child.pid!);
     let result: LoadResult | undefined;
-    let mark = 0;
+    const windowUs: [number, number] = [0, 0];
     child.on('message', (msg: LoadMessage) => {
       if (msg.event === 'connected') {
         // CPU and memory are measured from here: all sessions connected, streaming about to start.
         [emulator, proxy, generator].forEach((s) => s?.start());
-        mark = 1;
+        windowUs[0] = monotonicUs();
       } else {
         result = msg.result;
+        windowUs[1] = monotonicUs();
         [emulator, proxy, generator].forEach((s) => (s?.running ? s.pause() : undefined));
       }
     });
     child.on('exit', (code) => {
-      if (!result || !mark)
+      if (!result || !windowUs[0])
         return reject(new Error(`load generator (${spec.kind}, ${spec.sessions}) exited with ${code}`));
       const proxyUsage = proxy?.stop();
       resolve({
         load: result,
+        windowUs,
         cpu: {
           emulator: emulator.stop().cpuPercent,
           proxy: proxyUsage?.cpuPercent,

@@ -65,7 +65,8 @@ async function main(): Promise<void> {
     }
     if (profile) {
       out.push('', `### Gateway CPU profile (${options.profileSessions} sessions)`, '');
-      out.push(profile.file ? `${profileTable(profile.file)}\n\nProfile: ${profile.file}` : 'No profile was written.');
+      const table = profile.file && profileTable(profile.file, 15, profile.phase.windowUs);
+      out.push(table ? `${table}\n\nProfile (measured window only): ${profile.file}` : 'No profile was written.');
     }
     if (options.outFile) writeFileSync(options.outFile, JSON.stringify({ options, rows, capacity, profile }, null, 2));
     console.log(out.join('\n'));

@@ -8,6 +8,7 @@ describe(topSelfTime.name, () => {
       lineNumber: 9,
     });
     const profile = {
+      startTime: 0,
       nodes: [
         { id: 1, callFrame: frame('(root)') },
         { id: 2, callFrame: frame('(idle)') },
@@ -24,5 +25,16 @@ describe(topSelfTime.name, () => {
     expect(sut.busyMs).toBe(8);
     expect(sut.rows[0]).toMatchObject({ name: 'relayAudio', where: 'apps/gateway/src/relay/relay.js:10', selfMs: 6 });
     expect(sut.rows[1]).toMatchObject({ name: 'frame', where: 'ws/lib/sender.js:10', selfMs: 2, share: 0.25 });
+  });
+
+  it('counts only the samples inside the measured window', () => {
+    const profile = {
+      startTime: 1000,
+      nodes: [{ id: 1, callFrame: { functionName: 'startup', url: '', lineNumber: 0 } }],
+      samples: [1, 1, 1],
+      timeDeltas: [0, 500, 500, 500],
+    };
+
+    expect(topSelfTime(profile, 5, [1400, 2000]).busyMs).toBe(1);
   });
 });

@@ -10,6 +10,7 @@ interface ProfileNode {
 }
 
 interface CpuProfile {
+  startTime: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -32,15 +33,24 @@ function shortUrl(url: string): string {
   return dist >= 0 ? url.slice(dist + '/dist/'.length) : url.replace(/^file:\/\//, '');
 }
 
-export function topSelfTime(profile: CpuProfile, top = 15): { busyMs: number; idleMs: number; rows: SelfTime[] } {
+/** Microseconds of CLOCK_MONOTONIC, the clock of V8 profile timestamps; limits the summary to a measured window. */
+export type WindowUs = [from: number, to: number];
+
+export function topSelfTime(
+  profile: CpuProfile,
+  top = 15,
+  window: WindowUs = [-Infinity, Infinity],
+): { busyMs: number; idleMs: number; rows: SelfTime[] } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<string, { name: string; where: string; us: number }>();
   let idleUs = 0;
   let busyUs = 0;
+  let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
+    at += profile.timeDeltas[i] ?? 0;
     const node = byId.get(profile.samples[i]);
     const us = profile.timeDeltas[i + 1] ?? 0;
-    if (!node) continue;
+    if (!node || at < window[0] || at > window[1]) continue;
     const { functionName, url, lineNumber } = node.callFrame;
     if (functionName === '(idle)') {
       idleUs += us;
@@ -61,8 +71,8 @@ export function topSelfTime(profile: CpuProfile, top = 15): { busyMs: number; id
   return { busyMs: busyUs / 1000, idleMs: idleUs / 1000, rows };
 }
 
-export function profileTable(file: string, top = 15): string {
-  const { busyMs, idleMs, rows } = topSelfTime(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, top);
+export function profileTable(file: string, top = 15, window?: WindowUs): string {
+  const { busyMs, idleMs, rows } = topSelfTime(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, top, window);
   const lines = [
     `Busy ${(busyMs / 1000).toFixed(1)} s, idle ${(idleMs / 1000).toFixed(1)} s.`,
     '',

@@ -86,7 +86,10 @@ export async function sideBySide(stack: BenchStack, options: BenchOptions, n: nu
   return { sessions: n, direct, nginx, gateway };
 }
 
-/** Steps N up until the gateway fails the criterion; measured sizes from the side-by-side runs are reused. */
+/**
+ * Steps N up from `start` until the gateway fails the criterion (or down, if `start` already fails)
+ * and returns every step; sizes already measured side by side are reused, not run again.
+ */
 export async function capacitySearch(
   stack: BenchStack,
   options: BenchOptions,
@@ -94,16 +97,23 @@ export async function capacitySearch(
 ): Promise<CapacityStep[]> {
   const steps: CapacityStep[] = [];
   const { start, step, max } = options.capacity;
-  for (let n = start; n <= max; n += step) {
+  const measure = async (n: number): Promise<CapacityStep> => {
     const seen = known.find((k) => k.sessions === n);
     const direct = seen?.direct ?? (await pathPhase(stack, options, 'direct', n));
     const gateway = seen?.gateway ?? (await gatewayPhase(stack, options, n));
     const verdict = judge(gateway.load, direct.load, options.maxAddedP99Ms);
-    steps.push({ sessions: n, direct, gateway, ...verdict });
     progress(`capacity ${n}: ${verdict.pass ? 'pass' : `fail (${verdict.why})`}`);
-    if (!verdict.pass || step <= 0) break;
+    const result = { sessions: n, direct, gateway, ...verdict };
+    steps.push(result);
+    return result;
+  };
+  const first = await measure(start);
+  const direction = first.pass ? step : -step;
+  for (let n = start + direction; step > 0 && n > 0 && n <= max; n += direction) {
+    const { pass } = await measure(n);
+    if (pass !== first.pass) break;
   }
-  return steps;
+  return steps.sort((a, b) => a.sessions - b.sessions);
 }
 
 /** One more gateway run under `node --cpu-prof`; returns the profile's path (written when the gateway exits). */
