@@ -1,0 +1,73 @@
+import { execFile } from 'child_process';
+import { existsSync } from 'fs';
+import { join } from 'path';
+import { promisify } from 'util';
+import { DataSource } from 'typeorm';
+import { CreditLedger } from '../../apps/billing/src/ledger/credit-ledger.service';
+import { UsagePricing } from '../../apps/billing/src/ledger/usage-pricing';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { openDataSource, usageEvent } from './support/billing-harness';
+
+const CLI = join(__dirname, '../../dist/apps/billing/src/reconcile/reconcile.cli.js');
+
+async function runReconcile(url: string): Promise<{ code: number; out: string }> {
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, [CLI], {
+      env: { ...process.env, DATABASE_URL: url },
+    });
+    return { code: 0, out: stdout };
+  } catch (e) {
+    const err = e as { code: number; stdout: string };
+    return { code: err.code, out: err.stdout };
+  }
+}
+
+describe('billing:reconcile', () => {
+  let database: TestDatabase;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    if (!existsSync(CLI)) throw new Error('run `npm run build` first');
+    database = await createTestDatabase('reconcile');
+    db = await openDataSource(database.url);
+    const ledger = new CreditLedger(db, new UsagePricing(1.5));
+    await db.query(`INSERT INTO companies (company_id) VALUES ('rc-a'), ('rc-b')`);
+    await ledger.topUp('rc-a', '10', 'rc-a-1');
+    await ledger.topUp('rc-b', '3.333333', 'rc-b-1');
+    await ledger.applyUsage([
+      usageEvent('rc-a', { encoding: 'mulaw', sample_rate: 8000, audio_bytes: 12345 }),
+      usageEvent('rc-a', { encoding: 'linear16', sample_rate: 24000, audio_bytes: 777 * 2 }),
+      usageEvent('rc-b', { encoding: 'alaw', sample_rate: 16000, audio_bytes: 16000 * 61 }),
+    ]);
+  });
+
+  afterAll(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  it('prints usage vs ledger per company and exits 0 when everything adds up', async () => {
+    const { code, out } = await runReconcile(database.url);
+    expect(code).toBe(0);
+    expect(out).toMatch(/\| rc-a \| 2 \| 13899 \|/);
+    expect(out).toMatch(/\| rc-b \| 1 \| 976000 \| 1\.525000000000000000 \| 3\.333333000000000000 \|.* ok \|/);
+    expect(out).toMatch(/2 companies, 0 mismatched/);
+  });
+
+  it('exits non-zero and names the company when a balance or a charge does not match', async () => {
+    await db.query(`UPDATE companies SET balance_credits = balance_credits + 0.000001 WHERE company_id = 'rc-b'`);
+    const balance = await runReconcile(database.url);
+    expect(balance.code).toBe(1);
+    expect(balance.out).toMatch(/\| rc-b \|.*MISMATCH \|/);
+    expect(balance.out).toMatch(/\| rc-a \|.* ok \|/);
+
+    await db.query(`UPDATE companies SET balance_credits = balance_credits - 0.000001 WHERE company_id = 'rc-b'`);
+    await db.query(
+      `UPDATE usage_ledger SET credits = credits + 1, audio_bytes = audio_bytes WHERE company_id = 'rc-a' AND encoding = 'mulaw'`,
+    );
+    await db.query(`UPDATE companies SET balance_credits = balance_credits - 1 WHERE company_id = 'rc-a'`);
+    const charge = await runReconcile(database.url);
+    expect(charge.code).toBe(1);
+    expect(charge.out).toMatch(/\| rc-a \|.*\| 1 \| MISMATCH \|/);
+  });
+});
