@@ -1,0 +1,39 @@
+import { spawnSync } from 'child_process';
+import { join } from 'path';
+import { startTestEmulator } from '../support/emulator';
+import { TEST_REDIS_URL } from '../support/gateway';
+import { GATEWAY_ENTRY, ensureBuilt, freePort, startGatewayProcess } from '../ops/app-process';
+
+const ENTRY = join(__dirname, '..', '..', 'dist', GATEWAY_ENTRY);
+
+describe('gateway boot: auth configuration', () => {
+  beforeAll(() => ensureBuilt([GATEWAY_ENTRY]));
+
+  it('refuses to start with neither AUTH_JWT_SECRET nor AUTH_DISABLED=true, naming the variable', async () => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      GATEWAY_PORT: String(await freePort()),
+      REDIS_URL: TEST_REDIS_URL,
+    };
+    delete env.AUTH_JWT_SECRET;
+    delete env.AUTH_DISABLED;
+    const run = spawnSync(process.execPath, [ENTRY], { env, encoding: 'utf8', timeout: 15_000 });
+    expect(run.status).toBe(1);
+    expect(run.stderr + run.stdout).toContain('AUTH_JWT_SECRET is required unless AUTH_DISABLED=true');
+  });
+
+  it('warns loudly, once, when started with AUTH_DISABLED=true', async () => {
+    const emulator = await startTestEmulator();
+    const gateway = await startGatewayProcess({
+      AUTH_DISABLED: 'true',
+      DEEPGRAM_URL: emulator.url,
+      REDIS_URL: TEST_REDIS_URL,
+      LOG_LEVEL: 'info',
+    });
+    await gateway.stop();
+    await emulator.close();
+    const warnings = gateway.logs.filter((l) => l.level === 40 && String(l.msg).includes('AUTH_DISABLED=true'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].msg).toContain('client authentication is OFF');
+  });
+});
