@@ -4,6 +4,9 @@ describe(upstreamErrorClass.name, () => {
   it.each([
     ['1011 NET-0001: idle connection closed', 'network'],
     ['upstream closed with 1006', 'network'],
+    ['Deepgram closed the connection (1006 connection lost)', 'network'],
+    ['Deepgram refused the connection (HTTP 401): Invalid credentials.', 'auth'],
+    ['Deepgram refused the connection (HTTP 503): Refused by fault injection.', 'refused'],
     ['1008 DATA-0000: unknown message type', 'data'],
     ['1009 BIG-0001: text too long', 'too_large'],
     ['upstream handshake timed out after 10000 ms', 'timeout'],

@@ -16,12 +16,12 @@ export type UpstreamErrorClass = (typeof UPSTREAM_ERROR_CLASSES)[number];
 
 // First match wins: Deepgram's own error families, then transport failures, then refused upgrades.
 const RULES: readonly [UpstreamErrorClass, RegExp][] = [
-  ['network', /\bNET-\d+|\b1011\b|\b1006\b/],
+  ['network', /\bNET-\d+|\b1011\b|\b1006\b|connection lost|socket hang up/i],
   ['data', /\bDATA-\d+|\b1008\b|\b1003\b/],
   ['too_large', /\bBIG-\d+|\b1009\b/],
   ['timeout', /timeout|timed out|ETIMEDOUT/i],
   ['unreachable', /ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|EPIPE/],
-  ['auth', /\b40[13]\b|INVALID_AUTH|unauthori[sz]ed|forbidden/i],
+  ['auth', /\b40[13]\b|INVALID_AUTH|unauthori[sz]ed|forbidden|credentials/i],
   ['refused', /\b[45]\d\d\b/],
 ];
 
