@@ -191,7 +191,7 @@ export class SpeechRelay implements UpstreamListener {
 
   private fail(message: string, end: UpstreamEnd): void {
     this.log.warn({ code: end.code, status: end.status, request_id: end.requestId, reason: end.reason }, message);
-    this.tap.upstreamError?.(end.reason);
+    this.tap.upstreamError?.(message); // with the HTTP status or close code, which metrics classify by
     this.host.speechFailed(message);
   }
 
