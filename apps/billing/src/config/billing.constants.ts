@@ -1,7 +1,7 @@
 /** Tuning of the usage pipeline in one place (the job retry policy itself is in @tts/protocol, set by producers). */
 
 /** Jobs each billing process runs at once; they are grouped into ledger batches. */
-export const USAGE_WORKER_CONCURRENCY = 200;
+export const USAGE_WORKER_CONCURRENCY = 500;
 /** Largest batch written in one ledger transaction. */
 export const USAGE_BATCH_MAX_EVENTS = 500;
 /** How long a lone event waits for companions before its batch is written. */
