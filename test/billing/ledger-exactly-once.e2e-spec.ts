@@ -86,4 +86,24 @@ describe('usage ledger: exactly once on an at-least-once queue', () => {
     const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM usage_ledger WHERE company_id = $1`, [company]);
     expect(n).toBe(10_000);
   });
+
+  it('fails a malformed event for good (kept, not retried) without holding back the valid ones', async () => {
+    const id = `${company}-poison`;
+    const good = usageEvent(id, { audio_bytes: 16000 * 2 * 6 }); // 6 s = 0.1 credit
+    const bad = usageEvent(id, { sample_rate: 12345 });
+    await enqueue(queue, [bad, good]);
+    const failed = await waitFor(
+      () => queue.getFailed(),
+      (jobs) => jobs.some((j) => j.data.event_id === bad.event_id),
+    );
+    const job = failed.find((j) => j.data.event_id === bad.event_id)!;
+    expect(job.failedReason).toMatch(/invalid usage event: sample_rate is not valid/);
+    expect(job.attemptsMade).toBe(1);
+    expect(
+      await waitFor(
+        () => balanceOf(db, id),
+        (b) => b !== undefined,
+      ),
+    ).toBe('-0.100000000000000000');
+  });
 });
