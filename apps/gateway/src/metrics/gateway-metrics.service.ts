@@ -47,10 +47,10 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  /** Incremented by the usage publisher when adding a usage event to the queue failed (after its own retries). */
+  /** Incremented by the usage publisher per failed attempt; the events stay held in memory and are retried. */
   readonly usageEventsFailed = new Counter({
     name: 'tts_gateway_usage_events_failed_total',
-    help: 'Usage events that could not be added to the tts-usage queue.',
+    help: 'Failed attempts to add usage events to the tts-usage queue (the events are held and retried).',
     registers: [this.registry],
   });
 
