@@ -11,8 +11,8 @@ const POLL_MS = 50;
  * Graceful shutdown (SYSTEM.md, Operating it). On SIGTERM Nest calls onModuleDestroy first: readiness
  * turns false and new sessions are refused at once. Then beforeApplicationShutdown (before the
  * HTTP/WebSocket server, queues and Redis clients close) waits for active sessions to finish, up to
- * DRAIN_TIMEOUT_MS; the rest end with `server_shutdown` (1001). Each session's end hands off its final
- * usage before it leaves ActiveSessions, so waiting for an empty registry covers billing too.
+ * DRAIN_TIMEOUT_MS; the rest end with `server_shutdown` (1001). Ending sessions hand their final usage
+ * event to the usage publisher, whose onApplicationShutdown (after this hook) publishes what is still held.
  */
 @Injectable()
 export class GatewayDrain implements OnModuleDestroy, BeforeApplicationShutdown {
