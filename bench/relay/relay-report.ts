@@ -43,7 +43,10 @@ export function judge(gateway: LoadResult, direct: LoadResult, maxAddedP99Ms: nu
     failures.push(`errors: ${errors.join(', ') || 'not all connected'}`);
   if (added.ttfaP99 >= maxAddedP99Ms) failures.push(`added TTFA p99 ${fmtMs(added.ttfaP99)} ms`);
   if (added.chunkP99 >= maxAddedP99Ms) failures.push(`added chunk p99 ${fmtMs(added.chunkP99)} ms`);
-  if (gateway.underruns > 0) failures.push(`${gateway.underruns} underruns`);
+  if (gateway.underruns > 0) {
+    const machine = direct.underruns > 0 ? ` (direct path: ${direct.underruns} too, the machine is saturated)` : '';
+    failures.push(`${gateway.underruns} underruns${machine}`);
+  }
   return failures.length ? { pass: false, why: failures.join('; ') } : { pass: true, why: 'ok' };
 }
 
