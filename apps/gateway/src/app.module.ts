@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { GatewayEnv } from '@tts/config';
 import { AuthModule } from './auth/auth.module';
+import { CreditsModule } from './credits/credits.module';
 import { DemoModule } from './demo/demo.module';
 import { DrainModule } from './drain/drain.module';
 import { HealthModule } from './health/health.module';
@@ -10,6 +11,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { RelayModule } from './relay/relay.module';
 import { RelaySettings } from './relay/relay-settings';
 import { SessionModule } from './session/session.module';
+import { UsageModule } from './usage/usage.module';
 
 /** The gateway process. Feature modules register with SessionHooks (admissions, observers). */
 @Module({})
@@ -26,6 +28,8 @@ export class AppModule {
         AuthModule.register(env),
         LimitsModule.register(env),
         DemoModule.register(env.DEMO_PAGE),
+        CreditsModule.register(env),
+        UsageModule.register(env),
         // Last: same-depth modules shut down in reverse import order, so the drain runs first.
         DrainModule.register(env),
       ],
