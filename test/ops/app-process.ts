@@ -3,7 +3,7 @@
  * Builds dist first when it is missing or older than the sources (`npm test` builds before jest).
  */
 import { ChildProcess, execSync, spawn } from 'child_process';
-import { existsSync, readdirSync, statSync } from 'fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'fs';
 import { AddressInfo, createServer } from 'net';
 import { join } from 'path';
 import { createInterface } from 'readline';
@@ -11,6 +11,7 @@ import { TTS_STREAM_PATH } from '@tts/protocol';
 
 const ROOT = join(__dirname, '..', '..');
 const SOURCE_DIRS = ['apps', 'libs'].map((d) => join(ROOT, d));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface Exit {
   code: number | null;
@@ -40,12 +41,40 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Runs the build when a dist entry point is missing or older than any app/lib source. */
-export function ensureBuilt(entries: string[]): void {
-  const built = entries.map((e) => join(ROOT, 'dist', e));
+function isBuilt(entries: string[]): boolean {
   const sources = Math.max(...SOURCE_DIRS.map(newestMtime));
-  if (built.every((p) => existsSync(p) && statSync(p).mtimeMs >= sources)) return;
-  execSync('npm run build --silent', { cwd: ROOT, stdio: 'ignore' });
+  return entries.every((e) => {
+    const path = join(ROOT, 'dist', e);
+    return existsSync(path) && statSync(path).mtimeMs >= sources;
+  });
+}
+
+/**
+ * Runs the build when a dist entry point is missing or older than any app/lib source. A lock
+ * directory keeps test files running in parallel from building over each other's processes.
+ */
+export async function ensureBuilt(entries: string[]): Promise<void> {
+  if (isBuilt(entries)) return;
+  const lock = join(ROOT, 'dist', '.test-build.lock');
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Another test file is building; a lock older than the deadline was left by a killed run.
+      const lockedAt = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+      if (Date.now() - lockedAt > 120_000) rmSync(lock, { force: true, recursive: true });
+      if (Date.now() > deadline) throw new Error('timed out waiting for another build');
+      await sleep(200);
+    }
+  }
+  try {
+    if (!isBuilt(entries)) execSync('npm run build --silent', { cwd: ROOT, stdio: 'ignore' });
+  } finally {
+    rmSync(lock, { force: true, recursive: true });
+  }
 }
 
 export function freePort(): Promise<number> {
@@ -58,8 +87,6 @@ export function freePort(): Promise<number> {
     });
   });
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitUntilReady(app: AppProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -72,7 +72,7 @@ describe('gateway drain on SIGTERM (real process)', () => {
   };
 
   beforeAll(async () => {
-    ensureBuilt([GATEWAY_ENTRY]);
+    await ensureBuilt([GATEWAY_ENTRY]);
     emulator = await startTestEmulator({ speed: 1, ttfbMs: 150 });
     usage = new UsageQueueReader(RUN);
     await fundCompany(COMPANY);

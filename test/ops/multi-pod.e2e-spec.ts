@@ -109,7 +109,7 @@ describe('two gateways and two billing workers, one system (real processes)', ()
   }
 
   beforeAll(async () => {
-    ensureBuilt([GATEWAY_ENTRY, BILLING_ENTRY]);
+    await ensureBuilt([GATEWAY_ENTRY, BILLING_ENTRY]);
     [db, emulator] = await Promise.all([
       createTestDatabase('ops_multi_pod'),
       startTestEmulator({ speed: 1, ttfbMs: 50 }),

@@ -21,10 +21,17 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  /** Audio bytes not yet added to the counter: the relay's per-frame path only adds to a number. */
+  private unscrapedAudioBytes = 0;
+
   readonly audioBytesRelayed = new Counter({
     name: 'tts_gateway_audio_bytes_relayed_total',
     help: 'Billable audio sample bytes delivered to clients (WAV headers excluded).',
     registers: [this.registry],
+    collect: () => {
+      this.audioBytesRelayed.inc(this.unscrapedAudioBytes);
+      this.unscrapedAudioBytes = 0;
+    },
   });
 
   readonly upstreamErrors = new Counter({
@@ -73,6 +80,11 @@ export class GatewayMetrics {
     for (const reason of UPSTREAM_ERROR_CLASSES) this.upstreamErrors.inc({ reason }, 0);
     this.draining.set(0);
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Called for every audio frame sent to a client. */
+  addAudioBytes(bytes: number): void {
+    this.unscrapedAudioBytes += bytes;
   }
 
   metrics(): Promise<string> {

@@ -9,10 +9,11 @@ export class MetricsObserver implements SessionObserver {
   constructor(private readonly metrics: GatewayMetrics) {}
 
   onSessionStart(): SessionTap {
-    const { audioBytesRelayed, flushToFirstAudio, upstreamErrors } = this.metrics;
-    this.metrics.sessionsStarted.inc();
+    const metrics = this.metrics;
+    const { flushToFirstAudio, upstreamErrors } = metrics;
+    metrics.sessionsStarted.inc();
     return {
-      audioDelivered: (bytes) => audioBytesRelayed.inc(bytes),
+      audioDelivered: (bytes) => metrics.addAudioBytes(bytes),
       textSent: () => undefined,
       flushLatency: (ms) => flushToFirstAudio.observe(ms / 1000),
       upstreamError: (reason) => upstreamErrors.inc({ reason: upstreamErrorClass(reason) }),
