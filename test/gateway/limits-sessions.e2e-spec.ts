@@ -82,6 +82,19 @@ describe('concurrent sessions per company, across gateway pods', () => {
     second.close();
   });
 
+  it('ends a session whose lease lapsed and was taken meanwhile (e.g. after a Redis outage)', async () => {
+    const id = await company('lapsed');
+    const holder = await open(podA, id);
+    expect(await outcome(holder)).toBe('admitted');
+    // As if Redis had lost the pod for longer than the TTL: the lease is gone and others filled the slots.
+    await redis.del(SessionLeaseStore.keyOf(id));
+    const others = new SessionLeaseStore(redis, 60_000);
+    await others.hold({ companyId: id, connectionId: 'elsewhere-1' }, 2);
+    await others.hold({ companyId: id, connectionId: 'elsewhere-2' }, 2);
+    expect(await holder.waitFor('error', 3000)).toMatchObject({ code: 'too_many_sessions' });
+    expect((await holder.waitForClose()).code).toBe(4429);
+  });
+
   it("frees a crashed pod's sessions within the lease TTL", async () => {
     const id = await company('crashed');
     // A pod that died holding both slots: leases acquired, never renewed.
