@@ -4,6 +4,7 @@ import { createTestDatabase, TestDatabase } from '../support/database';
 import {
   TestBilling,
   balanceOf,
+  deleteBalanceKeys,
   destroyQueue,
   enqueue,
   openDataSource,
@@ -37,6 +38,7 @@ describe('usage ledger: exactly once on an at-least-once queue', () => {
     await destroyQueue(queue);
     await db?.destroy();
     await database?.drop();
+    await deleteBalanceKeys(company);
   });
 
   it('charges an event delivered three times once', async () => {

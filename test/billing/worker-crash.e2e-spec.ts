@@ -7,6 +7,7 @@ import { createTestDatabase, TestDatabase } from '../support/database';
 import {
   TEST_REDIS_URL,
   balanceOf,
+  deleteBalanceKeys,
   destroyQueue,
   enqueue,
   openDataSource,
@@ -57,6 +58,7 @@ describe('billing killed with SIGKILL in the middle of a burst', () => {
     await destroyQueue(queue);
     await db?.destroy();
     await database?.drop();
+    await deleteBalanceKeys(company);
   });
 
   it('restarts and leaves the balance exact', async () => {

@@ -4,7 +4,8 @@ import { randomBytes } from 'crypto';
 import { AddressInfo } from 'net';
 import { DataSource } from 'typeorm';
 import { BillingEnv, loadConfig } from '@tts/config';
-import { JobName, QueueName, UsageEvent, usageEventId, usageJobId } from '@tts/protocol';
+import Redis from 'ioredis';
+import { CREDIT_BALANCE_KEY_PREFIX, JobName, QueueName, UsageEvent, usageEventId, usageJobId } from '@tts/protocol';
 import { createBillingApp } from '../../../apps/billing/src/billing-app';
 import { billingDataSourceOptions } from '../../../apps/billing/src/database/data-source';
 
@@ -115,4 +116,15 @@ export function toMicro(decimal: string): bigint {
   const units = BigInt(whole + fraction.padEnd(18, '0').slice(0, 18));
   const micro = (units + 500_000_000_000n) / 1_000_000_000_000n;
   return decimal.startsWith('-') ? -micro : micro;
+}
+
+/** Deletes the balance keys (and their version keys) billing wrote for this file's companies. */
+export async function deleteBalanceKeys(companyPrefix: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    const keys = await redis.keys(`${CREDIT_BALANCE_KEY_PREFIX}${companyPrefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
 }
