@@ -73,13 +73,23 @@ describe('player worklet processor', () => {
     expect(stats.underruns).toBe(0);
   });
 
-  it('waits for the prebuffer before starting, unless the utterance is already complete', () => {
-    const sut = loadProcessor(16000);
-    sut.send({ type: 'configure', sourceRate: 16000, prebufferMs: 100, maxPrebufferMs: 500 });
-    sut.send({ type: 'samples', samples: new Float32Array(800).fill(0.25) });
-    expect(sut.render(4).some((x) => x !== 0)).toBe(false);
-    sut.send({ type: 'samples', samples: new Float32Array(800).fill(0.25) });
-    expect(sut.render(1).some((x) => x !== 0)).toBe(true);
+  it('starts prebufferMs after the first audio arrived, at once for a burst or a complete utterance', () => {
+    const paced = loadProcessor(16000);
+    paced.send({ type: 'configure', sourceRate: 16000, prebufferMs: 100, maxPrebufferMs: 500 });
+    paced.send({ type: 'samples', samples: new Float32Array(1600).fill(0.25) });
+    // 100 ms at 16 kHz is 1600 frames: silent for 12 quanta (1536 frames), playing in the 14th.
+    expect(paced.render(12).some((x) => x !== 0)).toBe(false);
+    expect(paced.render(2).some((x) => x !== 0)).toBe(true);
+
+    const burst = loadProcessor(16000);
+    burst.send({ type: 'configure', sourceRate: 16000, prebufferMs: 100, maxPrebufferMs: 500 });
+    burst.send({ type: 'samples', samples: new Float32Array(6400).fill(0.25) });
+    expect(
+      burst
+        .render(1)
+        .subarray(1)
+        .every((x) => x !== 0),
+    ).toBe(true);
 
     const short = loadProcessor(16000);
     short.send({ type: 'configure', sourceRate: 16000, prebufferMs: 100, maxPrebufferMs: 500 });
@@ -93,13 +103,13 @@ describe('player worklet processor', () => {
     const sut = loadProcessor(16000);
     sut.send({ type: 'configure', sourceRate: 16000, prebufferMs: 10, maxPrebufferMs: 500 });
     sut.send({ type: 'samples', samples: new Float32Array(300).fill(0.25) });
-    sut.render(4);
+    sut.render(8);
     const stats = sut.stats();
     expect(stats.underruns).toBe(1);
     expect(stats.prebufferMs).toBeGreaterThan(10);
     sut.send({ type: 'samples', samples: new Float32Array(100).fill(0.25) });
     sut.send({ type: 'mark', id: 0 });
-    sut.render(4);
+    sut.render(8);
     expect(sut.stats().underruns).toBe(1);
     expect(sut.reports.filter((r) => r.type === 'start')).toHaveLength(1);
     expect(sut.reports.at(-1)).toEqual({ type: 'end', id: 0 });

@@ -64,6 +64,9 @@ function definePlayerProcessor(processorName: string): void {
     declare s1: number;
     declare frac: number;
     declare pulled: number;
+    /** Frames rendered so far (the worklet's clock), and when the audio now waiting began to arrive. */
+    declare clock: number;
+    declare waitingSince: number;
     declare stats: PlayerStats;
 
     constructor() {
@@ -74,6 +77,7 @@ function definePlayerProcessor(processorName: string): void {
       this.prebufferMs = 60;
       this.maxPrebufferMs = 500;
       this.pulled = 0;
+      this.clock = 0;
       this.stats = {
         playedFrames: 0,
         playedSamples: 0,
@@ -94,6 +98,7 @@ function definePlayerProcessor(processorName: string): void {
         case 'samples':
           this.queue.push(message.samples);
           this.buffered += message.samples.length;
+          if (!this.playing && this.waitingSince < 0) this.waitingSince = this.clock;
           return;
         case 'mark':
           this.queue.push(message.id);
@@ -127,6 +132,7 @@ function definePlayerProcessor(processorName: string): void {
       this.s0 = 0;
       this.s1 = 0;
       this.frac = 1;
+      this.waitingSince = -1;
     }
 
     clear(): void {
@@ -161,21 +167,35 @@ function definePlayerProcessor(processorName: string): void {
         this.s0 = 0;
         this.s1 = 0;
         this.frac = 1;
+        this.waitingSince = this.buffered > 0 ? this.clock : -1;
         this.port.postMessage({ type: 'end', id });
         return;
       }
+      this.waitingSince = -1;
       if (!this.inUtterance) return;
       this.stats.underruns++;
       this.prebufferMs = Math.min(this.maxPrebufferMs, this.prebufferMs * 1.5 + 20);
       this.port.postMessage({ type: 'underrun', underruns: this.stats.underruns, prebufferMs: this.prebufferMs });
     }
 
+    /**
+     * A paced source sends each chunk when its audio is due, so only time spent waiting builds a margin:
+     * start `prebufferMs` after the first audio arrived, at once when the utterance is complete, or when far
+     * more than the prebuffer is already here (a burst).
+     */
+    readyToStart(): boolean {
+      if (this.markers > 0) return true;
+      if (this.buffered * 1000 >= 4 * this.prebufferMs * this.sourceRate) return true;
+      return this.waitingSince >= 0 && (this.clock - this.waitingSince) * 1000 >= this.prebufferMs * sampleRate;
+    }
+
     process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
       const output = outputs[0];
       const channel = output[0];
       const frames = channel.length;
-      if (!this.playing && (this.markers > 0 || this.buffered >= (this.prebufferMs * this.sourceRate) / 1000)) {
-        this.playing = this.queue.length > 0;
+      if (!this.playing && this.queue.length > 0 && this.readyToStart()) {
+        this.playing = true;
+        this.waitingSince = -1;
       }
       let written = 0;
       while (this.playing && written < frames) {
@@ -203,6 +223,7 @@ function definePlayerProcessor(processorName: string): void {
         this.stats.lastAudioFrame = currentFrame + written - 1;
       }
       channel.fill(0, written);
+      this.clock += frames;
       for (let c = 1; c < output.length; c++) output[c].set(channel);
       return true;
     }

@@ -1,0 +1,82 @@
+import { buildSync } from 'esbuild';
+import { join } from 'path';
+import { Browser, BrowserContext, Locator } from 'playwright-core';
+import type { PlayerStats } from '@tts/client';
+import { expectedAudioBytes } from '../support/emulator';
+import { BrowserStack, startBrowserStack } from './support/browser-stack';
+import { launchChromium } from './support/chromium';
+import { TlsFront, startTlsFront } from './support/tls-front';
+
+const ROOT = join(__dirname, '../..');
+const TEXT = 'The hook speaks while the emulator streams in real time.';
+
+/** The fixture app with React and the SDK from their sources, as a customer's bundler would build it. */
+function bundleHookApp(): string {
+  const { outputFiles } = buildSync({
+    entryPoints: [join(__dirname, 'fixtures/hook-app.tsx')],
+    tsconfig: join(ROOT, 'tsconfig.json'),
+    bundle: true,
+    write: false,
+    format: 'esm',
+    target: 'es2020',
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'warning',
+  });
+  return outputFiles[0].text;
+}
+
+async function waitForText(locator: Locator, text: string): Promise<void> {
+  await locator
+    .page()
+    .waitForFunction(
+      ({ element, text }) => element!.textContent === text,
+      { element: await locator.elementHandle(), text },
+      { timeout: 10_000 },
+    );
+}
+
+describe('useTts React hook in a real browser', () => {
+  let stack: BrowserStack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let front: TlsFront;
+
+  beforeAll(async () => {
+    // Paced like the real service (real time, 150 ms to first byte): the jitter buffer has real work to do.
+    [stack, browser] = await Promise.all([
+      startBrowserStack('browser-hook', {}, { speed: 1, ttfbMs: 150 }),
+      launchChromium(),
+    ]);
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await front?.close();
+    await stack?.close();
+  });
+
+  it('connects, speaks a streamed utterance without underruns, and reports speaking until it ends', async () => {
+    const companyId = await stack.company('hook');
+    const app = JSON.stringify({ companyId, text: TEXT }).replace(/</g, '\\u003c');
+    const page = `<!doctype html><meta charset="utf-8"><title>useTts</title><div id="root"></div>
+<script>window.hookApp = ${app};</script>
+<script type="module">${bundleHookApp().replace(/<\/script/gi, '<\\/script')}</script>`;
+    front = await startTlsFront(stack.gateway.port, { '/hook': page });
+    context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const tab = await context.newPage();
+    await tab.goto(`${front.origin}/hook`);
+
+    await waitForText(tab.getByLabel('Connection'), 'connected');
+    await tab.getByRole('button', { name: 'Speak' }).click();
+    await waitForText(tab.getByLabel('Speech'), 'speaking');
+    await waitForText(tab.getByLabel('Speech'), 'silent');
+    const stats: PlayerStats = await tab.evaluate(() => window.hookPlayer!.stats());
+
+    const samples = expectedAudioBytes(TEXT, 'linear16', 24000) / 2;
+    expect(stats.playedSamples).toBeGreaterThanOrEqual(samples - 1);
+    expect(stats.playedSamples).toBeLessThanOrEqual(samples);
+    expect(stats.underruns).toBe(0);
+    expect(await tab.getByRole('alert').count()).toBe(0);
+  });
+});
