@@ -2,27 +2,36 @@ import Redis, { Result } from 'ioredis';
 import { SESSION_LEASE_KEY_PREFIX } from '@tts/protocol';
 
 /**
- * One script both acquires and renews: drop expired leases, keep (re-score) a lease this connection
- * already holds, otherwise add it only while the company is under its limit. Expiry is judged on the
- * Redis clock so pods with skewed clocks agree; the key itself expires with its newest lease.
- * Returns 1 when the connection holds a lease afterwards, 0 when the company is at its limit.
+ * One script both acquires and renews, for one company and any number of its connections: drop expired
+ * leases, re-score the leases these connections already hold, add the others only while the company is
+ * under its limit. Expiry is judged on the Redis clock so pods with skewed clocks agree; the key itself
+ * expires with its newest lease. ARGV: limit, ttl ms, connection ids. Returns the ids left without a lease.
  */
-const HOLD_LEASE_LUA = `
+const HOLD_LEASES_LUA = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local ttl = tonumber(ARGV[3])
+local limit = tonumber(ARGV[1])
+local expiry = now + tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if not redis.call('ZSCORE', KEYS[1], ARGV[1]) and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then
-  return 0
+local count = redis.call('ZCARD', KEYS[1])
+local refused = {}
+for i = 3, #ARGV do
+  if redis.call('ZADD', KEYS[1], 'XX', 'CH', expiry, ARGV[i]) == 0 and not redis.call('ZSCORE', KEYS[1], ARGV[i]) then
+    if count < limit then
+      redis.call('ZADD', KEYS[1], expiry, ARGV[i])
+      count = count + 1
+    else
+      refused[#refused + 1] = ARGV[i]
+    end
+  end
 end
-redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
-redis.call('PEXPIRE', KEYS[1], ttl)
-return 1
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return refused
 `;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    holdSessionLease(key: string, connectionId: string, limit: number, ttlMs: number): Result<number, Context>;
+    holdSessionLeases(key: string, limit: number, ttlMs: number, ...connectionIds: string[]): Result<string[], Context>;
   }
 }
 
@@ -38,8 +47,9 @@ export class SessionLeaseStore {
     private readonly ttlMs: number,
   ) {
     // Defined once per connection; several stores (tests, two gateways in one process) may share one.
-    if (typeof (redis as Partial<Redis>).holdSessionLease !== 'function')
-      redis.defineCommand('holdSessionLease', { numberOfKeys: 1, lua: HOLD_LEASE_LUA });
+    if (typeof (redis as Partial<Redis>).holdSessionLeases !== 'function') {
+      redis.defineCommand('holdSessionLeases', { numberOfKeys: 1, lua: HOLD_LEASES_LUA });
+    }
   }
 
   static keyOf(companyId: string): string {
@@ -48,20 +58,35 @@ export class SessionLeaseStore {
 
   /** Acquires or renews; false when the company already holds `limit` live leases. */
   async hold({ companyId, connectionId }: LeaseHolder, limit: number): Promise<boolean> {
-    return (
-      (await this.redis.holdSessionLease(SessionLeaseStore.keyOf(companyId), connectionId, limit, this.ttlMs)) === 1
+    const refused = await this.redis.holdSessionLeases(
+      SessionLeaseStore.keyOf(companyId),
+      limit,
+      this.ttlMs,
+      connectionId,
     );
+    return refused.length === 0;
   }
 
-  /** Renews many leases in one round trip; returns the holders that lost theirs to the limit. */
+  /** Renews many leases, one script per company, in one round trip; returns the holders that lost theirs. */
   async renew(holders: readonly LeaseHolder[], limit: number): Promise<LeaseHolder[]> {
+    const byCompany = new Map<string, string[]>();
+    for (const { companyId, connectionId } of holders) {
+      const ids = byCompany.get(companyId);
+      if (ids) ids.push(connectionId);
+      else byCompany.set(companyId, [connectionId]);
+    }
     const pipeline = this.redis.pipeline();
-    for (const h of holders)
-      pipeline.holdSessionLease(SessionLeaseStore.keyOf(h.companyId), h.connectionId, limit, this.ttlMs);
+    for (const [companyId, ids] of byCompany) {
+      pipeline.holdSessionLeases(SessionLeaseStore.keyOf(companyId), limit, this.ttlMs, ...ids);
+    }
     const results = (await pipeline.exec()) ?? [];
-    const failed = results.find(([err]) => err);
-    if (failed) throw failed[0];
-    return holders.filter((_, i) => results[i][1] === 0);
+    const lost: LeaseHolder[] = [];
+    [...byCompany.keys()].forEach((companyId, i) => {
+      const [err, refused] = results[i] as [Error | null, string[]];
+      if (err) throw err;
+      for (const connectionId of refused) lost.push({ companyId, connectionId });
+    });
+    return lost;
   }
 
   async release({ companyId, connectionId }: LeaseHolder): Promise<void> {
