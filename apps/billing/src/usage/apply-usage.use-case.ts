@@ -70,7 +70,10 @@ export class ApplyUsageUseCase {
         { events: batch.length, applied: result.applied, companies: result.changes.map((c) => c.companyId) },
         'usage batch applied',
       );
-      await this.balances.publish(result.changes);
+      // Not awaited: the next batch must not wait on Redis; versioned cache writes tolerate overlap.
+      this.balances
+        .publish(result.changes)
+        .catch((e: Error) => this.logger.error({ err: e.message }, 'balance publish failed'));
     } catch (e) {
       // One poisonous event must not keep failing its batch-mates: retry them one by one.
       if (batch.length > 1) {

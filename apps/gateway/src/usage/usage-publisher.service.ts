@@ -68,7 +68,7 @@ export class UsagePublisher implements OnApplicationShutdown {
           batch.map((e) => ({ name: JobName.Usage, data: e, opts: { ...JOB_OPTIONS, jobId: usageJobId(e.event_id) } })),
         );
       } catch (err) {
-        this.failed(err as Error);
+        this.failed(err as Error, batch.length);
         return;
       }
       for (const e of batch) this.held.delete(e.event_id);
@@ -78,9 +78,9 @@ export class UsagePublisher implements OnApplicationShutdown {
     }
   }
 
-  private failed(err: Error): void {
+  private failed(err: Error, events: number): void {
     this.failures++;
-    this.metrics?.usageEventsFailed.inc();
+    this.metrics?.usageEventsFailed.inc(events);
     const delay = Math.min(PUBLISH_RETRY_MAX_MS, PUBLISH_RETRY_MIN_MS * 2 ** (this.failures - 1));
     if (this.failures === 1) {
       this.logger.error({ err: err.message, held: this.held.size }, 'usage queue unreachable: holding usage events');

@@ -1,0 +1,46 @@
+import { usageEventProblems } from './usage-event.validator';
+
+describe(usageEventProblems.name, () => {
+  const valid = {
+    event_id: 'c:0',
+    company_id: 'co',
+    user_id: 'u',
+    session_id: 's',
+    connection_id: 'c',
+    gateway_id: 'gw',
+    model: 'aura-2-thalia-en',
+    encoding: 'alaw',
+    sample_rate: 16000,
+    container: 'wav',
+    audio_bytes: 10,
+    characters: 0,
+    interval_start: '2026-01-01T00:00:00.000Z',
+    interval_end: '2026-01-01T00:00:05.000Z',
+    final: true,
+  };
+
+  it('accepts a well-formed event', () => {
+    expect(usageEventProblems(valid)).toEqual([]);
+  });
+
+  it('names what makes an event unusable', () => {
+    expect(usageEventProblems(null)).toEqual(['not an object']);
+    expect(
+      usageEventProblems({
+        ...valid,
+        company_id: '',
+        sample_rate: 24000,
+        audio_bytes: -1,
+        interval_end: 'soon',
+        final: 1,
+      }),
+    ).toEqual([
+      'company_id must be a string',
+      'sample_rate is not valid',
+      'audio_bytes must be a non-negative integer',
+      'interval_end must be an ISO-8601 date',
+      'final must be a boolean',
+    ]);
+    expect(usageEventProblems({ ...valid, encoding: 'opus' })).toEqual(['encoding is unknown']);
+  });
+});
