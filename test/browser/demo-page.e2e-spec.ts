@@ -1,26 +1,15 @@
-import { Browser, Locator, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import type { PlayerStats } from '@tts/client';
 import { startGateway } from '../support/gateway';
 import { testAuthEnv, tokenFor } from '../support/tokens';
 import { BrowserStack, startBrowserStack } from './support/browser-stack';
 import { launchChromium } from './support/chromium';
+import { waitForText } from './support/page-text';
 
 declare global {
   interface Window {
     ttsDemo?: { player: { stats(): Promise<PlayerStats> } };
   }
-}
-
-async function waitForText(locator: Locator, pattern: RegExp): Promise<string> {
-  const element = await locator.elementHandle();
-  const matched = await locator
-    .page()
-    .waitForFunction(
-      ({ element, source }) => new RegExp(source).test(element!.textContent ?? '') && element!.textContent,
-      { element, source: pattern.source },
-      { timeout: 10_000 },
-    );
-  return (await matched.jsonValue()) as string;
 }
 
 describe('demo page', () => {

@@ -1,10 +1,11 @@
 import { buildSync } from 'esbuild';
 import { join } from 'path';
-import { Browser, BrowserContext, Locator } from 'playwright-core';
+import { Browser, BrowserContext } from 'playwright-core';
 import type { PlayerStats } from '@tts/client';
 import { expectedAudioBytes } from '../support/emulator';
 import { BrowserStack, startBrowserStack } from './support/browser-stack';
 import { launchChromium } from './support/chromium';
+import { waitForText } from './support/page-text';
 import { TlsFront, startTlsFront } from './support/tls-front';
 
 const ROOT = join(__dirname, '../..');
@@ -24,16 +25,6 @@ function bundleHookApp(): string {
     logLevel: 'warning',
   });
   return outputFiles[0].text;
-}
-
-async function waitForText(locator: Locator, text: string): Promise<void> {
-  await locator
-    .page()
-    .waitForFunction(
-      ({ element, text }) => element!.textContent === text,
-      { element: await locator.elementHandle(), text },
-      { timeout: 10_000 },
-    );
 }
 
 describe('useTts React hook in a real browser', () => {
@@ -67,10 +58,10 @@ describe('useTts React hook in a real browser', () => {
     const tab = await context.newPage();
     await tab.goto(`${front.origin}/hook`);
 
-    await waitForText(tab.getByLabel('Connection'), 'connected');
+    await waitForText(tab.getByLabel('Connection'), /^connected$/);
     await tab.getByRole('button', { name: 'Speak' }).click();
-    await waitForText(tab.getByLabel('Speech'), 'speaking');
-    await waitForText(tab.getByLabel('Speech'), 'silent');
+    await waitForText(tab.getByLabel('Speech'), /^speaking$/);
+    await waitForText(tab.getByLabel('Speech'), /^silent$/);
     const stats: PlayerStats = await tab.evaluate(() => window.hookPlayer!.stats());
 
     const samples = expectedAudioBytes(TEXT, 'linear16', 24000) / 2;
