@@ -6,12 +6,11 @@
  */
 import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from '@tts/config';
 import { JobName, QueueName, UsageEvent, usageEventId, usageJobId } from '@tts/protocol';
 import { billingDataSourceOptions } from '../../apps/billing/src/database/data-source';
-import { runMigrations } from '../../apps/billing/src/database/migrate';
+import { dropDatabase, runMigrations } from '../../apps/billing/src/database/migrate';
 import { BillingProcess, startBillingProcess } from './billing-processes';
 
 const REDIS_URL = process.env.REDIS_URL || DEFAULT_REDIS_URL;
@@ -50,12 +49,7 @@ async function withDatabase<T>(run: (url: string) => Promise<T>): Promise<T> {
   try {
     return await run(url.toString());
   } finally {
-    const admin = new URL(BASE_DB_URL);
-    admin.pathname = '/postgres';
-    const client = new Client({ connectionString: admin.toString() });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await client.end();
+    await dropDatabase(url.toString());
   }
 }
 

@@ -1,6 +1,5 @@
 import { randomBytes } from 'crypto';
-import { Client } from 'pg';
-import { runMigrations } from '../../apps/billing/src/database/migrate';
+import { dropDatabase, runMigrations } from '../../apps/billing/src/database/migrate';
 
 const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/tts';
 
@@ -17,17 +16,5 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   const url = new URL(BASE_URL);
   url.pathname = `/${name}`;
   await runMigrations(url.toString());
-  return { url: url.toString(), name, drop: () => dropDatabase(name) };
-}
-
-async function dropDatabase(name: string): Promise<void> {
-  const admin = new URL(BASE_URL);
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+  return { url: url.toString(), name, drop: () => dropDatabase(url.toString()) };
 }

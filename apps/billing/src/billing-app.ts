@@ -11,6 +11,9 @@ import { AppModule } from './app.module';
 export async function createBillingApp(env: BillingEnv): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(env), { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  if (!env.BILLING_ADMIN_TOKEN) {
+    app.get(Logger).warn('BILLING_ADMIN_TOKEN is not set: every admin API request will be refused (503)');
+  }
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
   mountBullBoard(app, env);

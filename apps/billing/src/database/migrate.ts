@@ -3,20 +3,35 @@ import { DataSource } from 'typeorm';
 import { DEFAULT_DATABASE_URL } from '@tts/config';
 import { billingDataSourceOptions } from './data-source';
 
-/** Creates the database named in `url` when it does not exist yet (connecting to the `postgres` database). */
-export async function ensureDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
+/** A client on the server's `postgres` database, and the database name `url` points to. */
+async function serverClient(url: string): Promise<{ client: Client; name: string }> {
   const admin = new URL(url);
+  const name = decodeURIComponent(admin.pathname.slice(1));
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString() });
   await client.connect();
+  return { client, name };
+}
+
+/** Creates the database named in `url` when it does not exist yet. */
+export async function ensureDatabase(url: string): Promise<void> {
+  const { client, name } = await serverClient(url);
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (!rowCount) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
   } catch (e) {
     // Two processes creating it at once: the loser sees duplicate_database, which is fine.
     if ((e as { code?: string }).code !== '42P04') throw e;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops the database named in `url`, ending its open connections (tests and benches). */
+export async function dropDatabase(url: string): Promise<void> {
+  const { client, name } = await serverClient(url);
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
   } finally {
     await client.end();
   }
