@@ -23,7 +23,7 @@ export function uniquePrefix(label: string): string {
   return `test-${label}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
 
-/** The real billing app in-process on a free port. */
+/** The real billing app in-process on a free port; close() also removes its queue's keys. */
 export async function startBilling(env: Record<string, string>): Promise<TestBilling> {
   const config = loadConfig(BillingEnv, {
     REDIS_URL: TEST_REDIS_URL,
@@ -35,7 +35,11 @@ export async function startBilling(env: Record<string, string>): Promise<TestBil
   const app = await createBillingApp(config);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
-  return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+  const close = async () => {
+    await app.close();
+    await destroyQueue(usageQueue(config.BULLMQ_PREFIX));
+  };
+  return { app, url: `http://127.0.0.1:${port}`, close };
 }
 
 let eventCounter = 0;
