@@ -31,6 +31,9 @@ export interface TtsPlayerEvents {
   cleared: void;
 }
 
+/** Margin against network and timer jitter of a source paced at real time; costs as much start latency. */
+export const DEFAULT_PREBUFFER_MS = 100;
+
 const loadedContexts = new WeakMap<BaseAudioContext, Promise<void>>();
 
 function loadProcessor(context: BaseAudioContext): Promise<void> {
@@ -65,7 +68,7 @@ export class TtsPlayer extends TypedEmitter<TtsPlayerEvents> {
   constructor(options: TtsPlayerOptions = {}) {
     super();
     this.context = options.context ?? new AudioContext({ latencyHint: 'interactive' });
-    this.prebufferMs = options.prebufferMs ?? 60;
+    this.prebufferMs = options.prebufferMs ?? DEFAULT_PREBUFFER_MS;
     this.maxPrebufferMs = options.maxPrebufferMs ?? 500;
     this.stopUnlock =
       options.unlockTarget === null ? () => undefined : unlockOnGesture(this.context, options.unlockTarget);
