@@ -56,7 +56,10 @@ export class SpeakServer {
     const ends = this.connections.map((c) => c.ended);
     for (const session of this.sessions) session.closeWith(1001, 'NET-0000');
     for (const client of this.wss.clients) client.terminate();
-    await Promise.race([Promise.all(ends), new Promise((resolve) => setTimeout(resolve, 1000))]);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise((resolve) => (timer = setTimeout(resolve, 1000)));
+    await Promise.race([Promise.all(ends), deadline]);
+    clearTimeout(timer);
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
