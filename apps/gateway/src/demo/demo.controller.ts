@@ -3,7 +3,8 @@ import { readFile } from 'fs/promises';
 import { join, resolve } from 'path';
 import { DemoSettings } from './demo-settings';
 
-const PAGE_FILES = { page: join(__dirname, 'demo-page.html'), script: join(__dirname, 'demo-page.js') };
+// The page carries its script inline: a .js file here would be compiled to CommonJS by the build.
+const PAGE_FILE = join(__dirname, 'demo-page.html');
 // dist/client/ is built by `npm run build:client`; from dist/apps/... or from the sources (tests).
 const BUNDLE_CANDIDATES = ['../../../../client', '../../../../dist/client'].map((dir) => resolve(__dirname, dir));
 
@@ -15,14 +16,8 @@ export class DemoController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   page(): Promise<string> {
-    return this.demoFile(PAGE_FILES.page);
-  }
-
-  @Get('demo/demo-page.js')
-  @Header('Content-Type', 'text/javascript; charset=utf-8')
-  @Header('Cache-Control', 'no-store')
-  script(): Promise<string> {
-    return this.demoFile(PAGE_FILES.script);
+    if (!this.settings.pageEnabled) throw new NotFoundException();
+    return readFile(PAGE_FILE, 'utf8');
   }
 
   @Get('client/tts-client.js')
@@ -37,11 +32,6 @@ export class DemoController {
   @Header('Cache-Control', 'no-cache')
   bundleSourceMap(): Promise<string> {
     return firstReadable(BUNDLE_CANDIDATES.map((dir) => join(dir, 'tts-client.js.map')));
-  }
-
-  private demoFile(path: string): Promise<string> {
-    if (!this.settings.pageEnabled) throw new NotFoundException();
-    return readFile(path, 'utf8');
   }
 }
 
