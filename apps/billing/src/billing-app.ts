@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { BillingEnv, redisConnectionOptions } from '@tts/config';
+import { BillingEnv, microserviceRedisOptions } from '@tts/config';
 import { mountBullBoard } from './admin/bull-board';
 import { AppModule } from './app.module';
 
@@ -24,7 +24,7 @@ export async function createBillingApp(env: BillingEnv): Promise<INestApplicatio
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, docs));
   app.connectMicroservice<MicroserviceOptions>(
-    { transport: Transport.REDIS, options: redisConnectionOptions(env.REDIS_URL) },
+    { transport: Transport.REDIS, options: microserviceRedisOptions(env.REDIS_URL) },
     { inheritAppConfig: true },
   );
   await app.startAllMicroservices();

@@ -19,3 +19,21 @@ export function redisConnectionOptions(redisUrl: string): RedisConnectionOptions
     ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
   };
 }
+
+/** Reconnect delay of @nestjs/microservices Redis clients and servers. */
+export const MICROSERVICE_REDIS_RETRY_DELAY_MS = 1000;
+
+/**
+ * Options for @nestjs/microservices' Redis transport. Without retryAttempts Nest stops reconnecting
+ * after the first dropped connection, which would silently end pub/sub (e.g. credit cut-offs) for good.
+ */
+export function microserviceRedisOptions(redisUrl: string): RedisConnectionOptions & {
+  retryAttempts: number;
+  retryDelay: number;
+} {
+  return {
+    ...redisConnectionOptions(redisUrl),
+    retryAttempts: Number.MAX_SAFE_INTEGER,
+    retryDelay: MICROSERVICE_REDIS_RETRY_DELAY_MS,
+  };
+}

@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ClientsModule, Transport } from '@nestjs/microservices';
-import { BillingEnv, redisConnectionOptions } from '@tts/config';
+import { BillingEnv, microserviceRedisOptions } from '@tts/config';
 import { UsagePricing } from '../ledger/usage-pricing';
 import { BILLING_ENV, GATEWAY_EVENTS } from './billing-env.provider';
 
@@ -10,7 +10,7 @@ import { BILLING_ENV, GATEWAY_EVENTS } from './billing-env.provider';
 export class BillingConfigModule {
   static forRoot(env: BillingEnv): DynamicModule {
     const clients = ClientsModule.register([
-      { name: GATEWAY_EVENTS, transport: Transport.REDIS, options: redisConnectionOptions(env.REDIS_URL) },
+      { name: GATEWAY_EVENTS, transport: Transport.REDIS, options: microserviceRedisOptions(env.REDIS_URL) },
     ]);
     return {
       module: BillingConfigModule,

@@ -1,7 +1,7 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ClientProxy, ClientsModule, ServerRedis, Transport } from '@nestjs/microservices';
 import Redis from 'ioredis';
-import { RedisEnv, redisConnectionOptions } from '@tts/config';
+import { RedisEnv, microserviceRedisOptions } from '@tts/config';
 import { SessionHooks } from '../session/session-hooks.service';
 import { BILLING_CLIENT, CREDITS_REDIS, CreditsAdmission } from './credits.admission';
 import { DEPLETION_SERVER, CreditsDepletedListener } from './credits-depleted.listener';
@@ -18,7 +18,7 @@ export class CreditsModule implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   static register(env: RedisEnv): DynamicModule {
-    const redisOptions = redisConnectionOptions(env.REDIS_URL);
+    const redisOptions = microserviceRedisOptions(env.REDIS_URL);
     const clients = ClientsModule.register([
       { name: BILLING_CLIENT, transport: Transport.REDIS, options: redisOptions },
     ]);

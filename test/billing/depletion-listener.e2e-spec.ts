@@ -1,0 +1,69 @@
+import { Logger } from '@nestjs/common';
+import { ClientRedis, ServerRedis } from '@nestjs/microservices';
+import { IncomingMessage } from 'http';
+import { firstValueFrom } from 'rxjs';
+import { microserviceRedisOptions } from '@tts/config';
+import { CREDITS_DEPLETED_PATTERN, ErrorCode } from '@tts/protocol';
+import { CreditsDepletedListener } from '../../apps/gateway/src/credits/credits-depleted.listener';
+import { ActiveSessions } from '../../apps/gateway/src/session/active-sessions.service';
+import { SessionInfo } from '../../apps/gateway/src/session/session-hooks';
+import { TEST_REDIS_URL, waitFor } from './support/billing-harness';
+import { RedisProxy } from './support/redis-proxy';
+
+describe('gateway depletion listener across a Redis outage', () => {
+  const proxy = new RedisProxy();
+  const company = `deplete-${process.pid}`;
+  let listener: CreditsDepletedListener;
+  let billing: ClientRedis;
+  const ended: Array<{ connection: string; code: ErrorCode }> = [];
+
+  const addSession = (sessions: ActiveSessions, connectionId: string, companyId: string) =>
+    sessions.add(
+      {
+        connectionId,
+        gatewayId: 'gw',
+        query: { company_id: companyId, user_id: 'u', session_id: connectionId } as SessionInfo['query'],
+        request: {} as IncomingMessage,
+        openedAt: new Date(),
+      },
+      { terminate: (code) => void ended.push({ connection: connectionId, code }) },
+    );
+
+  beforeAll(async () => {
+    Logger.overrideLogger(false);
+    await proxy.up();
+    const sessions = new ActiveSessions();
+    addSession(sessions, 'a1', company);
+    addSession(sessions, 'a2', company);
+    addSession(sessions, 'b1', `${company}-other`);
+    // The gateway side reaches Redis through the proxy; billing reaches it directly.
+    listener = new CreditsDepletedListener(new ServerRedis(microserviceRedisOptions(proxy.url)), sessions);
+    await listener.onApplicationBootstrap();
+    billing = new ClientRedis(microserviceRedisOptions(TEST_REDIS_URL));
+  });
+
+  afterAll(async () => {
+    await listener.onApplicationShutdown();
+    await billing.close();
+    await proxy.down();
+  });
+
+  it('still ends the company sessions after its Redis connection dropped and came back', async () => {
+    await proxy.down();
+    await new Promise((r) => setTimeout(r, 300));
+    await proxy.up();
+    // Billing keeps announcing until the listener has resubscribed (it reconnects every second).
+    await waitFor(
+      async () => {
+        await firstValueFrom(billing.emit(CREDITS_DEPLETED_PATTERN, { company_id: company, balance_credits: 0 }), {
+          defaultValue: undefined,
+        });
+        return ended.length;
+      },
+      (n) => n > 0,
+      8000,
+    );
+    expect(ended.map((e) => e.connection).sort()).toEqual(['a1', 'a2']);
+    expect(ended.every((e) => e.code === ErrorCode.InsufficientCredits)).toBe(true);
+  });
+});
