@@ -1,0 +1,98 @@
+import { AddressInfo, Server, Socket, createServer, connect } from 'net';
+import WebSocket from 'ws';
+import { TtsClient, TtsCloseEvent, WebSocketConstructor } from '@tts/client';
+import { expectedAudioBytes } from '../support/emulator';
+import { BrowserStack, startBrowserStack } from './support/browser-stack';
+
+/** A TCP hop between client and gateway whose connections a test can cut, like a network drop. */
+async function cuttableLink(targetPort: number) {
+  const pairs = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = connect(targetPort, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      pairs.add(socket);
+      socket.on('close', () => pairs.delete(socket));
+      socket.on('error', () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    cut: () => pairs.forEach((socket) => socket.destroy()),
+    close: () => new Promise<void>((resolve) => (pairs.forEach((s) => s.destroy()), server.close(() => resolve()))),
+  };
+}
+
+describe('SDK in Node (ws) against the real gateway', () => {
+  let stack: BrowserStack;
+  beforeAll(async () => {
+    stack = await startBrowserStack('sdk-node');
+  });
+  afterAll(() => stack?.close());
+
+  const client = (url: string, companyId: string) =>
+    new TtsClient({
+      url,
+      companyId,
+      userId: 'node-user',
+      sessionId: 'node-session',
+      language: 'en',
+      config: { encoding: 'linear16', sample_rate: 16000, container: 'none' },
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      reconnect: { initialDelayMs: 20, maxDelayMs: 100 },
+    });
+
+  async function speakAndCollect(sut: TtsClient, text: string): Promise<number> {
+    let bytes = 0;
+    const off = sut.on('audio', ({ data }) => (bytes += data.byteLength));
+    const flushed = new Promise((resolve) => sut.once('flushed', resolve));
+    sut.speak(text);
+    sut.flush();
+    await flushed;
+    off();
+    return bytes;
+  }
+
+  it('streams an utterance and closes gracefully with the usage, without reconnecting', async () => {
+    const sut = client(stack.origin, await stack.company('happy'));
+    const statuses: unknown[] = [];
+    sut.on('status', (status) => statuses.push(status));
+    await sut.connect();
+    const expected = expectedAudioBytes('Node says hello.', 'linear16', 16000);
+    expect(await speakAndCollect(sut, 'Node says hello.')).toBe(expected);
+    const closed = await sut.close();
+
+    expect(closed).toMatchObject({ code: 1000, willReconnect: false });
+    expect(statuses.at(-1)).toMatchObject({ type: 'status', message: 'closed', usage: { audio_bytes: expected } });
+    expect(sut.state).toBe('closed');
+  });
+
+  it('reconnects after a network drop and speaks again', async () => {
+    const link = await cuttableLink(stack.gateway.port);
+    try {
+      const sut = client(link.url, await stack.company('drop'));
+      await sut.connect();
+      const drop = new Promise<TtsCloseEvent>((resolve) => sut.once('close', resolve));
+      link.cut();
+      expect(await drop).toMatchObject({ willReconnect: true });
+      await new Promise<void>((resolve) => sut.on('state', (state) => state === 'open' && resolve()));
+      expect(await speakAndCollect(sut, 'Back again.')).toBe(expectedAudioBytes('Back again.', 'linear16', 16000));
+      sut.disconnect();
+    } finally {
+      await link.close();
+    }
+  });
+
+  it('does not reconnect when the company has no credits (4402)', async () => {
+    const sut = client(stack.origin, `sdk-node-unfunded-${process.pid}`);
+    const errors: string[] = [];
+    const states: string[] = [];
+    sut.on('error', (e) => errors.push(e.code));
+    sut.on('state', (state) => states.push(state));
+    await expect(sut.connect()).rejects.toMatchObject({ code: 4402, willReconnect: false });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(errors).toEqual(['insufficient_credits']);
+    expect(states).toEqual(['connecting', 'closed']);
+  });
+});
