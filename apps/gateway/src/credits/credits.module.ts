@@ -45,6 +45,8 @@ export class CreditsModule implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.hooks.addAdmission(this.admission);
+    // Connect up front so the first uncached connect does not also pay for the reply subscription.
+    this.billing.connect().catch(() => undefined);
   }
 
   async onApplicationShutdown(): Promise<void> {
