@@ -6,7 +6,8 @@ import { BrowserStack, startBrowserStack } from './support/browser-stack';
 import { launchChromium } from './support/chromium';
 import { TlsFront, startTlsFront } from './support/tls-front';
 
-/** The guide's "Minimal browser usage (vanilla JS)" snippet, byte for byte (client-guide.txt; .txt keeps formatters off it). */
+// The guide's "Minimal browser usage (vanilla JS)" snippet, byte for byte (client-guide.txt);
+// kept as .txt so no formatter touches it.
 const GUIDE_SNIPPET = readFileSync(join(__dirname, 'fixtures/guide-snippet.txt'), 'utf8');
 const GUIDE_TEXT = 'Hola, ¿cómo estás?';
 
