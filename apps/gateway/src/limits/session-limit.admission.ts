@@ -31,7 +31,7 @@ export class SessionLimitAdmission implements SessionAdmission {
     try {
       granted = await this.store.hold(holder, this.settings.maxSessionsPerCompany);
     } catch (err) {
-      this.logger.error({ companyId: holder.companyId, err: (err as Error).message }, 'session lease unavailable');
+      this.logger.error({ company_id: holder.companyId, err: (err as Error).message }, 'session lease unavailable');
       throw new SessionError(ErrorCode.UpstreamError, 'session limits are temporarily unavailable; retry shortly');
     }
     if (!granted) {
@@ -58,7 +58,7 @@ export class SessionLimitAdmission implements SessionAdmission {
       await this.store.release(holder);
     } catch (err) {
       // The lease lapses on its own within SESSION_LEASE_TTL_MS.
-      this.logger.warn({ companyId: holder.companyId, err: (err as Error).message }, 'session lease release failed');
+      this.logger.warn({ company_id: holder.companyId, err: (err as Error).message }, 'session lease release failed');
     }
   }
 
