@@ -102,7 +102,7 @@ describe('SDK player in a real browser', () => {
   ])(
     'plays a whole utterance of %s at %d Hz (container %s) for its exact duration',
     async (encoding, rate, container) => {
-      const text = 'Hello from the stream.';
+      const text = 'Hello there.';
       await openSession(page, await identity(`${encoding}-${rate}`), {
         model: 'aura-2-thalia-en',
         language: 'en',
