@@ -11,16 +11,21 @@ import { BalanceChange } from '../ledger/credit-ledger.service';
 
 /** Version suffix key: a late write of an older balance must not overwrite a newer one. */
 const VERSION_SUFFIX = ':v';
+/** KEYS: balance, version pairs; ARGV: value, version pairs. One call per chunk of companies. */
 const SET_IF_NEWER = `
-local v = redis.call('GET', KEYS[2])
-if v and tonumber(v) >= tonumber(ARGV[2]) then return 0 end
-redis.call('SET', KEYS[1], ARGV[1])
-redis.call('SET', KEYS[2], ARGV[2])
-return 1`;
+local written = 0
+for i = 1, #KEYS, 2 do
+  local v = redis.call('GET', KEYS[i + 1])
+  if not v or tonumber(v) < tonumber(ARGV[i + 1]) then
+    redis.call('SET', KEYS[i], ARGV[i])
+    redis.call('SET', KEYS[i + 1], ARGV[i + 1])
+    written = written + 1
+  end
+end
+return written`;
+const CHUNK = 250;
 
-type BalanceRedis = Redis & {
-  setBalanceIfNewer(key: string, versionKey: string, value: string, version: string): Promise<number>;
-};
+type BalanceRedis = Redis & { setBalancesIfNewer(keyCount: number, ...keysThenArgs: string[]): Promise<number> };
 
 /**
  * After every committed balance change: refreshes the balance gateways read at connect
@@ -38,7 +43,7 @@ export class BalancePublisher implements OnModuleInit, OnApplicationShutdown {
   ) {
     logger.setContext(BalancePublisher.name);
     this.redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true }) as BalanceRedis;
-    this.redis.defineCommand('setBalanceIfNewer', { numberOfKeys: 2, lua: SET_IF_NEWER });
+    this.redis.defineCommand('setBalancesIfNewer', { lua: SET_IF_NEWER });
     this.redis.on('error', (e) => this.logger.warn({ err: e.message }, 'balance cache redis error'));
   }
 
@@ -48,16 +53,18 @@ export class BalancePublisher implements OnModuleInit, OnApplicationShutdown {
 
   async publish(changes: BalanceChange[]): Promise<void> {
     if (changes.length === 0) return;
-    const pipeline = this.redis.pipeline() as unknown as {
-      setBalanceIfNewer(...a: string[]): void;
-      exec(): Promise<unknown>;
-    };
-    for (const c of changes) {
-      const key = CREDIT_BALANCE_KEY_PREFIX + c.companyId;
-      pipeline.setBalanceIfNewer(key, key + VERSION_SUFFIX, c.balance, c.version);
-    }
     // The cache is advisory (admission at connect); the ledger is already committed, so never fail the batch here.
-    await pipeline.exec().catch((e: Error) => this.logger.warn({ err: e.message }, 'balance cache write failed'));
+    for (let i = 0; i < changes.length; i += CHUNK) {
+      const chunk = changes.slice(i, i + CHUNK);
+      const keys = chunk.flatMap((c) => [
+        CREDIT_BALANCE_KEY_PREFIX + c.companyId,
+        CREDIT_BALANCE_KEY_PREFIX + c.companyId + VERSION_SUFFIX,
+      ]);
+      const args = chunk.flatMap((c) => [c.balance, c.version]);
+      await this.redis
+        .setBalancesIfNewer(keys.length, ...keys, ...args)
+        .catch((e: Error) => this.logger.warn({ err: e.message }, 'balance cache write failed'));
+    }
     for (const c of changes) {
       if (c.decreased && parseUnits(c.balance) <= 0n) await this.depleted(c);
     }
