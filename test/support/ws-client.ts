@@ -87,6 +87,15 @@ export class TestClient {
     }
   }
 
+  /** Simulates a slow reader: stops reading from the TCP socket (the kernel buffers fill up). */
+  pauseReading(): void {
+    this.ws.pause();
+  }
+
+  resumeReading(): void {
+    this.ws.resume();
+  }
+
   readyStateOpen(): boolean {
     return this.ws.readyState === WebSocket.OPEN;
   }

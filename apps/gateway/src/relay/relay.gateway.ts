@@ -1,7 +1,7 @@
-import { Inject } from '@nestjs/common';
-import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
+import { Inject, OnApplicationShutdown } from '@nestjs/common';
+import { OnGatewayConnection, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { IncomingMessage } from 'http';
-import WebSocket from 'ws';
+import WebSocket, { WebSocketServer as WsServer } from 'ws';
 import { ErrorCode, TTS_STREAM_PATH } from '@tts/protocol';
 import { ROOT_LOGGER, RootLogger } from '../logging/logging.module';
 import { ActiveSessions } from '../session/active-sessions.service';
@@ -11,7 +11,8 @@ import { RelaySettings } from './relay-settings';
 
 /** The client endpoint: every upgrade on TTS_STREAM_PATH becomes a RelaySession. */
 @WebSocketGateway({ path: TTS_STREAM_PATH })
-export class RelayGateway implements OnGatewayConnection {
+export class RelayGateway implements OnGatewayConnection, OnApplicationShutdown {
+  @WebSocketServer() server?: WsServer;
   private readonly deps: RelayDeps;
 
   constructor(
@@ -32,5 +33,10 @@ export class RelayGateway implements OnGatewayConnection {
     const all = this.sessions.all();
     for (const session of all) session.control.terminate(code, message);
     return all.length;
+  }
+
+  /** Nest waits for every socket before closing the server: drop the ones a drain left behind (stalled readers). */
+  onApplicationShutdown(): void {
+    for (const client of this.server?.clients ?? []) client.terminate();
   }
 }
