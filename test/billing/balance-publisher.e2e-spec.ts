@@ -27,7 +27,11 @@ describe(BalancePublisher.name, () => {
     redis = new Redis(TEST_REDIS_URL);
     subscriber = new Redis(TEST_REDIS_URL);
     await subscriber.subscribe(CREDITS_DEPLETED_PATTERN);
-    subscriber.on('message', (_channel, message) => announced.push(JSON.parse(message).data));
+    // The channel is shared by every billing process: keep only this file's company.
+    subscriber.on('message', (_channel, message) => {
+      const { data } = JSON.parse(message);
+      if (data.company_id === company) announced.push(data);
+    });
   });
 
   afterAll(async () => {
