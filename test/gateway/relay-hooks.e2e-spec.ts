@@ -65,6 +65,15 @@ describe('gateway relay: session hooks contract', () => {
         };
       },
     });
+    hooks.addObserver({
+      onSessionStart: ({ query }): SessionTap => ({
+        audioDelivered: () => {
+          if (query.session_id === 'faulty') throw new Error('a buggy extension');
+        },
+        textSent: () => undefined,
+        end: async () => undefined,
+      }),
+    });
   });
   afterAll(async () => {
     await gateway?.close();
@@ -123,6 +132,20 @@ describe('gateway relay: session hooks contract', () => {
     expect(releases.get(company)).toBe(1);
     expect(taps.get(company)!.endedAt).toBeDefined();
     expect(sessions.ofCompany(company)).toHaveLength(0);
+  });
+
+  it('ends only the session whose extension throws, and keeps serving others', async () => {
+    const faulty = await connectClient(gateway, PREFIX, { session_id: 'faulty' });
+    faulty.send({ type: 'Speak', text: 'Hola.' });
+    faulty.send({ type: 'Flush' });
+    expect(await faulty.waitFor('error')).toMatchObject({ code: 'upstream_error', message: 'internal relay error' });
+    expect((await faulty.waitForClose()).code).toBe(1011);
+
+    const healthy = await connectClient(gateway, PREFIX);
+    healthy.send({ type: 'Speak', text: 'Sigo funcionando.' });
+    healthy.send({ type: 'Flush' });
+    await healthy.waitFor('Flushed');
+    healthy.close();
   });
 
   it('ends every session with server_shutdown 1001 for the drain', async () => {

@@ -142,7 +142,7 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     this.log.info('session admitted');
     for (const [data, isBinary] of this.held.splice(0)) {
       if (this.ended) break;
-      this.handleFrame(data, isBinary);
+      this.handleFrameSafely(data, isBinary);
     }
   }
 
@@ -151,8 +151,18 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     if (!this.bucket.take()) {
       return this.sendJson(errorFrame(ErrorCode.RateLimited, 'too many messages per second; message dropped'));
     }
-    if (this.admitted) this.handleFrame(data, isBinary);
+    if (this.admitted) this.handleFrameSafely(data, isBinary);
     else this.held.push([data, isBinary]);
+  }
+
+  /** A bug in the relay or an extension (a throwing tap) ends this session, never the process. */
+  private handleFrameSafely(data: Buffer, isBinary: boolean): void {
+    try {
+      this.handleFrame(data, isBinary);
+    } catch (error) {
+      this.log.error({ err: (error as Error).message }, 'relay fault on a client message');
+      this.terminate(ErrorCode.UpstreamError, 'internal relay error');
+    }
   }
 
   private handleFrame(data: Buffer, isBinary: boolean): void {

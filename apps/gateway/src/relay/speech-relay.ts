@@ -189,6 +189,11 @@ export class SpeechRelay implements UpstreamListener {
     this.fail(`Deepgram closed the connection (${end.code}${end.reason ? ` ${end.reason}` : ''})`, end);
   }
 
+  onRelayFault(error: Error): void {
+    this.log.error({ err: error.message }, 'relay fault on the upstream path');
+    this.host.speechFailed('internal relay error');
+  }
+
   private fail(message: string, end: UpstreamEnd): void {
     this.log.warn({ code: end.code, status: end.status, request_id: end.requestId, reason: end.reason }, message);
     this.tap.upstreamError?.(message); // with the HTTP status or close code, which metrics classify by

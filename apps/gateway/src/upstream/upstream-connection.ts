@@ -20,6 +20,8 @@ export interface UpstreamListener {
   onUpstreamAudio(chunk: Buffer): void;
   onUpstreamText(raw: string): void;
   onUpstreamEnd(end: UpstreamEnd): void;
+  /** Our own code threw while handling an upstream message (a bug): the session must end, not the process. */
+  onRelayFault(error: Error): void;
 }
 
 /** One websocket to Deepgram's /v1/speak for one session; messages sent while connecting are queued. */
@@ -46,8 +48,12 @@ export class UpstreamConnection {
       listener.onUpstreamOpen();
     });
     this.socket.on('message', (data: Buffer, isBinary: boolean) => {
-      if (isBinary) listener.onUpstreamAudio(data);
-      else listener.onUpstreamText(data.toString());
+      try {
+        if (isBinary) listener.onUpstreamAudio(data);
+        else listener.onUpstreamText(data.toString());
+      } catch (error) {
+        listener.onRelayFault(error as Error);
+      }
     });
     this.socket.on('unexpected-response', (_req, res: IncomingMessage) => this.refused(res));
     this.socket.on('error', (err) => {
