@@ -122,4 +122,24 @@ describe('gateway relay: the client guide sequence', () => {
     expect(closed.usage).toMatchObject({ audio_bytes: bytes });
     expect(await client.waitForClose()).toMatchObject({ code: 1000 });
   });
+
+  it('closes cleanly with zero usage when Close is the first message', async () => {
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ type: 'Close' });
+    const closed = await client.waitFor((m) => m.type === 'status' && m.message === 'closed');
+    expect(closed.usage).toEqual({ audio_bytes: 0, seconds: 0 });
+    expect(client.audio).toHaveLength(0);
+    expect((await client.waitForClose()).code).toBe(1000);
+  });
+
+  it('answers a Clear with nothing playing with Cleared and carries on', async () => {
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ type: 'Clear' });
+    await client.waitFor('Cleared');
+    client.send({ type: 'Speak', text: 'Después del Clear.' });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed');
+    expect(wavSamples(client, 16000, 1, 16).length).toBe(expectedAudioBytes('Después del Clear.', 'linear16', 16000));
+    client.close();
+  });
 });
