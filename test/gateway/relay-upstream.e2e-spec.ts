@@ -82,6 +82,23 @@ describe('gateway relay: upstream behaviour', () => {
     // A client that just disconnects takes its upstream with it.
     expect(await upstream.ended).toMatchObject({ by: 'client' });
   });
+
+  it('after Flush, Clear, Speak, Flush, Close sent at once: the new utterance is delivered whole', async () => {
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ type: 'Speak', text: 'Corta.' });
+    client.send({ type: 'Flush' });
+    client.send({ type: 'Clear' });
+    const next = 'La respuesta nueva, entera.';
+    client.send({ type: 'Speak', text: next });
+    client.send({ type: 'Flush' });
+    client.send({ type: 'Close' });
+    const closed = await client.waitFor((m) => m.type === 'status' && m.message === 'closed');
+    const clearedAt = client.received.findIndex((r) => r.kind === 'text' && r.message.type === 'Cleared');
+    expect(clearedAt).toBeGreaterThan(0);
+    expect(sampleBytes(client, clearedAt + 1)).toBe(expectedAudioBytes(next, 'linear16', 16000));
+    expect(closed.usage).toMatchObject({ audio_bytes: sampleBytes(client) });
+    expect((await client.waitForClose()).code).toBe(1000);
+  });
 });
 
 describe('gateway relay: barge-in', () => {

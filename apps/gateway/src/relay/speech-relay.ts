@@ -98,6 +98,7 @@ export class SpeechRelay implements UpstreamListener {
     this.unflushed = [];
     this.unflushedChars = 0;
     this.flushTimes = [];
+    this.firstAudioSeen = false;
     this.framer.reset();
     this.clearsInFlight++;
     this.ensureUpstream().send({ type: 'Clear' });
@@ -160,7 +161,8 @@ export class SpeechRelay implements UpstreamListener {
       return this.log.warn('upstream sent a text frame that is not JSON');
     }
     if (type === 'Flushed') {
-      this.flushTimes.shift();
+      // Before the Cleared, a Flushed answers a flush sent before the Clear: already forgotten.
+      if (this.clearsInFlight === 0) this.flushTimes.shift();
       this.firstAudioSeen = false;
     } else if (type === 'Cleared') {
       if (this.clearsInFlight > 0) this.clearsInFlight--;
