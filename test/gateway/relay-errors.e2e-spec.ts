@@ -1,3 +1,4 @@
+import { AddressInfo, Server, Socket, createServer } from 'net';
 import WebSocket from 'ws';
 import { expectedAudioBytes, RunningEmulator, startTestEmulator } from '../support/emulator';
 import { TestGateway, cleanupFunding, connectClient, startGateway } from '../support/gateway';
@@ -176,5 +177,42 @@ describe('gateway relay: per-connection limits', () => {
     await expectFatal(client, 'idle_timeout', 4408);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     expect(client.ws.readyState).toBe(WebSocket.CLOSED);
+  });
+});
+
+describe('gateway relay: unreachable upstream', () => {
+  let silent: Server;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    // Accepts TCP and never answers the upgrade.
+    silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => {
+    sockets.forEach((s) => s.destroy());
+    await new Promise((resolve) => silent.close(resolve));
+    await cleanupFunding();
+  });
+
+  it.each([
+    [
+      'a handshake that never completes',
+      () => `ws://127.0.0.1:${(silent.address() as AddressInfo).port}/v1/speak`,
+      'timeout',
+    ],
+    ['a refused TCP connection', () => 'ws://127.0.0.1:9/v1/speak', 'could not connect'],
+  ])('answers %s with upstream_error 1011', async (_name, url, words) => {
+    const gateway = await startGateway({ DEEPGRAM_URL: url(), UPSTREAM_CONNECT_TIMEOUT_MS: '300' });
+    try {
+      const client = await connectClient(gateway, PREFIX);
+      client.send({ type: 'Speak', text: 'Hola.' });
+      const error = await client.waitFor('error');
+      expect(error).toMatchObject({ code: 'upstream_error' });
+      expect(error.message).toContain(words);
+      expect((await client.waitForClose()).code).toBe(1011);
+    } finally {
+      await gateway.close();
+    }
   });
 });

@@ -6,6 +6,7 @@ import { bytesToSeconds } from '@tts/audio';
 import {
   ClientMessage,
   CloseCode,
+  ConfigInput,
   ErrorCode,
   SessionConfig,
   SessionError,
@@ -184,7 +185,7 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
   }
 
   /** Settles the session's voice and format, starts the observers and opens the upstream right away. */
-  private configure(input: Extract<ClientMessage, { type: 'Config' }>['config']): boolean {
+  private configure(input: ConfigInput): boolean {
     const resolved = resolveSessionConfig(input, this.info!.query.language);
     if (!resolved.ok) {
       this.terminate(ErrorCode.InvalidRequest, resolved.message);
