@@ -116,6 +116,10 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     if (this.client.readyState === WebSocket.OPEN) this.client.send(raw);
   }
 
+  utteranceDelivered(): void {
+    this.idleTimer?.refresh();
+  }
+
   notice(message: string): void {
     this.sendJson(errorFrame(ErrorCode.RateLimited, message));
   }
@@ -229,7 +233,9 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     this.client.close(CloseCode.Normal);
   }
 
+  /** Idle means nobody is talking and nobody is listening: a client still receiving audio is not idle. */
   private onIdle(): void {
+    if (this.speech?.busy) return void this.idleTimer?.refresh();
     this.terminate(ErrorCode.IdleTimeout, `no message for ${this.deps.settings.idleTimeoutMs} ms`);
   }
 

@@ -14,6 +14,8 @@ export interface SpeechRelayHost {
   sendAudio(frame: Buffer, sampleBytes: number): void;
   /** A Deepgram message passed through verbatim. */
   sendUpstreamText(raw: string): void;
+  /** An utterance was fully delivered (Flushed or Cleared): the session is quiet again from here. */
+  utteranceDelivered(): void;
   notice(message: string): void;
   /** The upstream finished after our Close: all audio was delivered. */
   speechFinished(): void;
@@ -63,6 +65,11 @@ export class SpeechRelay implements UpstreamListener {
 
   connect(): void {
     this.ensureUpstream();
+  }
+
+  /** True while the client is still owed audio or an answer (a Flush or Clear in flight, or deferred). */
+  get busy(): boolean {
+    return this.flushTimes.length > 0 || this.clearsInFlight > 0 || this.deferredFlush !== undefined;
   }
 
   /** Queues text upstream; false when the session already holds too much unflushed text. */
@@ -164,9 +171,11 @@ export class SpeechRelay implements UpstreamListener {
       // Before the Cleared, a Flushed answers a flush sent before the Clear: already forgotten.
       if (this.clearsInFlight === 0) this.flushTimes.shift();
       this.firstAudioSeen = false;
+      this.host.utteranceDelivered();
     } else if (type === 'Cleared') {
       if (this.clearsInFlight > 0) this.clearsInFlight--;
       this.framer.reset();
+      this.host.utteranceDelivered();
     } else if (type !== 'Metadata' && type !== 'Warning') {
       return this.log.debug({ type }, 'upstream message type not relayed');
     }
