@@ -16,17 +16,37 @@ export interface TestGateway extends RunningGateway {
  * Pass the upstream as DEEPGRAM_URL (an emulator's url).
  */
 export async function startGateway(envOverrides: NodeJS.ProcessEnv = {}): Promise<TestGateway> {
+  // Usage jobs go to a queue of this gateway's own, never to a developer's real `bull:tts-usage`.
+  const ownPrefix = `test-gw-${process.pid}-${++gatewayCounter}`;
   const gateway = await createGateway({
     AUTH_DISABLED: 'true',
     GATEWAY_PORT: '0',
     LOG_LEVEL: 'silent',
     DEEPGRAM_API_KEY: 'test-deepgram-key',
+    BULLMQ_PREFIX: ownPrefix,
     ...envOverrides,
   });
   return {
     ...gateway,
     streamUrl: (query) => `ws://127.0.0.1:${gateway.port}${TTS_STREAM_PATH}?${new URLSearchParams(query)}`,
+    close: async () => {
+      await gateway.close();
+      if (!envOverrides.BULLMQ_PREFIX) await deleteKeys(`${ownPrefix}:*`);
+    },
   };
+}
+
+let gatewayCounter = 0;
+
+async function deleteKeys(pattern: string): Promise<void> {
+  const client = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 });
+  try {
+    const keys: string[] = [];
+    for await (const batch of client.scanStream({ match: pattern, count: 500 })) keys.push(...(batch as string[]));
+    if (keys.length > 0) await client.del(...keys);
+  } finally {
+    client.disconnect();
+  }
 }
 
 let redis: Redis | undefined;
