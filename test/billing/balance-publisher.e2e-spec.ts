@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ClientRedis } from '@nestjs/microservices';
+import { ClientProxy, ClientRedis } from '@nestjs/microservices';
 import Redis from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import { BillingEnv, loadConfig, microserviceRedisOptions } from '@tts/config';
@@ -20,7 +20,7 @@ describe(BalancePublisher.name, () => {
     const env = loadConfig(BillingEnv, { REDIS_URL: TEST_REDIS_URL });
     sut = new BalancePublisher(
       env,
-      new ClientRedis(microserviceRedisOptions(TEST_REDIS_URL)),
+      new ClientRedis(microserviceRedisOptions(TEST_REDIS_URL)) as unknown as ClientProxy,
       new PinoLogger({ pinoHttp: { level: 'silent' } }),
     );
     await sut.onModuleInit();
