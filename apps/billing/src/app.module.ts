@@ -30,7 +30,7 @@ export class AppModule {
         BillingConfigModule.forRoot(env),
         LoggerModule.forRoot({
           pinoHttp: {
-            level: process.env.LOG_LEVEL ?? 'info',
+            level: env.LOG_LEVEL,
             redact: ['req.headers.authorization', 'req.headers.cookie'],
             autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
           },

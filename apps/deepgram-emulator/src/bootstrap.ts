@@ -17,9 +17,9 @@ export interface RunningEmulatorApp {
 export async function createEmulatorApp(envOverrides: NodeJS.ProcessEnv = {}): Promise<RunningEmulatorApp> {
   const raw = { ...process.env, ...envOverrides };
   const env = loadConfig(EmulatorEnv, raw);
-  const app = await NestFactory.create(EmulatorAppModule.forRoot(env, raw.LOG_LEVEL ?? 'info'), { bufferLogs: true });
+  const app = await NestFactory.create(EmulatorAppModule.forRoot(env, env.LOG_LEVEL), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  await app.listen(env.EMULATOR_PORT, raw.EMULATOR_HOST ?? '0.0.0.0');
+  await app.listen(env.EMULATOR_PORT, env.EMULATOR_HOST);
   const port = (app.getHttpServer().address() as AddressInfo).port;
   return { app, port, speak: app.get(SpeakService), close: () => app.close() };
 }

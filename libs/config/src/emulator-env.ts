@@ -1,14 +1,20 @@
 import { Expose } from 'class-transformer';
 import { IsInt, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
+import { LogEnv } from './shared-env';
 import { ToNumber } from './transforms';
 
-export class EmulatorEnv {
+export class EmulatorEnv extends LogEnv {
   @Expose()
   @ToNumber()
   @IsInt()
   @Min(0)
   @Max(65535)
   EMULATOR_PORT: number = 8090;
+
+  /** Interface to listen on. */
+  @Expose()
+  @IsString()
+  EMULATOR_HOST: string = '0.0.0.0';
 
   /** The one key accepted; unset: any non-empty key. */
   @Expose()

@@ -1,5 +1,5 @@
 import { Expose } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { DEEPGRAM_SPEAK_URL } from '@tts/protocol';
 import { ConfigError } from './load-config';
 import { UsageEnv } from './shared-env';
@@ -79,11 +79,6 @@ export class GatewayEnv extends UsageEnv {
   @ToBoolean()
   @IsBoolean()
   DEMO_PAGE: boolean = false;
-
-  /** pino level of the gateway's JSON logs (fatal, error, warn, info, debug, trace, silent). */
-  @Expose()
-  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-  LOG_LEVEL: string = 'info';
 
   /** This process's id in usage events and logs; defaults to host:pid. */
   @Expose()

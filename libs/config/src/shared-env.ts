@@ -1,5 +1,5 @@
 import { Expose } from 'class-transformer';
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { ToNumber } from './transforms';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -7,7 +7,17 @@ export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export const DEFAULT_BULLMQ_PREFIX = 'bull';
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/tts';
 
-export class RedisEnv {
+/** pino levels, for LOG_LEVEL. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export class LogEnv {
+  /** pino level of the process's JSON logs. */
+  @Expose()
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: string = 'info';
+}
+
+export class RedisEnv extends LogEnv {
   @Expose()
   @IsString()
   @Matches(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })
