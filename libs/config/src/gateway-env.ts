@@ -38,9 +38,14 @@ export class GatewayEnv extends UsageEnv {
   @IsBoolean()
   AUTH_DISABLED: boolean = false;
 
+  /** Browser origins (scheme://host[:port]); a malformed entry fails at boot rather than as runtime 4403s. */
   @Expose()
   @ToList()
   @IsString({ each: true })
+  @Matches(/^https?:\/\/[^/\s?#]+\/?$/, {
+    each: true,
+    message: 'each entry must be an origin such as https://app.example.com',
+  })
   ALLOWED_ORIGINS: string[] = [];
 
   @Expose()

@@ -32,6 +32,12 @@ describe(loadConfig.name, () => {
     }
   });
 
+  it('refuses a malformed ALLOWED_ORIGINS entry at boot', () => {
+    expect(() =>
+      loadConfig(GatewayEnv, { AUTH_DISABLED: 'true', ALLOWED_ORIGINS: 'https://ok.example.com,app.example.com' }),
+    ).toThrow(/ALLOWED_ORIGINS: each entry must be an origin/);
+  });
+
   it('uses the local emulator when no Deepgram key is set', () => {
     expect(resolveUpstream({})).toEqual({ url: LOCAL_EMULATOR_URL, apiKey: 'local-emulator' });
     expect(resolveUpstream({ DEEPGRAM_API_KEY: 'k' }).url).toBe('wss://api.deepgram.com/v1/speak');
