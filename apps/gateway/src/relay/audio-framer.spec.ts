@@ -35,6 +35,14 @@ describe(AudioFramer.name, () => {
     expect(sut.frame(Buffer.from([2, 3, 4]))).toEqual(Buffer.from([1, 2, 3, 4]));
   });
 
+  it('keeps a carried byte across an empty chunk', () => {
+    const sut = new AudioFramer('linear16', 16000, 'none');
+    expect(sut.frame(Buffer.from([1, 2, 3]))).toEqual(Buffer.from([1, 2]));
+    expect(sut.frame(Buffer.alloc(0))).toBeNull();
+    expect(sut.lastSampleBytes).toBe(0);
+    expect(sut.frame(Buffer.from([5]))).toEqual(Buffer.from([3, 5]));
+  });
+
   it('passes even raw chunks through without copying', () => {
     const sut = new AudioFramer('linear16', 16000, 'none');
     const chunk = pcm(640);

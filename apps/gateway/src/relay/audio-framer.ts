@@ -22,6 +22,11 @@ export class AudioFramer {
 
   /** The client frame for this chunk, or null when it holds no whole sample yet. */
   frame(chunk: Buffer): Buffer | null {
+    if (chunk.length === 0) {
+      // Nothing to frame, and a carried byte must survive to the next chunk.
+      this.lastSampleBytes = 0;
+      return null;
+    }
     const carried = this.carry >= 0 ? 1 : 0;
     const total = carried + chunk.length;
     const whole = this.sampleBytes === 1 ? total : total - (total & 1);
