@@ -48,14 +48,22 @@ export function parseClientMessage(frame: string): ParseResult {
     case 'Clear':
     case 'Close':
       return { ok: true, message: { type } };
-    case undefined:
     case 'Configure':
+      return { ok: true, message: { type: 'Config', config: pickConfig(body) } };
+    case undefined:
+      // A typeless object is a Config only if it looks like one: `{"text":"hola"}` must not vanish silently.
+      if (!isConfigShaped(body)) return invalid('message needs a "type" (Speak, Flush, Clear, Close) or Config fields');
       return { ok: true, message: { type: 'Config', config: pickConfig(body) } };
     default:
       return invalid(
         typeof type === 'string' ? 'unknown message type' : '"type" must be one of Speak, Flush, Clear, Close',
       );
   }
+}
+
+function isConfigShaped(body: Record<string, unknown>): boolean {
+  const keys = Object.keys(body);
+  return keys.length === 0 || CONFIG_FIELDS.some((field) => Object.prototype.hasOwnProperty.call(body, field));
 }
 
 function pickConfig(body: Record<string, unknown>): ConfigInput {

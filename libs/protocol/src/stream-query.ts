@@ -1,4 +1,5 @@
 import { DEFAULT_LANGUAGE } from './session-config';
+import { SUPPORTED_LANGUAGES } from './voices';
 
 /** The client endpoint's path (WebSocket upgrade on the gateway's HTTP port). */
 export const TTS_STREAM_PATH = '/tts/deepgram/stream';
@@ -11,11 +12,11 @@ export interface StreamQuery {
 }
 
 const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-const LANGUAGE_PATTERN = /^[a-z]{2}(?:-[A-Za-z]{2,4})?$/;
+const LANGUAGE_PATTERN = /^[A-Za-z]{2}(?:[-_][A-Za-z0-9]{2,8})?$/;
 
 export type QueryResult = { ok: true; query: StreamQuery } | { ok: false; message: string };
 
-/** Validates the endpoint's query string; `language` is checked for shape here and for support at config time. */
+/** Validates the endpoint's query string; an unsupported language is refused at connect, not at the first message. */
 export function parseStreamQuery(params: URLSearchParams): QueryResult {
   const ids: Partial<StreamQuery> = {};
   for (const name of ['company_id', 'user_id', 'session_id'] as const) {
@@ -25,9 +26,11 @@ export function parseStreamQuery(params: URLSearchParams): QueryResult {
     }
     ids[name] = values[0];
   }
-  const language = params.get('language') || DEFAULT_LANGUAGE;
-  if (!LANGUAGE_PATTERN.test(language)) {
-    return { ok: false, message: 'query parameter language must be a language code such as es or en' };
+  const raw = params.get('language') || DEFAULT_LANGUAGE;
+  // BCP-47 tags are welcome (es-MX, en-US): voices are chosen by the primary language.
+  const language = LANGUAGE_PATTERN.test(raw) ? raw.slice(0, 2).toLowerCase() : '';
+  if (!SUPPORTED_LANGUAGES.includes(language)) {
+    return { ok: false, message: `query parameter language must be one of ${SUPPORTED_LANGUAGES.join(', ')}` };
   }
   return { ok: true, query: { ...(ids as Omit<StreamQuery, 'language'>), language } };
 }
