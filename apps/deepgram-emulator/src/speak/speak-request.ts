@@ -54,7 +54,7 @@ export function checkSpeakRequest(req: IncomingMessage, query: URLSearchParams, 
     return refuse(400, 'Bad Request', `Unsupported encoding for streaming: ${encoding.slice(0, 32)}`);
   }
   const rawRate = query.get('sample_rate');
-  const sampleRate = rawRate === null ? DEFAULT_SAMPLE_RATE[encoding] : Number(rawRate);
+  const sampleRate = rawRate === null ? DEFAULT_SAMPLE_RATE[encoding] : /^\d+$/.test(rawRate) ? Number(rawRate) : NaN;
   if (!SAMPLE_RATES[encoding].includes(sampleRate)) {
     return refuse(400, 'Bad Request', `Unsupported sample_rate for ${encoding}: ${String(rawRate).slice(0, 16)}`);
   }
