@@ -50,4 +50,24 @@ describe(splitSpeakText.name, () => {
     expect(sut.join('')).toBe(text);
     expect(sut.every((p) => p.length <= 10)).toBe(true);
   });
+
+  it('splits at a sentence ending exactly at the limit, the space opening the next piece', () => {
+    const first = 'uno '.repeat(499) + 'fin.'; // 1996 + 4: the '.' is at index 1999
+    const text = first + ' Y sigue la historia.';
+    expect(first.length).toBe(2000);
+    expect(splitSpeakText(text)).toEqual([first, ' Y sigue la historia.']);
+  });
+
+  it('splits at a word ending exactly at the limit rather than an earlier space', () => {
+    expect(splitSpeakText('aaaa bbbb cccc', 9)).toEqual(['aaaa bbbb', ' cccc']);
+  });
+
+  it('never breaks at a no-break space', () => {
+    for (const nbsp of ['\u00a0', '\u202f', '\u2007']) {
+      const text = `uno dos 10${nbsp}km más`;
+      const sut = splitSpeakText(text, 12);
+      expect(sut.join('')).toBe(text);
+      expect(sut[0]).toBe('uno dos ');
+    }
+  });
 });

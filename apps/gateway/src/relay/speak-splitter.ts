@@ -1,7 +1,8 @@
 import { UPSTREAM_MAX_SPEAK_CHARS } from '@tts/protocol';
 
 const SENTENCE_END = /[.!?;。！？…]/;
-const WHITESPACE = /\s/;
+/** Whitespace a line may break at: `\s` minus the no-break spaces (U+00A0, U+2007, U+202F, U+FEFF). */
+const BREAKABLE_SPACE = /[\t\n\v\f\r \u1680\u2000-\u2006\u2008-\u200a\u2028\u2029\u205f\u3000]/;
 
 /**
  * Splits a Speak text into pieces the upstream accepts (at most `max` UTF-16 units each): at the last
@@ -24,10 +25,14 @@ export function splitSpeakText(text: string, max: number = UPSTREAM_MAX_SPEAK_CH
 /** The end (exclusive) of the piece starting at `start`, no further than `limit`. */
 function breakPoint(text: string, start: number, limit: number): number {
   let lastSpace = -1;
+  // A word or sentence ending exactly at the limit: the whitespace after it opens the next piece.
+  if (BREAKABLE_SPACE.test(text[limit])) {
+    if (SENTENCE_END.test(text[limit - 1])) return limit;
+    lastSpace = limit;
+  }
   // Walk back from the limit: a break after whitespace keeps words whole.
   for (let i = limit; i > start; i--) {
-    const before = text[i - 1];
-    if (!WHITESPACE.test(before)) continue;
+    if (!BREAKABLE_SPACE.test(text[i - 1])) continue;
     if (i - 1 > start && SENTENCE_END.test(text[i - 2])) return i;
     if (lastSpace < 0) lastSpace = i;
   }
