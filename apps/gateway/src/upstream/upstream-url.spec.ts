@@ -18,4 +18,20 @@ describe(upstreamUrl.name, () => {
       sample_rate: '16000',
     });
   });
+
+  it('drops the REST-only container and bit_rate from the base URL', () => {
+    const sut = new URL(
+      upstreamUrl('wss://api.deepgram.com/v1/speak?container=wav&bit_rate=48000&mip_opt_out=true', {
+        model: 'aura-2-thalia-en',
+        encoding: 'mulaw',
+        sample_rate: 8000,
+      }),
+    );
+    expect(Object.fromEntries(sut.searchParams)).toEqual({
+      mip_opt_out: 'true',
+      model: 'aura-2-thalia-en',
+      encoding: 'mulaw',
+      sample_rate: '8000',
+    });
+  });
 });
