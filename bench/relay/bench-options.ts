@@ -1,3 +1,4 @@
+import { cpus } from 'node:os';
 import { SessionPacing } from './bench-session';
 import { ScriptShape } from './session-script';
 
@@ -18,6 +19,11 @@ export interface BenchOptions {
   /** Pass criteria of the capacity search. */
   maxAddedP99Ms: number;
   gatewayLogLevel: string;
+  /**
+   * CPU lists (taskset) when pinning: the proxy under test (nginx or gateway) alone on `proxy`, the
+   * emulator and the load generator on `world`, so a proxy is measured, not its neighbours. Off: undefined.
+   */
+  cpus?: { world: string; proxy: string };
   redisUrl: string;
   /** Where the JSON of every measurement goes (besides the markdown on stdout). */
   outFile?: string;
@@ -71,6 +77,7 @@ export function benchOptions(argv = process.argv.slice(2)): BenchOptions {
     emulatorSpeed: num('speed', 1),
     maxAddedP99Ms: num('max-added-p99-ms', 20),
     gatewayLogLevel: get('gateway-log-level') ?? 'info',
+    cpus: get('pin') === 'true' && cpus().length >= 2 ? { world: '0', proxy: '1' } : undefined,
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     outFile: get('out'),
   };

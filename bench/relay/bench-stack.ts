@@ -57,12 +57,13 @@ export class BenchStack {
       args: [EMULATOR_ENTRY],
       env: emulatorEnv,
       logDir: this.workDir,
+      cpus: this.options.cpus?.world,
     });
     this.track(emulator);
     this.emulatorPid = emulator.pid!;
     await waitReady('emulator', this.emulatorPort, `http://127.0.0.1:${this.emulatorPort}/health/ready`);
     this.nginxPort = await freePort();
-    const nginx = startNginx(join(this.workDir, 'nginx'), this.nginxPort, this.emulatorPort);
+    const nginx = startNginx(join(this.workDir, 'nginx'), this.nginxPort, this.emulatorPort, this.options.cpus?.proxy);
     this.track(nginx);
     this.nginxMasterPid = nginx.pid!;
     await waitReady('nginx', this.nginxPort);
@@ -98,6 +99,7 @@ export class BenchStack {
       args: [...profile, GATEWAY_ENTRY],
       env,
       logDir: this.workDir,
+      cpus: this.options.cpus?.proxy,
     });
     this.track(child);
     await waitReady(name, port, `http://127.0.0.1:${port}/health/ready`);

@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { LoadMessage, LoadResult, LoadSpec } from './load-generator';
+import { EventLoopDelay, scrapeEventLoop } from './gateway-event-loop';
 import { ProcSampler, sampleProc } from './proc-sampler';
 
 /** CPU (percent of one core, while the sessions ran) of the processes on the path. */
@@ -16,6 +17,7 @@ export interface GatewayMemory {
   rssMaxKb: number;
   /** (peak RSS - RSS before the sessions connected) / connected sessions. */
   rssPerSessionKb: number;
+  eventLoop?: EventLoopDelay;
 }
 
 export interface PhaseResult {
@@ -27,10 +29,12 @@ export interface PhaseResult {
 }
 
 export interface PhaseProcesses {
+  /** CPU list the load generator is confined to (taskset), if pinning. */
+  cpus?: string;
   emulatorPid: number;
   proxyPid?: number;
-  /** The proxy is our gateway: its memory per session is measured too. */
-  proxyIsGateway?: boolean;
+  /** The proxy is our gateway: its memory per session and event-loop delay are measured too. */
+  gatewayMetricsUrl?: string;
 }
 
 const LOAD_GENERATOR = join(__dirname, 'load-generator.js');
@@ -42,7 +46,12 @@ export function runPhase(spec: LoadSpec, procs: PhaseProcesses): Promise<PhaseRe
   const proxy = procs.proxyPid ? new ProcSampler(procs.proxyPid) : undefined;
   const baselineKb = procs.proxyPid ? sampleProc(procs.proxyPid).rssKb : 0;
   return new Promise((resolve, reject) => {
-    const child = fork(LOAD_GENERATOR, [JSON.stringify(spec)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // `taskset -c <cpus> node ...` execs node in place, so fork's IPC channel still reaches it.
+    const pin = procs.cpus ? { execPath: 'taskset', execArgv: ['-c', procs.cpus, process.execPath] } : {};
+    const child = fork(LOAD_GENERATOR, [JSON.stringify(spec)], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      ...pin,
+    });
     const generator = new ProcSampler(child.pid!);
     let result: LoadResult | undefined;
     const windowUs: [number, number] = [0, 0];
@@ -50,6 +59,7 @@ export function runPhase(spec: LoadSpec, procs: PhaseProcesses): Promise<PhaseRe
       if (msg.event === 'connected') {
         // CPU and memory are measured from here: all sessions connected, streaming about to start.
         [emulator, proxy, generator].forEach((s) => s?.start());
+        if (procs.gatewayMetricsUrl) void scrapeEventLoop(procs.gatewayMetricsUrl);
         windowUs[0] = monotonicUs();
       } else {
         result = msg.result;
@@ -57,10 +67,11 @@ export function runPhase(spec: LoadSpec, procs: PhaseProcesses): Promise<PhaseRe
         [emulator, proxy, generator].forEach((s) => (s?.running ? s.pause() : undefined));
       }
     });
-    child.on('exit', (code) => {
+    child.on('exit', async (code) => {
       if (!result || !windowUs[0])
         return reject(new Error(`load generator (${spec.kind}, ${spec.sessions}) exited with ${code}`));
       const proxyUsage = proxy?.stop();
+      const eventLoop = procs.gatewayMetricsUrl ? await scrapeEventLoop(procs.gatewayMetricsUrl) : undefined;
       resolve({
         load: result,
         windowUs,
@@ -70,8 +81,9 @@ export function runPhase(spec: LoadSpec, procs: PhaseProcesses): Promise<PhaseRe
           loadGenerator: generator.stop().cpuPercent,
         },
         gateway:
-          proxyUsage && procs.proxyIsGateway
+          proxyUsage && procs.gatewayMetricsUrl
             ? {
+                eventLoop,
                 rssBaselineKb: baselineKb,
                 rssMaxKb: proxyUsage.rssMaxKb,
                 rssPerSessionKb: result.connected > 0 ? (proxyUsage.rssMaxKb - baselineKb) / result.connected : NaN,

@@ -42,7 +42,11 @@ async function main(): Promise<void> {
       `${started.toISOString()}, ${cpus().length} x ${cpus()[0]?.model}, node ${process.version}, ${nginxVersion()}; ` +
         `load average before ${loadBefore}, after ${load()}. Emulator TTFB ${options.emulatorTtfbMs} ms, speed ${options.emulatorSpeed}; ` +
         `${options.script.utterances} utterances x ${options.script.chunksPerUtterance} Speaks per session, ` +
-        `${options.pacing.speakGapMs} ms apart; playout preroll ${options.pacing.prerollMs} ms. Times in ms.`,
+        `${options.pacing.speakGapMs} ms apart; playout preroll ${options.pacing.prerollMs} ms. ` +
+        (options.cpus
+          ? `Pinned: nginx / gateway on CPU ${options.cpus.proxy}, emulator and load generator on CPU ${options.cpus.world}. `
+          : 'Not pinned to CPUs. ') +
+        'Times in ms.',
       '',
       '### Added delay (path minus direct, same run)',
       '',

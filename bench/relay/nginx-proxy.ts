@@ -44,9 +44,9 @@ http {
 `;
 }
 
-export function startNginx(prefix: string, listenPort: number, upstreamPort: number): ChildProcess {
+export function startNginx(prefix: string, listenPort: number, upstreamPort: number, cpus?: string): ChildProcess {
   mkdirSync(join(prefix, 'tmp'), { recursive: true });
   const conf = join(prefix, 'nginx.conf');
   writeFileSync(conf, nginxConfig(prefix, listenPort, upstreamPort));
-  return startService({ name: 'nginx', command: NGINX_BIN, args: ['-p', prefix, '-c', conf], logDir: prefix });
+  return startService({ name: 'nginx', command: NGINX_BIN, args: ['-p', prefix, '-c', conf], logDir: prefix, cpus });
 }

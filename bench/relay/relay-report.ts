@@ -52,6 +52,10 @@ export function judge(gateway: LoadResult, direct: LoadResult, maxAddedP99Ms: nu
 
 const kb = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '' : `${v.toFixed(1)} KB`);
 const pct = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '' : `${v.toFixed(0)} %`);
+const loop = (phase: PhaseResult): string =>
+  phase.gateway?.eventLoop
+    ? `${fmtMs(phase.gateway.eventLoop.p99Ms)} / ${fmtMs(phase.gateway.eventLoop.maxMs)} ms`
+    : '';
 const errs = (r: LoadResult): string =>
   Object.entries(r.errors)
     .map(([k, v]) => `${k} x${v}`)
@@ -79,13 +83,14 @@ function pathRow(label: string, phase: PhaseResult, direct: LoadResult): string 
     pct(phase.cpu.proxy),
     pct(phase.cpu.loadGenerator),
     phase.gateway ? `${(phase.gateway.rssMaxKb / 1024).toFixed(0)} MB` : '',
+    loop(phase),
     kb(phase.gateway?.rssPerSessionKb),
   ].join(' | ');
 }
 
 const PATH_HEADER =
-  '| sessions | path | connected | errors | TTFA p50 | TTFA p99 | added TTFA p50 | added TTFA p99 | chunk late p50 | chunk late p99 | added chunk p99 | underruns | audio MB | loadgen lag p99 | emulator CPU | proxy CPU | loadgen CPU | gateway RSS peak | gateway RSS/session |\n' +
-  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+  '| sessions | path | connected | errors | TTFA p50 | TTFA p99 | added TTFA p50 | added TTFA p99 | chunk late p50 | chunk late p99 | added chunk p99 | underruns | audio MB | loadgen lag p99 | emulator CPU | proxy CPU | loadgen CPU | gateway RSS peak | gateway loop delay p99 / max | gateway RSS/session |\n' +
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
 
 export function sideBySideTable(rows: SideBySide[]): string {
   const lines = [PATH_HEADER];
@@ -119,14 +124,14 @@ export function addedTable(rows: SideBySide[]): string {
 
 export function capacityTable(steps: CapacityStep[]): string {
   const lines = [
-    '| sessions | gateway adds TTFA p50 / p99 | gateway adds chunk p99 | underruns (direct / gateway) | gateway CPU | gateway RSS/session | verdict |',
-    '|---|---|---|---|---|---|---|',
+    '| sessions | gateway adds TTFA p50 / p99 | gateway adds chunk p99 | underruns (direct / gateway) | gateway CPU | gateway loop delay p99 / max | gateway RSS/session | verdict |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const s of steps) {
     const a = addedDelay(s.gateway.load, s.direct.load);
     lines.push(
       `| ${s.sessions} | ${fmtMs(a.ttfaP50)} / ${fmtMs(a.ttfaP99)} ms | ${fmtMs(a.chunkP99)} ms | ` +
-        `${s.direct.load.underruns} / ${s.gateway.load.underruns} | ${pct(s.gateway.cpu.proxy)} | ` +
+        `${s.direct.load.underruns} / ${s.gateway.load.underruns} | ${pct(s.gateway.cpu.proxy)} | ${loop(s.gateway)} | ` +
         `${kb(s.gateway.gateway?.rssPerSessionKb)} | ${s.pass ? 'pass' : `fail: ${s.why}`} |`,
     );
   }

@@ -42,6 +42,7 @@ async function pathPhase(
   return runPhase(loadSpec(options, kind, n, stack.urlTemplate(kind, `r${++runSeq}`)), {
     emulatorPid: stack.emulatorPid,
     proxyPid,
+    cpus: options.cpus?.world,
   });
 }
 
@@ -58,7 +59,12 @@ async function gatewayPhase(
   );
   try {
     const warm = Math.min(WARMUP_SESSIONS, n);
-    const procs = { emulatorPid: stack.emulatorPid, proxyPid: gateway.child.pid, proxyIsGateway: true };
+    const procs = {
+      emulatorPid: stack.emulatorPid,
+      proxyPid: gateway.child.pid,
+      gatewayMetricsUrl: `http://127.0.0.1:${gateway.port}/metrics`,
+      cpus: options.cpus?.world,
+    };
     await runPhase(
       loadSpec(options, 'gateway', warm, stack.urlTemplate('gateway', `w${++runSeq}`, gateway.port), 1),
       procs,
@@ -76,6 +82,7 @@ async function gatewayPhase(
 export async function warmUpEmulator(stack: BenchStack, options: BenchOptions): Promise<void> {
   await runPhase(loadSpec(options, 'direct', WARMUP_SESSIONS, stack.urlTemplate('direct', 'warm'), 1), {
     emulatorPid: stack.emulatorPid,
+    cpus: options.cpus?.world,
   });
 }
 

@@ -22,11 +22,19 @@ export interface ServiceSpec {
   args: string[];
   env?: NodeJS.ProcessEnv;
   logDir: string;
+  /** CPU list (`taskset -c`) the process and its children are confined to. */
+  cpus?: string;
+}
+
+/** Command and arguments that run `command` confined to `cpus` (unchanged without). */
+export function pinned(cpus: string | undefined, command: string, args: string[]): [string, string[]] {
+  return cpus ? ['taskset', ['-c', cpus, command, ...args]] : [command, args];
 }
 
 export function startService(spec: ServiceSpec): ChildProcess {
   const log = openSync(join(spec.logDir, `${spec.name}.log`), 'a');
-  const child = spawn(spec.command, spec.args, { env: spec.env ?? process.env, stdio: ['ignore', log, log] });
+  const [command, args] = pinned(spec.cpus, spec.command, spec.args);
+  const child = spawn(command, args, { env: spec.env ?? process.env, stdio: ['ignore', log, log] });
   child.on('exit', (code, signal) => {
     if (!(child as { stopping?: boolean }).stopping) {
       console.error(
