@@ -110,11 +110,16 @@ async function main(): Promise<void> {
   }
 
   await admin('PUT', `/v1/companies/${DEMO_COMPANY}`, { name: 'Demo company' });
-  await admin('POST', `/v1/companies/${DEMO_COMPANY}/credits`, {
-    amount: DEMO_CREDITS,
-    reference: `demo-initial-credits-${DEMO_COMPANY}`,
-  });
-  const company = (await admin('GET', `/v1/companies/${DEMO_COMPANY}`)) as { balance_credits: number };
+  let company = (await admin('GET', `/v1/companies/${DEMO_COMPANY}`)) as { balance_credits: number };
+  // Top the demo company back up to DEMO_CREDITS on every start (a kept database runs it down over time).
+  const refill = Math.round((DEMO_CREDITS - company.balance_credits) * 1e6) / 1e6;
+  if (refill > 0) {
+    await admin('POST', `/v1/companies/${DEMO_COMPANY}/credits`, {
+      amount: refill,
+      reference: `demo-refill-${DEMO_COMPANY}-${Date.now()}`,
+    });
+    company = (await admin('GET', `/v1/companies/${DEMO_COMPANY}`)) as { balance_credits: number };
+  }
   const token = await mintClientToken({
     secret: env.AUTH_JWT_SECRET!,
     companyId: DEMO_COMPANY,
@@ -130,7 +135,9 @@ async function main(): Promise<void> {
       `  Demo page:      http://localhost:${gatewayPort}/?${query}`,
       `  WebSocket:      ws://localhost:${gatewayPort}/tts/deepgram/stream?company_id=${DEMO_COMPANY}&user_id=${DEMO_USER}&session_id=<SID>&token=<JWT>`,
       `  Upstream:       ${env.DEEPGRAM_API_KEY ? 'Deepgram' : `local emulator on port ${emulatorPort}`}`,
-      `  Billing API:    http://localhost:${billingPort}/docs (admin token: BILLING_ADMIN_TOKEN${process.env.BILLING_ADMIN_TOKEN ? '' : ', generated for this run'})`,
+      `  Billing API:    http://localhost:${billingPort}/docs  queues: http://localhost:${billingPort}/admin/queues`,
+      // Local development only: a token made up for this run is shown so the admin API can be tried.
+      `  Admin token:    ${process.env.BILLING_ADMIN_TOKEN ? '$BILLING_ADMIN_TOKEN' : `${env.BILLING_ADMIN_TOKEN} (generated for this run)`}`,
       `  Demo company:   ${DEMO_COMPANY}, balance ${company.balance_credits} credits`,
       'Press Ctrl-C to stop.',
       '',
