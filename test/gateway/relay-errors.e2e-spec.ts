@@ -52,6 +52,19 @@ describe('gateway relay: client errors', () => {
     client.close();
   });
 
+  it('answers a text frame of invalid UTF-8 with invalid_json and keeps speaking', async () => {
+    const client = await connectClient(gateway, PREFIX);
+    client.sendRaw(Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0xff, 0x22, 0x7d])); // {"\xc3(\xff"}
+    client.send({ type: 'Speak', text: 'Todavía hablo.' });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed');
+    const error = client.texts.find((m) => m.type === 'error');
+    expect(error).toMatchObject({ code: 'invalid_json', message: expect.stringMatching(/UTF-8/) });
+    const audio = client.audio.reduce((n, f) => n + f.length - 44, 0);
+    expect(audio).toBe(expectedAudioBytes('Todavía hablo.', 'linear16', 16000));
+    client.close();
+  });
+
   it.each([
     [{ model: 'aura-2-nobody-es' }, 'model'],
     [{ encoding: 'mulaw', sample_rate: 24000 }, 'sample_rate'],

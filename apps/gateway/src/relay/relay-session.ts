@@ -1,3 +1,4 @@
+import { isUtf8 } from 'buffer';
 import { randomUUID } from 'crypto';
 import { IncomingMessage } from 'http';
 import { Logger } from 'pino';
@@ -176,6 +177,7 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     if (isBinary) {
       return this.sendJson(errorFrame(ErrorCode.InvalidMessage, 'binary frames are not accepted; send JSON text'));
     }
+    if (!isUtf8(data)) return this.sendJson(errorFrame(ErrorCode.InvalidJson, 'text frame is not valid UTF-8'));
     const parsed = parseClientMessage(data.toString());
     if (!parsed.ok) return this.sendJson(errorFrame(parsed.code, parsed.message));
     const message = parsed.message;

@@ -8,8 +8,8 @@ import { RelaySocket } from './relay-socket';
 
 /**
  * WsAdapter for the relay: server options from config (no compression, frame size limit, our socket
- * class), and no Nest message routing for gateways without @SubscribeMessage handlers: the relay
- * reads its own frames, so nothing parses them twice.
+ * class, UTF-8 checked by the session), and no Nest message routing for gateways without
+ * @SubscribeMessage handlers: the relay reads its own frames, so nothing parses them twice.
  */
 export class RelayWsAdapter extends WsAdapter {
   constructor(
@@ -25,6 +25,8 @@ export class RelayWsAdapter extends WsAdapter {
       ...options,
       perMessageDeflate: false,
       maxPayload: this.maxPayload,
+      // Invalid UTF-8 would make ws close with 1007; the session answers invalid_json instead.
+      skipUTF8Validation: true,
       WebSocket: RelaySocket,
     });
   }
