@@ -59,14 +59,14 @@ export class GatewayEnv extends UsageEnv {
   @ToNumber()
   @IsInt()
   @Min(1000)
-  SESSION_LEASE_TTL_MS: number = 10_000;
+  SESSION_LEASE_TTL_MS: number = 6000;
 
   /** How often a live session renews its lease; keep it well under SESSION_LEASE_TTL_MS. */
   @Expose()
   @ToNumber()
   @IsInt()
   @Min(100)
-  SESSION_LEASE_RENEW_MS: number = 3000;
+  SESSION_LEASE_RENEW_MS: number = 2000;
 
   @Expose()
   @ToNumber()

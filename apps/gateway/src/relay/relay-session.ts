@@ -255,7 +255,11 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     this.end();
   }
 
-  /** Releases everything the session holds, once; taps end unless `finish` awaits them itself. */
+  /**
+   * Releases everything the session holds, once; taps end unless `finish` awaits them itself.
+   * Admissions (the concurrency lease) are released first: a client reconnecting at its company's
+   * limit must not wait for the final usage hand-off, which may take seconds.
+   */
   private end(): void {
     if (this.ended) return;
     this.ended = true;
@@ -263,10 +267,10 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     this.backpressure.stop();
     this.speech?.terminate();
     if (this.admitted) this.deps.sessions.remove(this.connectionId);
+    void releaseAll(this.releases);
     this.tapsEnded = (this.tap?.end() ?? Promise.resolve()).catch((err: Error) =>
       this.log.error({ err: err.message }, 'session tap failed to end'),
     );
-    void this.tapsEnded.finally(() => releaseAll(this.releases));
     this.log.info({ audio_bytes: this.audioBytes }, 'session ended');
   }
 

@@ -1,0 +1,95 @@
+import Redis from 'ioredis';
+import { SessionLeaseStore } from '../../apps/gateway/src/limits/session-lease.store';
+import { SessionHooks } from '../../apps/gateway/src/session/session-hooks.service';
+import { RunningEmulator, startTestEmulator } from '../support/emulator';
+import { TEST_REDIS_URL, TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
+import { TestClient } from '../support/ws-client';
+
+const PREFIX = `usage-lease-${process.pid}-${Date.now()}`;
+/** As slow as the usage meter's final hand-off may be (END_HANDOFF_TIMEOUT_MS) while Redis struggles. */
+const SLOW_HANDOFF_MS = 1500;
+let counter = 0;
+
+/**
+ * A session's end frees its concurrency lease at once, not after the final usage hand-off: a client that
+ * reconnects right away at its company's limit is admitted instead of refused with 4429 (never retried).
+ */
+describe('session end: the lease is released before the final usage hand-off', () => {
+  let emulator: RunningEmulator;
+  let gateway: TestGateway;
+  let redis: Redis;
+  const companies: string[] = [];
+
+  const company = async (name: string) => {
+    const id = `${PREFIX}-${name}`;
+    companies.push(id);
+    await fundCompany(id);
+    return id;
+  };
+  const open = (companyId: string) => {
+    const n = ++counter;
+    return TestClient.connect(gateway.streamUrl({ company_id: companyId, user_id: `u-${n}`, session_id: `s-${n}` }));
+  };
+  /** Config sent: 'admitted' once the upstream is open, else '<error code> <close code>'. */
+  const outcome = async (client: TestClient) => {
+    client.send({ model: 'aura-2-thalia-en' });
+    const first = await client.waitFor((m) => m.type === 'status' || m.type === 'error');
+    if (first.type === 'status') return 'admitted';
+    return `${String(first.code)} ${(await client.waitForClose()).code}`;
+  };
+  /** A session that streamed some audio, so it has a final usage event to hand off. */
+  const streamingSession = async (companyId: string) => {
+    const client = await open(companyId);
+    expect(await outcome(client)).toBe('admitted');
+    client.send({ type: 'Speak', text: 'Unas palabras para facturar.' });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed');
+    return client;
+  };
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator();
+    gateway = await startGateway({
+      DEEPGRAM_URL: emulator.url,
+      MAX_SESSIONS_PER_COMPANY: '1',
+      IDLE_TIMEOUT_MS: '1000',
+    });
+    // A slow final hand-off, as when the usage queue's Redis answers late.
+    gateway.app.get(SessionHooks).addObserver({
+      onSessionStart: () => ({
+        audioDelivered: () => undefined,
+        textSent: () => undefined,
+        end: () => new Promise((resolve) => setTimeout(resolve, SLOW_HANDOFF_MS).unref()),
+      }),
+    });
+    redis = new Redis(TEST_REDIS_URL);
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await emulator?.close();
+    if (companies.length) await redis.del(...companies.map(SessionLeaseStore.keyOf));
+    await redis?.quit();
+    await cleanupFunding();
+  });
+
+  it('admits an immediate reconnect after the client dropped its socket', async () => {
+    const id = await company('dropped');
+    const first = await streamingSession(id);
+    first.close();
+    await first.closed;
+    const again = await open(id);
+    expect(await outcome(again)).toBe('admitted');
+    again.close();
+    await again.closed;
+  });
+
+  it('admits an immediate reconnect after the gateway ended the session (idle timeout)', async () => {
+    const id = await company('idle');
+    const first = await streamingSession(id);
+    expect((await first.waitForClose(5000)).code).toBe(4408);
+    const again = await open(id);
+    expect(await outcome(again)).toBe('admitted');
+    again.close();
+    await again.closed;
+  });
+});
