@@ -171,6 +171,20 @@ describe('gateway relay: per-connection limits', () => {
     client.close();
   });
 
+  it('never drops a Clear or Close over the rate: Cleared and closed still arrive', async () => {
+    const client = await connectClient(gateway, PREFIX);
+    for (let i = 0; i < 8; i++) client.send({ type: 'Speak', text: `Frase ${i}.` });
+    client.send({ type: 'Clear' });
+    client.send({ type: 'Close' });
+    await client.waitFor('Cleared');
+    expect(await client.waitFor((m) => m.type === 'status' && m.message === 'closed')).toMatchObject({
+      usage: { audio_bytes: 0 },
+    });
+    expect((await client.waitForClose()).code).toBe(1000);
+    const limited = client.texts.filter((m) => m.type === 'error' && m.code === 'rate_limited');
+    expect(limited).toHaveLength(3); // 8 Speaks against a burst of 5: only Speaks were dropped
+  });
+
   it('refuses text over the queued-text bound with rate_limited', async () => {
     const client = await connectClient(gateway, PREFIX);
     client.send({ type: 'Speak', text: 'a '.repeat(700) });

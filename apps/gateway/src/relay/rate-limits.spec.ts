@@ -1,4 +1,5 @@
 import { FlushBudget } from './flush-budget';
+import { MessageRateLimit } from './message-rate-limit';
 import { TokenBucket } from './token-bucket';
 
 describe(TokenBucket.name, () => {
@@ -22,5 +23,21 @@ describe(FlushBudget.name, () => {
     expect(sut.waitMs(60_000)).toBe(0);
     sut.record(60_000);
     expect(sut.waitMs(60_500)).toBe(500);
+  });
+});
+
+describe(MessageRateLimit.name, () => {
+  const frame = (message: object) => Buffer.from(JSON.stringify(message));
+
+  it('lets Close and a bounded number of Clears past an empty bucket, nothing else', () => {
+    const sut = new MessageRateLimit(1, 1);
+    expect(sut.admit(frame({ type: 'Speak', text: 'a' }), false)).toBe(true);
+    expect(sut.admit(frame({ type: 'Speak', text: 'b' }), false)).toBe(false);
+    expect(sut.admit(frame({ type: 'Clear' }), true)).toBe(false);
+    expect(sut.admit(Buffer.from('{"type":"Clear"'), false)).toBe(false);
+    const clears = Array.from({ length: 20 }, () => sut.admit(frame({ type: 'Clear' }), false));
+    expect(clears.filter(Boolean).length).toBeGreaterThanOrEqual(10);
+    expect(clears.filter(Boolean).length).toBeLessThan(20);
+    expect(sut.admit(frame({ type: 'Close' }), false)).toBe(true);
   });
 });

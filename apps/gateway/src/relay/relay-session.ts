@@ -24,10 +24,10 @@ import { ActiveSessions } from '../session/active-sessions.service';
 import { SessionHooks } from '../session/session-hooks.service';
 import { SessionControl, SessionInfo, SessionRelease, SessionTap } from '../session/session-hooks';
 import { ClientBackpressure } from './client-backpressure';
+import { MessageRateLimit } from './message-rate-limit';
 import { RelaySettings } from './relay-settings';
 import { releaseAll, runAdmissions, startTaps } from './session-extensions';
 import { SpeechRelay, SpeechRelayHost } from './speech-relay';
-import { TokenBucket } from './token-bucket';
 
 export interface RelayDeps {
   settings: RelaySettings;
@@ -50,7 +50,7 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
   private config?: SessionConfig;
   private tap?: SessionTap;
   private speech?: SpeechRelay;
-  private readonly bucket: TokenBucket;
+  private readonly rateLimit: MessageRateLimit;
   private readonly backpressure: ClientBackpressure;
   private idleTimer?: NodeJS.Timeout;
   private closeRequested = false;
@@ -64,7 +64,7 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     private readonly deps: RelayDeps,
   ) {
     this.log = deps.log.child({ connection_id: this.connectionId });
-    this.bucket = new TokenBucket(deps.settings.messagesPerSecond, deps.settings.messageBurst);
+    this.rateLimit = new MessageRateLimit(deps.settings.messagesPerSecond, deps.settings.messageBurst);
     this.backpressure = new ClientBackpressure(client, deps.settings, {
       pause: () => this.speech?.pause(),
       resume: () => this.speech?.resume(),
@@ -154,7 +154,7 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
 
   private onFrame(data: Buffer, isBinary: boolean): void {
     if (this.ended) return;
-    if (!this.bucket.take()) {
+    if (!this.rateLimit.admit(data, isBinary)) {
       return this.sendJson(errorFrame(ErrorCode.RateLimited, 'too many messages per second; message dropped'));
     }
     if (this.admitted) this.handleFrameSafely(data, isBinary);
