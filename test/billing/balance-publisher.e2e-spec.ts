@@ -6,6 +6,7 @@ import { BillingEnv, loadConfig, microserviceRedisOptions } from '@tts/config';
 import { CREDIT_BALANCE_KEY_PREFIX, CREDITS_DEPLETED_PATTERN } from '@tts/protocol';
 import { BalancePublisher } from '../../apps/billing/src/balance/balance-publisher.service';
 import { TEST_REDIS_URL, deleteBalanceKeys, waitFor } from './support/billing-harness';
+import { RedisProxy } from './support/redis-proxy';
 
 describe(BalancePublisher.name, () => {
   const company = `bp-${process.pid}`;
@@ -15,15 +16,20 @@ describe(BalancePublisher.name, () => {
   let subscriber: Redis;
   const announced: unknown[] = [];
 
-  beforeAll(async () => {
-    Logger.overrideLogger(false);
-    const env = loadConfig(BillingEnv, { REDIS_URL: TEST_REDIS_URL });
-    sut = new BalancePublisher(
+  const publisher = async (redisUrl: string) => {
+    const env = loadConfig(BillingEnv, { REDIS_URL: redisUrl });
+    const created = new BalancePublisher(
       env,
-      new ClientRedis(microserviceRedisOptions(TEST_REDIS_URL)) as unknown as ClientProxy,
+      new ClientRedis(microserviceRedisOptions(redisUrl)) as unknown as ClientProxy,
       new PinoLogger({ pinoHttp: { level: 'silent' } }),
     );
-    await sut.onModuleInit();
+    await created.onModuleInit();
+    return created;
+  };
+
+  beforeAll(async () => {
+    Logger.overrideLogger(false);
+    sut = await publisher(TEST_REDIS_URL);
     redis = new Redis(TEST_REDIS_URL);
     subscriber = new Redis(TEST_REDIS_URL);
     await subscriber.subscribe(CREDITS_DEPLETED_PATTERN);
@@ -60,5 +66,38 @@ describe(BalancePublisher.name, () => {
     );
     await new Promise((r) => setTimeout(r, 200));
     expect(announced).toEqual([{ company_id: company, balance_credits: -0.25 }]);
+  });
+
+  it('lets a snapshot from the database overwrite a newer version unless that one was written moments ago', async () => {
+    const snapshot = (balance: string, version: string) =>
+      sut.publishSnapshot([{ companyId: company, balance, version, decreased: false }]);
+    // Left by a previous database (plain version, as older billing wrote it): the snapshot corrects it.
+    await redis.mset(key, '70.000000000000000000', `${key}:v`, '900');
+    expect(await snapshot('1.000000000000000000', '2')).toBe(1);
+    expect(await redis.get(key)).toBe('1.000000000000000000');
+    // A newer live write just landed: an older snapshot must not undo it.
+    await sut.publish([{ companyId: company, balance: '0.500000000000000000', version: '3', decreased: false }]);
+    expect(await snapshot('1.000000000000000000', '2')).toBe(0);
+    expect(await redis.get(key)).toBe('0.500000000000000000');
+  });
+
+  it('retries a cache write while Redis is unreachable instead of dropping it', async () => {
+    const proxy = new RedisProxy();
+    await proxy.up();
+    const flaky = await publisher(proxy.url);
+    try {
+      await proxy.down();
+      const publishing = flaky.publish([
+        { companyId: company, balance: '42.000000000000000000', version: '100', decreased: false },
+      ]);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(await redis.get(key)).not.toBe('42.000000000000000000');
+      await proxy.up();
+      await publishing;
+      expect(await redis.get(key)).toBe('42.000000000000000000');
+    } finally {
+      await flaky.onApplicationShutdown();
+      await proxy.down();
+    }
   });
 });

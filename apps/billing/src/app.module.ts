@@ -5,7 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { BillingEnv } from '@tts/config';
 import { QueueName } from '@tts/protocol';
-import { BalanceCacheWarmer } from './balance/balance-cache-warmer.service';
+import { BalanceCacheRefresher } from './balance/balance-cache-refresher.service';
 import { BalancePublisher } from './balance/balance-publisher.service';
 import { CreditsBalanceController } from './balance/credits-balance.controller';
 import { CompaniesController } from './companies/companies.controller';
@@ -44,7 +44,7 @@ export class AppModule {
       providers: [
         CreditLedger,
         BalancePublisher,
-        BalanceCacheWarmer,
+        BalanceCacheRefresher,
         BillingMetrics,
         ApplyUsageUseCase,
         UsageProcessor,

@@ -3,38 +3,31 @@ import { ClientProxy } from '@nestjs/microservices';
 import { PinoLogger } from 'nestjs-pino';
 import Redis from 'ioredis';
 import { firstValueFrom } from 'rxjs';
+import { setTimeout as sleep } from 'timers/promises';
 import { BillingEnv } from '@tts/config';
 import { CREDIT_BALANCE_KEY_PREFIX, CREDITS_DEPLETED_PATTERN, CreditsDepletedEvent } from '@tts/protocol';
 import { BILLING_ENV, GATEWAY_EVENTS } from '../config/billing-env.provider';
+import {
+  BALANCE_CACHE_FRESH_MS,
+  BALANCE_PUBLISH_ATTEMPTS,
+  BALANCE_PUBLISH_RETRY_BASE_MS,
+} from '../config/billing.constants';
 import { parseUnits, toReportedNumber } from '../ledger/credit-units';
 import { BalanceChange } from '../ledger/credit-ledger.service';
+import { BalanceWriteMode, SET_BALANCES, VERSION_SUFFIX } from './balance-cache.script';
 
-/** Version suffix key: a late write of an older balance must not overwrite a newer one. */
-const VERSION_SUFFIX = ':v';
-/** KEYS: balance, version pairs; ARGV: value, version pairs. One call per chunk of companies. */
-const SET_IF_NEWER = `
-local written = 0
-for i = 1, #KEYS, 2 do
-  local v = redis.call('GET', KEYS[i + 1])
-  if not v or tonumber(v) < tonumber(ARGV[i + 1]) then
-    redis.call('SET', KEYS[i], ARGV[i])
-    redis.call('SET', KEYS[i + 1], ARGV[i + 1])
-    written = written + 1
-  end
-end
-return written`;
 const CHUNK = 250;
 
-type BalanceRedis = Redis & { setBalancesIfNewer(keyCount: number, ...keysThenArgs: string[]): Promise<number> };
+type BalanceRedis = Redis & { setBalances(keyCount: number, ...keysThenArgs: string[]): Promise<number> };
 
 /**
- * After every committed balance change: refreshes the balance gateways read at connect
- * (`tts:balance:<company>`) and, when the balance is at or below zero after a decrease,
- * tells every gateway to end that company's sessions.
+ * Keeps the balance gateways read at connect (`tts:balance:<company>`) equal to the ledger and, when
+ * a decrease leaves a balance at or below zero, tells every gateway to end that company's sessions.
  */
 @Injectable()
 export class BalancePublisher implements OnModuleInit, OnApplicationShutdown {
   private readonly redis: BalanceRedis;
+  private closing = false;
 
   constructor(
     @Inject(BILLING_ENV) env: BillingEnv,
@@ -43,7 +36,7 @@ export class BalancePublisher implements OnModuleInit, OnApplicationShutdown {
   ) {
     logger.setContext(BalancePublisher.name);
     this.redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true }) as BalanceRedis;
-    this.redis.defineCommand('setBalancesIfNewer', { lua: SET_IF_NEWER });
+    this.redis.defineCommand('setBalances', { lua: SET_BALANCES });
     this.redis.on('error', (e) => this.logger.warn({ err: e.message }, 'balance cache redis error'));
   }
 
@@ -51,23 +44,42 @@ export class BalancePublisher implements OnModuleInit, OnApplicationShutdown {
     await this.redis.connect().catch(() => undefined);
   }
 
+  /**
+   * Balances just committed by a change. Cache writes and announcements are retried with backoff
+   * (the ledger is committed: the batch must not fail here); the periodic refresh heals what still fails.
+   */
   async publish(changes: BalanceChange[]): Promise<void> {
     if (changes.length === 0) return;
-    // The cache is advisory (admission at connect); the ledger is already committed, so never fail the batch here.
     for (let i = 0; i < changes.length; i += CHUNK) {
       const chunk = changes.slice(i, i + CHUNK);
-      const keys = chunk.flatMap((c) => [
-        CREDIT_BALANCE_KEY_PREFIX + c.companyId,
-        CREDIT_BALANCE_KEY_PREFIX + c.companyId + VERSION_SUFFIX,
-      ]);
-      const args = chunk.flatMap((c) => [c.balance, c.version]);
-      await this.redis
-        .setBalancesIfNewer(keys.length, ...keys, ...args)
-        .catch((e: Error) => this.logger.warn({ err: e.message }, 'balance cache write failed'));
+      await this.retried('balance cache write', { companies: chunk.length }, () =>
+        this.write(chunk, BalanceWriteMode.Live),
+      );
     }
     for (const c of changes) {
       if (c.decreased && parseUnits(c.balance) <= 0n) await this.depleted(c);
     }
+  }
+
+  /**
+   * Balances read from the database as they are now; one attempt (the next refresh is the retry),
+   * so the write always lands well within the freshness window of its read. Returns how many were written.
+   */
+  async publishSnapshot(balances: BalanceChange[]): Promise<number> {
+    let written = 0;
+    for (let i = 0; i < balances.length; i += CHUNK) {
+      written += await this.write(balances.slice(i, i + CHUNK), BalanceWriteMode.Snapshot);
+    }
+    return written;
+  }
+
+  private write(chunk: BalanceChange[], mode: BalanceWriteMode): Promise<number> {
+    const keys = chunk.flatMap((c) => [
+      CREDIT_BALANCE_KEY_PREFIX + c.companyId,
+      CREDIT_BALANCE_KEY_PREFIX + c.companyId + VERSION_SUFFIX,
+    ]);
+    const args = chunk.flatMap((c) => [c.balance, c.version]);
+    return this.redis.setBalances(keys.length, ...keys, mode, String(BALANCE_CACHE_FRESH_MS), ...args);
   }
 
   private async depleted(change: BalanceChange): Promise<void> {
@@ -76,12 +88,28 @@ export class BalancePublisher implements OnModuleInit, OnApplicationShutdown {
       balance_credits: toReportedNumber(change.balance),
     };
     this.logger.info({ company_id: change.companyId, balance_credits: event.balance_credits }, 'credits depleted');
-    await firstValueFrom(this.gateways.emit(CREDITS_DEPLETED_PATTERN, event), { defaultValue: undefined }).catch(
-      (e: Error) => this.logger.warn({ company_id: change.companyId, err: e.message }, 'depletion broadcast failed'),
+    await this.retried('depletion broadcast', { company_id: change.companyId }, () =>
+      firstValueFrom(this.gateways.emit(CREDITS_DEPLETED_PATTERN, event), { defaultValue: undefined }),
     );
   }
 
+  /** Runs `attempt` up to BALANCE_PUBLISH_ATTEMPTS times with exponential backoff; never throws. */
+  private async retried(what: string, context: object, attempt: () => Promise<unknown>): Promise<void> {
+    for (let n = 1; ; n++) {
+      try {
+        await attempt();
+        return;
+      } catch (e) {
+        const last = n >= BALANCE_PUBLISH_ATTEMPTS || this.closing;
+        this.logger[last ? 'error' : 'warn']({ ...context, err: (e as Error).message, attempt: n }, `${what} failed`);
+        if (last) return;
+        await sleep(BALANCE_PUBLISH_RETRY_BASE_MS * 2 ** (n - 1));
+      }
+    }
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
     this.redis.disconnect();
     await this.gateways.close();
   }

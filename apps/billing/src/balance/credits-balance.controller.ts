@@ -22,7 +22,10 @@ export class CreditsBalanceController {
       [companyId],
     );
     if (!row) return { company_id: companyId, balance_credits: null };
-    await this.publisher.publish([{ companyId, balance: row.balance, version: row.version, decreased: false }]);
+    // Caching is a courtesy here: the gateway gets its answer even when Redis refuses the write.
+    await this.publisher
+      .publishSnapshot([{ companyId, balance: row.balance, version: row.version, decreased: false }])
+      .catch(() => 0);
     return { company_id: companyId, balance_credits: toReportedNumber(row.balance) };
   }
 }

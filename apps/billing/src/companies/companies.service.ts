@@ -27,15 +27,18 @@ export class CompaniesService {
       [companyId, name ?? null],
     );
     const company = (await this.find(companyId))!;
-    await this.balances.publish([
-      { companyId, balance: company.balanceCredits, version: company.balanceVersion, decreased: false },
-    ]);
+    // A snapshot, not a change: best effort (the periodic refresh covers a failed write).
+    await this.balances
+      .publishSnapshot([
+        { companyId, balance: company.balanceCredits, version: company.balanceVersion, decreased: false },
+      ])
+      .catch(() => 0);
     return company;
   }
 
-  async topUp(companyId: string, amount: number, reference: string): Promise<TopUpResult | undefined> {
-    // JSON numbers with <= 6 decimals print exactly with toFixed(6); the ledger takes it from there as a decimal.
-    const result = await this.ledger.topUp(companyId, amount.toFixed(6), reference);
+  /** `amount`: exact decimal text (see credit-amount.ts); never a float. */
+  async topUp(companyId: string, amount: string, reference: string): Promise<TopUpResult | undefined> {
+    const result = await this.ledger.topUp(companyId, amount, reference);
     if (result?.change) await this.balances.publish([result.change]);
     return result;
   }

@@ -22,7 +22,11 @@ interface PricedEvent {
 export interface UsageBatchResult {
   applied: number;
   duplicates: number;
-  changes: BalanceChange[];
+  /**
+   * The balance of EVERY company in the batch as committed, duplicates-only companies included: a batch
+   * redelivered after a crash between commit and publish must still refresh the cache and re-announce.
+   */
+  balances: BalanceChange[];
 }
 
 export interface TopUpResult {
@@ -64,13 +68,31 @@ export class CreditLedger {
       );
       // Lock in a fixed order so concurrent batches touching several companies cannot deadlock.
       await tx.query(`SELECT 1 FROM companies WHERE company_id = ANY($1) ORDER BY company_id FOR UPDATE`, [companies]);
-      return this.insertAndCharge(tx, rows);
+      const applied = await this.insertAndCharge(tx, rows);
+      // Read under the row locks taken above: exactly the state this transaction commits.
+      const current: Array<{ company_id: string; balance: string; version: string }> = await tx.query(
+        `SELECT company_id, balance_credits::text AS balance, balance_version::text AS version
+           FROM companies WHERE company_id = ANY($1)`,
+        [companies],
+      );
+      return {
+        applied,
+        duplicates: rows.length - applied,
+        // Usage only ever lowers a balance: every touched company at or below zero is (re-)announced.
+        balances: current.map((r) => ({
+          companyId: r.company_id,
+          balance: r.balance,
+          version: r.version,
+          decreased: true,
+        })),
+      };
     });
   }
 
-  private async insertAndCharge(tx: EntityManager, rows: PricedEvent[]): Promise<UsageBatchResult> {
+  /** Inserts the rows not yet in the ledger and charges their companies; returns how many were new. */
+  private async insertAndCharge(tx: EntityManager, rows: PricedEvent[]): Promise<number> {
     const col = <T>(f: (r: PricedEvent) => T) => rows.map(f);
-    const result: Array<{ company_id: string; balance: string; version: string; inserted: string }> = await records(
+    const result: Array<{ inserted: string }> = await records(
       tx,
       `WITH ins AS (
          INSERT INTO usage_ledger (event_id, company_id, user_id, session_id, connection_id, gateway_id, model,
@@ -90,7 +112,7 @@ export class CreditLedger {
           SET balance_credits = c.balance_credits - s.total, balance_version = c.balance_version + 1, updated_at = now()
          FROM sums s
         WHERE c.company_id = s.company_id
-       RETURNING c.company_id, c.balance_credits::text AS balance, c.balance_version::text AS version, s.inserted::text AS inserted`,
+       RETURNING s.inserted::text AS inserted`,
       [
         col((r) => r.event.event_id),
         col((r) => r.event.company_id),
@@ -112,17 +134,7 @@ export class CreditLedger {
         col((r) => r.event.final),
       ],
     );
-    const applied = result.reduce((n, r) => n + Number(r.inserted), 0);
-    return {
-      applied,
-      duplicates: rows.length - applied,
-      changes: result.map((r) => ({
-        companyId: r.company_id,
-        balance: r.balance,
-        version: r.version,
-        decreased: true,
-      })),
-    };
+    return result.reduce((n, r) => n + Number(r.inserted), 0);
   }
 
   /** Adds (or, negative, removes) credits once per `reference`. Returns undefined for an unknown company. */

@@ -67,12 +67,13 @@ export class ApplyUsageUseCase {
       this.metrics.duplicates.inc(result.duplicates);
       for (const p of batch) p.resolve();
       this.logger.debug(
-        { events: batch.length, applied: result.applied, companies: result.changes.map((c) => c.companyId) },
+        { events: batch.length, applied: result.applied, companies: result.balances.map((c) => c.companyId) },
         'usage batch applied',
       );
       // Not awaited: the next batch must not wait on Redis; versioned cache writes tolerate overlap.
+      // Duplicates-only batches publish too: their first delivery may have died between commit and publish.
       this.balances
-        .publish(result.changes)
+        .publish(result.balances)
         .catch((e: Error) => this.logger.error({ err: e.message }, 'balance publish failed'));
     } catch (e) {
       // One poisonous event must not keep failing its batch-mates: retry them one by one.
