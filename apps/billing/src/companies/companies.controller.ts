@@ -19,6 +19,7 @@ import { UsageReport, UsageReportService } from '../usage/usage-report.service';
 import { CompaniesService } from './companies.service';
 import { CompanyIdPipe } from './company-id.pipe';
 import { CompanyView, companyView } from './company.view';
+import { creditAmountText } from './dto/credit-amount';
 import { TopUpDto } from './dto/top-up.dto';
 import { UpsertCompanyDto } from './dto/upsert-company.dto';
 import { UsageQueryDto } from './dto/usage-query.dto';
@@ -53,7 +54,8 @@ export class CompaniesController {
     @Body() body: TopUpDto,
     @Res({ passthrough: true }) res: { status(code: number): unknown },
   ): Promise<CompanyView & { top_up: { reference: string; amount: number; applied: boolean } }> {
-    const result = await this.companies.topUp(id, body.amount, body.reference);
+    const amount = creditAmountText(body.amount)!; // validated by TopUpDto
+    const result = await this.companies.topUp(id, amount, body.reference);
     if (!result) throw new NotFoundException(`company ${id} not found`);
     if (result.conflict)
       throw new ConflictException(`reference ${body.reference} was already used with another amount or company`);
@@ -61,7 +63,7 @@ export class CompaniesController {
     const company = (await this.companies.find(id))!;
     return {
       ...companyView(company),
-      top_up: { reference: body.reference, amount: toReportedNumber(body.amount.toFixed(6)), applied: result.applied },
+      top_up: { reference: body.reference, amount: toReportedNumber(amount), applied: result.applied },
     };
   }
 

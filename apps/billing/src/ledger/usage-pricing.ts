@@ -3,6 +3,8 @@ import { divRound, formatUnits } from './credit-units';
 
 const UNITS_PER_CREDIT = 10n ** 18n;
 const MICROS = 1_000_000;
+/** What BillingEnv lets through: short enough that String(number) is the exact decimal that was configured. */
+const PRICE_TEXT = /^(\d{1,9})(?:\.(\d{1,6}))?$/;
 
 export interface UsageCharge {
   /** Decimal strings with 18 decimals, exact up to the last (rounded) digit. */
@@ -20,16 +22,15 @@ export class UsagePricing {
   private readonly creditsPerMinuteMicros: bigint;
 
   constructor(creditsPerMinute: number) {
-    const micros = Math.round(creditsPerMinute * MICROS);
-    if (!Number.isFinite(creditsPerMinute) || micros < 0 || Math.abs(micros - creditsPerMinute * MICROS) > 1e-6) {
-      throw new Error('CREDITS_PER_MINUTE must be a non-negative number with at most 6 decimals');
-    }
-    this.creditsPerMinuteMicros = BigInt(micros);
+    const m = PRICE_TEXT.exec(String(creditsPerMinute));
+    if (!m) throw new Error('CREDITS_PER_MINUTE must be a non-negative number with at most 6 decimals');
+    this.creditsPerMinuteMicros = BigInt(m[1] + (m[2] ?? '').padEnd(6, '0'));
   }
 
   /** CREDITS_PER_MINUTE as stored beside each ledger row, so a price change never rewrites history. */
   get creditsPerMinute(): string {
-    return (Number(this.creditsPerMinuteMicros) / MICROS).toFixed(6);
+    const micros = this.creditsPerMinuteMicros.toString().padStart(7, '0');
+    return `${micros.slice(0, -6)}.${micros.slice(-6)}`;
   }
 
   charge(audioBytes: number, encoding: AudioEncoding, sampleRate: number): UsageCharge {

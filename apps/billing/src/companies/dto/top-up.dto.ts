@@ -1,16 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsNotEmpty, IsNumber, IsString, Matches, Max, MaxLength, Min, NotEquals } from 'class-validator';
+import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { CREDIT_AMOUNT_RULE, IsCreditAmount } from './credit-amount';
 
 export class TopUpDto {
-  @ApiProperty({ example: 100, description: 'Credits to add (negative: remove); at most 6 decimals' })
-  @IsNumber(
-    { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 6 },
-    { message: 'amount must be a number with at most 6 decimals' },
-  )
-  @NotEquals(0, { message: 'amount must not be 0' })
-  @Min(-1e12)
-  @Max(1e12)
-  amount: number;
+  @ApiProperty({
+    oneOf: [{ type: 'number' }, { type: 'string' }],
+    example: 100,
+    description: `Credits to add (negative: remove). ${CREDIT_AMOUNT_RULE.replace('amount must be', 'A')}.`,
+  })
+  @IsCreditAmount()
+  amount: number | string;
 
   @ApiProperty({
     example: 'invoice-2026-0042',

@@ -1,0 +1,38 @@
+import { ValidateBy, ValidationOptions } from 'class-validator';
+import { parseUnits } from '../../ledger/credit-units';
+
+/** A JSON number this short (15 significant digits) round-trips exactly through String(); no exponent. */
+const NUMBER_AMOUNT = /^-?\d{1,9}(\.\d{1,6})?$/;
+/** Larger or more precise amounts travel as decimal strings. */
+const STRING_AMOUNT = /^-?\d{1,15}(\.\d{1,6})?$/;
+
+export const CREDIT_AMOUNT_RULE =
+  'amount must be a non-zero number of credits with at most 6 decimals: a JSON number of up to 9 integer digits ' +
+  '(no exponent), or a decimal string of up to 15 integer digits such as "123456789012.5"';
+
+/** The exact decimal text of a well-formed amount (zero included), else undefined. */
+function decimalText(value: unknown): string | undefined {
+  if (typeof value === 'number') return NUMBER_AMOUNT.test(String(value)) ? String(value) : undefined;
+  return typeof value === 'string' && STRING_AMOUNT.test(value) ? value : undefined;
+}
+
+/** The exact decimal text of a top-up amount, or undefined when it is not an acceptable amount (zero included). */
+export function creditAmountText(value: unknown): string | undefined {
+  const text = decimalText(value);
+  return text !== undefined && parseUnits(text) !== 0n ? text : undefined;
+}
+
+/** Validates a top-up amount without ever handling it as a float. */
+export function IsCreditAmount(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isCreditAmount',
+      validator: {
+        validate: (value) => creditAmountText(value) !== undefined,
+        defaultMessage: (args) =>
+          decimalText(args?.value) !== undefined ? 'amount must not be 0' : CREDIT_AMOUNT_RULE,
+      },
+    },
+    options,
+  );
+}
