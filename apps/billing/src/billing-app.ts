@@ -1,9 +1,9 @@
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions, Transport } from '@nestjs/microservices';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { BillingEnv, microserviceRedisOptions } from '@tts/config';
+import { mountApiDocs } from './admin/api-docs';
 import { mountBullBoard } from './admin/bull-board';
 import { AppModule } from './app.module';
 
@@ -17,12 +17,7 @@ export async function createBillingApp(env: BillingEnv): Promise<INestApplicatio
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
   mountBullBoard(app, env);
-  const docs = new DocumentBuilder()
-    .setTitle('Billing admin API')
-    .setDescription('Companies, credit top-ups and usage. Bearer BILLING_ADMIN_TOKEN.')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, docs));
+  mountApiDocs(app, env);
   app.connectMicroservice<MicroserviceOptions>(
     { transport: Transport.REDIS, options: microserviceRedisOptions(env.REDIS_URL) },
     { inheritAppConfig: true },

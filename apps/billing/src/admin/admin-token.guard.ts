@@ -10,12 +10,15 @@ import { timingSafeEqual } from 'crypto';
 import { BillingEnv } from '@tts/config';
 import { BILLING_ENV } from '../config/billing-env.provider';
 
-/** True when the Authorization header carries the admin token (Bearer, or Basic with it as password for browsers). */
-export function isAdminAuthorized(header: string | undefined, token: string): boolean {
+/**
+ * True when the Authorization header carries the admin token: Bearer always; HTTP Basic with the token as
+ * password only where `allowBasic` (the browser UIs: /docs and /admin/queues), never on the JSON API.
+ */
+export function isAdminAuthorized(header: string | undefined, token: string, allowBasic = false): boolean {
   if (!header) return false;
   let presented: string | undefined;
   if (header.startsWith('Bearer ')) presented = header.slice(7).trim();
-  else if (header.startsWith('Basic '))
+  else if (allowBasic && header.startsWith('Basic '))
     presented = Buffer.from(header.slice(6), 'base64').toString().split(':').slice(1).join(':');
   if (!presented) return false;
   const a = Buffer.from(presented);
@@ -23,7 +26,7 @@ export function isAdminAuthorized(header: string | undefined, token: string): bo
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The admin API never runs open: without BILLING_ADMIN_TOKEN configured every call is refused. */
+/** The JSON admin API never runs open: without BILLING_ADMIN_TOKEN configured every call is refused. */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
   constructor(@Inject(BILLING_ENV) private readonly env: BillingEnv) {}
