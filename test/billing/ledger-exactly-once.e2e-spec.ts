@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { TEXT_FIELD_MAX_LENGTH } from '../../apps/billing/src/usage/usage-event.validator';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import {
   TestBilling,
@@ -107,5 +108,42 @@ describe('usage ledger: exactly once on an at-least-once queue', () => {
         (b) => b !== undefined,
       ),
     ).toBe('-0.100000000000000000');
+  });
+
+  it('validates each text field of an event against exactly its ledger column length', async () => {
+    const columns: Array<{ name: string; max: number }> = await db.query(
+      `SELECT column_name AS name, character_maximum_length AS max FROM information_schema.columns
+        WHERE table_name = 'usage_ledger' AND column_name = ANY($1)`,
+      [Object.keys(TEXT_FIELD_MAX_LENGTH)],
+    );
+    expect(Object.fromEntries(columns.map((c) => [c.name, c.max]))).toEqual(TEXT_FIELD_MAX_LENGTH);
+  });
+
+  it('fails an event with a field longer than its ledger column for good, on the first attempt', async () => {
+    const id = `${company}-long`;
+    const long = usageEvent(id, { gateway_id: 'g'.repeat(201) }); // the column is varchar(200)
+    await enqueue(queue, [long]);
+    const failed = await waitFor(
+      () => queue.getFailed(),
+      (jobs) => jobs.some((j) => j.data.event_id === long.event_id),
+    );
+    const job = failed.find((j) => j.data.event_id === long.event_id)!;
+    expect(job.failedReason).toMatch(/invalid usage event: gateway_id must be a string of 1 to 200 characters/);
+    expect(job.attemptsMade).toBe(1);
+    expect(await balanceOf(db, id)).toBeUndefined();
+  });
+
+  it('fails a job of another name on the usage queue for good, without billing it', async () => {
+    const id = `${company}-misnamed`;
+    const event = usageEvent(id);
+    await queue.add('not-usage', event, { jobId: `misnamed-${process.pid}`, attempts: 5, backoff: 100 });
+    const failed = await waitFor(
+      () => queue.getFailed(),
+      (jobs) => jobs.some((j) => j.name === 'not-usage'),
+    );
+    const job = failed.find((j) => j.name === 'not-usage')!;
+    expect(job.failedReason).toMatch(/unknown job name/);
+    expect(job.attemptsMade).toBe(1);
+    expect(await balanceOf(db, id)).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { usageEventProblems } from './usage-event.validator';
+import { TEXT_FIELD_MAX_LENGTH, usageEventProblems } from './usage-event.validator';
 
 describe(usageEventProblems.name, () => {
   const valid = {
@@ -35,12 +35,21 @@ describe(usageEventProblems.name, () => {
         final: 1,
       }),
     ).toEqual([
-      'company_id must be a string',
+      'company_id must be a string of 1 to 128 characters',
       'sample_rate is not valid',
       'audio_bytes must be a non-negative integer',
       'interval_end must be an ISO-8601 date',
       'final must be a boolean',
     ]);
     expect(usageEventProblems({ ...valid, encoding: 'opus' })).toEqual(['encoding is unknown']);
+  });
+
+  it('refuses text longer than its limit (the ledger column, checked in ledger-exactly-once e2e)', () => {
+    for (const [field, length] of Object.entries(TEXT_FIELD_MAX_LENGTH)) {
+      expect(usageEventProblems({ ...valid, [field]: 'x'.repeat(length) })).toEqual([]);
+      expect(usageEventProblems({ ...valid, [field]: 'x'.repeat(length + 1) })).toEqual([
+        `${field} must be a string of 1 to ${length} characters`,
+      ]);
+    }
   });
 });

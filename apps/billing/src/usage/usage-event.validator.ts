@@ -1,16 +1,27 @@
 import { isAudioEncoding } from '@tts/audio';
 import { CONTAINERS, SAMPLE_RATES, UsageEvent } from '@tts/protocol';
 
-const ID_FIELDS = ['event_id', 'company_id', 'user_id', 'session_id', 'connection_id', 'gateway_id', 'model'] as const;
+/** Longest value of each text field: exactly its usage_ledger column, so a valid event always fits its row. */
+export const TEXT_FIELD_MAX_LENGTH = {
+  event_id: 300,
+  company_id: 128,
+  user_id: 128,
+  session_id: 128,
+  connection_id: 128,
+  gateway_id: 200,
+  model: 100,
+} as const;
 
 /** Problems that make a usage job permanently unusable (retrying cannot fix them); empty when valid. */
 export function usageEventProblems(data: unknown): string[] {
   if (typeof data !== 'object' || data === null) return ['not an object'];
   const e = data as Record<string, unknown>;
   const problems: string[] = [];
-  for (const f of ID_FIELDS) {
-    if (typeof e[f] !== 'string' || e[f] === '' || (e[f] as string).length > 300)
-      problems.push(`${f} must be a string`);
+  for (const [f, max] of Object.entries(TEXT_FIELD_MAX_LENGTH)) {
+    const value = e[f];
+    if (typeof value !== 'string' || value === '' || value.length > max) {
+      problems.push(`${f} must be a string of 1 to ${max} characters`);
+    }
   }
   if (!isAudioEncoding(e.encoding)) problems.push('encoding is unknown');
   else if (!SAMPLE_RATES[e.encoding].includes(e.sample_rate as number)) problems.push('sample_rate is not valid');

@@ -1,6 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Job } from 'bullmq';
-import { QueueName } from '@tts/protocol';
+import { Job, UnrecoverableError } from 'bullmq';
+import { JobName, QueueName } from '@tts/protocol';
 import {
   USAGE_JOB_LOCK_MS,
   USAGE_MAX_STALLED_COUNT,
@@ -26,6 +26,11 @@ export class UsageProcessor extends WorkerHost {
   }
 
   async process(job: Job<unknown>): Promise<void> {
+    if (job.name !== JobName.Usage) {
+      this.metrics.failed.inc();
+      // Permanent and kept as failed: a job of another kind on this queue is a producer bug, not usage.
+      throw new UnrecoverableError(`unknown job name on ${QueueName.TtsUsage}: ${job.name.slice(0, 100)}`);
+    }
     this.metrics.lag.observe((Date.now() - job.timestamp) / 1000);
     await this.applyUsage.execute(job.data);
   }
