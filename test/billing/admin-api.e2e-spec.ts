@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
 import { CREDIT_BALANCE_KEY_PREFIX } from '@tts/protocol';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import {
@@ -8,6 +9,7 @@ import {
   TestBilling,
   destroyQueue,
   enqueue,
+  openDataSource,
   startBilling,
   uniquePrefix,
   usageEvent,
@@ -20,6 +22,7 @@ describe('billing admin API', () => {
   let billing: TestBilling;
   let queue: Queue;
   let redis: Redis;
+  let db: DataSource;
   const co = (name: string) => `admin-${process.pid}-${name}`;
 
   const call = async (method: string, path: string, body?: unknown, token: string | null = ADMIN_TOKEN) => {
@@ -40,6 +43,7 @@ describe('billing admin API', () => {
     const prefix = uniquePrefix('admin');
     queue = usageQueue(prefix);
     redis = new Redis(TEST_REDIS_URL);
+    db = await openDataSource(database.url);
     billing = await startBilling({ DATABASE_URL: database.url, BULLMQ_PREFIX: prefix, CREDITS_PER_MINUTE: '2' });
   });
 
@@ -49,6 +53,7 @@ describe('billing admin API', () => {
     const keys = await redis.keys(`${CREDIT_BALANCE_KEY_PREFIX}admin-${process.pid}-*`);
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
+    await db?.destroy();
     await database?.drop();
   });
 
@@ -79,8 +84,24 @@ describe('billing admin API', () => {
     const precise = await call('POST', `/v1/companies/${co('acme')}/credits`, { amount: 1.0000001, reference: 'x' });
     expect(precise.status).toBe(400);
     expect(JSON.stringify(precise.body.message)).toMatch(/6 decimals/);
-    const text = await call('POST', `/v1/companies/${co('acme')}/credits`, { amount: '5', reference: 'x' });
-    expect(text.status).toBe(400);
+    // Never a float's guess, never a 500: exponents, sub-micro amounts and zero are refused with the rule.
+    for (const amount of [1.5e-7, 1e-7, 0, '0.000000', '1e3', '5.0000001', true]) {
+      const bad = await call('POST', `/v1/companies/${co('acme')}/credits`, { amount, reference: 'x' });
+      expect([amount, bad.status]).toEqual([amount, 400]);
+      expect(JSON.stringify(bad.body.message)).toMatch(
+        amount === 0 || amount === '0.000000' ? /not be 0/ : /6 decimals/,
+      );
+    }
+    // JSON numbers a float cannot hold exactly (they would be credited as ...459 and as 1e12).
+    for (const amount of ['123456789012.123456', '999999999999.999999']) {
+      const res = await fetch(`${billing.url}/v1/companies/${co('acme')}/credits`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: `{"amount": ${amount}, "reference": "float-${amount}"}`,
+      });
+      expect([amount, res.status]).toEqual([amount, 400]);
+      expect((await res.json()).message.join()).toMatch(/decimal string/);
+    }
     expect((await call('PUT', `/v1/companies/bad%20id`, {})).status).toBe(400);
     expect((await call('PUT', `/v1/companies/${co('acme')}`, { name: 'x', extra: 1 })).status).toBe(400);
     expect((await call('GET', `/v1/companies/${co('acme')}/usage?from=yesterday`)).status).toBe(400);
@@ -102,6 +123,39 @@ describe('billing admin API', () => {
     expect((await call('POST', `/v1/companies/${co('nobody')}/credits`, { amount: 1, reference: 'n' })).status).toBe(
       404,
     );
+  });
+
+  it('credits large and precise amounts exactly, given as decimal strings or short JSON numbers', async () => {
+    const id = co('exact');
+    await call('PUT', `/v1/companies/${id}`, {});
+    const big = await call('POST', `/v1/companies/${id}/credits`, {
+      amount: '123456789012.123456',
+      reference: `${id}-1`,
+    });
+    expect(big.status).toBe(201);
+    const top = await call('POST', `/v1/companies/${id}/credits`, {
+      amount: '999999999999.999999',
+      reference: `${id}-2`,
+    });
+    expect(top.status).toBe(201);
+    const small = await call('POST', `/v1/companies/${id}/credits`, { amount: 123456789.123456, reference: `${id}-3` });
+    expect(small.status).toBe(201);
+    const [row] = await db.query(`SELECT balance_credits::text AS b FROM companies WHERE company_id = $1`, [id]);
+    expect(row.b).toBe('1123580245801.246911000000000000');
+    const amounts = await db.query(`SELECT amount::text AS a FROM credit_top_ups WHERE company_id = $1 ORDER BY id`, [
+      id,
+    ]);
+    expect(amounts.map((r: { a: string }) => r.a)).toEqual([
+      '123456789012.123456000000000000',
+      '999999999999.999999000000000000',
+      '123456789.123456000000000000',
+    ]);
+    // A replay in the other notation is the same amount.
+    const replay = await call('POST', `/v1/companies/${id}/credits`, {
+      amount: '123456789.123456',
+      reference: `${id}-3`,
+    });
+    expect(replay.status).toBe(200);
   });
 
   it('reports usage totals and pages of items, filtered by session and time', async () => {
@@ -161,7 +215,26 @@ describe('billing admin API', () => {
     expect(window.body.totals).toMatchObject({ seconds: 60, credits: 2, events: 1 });
   });
 
-  it('serves health, metrics and OpenAPI docs without auth', async () => {
+  it('keeps the OpenAPI docs behind the admin token, and takes HTTP Basic only on the browser UIs', async () => {
+    const basic = (password: string) => ({
+      authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`,
+    });
+    for (const path of ['/docs', '/docs/', '/docs-json', '/docs-yaml']) {
+      const open = await fetch(billing.url + path);
+      expect([path, open.status]).toEqual([path, 401]);
+      expect(open.headers.get('www-authenticate')).toMatch(/^Basic/);
+      expect([path, (await fetch(billing.url + path, { headers: basic('wrong') })).status]).toEqual([path, 401]);
+    }
+    expect((await fetch(`${billing.url}/docs`, { headers: basic(ADMIN_TOKEN) })).status).toBe(200);
+    expect((await fetch(`${billing.url}/admin/queues`, { headers: basic(ADMIN_TOKEN) })).status).toBe(200);
+    const docs = await fetch(`${billing.url}/docs-json`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(Object.keys((await docs.json()).paths)).toContain('/v1/companies/{companyId}/credits');
+    // The JSON API is Bearer only.
+    const api = await fetch(`${billing.url}/v1/companies/${co('acme')}`, { headers: basic(ADMIN_TOKEN) });
+    expect(api.status).toBe(401);
+  });
+
+  it('serves health and metrics without auth', async () => {
     const ready = await call('GET', '/health/ready', undefined, null);
     expect(ready.status).toBe(200);
     expect(ready.body.details).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'up' } });
@@ -169,8 +242,6 @@ describe('billing admin API', () => {
     const metrics = await call('GET', '/metrics', undefined, null);
     expect(metrics.body).toMatch(/billing_usage_events_applied_total 3/);
     expect(metrics.body).toMatch(/billing_usage_queue_jobs\{state="failed"\} 0/);
-    const docs = await fetch(`${billing.url}/docs-json`);
-    expect(Object.keys((await docs.json()).paths)).toContain('/v1/companies/{companyId}/credits');
   });
 });
 
@@ -197,5 +268,6 @@ describe('billing admin API without BILLING_ADMIN_TOKEN', () => {
     expect(res.status).toBe(503);
     expect((await res.json()).message).toMatch(/BILLING_ADMIN_TOKEN is not configured/);
     expect((await fetch(`${billing.url}/admin/queues`, { headers: { authorization: 'Bearer ' } })).status).toBe(503);
+    expect((await fetch(`${billing.url}/docs-json`)).status).toBe(503);
   });
 });
