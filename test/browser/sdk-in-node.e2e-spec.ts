@@ -1,6 +1,14 @@
 import { AddressInfo, Server, Socket, createServer, connect } from 'net';
 import WebSocket from 'ws';
-import { TtsClient, TtsCloseEvent, WebSocketConstructor } from '@tts/client';
+import {
+  DEFAULT_SESSION_CONFIG,
+  DEFAULT_VOICE_BY_LANGUAGE,
+  TtsClient,
+  TtsClientOptions,
+  TtsCloseEvent,
+  WebSocketConstructor,
+} from '@tts/client';
+import { WAV_HEADER_BYTES } from '@tts/audio';
 import { expectedAudioBytes } from '../support/emulator';
 import { BrowserStack, startBrowserStack } from './support/browser-stack';
 
@@ -24,21 +32,31 @@ async function cuttableLink(targetPort: number) {
   };
 }
 
+const NODE_SESSION: Pick<TtsClientOptions, 'config'> = {
+  config: { encoding: 'linear16', sample_rate: 16000, container: 'none' },
+};
+
 describe('SDK in Node (ws) against the real gateway', () => {
   let stack: BrowserStack;
   beforeAll(async () => {
     stack = await startBrowserStack('sdk-node');
   });
   afterAll(() => stack?.close());
+  // A failed case must not leave its session open: the gateway's close would wait for it.
+  let afterCase: (() => void) | undefined;
+  afterEach(() => {
+    afterCase?.();
+    afterCase = undefined;
+  });
 
-  const client = (url: string, companyId: string) =>
+  const client = (url: string, companyId: string, { config }: Pick<TtsClientOptions, 'config'> = NODE_SESSION) =>
     new TtsClient({
       url,
       companyId,
       userId: 'node-user',
       sessionId: 'node-session',
       language: 'en',
-      config: { encoding: 'linear16', sample_rate: 16000, container: 'none' },
+      config,
       WebSocket: WebSocket as unknown as WebSocketConstructor,
       reconnect: { initialDelayMs: 20, maxDelayMs: 100 },
     });
@@ -66,6 +84,29 @@ describe('SDK in Node (ws) against the real gateway', () => {
     expect(closed).toMatchObject({ code: 1000, willReconnect: false });
     expect(statuses.at(-1)).toMatchObject({ type: 'status', message: 'closed', usage: { audio_bytes: expected } });
     expect(sut.state).toBe('closed');
+  });
+
+  it('connects without a config (the defaults: WAV framed 16 kHz linear16, the language default voice) and speaks', async () => {
+    const sut = client(stack.origin, await stack.company('defaults'), {});
+    afterCase = () => sut.disconnect();
+    const status = await sut.connect();
+    expect(status).toMatchObject({
+      model: DEFAULT_VOICE_BY_LANGUAGE.en,
+      encoding: DEFAULT_SESSION_CONFIG.encoding,
+      sample_rate: DEFAULT_SESSION_CONFIG.sample_rate,
+      container: DEFAULT_SESSION_CONFIG.container,
+    });
+    const frames: Buffer[] = [];
+    sut.on('audio', ({ data }) => frames.push(Buffer.from(data)));
+    sut.speak('No config at all.');
+    sut.flush();
+    await new Promise((resolve) => sut.once('flushed', resolve));
+
+    expect(frames.length).toBeGreaterThan(0);
+    expect(frames.every((frame) => frame.subarray(0, 4).toString('latin1') === 'RIFF')).toBe(true);
+    const samples = frames.reduce((sum, frame) => sum + frame.length - WAV_HEADER_BYTES, 0);
+    expect(samples).toBe(expectedAudioBytes('No config at all.', 'linear16', DEFAULT_SESSION_CONFIG.sample_rate));
+    expect(await sut.close()).toMatchObject({ code: 1000, willReconnect: false });
   });
 
   it('reconnects after a network drop and speaks again', async () => {

@@ -3,22 +3,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { TtsClient, WebSocketConstructor } from './tts-client';
 import { TtsCloseEvent } from './client-events';
 
-/** A real WebSocket server standing in for the gateway: each test scripts how it answers. */
-async function fakeGateway(onSession: (socket: WebSocket, received: string[], url: URL) => void) {
-  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-  await new Promise((resolve) => server.once('listening', resolve));
-  const sessions: Array<{ url: URL; received: string[] }> = [];
-  server.on('connection', (socket, request) => {
-    const session = { url: new URL(request.url!, 'http://x'), received: [] as string[] };
-    sessions.push(session);
-    socket.on('message', (data) => session.received.push(data.toString()));
-    onSession(socket, session.received, session.url);
-  });
-  const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, sessions, close: () => new Promise((resolve) => server.close(resolve)) };
-}
-
-const connected = (sampleRate = 24000) =>
+const connected = (sampleRate = 24000): string =>
   JSON.stringify({
     type: 'status',
     message: 'Deepgram TTS connected',
@@ -27,6 +12,25 @@ const connected = (sampleRate = 24000) =>
     sample_rate: sampleRate,
     container: 'none',
   });
+
+/**
+ * A real WebSocket server standing in for the gateway: each test scripts how it answers. Like the gateway,
+ * a session says "connected" only once the client's first message (its config) has opened the upstream.
+ */
+async function fakeGateway(onSession: (socket: WebSocket, received: string[], url: URL) => void) {
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise((resolve) => server.once('listening', resolve));
+  const sessions: Array<{ url: URL; received: string[] }> = [];
+  server.on('connection', (socket, request) => {
+    const session = { url: new URL(request.url!, 'http://x'), received: [] as string[] };
+    sessions.push(session);
+    socket.on('message', (data) => session.received.push(data.toString()));
+    socket.once('message', () => socket.send(connected()));
+    onSession(socket, session.received, session.url);
+  });
+  const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, sessions, close: () => new Promise((resolve) => server.close(resolve)) };
+}
 
 function client(url: string, extra: Partial<ConstructorParameters<typeof TtsClient>[0]> = {}) {
   return new TtsClient({
@@ -51,7 +55,6 @@ describe(TtsClient.name, () => {
 
   it('connects with the query, sends the config first, and delivers typed audio and Flushed events', async () => {
     gateway = await fakeGateway((socket, received) => {
-      socket.send(connected());
       socket.on('message', () => {
         if (received.at(-1)?.includes('Flush')) {
           socket.send(Buffer.from([1, 0, 2, 0]));
@@ -88,7 +91,6 @@ describe(TtsClient.name, () => {
 
   it('reconnects after a network drop and resumes the session', async () => {
     gateway = await fakeGateway((socket) => {
-      socket.send(connected());
       if (gateway.sessions.length === 1) setTimeout(() => socket.terminate(), 20);
     });
     const sut = client(gateway.url);
@@ -96,7 +98,8 @@ describe(TtsClient.name, () => {
     const drop = await until<TtsCloseEvent>(sut, 'close');
     expect(drop).toMatchObject({ code: 1006, willReconnect: true });
     await new Promise<void>((resolve) => sut.on('state', (state) => state === 'open' && resolve()));
-    expect(gateway.sessions).toHaveLength(2);
+    // Without a config the client still opens each session with one (`{}`: defaults), or it never connects.
+    expect(gateway.sessions.map((session) => session.received[0])).toEqual(['{}', '{}']);
     sut.disconnect();
   });
 
@@ -117,7 +120,6 @@ describe(TtsClient.name, () => {
 
   it('drops audio that arrives between clear() and Cleared', async () => {
     gateway = await fakeGateway((socket, received) => {
-      socket.send(connected());
       socket.on('message', () => {
         if (!received.at(-1)?.includes('Clear')) return;
         socket.send(Buffer.alloc(8)); // in flight before the gateway saw the Clear
@@ -141,7 +143,6 @@ describe(TtsClient.name, () => {
 
   it('closes gracefully with Close and does not reconnect after 1000', async () => {
     gateway = await fakeGateway((socket, received) => {
-      socket.send(connected());
       socket.on('message', () => {
         if (!received.at(-1)?.includes('Close')) return;
         socket.send(JSON.stringify({ type: 'status', message: 'closed', usage: { audio_bytes: 0, seconds: 0 } }));

@@ -25,7 +25,7 @@ export interface WebSocketLike {
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
 export interface TtsClientOptions extends StreamTarget {
-  /** Sent as the session's first message on every (re)connect. */
+  /** Sent as the session's first message on every (re)connect; without it `{}` (the defaults) is sent. */
   config?: SessionConfigRequest;
   /** `false` disables automatic reconnects. */
   reconnect?: Partial<BackoffOptions> | false;
@@ -154,7 +154,8 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
     this.socket = socket;
     this.unansweredClears = 0;
     socket.onopen = () => {
-      if (this.options.config) socket.send(JSON.stringify(this.options.config));
+      // The gateway opens the upstream (and says "connected") only on the first message: always send one.
+      socket.send(JSON.stringify(this.options.config ?? {}));
       for (const frame of this.pending) socket.send(frame);
       this.pending = [];
     };
