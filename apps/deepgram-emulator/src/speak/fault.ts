@@ -14,6 +14,8 @@ export interface Fault {
   idleMs?: number;
   /** Time to first byte of this connection, overriding the emulator's. */
   ttfbMs?: number;
+  /** Answer this many Flushes with the flush-limit Warning, as if Deepgram counted differently from the gateway. */
+  rejectFlushes?: number;
 }
 
 /** An injected fault and how many upcoming connections it applies to (default 1; Infinity: all). */

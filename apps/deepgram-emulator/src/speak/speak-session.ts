@@ -51,6 +51,7 @@ export class SpeakSession {
   private flushedSeq = 0;
   private clearedSeq = 0;
   private readonly flushTimes: number[] = [];
+  private flushesRejected = 0;
   private readonly chunker: AudioChunker;
   private idleTimer?: NodeJS.Timeout;
   private readonly lifetimeTimer: NodeJS.Timeout;
@@ -124,7 +125,9 @@ export class SpeakSession {
   private flush(): void {
     const now = Date.now();
     while (this.flushTimes.length > 0 && now - this.flushTimes[0] >= UPSTREAM_FLUSH_WINDOW_MS) this.flushTimes.shift();
-    if (this.flushTimes.length >= UPSTREAM_FLUSH_LIMIT) {
+    const injected = this.flushesRejected < (this.record.fault.rejectFlushes ?? 0);
+    if (injected) this.flushesRejected++;
+    if (injected || this.flushTimes.length >= UPSTREAM_FLUSH_LIMIT) {
       const { code, description } = FLUSH_LIMIT_WARNING;
       return this.sendJson({ type: 'Warning', description, code, warn_code: code, warn_msg: description });
     }
