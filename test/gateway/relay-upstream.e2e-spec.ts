@@ -1,5 +1,11 @@
 import { parseWav } from '@tts/audio';
-import { EmulatedConnection, RunningEmulator, expectedAudioBytes, startTestEmulator } from '../support/emulator';
+import {
+  EmulatedConnection,
+  EmulatorOptions,
+  RunningEmulator,
+  expectedAudioBytes,
+  startTestEmulator,
+} from '../support/emulator';
 import { TestGateway, cleanupFunding, connectClient, startGateway } from '../support/gateway';
 import { TestClient } from '../support/ws-client';
 
@@ -9,6 +15,23 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Sample bytes of the WAV frames received from index `from` on. */
 function sampleBytes(client: TestClient, from = 0): number {
   return client.received.slice(from).reduce((n, r) => n + (r.kind === 'binary' ? parseWav(r.data).data.length : 0), 0);
+}
+
+/** Runs `body` against an emulator and a gateway of its own, closed after it whatever happens. */
+async function withOwnStack(
+  emulatorOptions: EmulatorOptions,
+  gatewayEnv: NodeJS.ProcessEnv,
+  body: (emulator: RunningEmulator, gateway: TestGateway) => Promise<void>,
+): Promise<void> {
+  const emulator = await startTestEmulator(emulatorOptions);
+  const gateway = await startGateway({ DEEPGRAM_URL: emulator.url, ...gatewayEnv });
+  try {
+    await body(emulator, gateway);
+  } finally {
+    await gateway.close();
+    await emulator.close();
+    await cleanupFunding();
+  }
 }
 
 function connectionsOf(emulator: RunningEmulator, before: number): EmulatedConnection[] {
@@ -83,6 +106,21 @@ describe('gateway relay: upstream behaviour', () => {
     expect(await upstream.ended).toMatchObject({ by: 'client' });
   });
 
+  it('retries a Flush Deepgram refuses with a flush-limit Warning: the audio, Flushed and Close still come', async () => {
+    emulator.injectFault({ rejectFlushes: 1 });
+    const client = await connectClient(gateway, PREFIX);
+    const text = 'Deepgram contó distinto.';
+    client.send({ type: 'Speak', text });
+    client.send({ type: 'Flush' });
+    client.send({ type: 'Close' });
+    const closed = await client.waitFor((m) => m.type === 'status' && m.message === 'closed', 10_000);
+    expect(client.texts.find((m) => m.type === 'Warning')).toMatchObject({ code: 'FLUSH_LIMIT_EXCEEDED' });
+    expect(client.texts.filter((m) => m.type === 'Flushed')).toEqual([{ type: 'Flushed', sequence_id: 0 }]);
+    expect(sampleBytes(client)).toBe(expectedAudioBytes(text, 'linear16', 16000));
+    expect(closed.usage).toMatchObject({ audio_bytes: sampleBytes(client) });
+    expect((await client.waitForClose()).code).toBe(1000);
+  });
+
   it('after Flush, Clear, Speak, Flush, Close sent at once: the new utterance is delivered whole', async () => {
     const client = await connectClient(gateway, PREFIX);
     client.send({ type: 'Speak', text: 'Corta.' });
@@ -141,10 +179,8 @@ describe('gateway relay: reopening expired upstreams', () => {
   it.each([
     ['idle close (NET-0001)', { idleTimeoutMs: 300 }, 'NET-0001'],
     ['connection lifetime (NET-0002)', { maxConnectionMs: 400 }, 'NET-0002'],
-  ])('reopens transparently after the %s, replaying unflushed text', async (_name, options, reason) => {
-    const emulator = await startTestEmulator(options);
-    const gateway = await startGateway({ DEEPGRAM_URL: emulator.url });
-    try {
+  ])('reopens transparently after the %s, replaying unflushed text', (_name, options, reason) =>
+    withOwnStack(options, {}, async (emulator, gateway) => {
       const client = await connectClient(gateway, PREFIX);
       client.send({ encoding: 'mulaw', sample_rate: 8000, container: 'none' });
       client.send({ type: 'Speak', text: 'Primera.' });
@@ -163,6 +199,9 @@ describe('gateway relay: reopening expired upstreams', () => {
         expectedAudioBytes('Esta frase espera al Flush.', 'mulaw', 8000);
       expect(total).toBe(expected);
       expect(client.texts.filter((m) => m.type === 'error')).toEqual([]);
+      // One session, one numbering: the second connection's replies do not restart at 0.
+      expect(client.texts.filter((m) => m.type === 'Flushed').map((m) => m.sequence_id)).toEqual([0, 1]);
+      expect(client.texts.filter((m) => m.type === 'Metadata')).toHaveLength(1);
       expect(emulator.connections).toHaveLength(2);
       expect(emulator.connections[1].query).toMatchObject({
         model: 'aura-2-estrella-es',
@@ -171,10 +210,40 @@ describe('gateway relay: reopening expired upstreams', () => {
       });
       client.send({ type: 'Close' });
       expect((await client.waitForClose()).code).toBe(1000);
-    } finally {
-      await gateway.close();
-      await emulator.close();
-      await cleanupFunding();
-    }
+    }),
+  );
+});
+
+describe('gateway relay: replacing an upstream before its lifetime limit', () => {
+  it('moves to a fresh upstream at a quiet moment past UPSTREAM_MAX_AGE_MS, so no utterance is cut', async () => {
+    // Paced: the second utterance (1.8 s) would outlive the first connection's 2.5 s lifetime.
+    await withOwnStack(
+      { speed: 1, maxConnectionMs: 2500 },
+      { UPSTREAM_MAX_AGE_MS: '1000' },
+      async (emulator, gateway) => {
+        const client = await connectClient(gateway, PREFIX);
+        client.send({ encoding: 'mulaw', sample_rate: 8000, container: 'none' });
+        await client.waitFor('status');
+        const openedAt = Date.now();
+        client.send({ type: 'Speak', text: 'Hola.' });
+        client.send({ type: 'Flush' });
+        await client.waitFor('Flushed');
+        await sleep(1100 - (Date.now() - openedAt));
+        const long = 'Esta frase dura casi dos segs.';
+        client.send({ type: 'Speak', text: long });
+        client.send({ type: 'Flush' });
+        await client.waitFor('Flushed', 5000, 2);
+        expect(client.texts.filter((m) => m.type === 'error')).toEqual([]);
+        const total = client.audio.reduce((n, f) => n + f.length, 0);
+        expect(total).toBe(expectedAudioBytes('Hola.', 'mulaw', 8000) + expectedAudioBytes(long, 'mulaw', 8000));
+        expect(emulator.connections).toHaveLength(2);
+        // The old one was retired with a Close of ours, not cut by its lifetime (NET-0002).
+        expect(emulator.connections[0].received).toContain('{"type":"Close"}');
+        expect(await emulator.connections[0].ended).toMatchObject({ code: 1000 });
+        expect(client.texts.filter((m) => m.type === 'Flushed').map((m) => m.sequence_id)).toEqual([0, 1]);
+        client.send({ type: 'Close' });
+        expect((await client.waitForClose()).code).toBe(1000);
+      },
+    );
   });
 });

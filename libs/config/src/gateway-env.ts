@@ -146,6 +146,13 @@ export class GatewayEnv extends UsageEnv {
   @IsInt()
   @Min(100)
   UPSTREAM_CONNECT_TIMEOUT_MS: number = 10_000;
+
+  /** An upstream older than this is replaced at its next quiet moment, before Deepgram's 60-minute limit cuts it. */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  UPSTREAM_MAX_AGE_MS: number = 3_300_000;
 }
 
 /** Key the gateway presents to the local emulator when no DEEPGRAM_API_KEY is set (it accepts any non-empty key). */

@@ -13,16 +13,24 @@ describe(TokenBucket.name, () => {
 });
 
 describe(FlushBudget.name, () => {
-  it('allows 20 flushes per sliding minute and says how long to wait for the next', () => {
+  it('allows 20 flushes per sliding minute (plus a second of margin) and says how long to wait for the next', () => {
     const sut = new FlushBudget();
     for (let i = 0; i < 20; i++) {
       expect(sut.waitMs(i * 1000)).toBe(0);
       sut.record(i * 1000);
     }
-    expect(sut.waitMs(20_000)).toBe(40_000);
-    expect(sut.waitMs(60_000)).toBe(0);
-    sut.record(60_000);
-    expect(sut.waitMs(60_500)).toBe(500);
+    expect(sut.waitMs(20_000)).toBe(41_000);
+    expect(sut.waitMs(61_000)).toBe(0);
+    sut.record(61_000);
+    expect(sut.waitMs(61_500)).toBe(500);
+  });
+
+  it('counts flushes queued while connecting from when they were written', () => {
+    const sut = new FlushBudget(2, 1000);
+    sut.record(0);
+    sut.record(10);
+    sut.restampLast(2, 400);
+    expect(sut.waitMs(1000)).toBe(400);
   });
 });
 

@@ -15,6 +15,7 @@ export class RelaySettings {
     readonly bufferLowBytes: number,
     readonly slowClientTimeoutMs: number,
     readonly upstreamConnectTimeoutMs: number,
+    readonly upstreamMaxAgeMs: number,
   ) {}
 
   static fromEnv(env: GatewayEnv): RelaySettings {
@@ -30,6 +31,7 @@ export class RelaySettings {
       Math.min(env.CLIENT_BUFFER_LOW_BYTES, env.CLIENT_BUFFER_HIGH_BYTES),
       env.CLIENT_SLOW_TIMEOUT_MS,
       env.UPSTREAM_CONNECT_TIMEOUT_MS,
+      env.UPSTREAM_MAX_AGE_MS,
     );
   }
 }

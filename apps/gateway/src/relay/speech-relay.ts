@@ -3,9 +3,11 @@ import { SessionConfig, UpstreamCloseCode } from '@tts/protocol';
 import { SessionTap } from '../session/session-hooks';
 import { UpstreamConnection, UpstreamEnd, UpstreamListener } from '../upstream/upstream-connection';
 import { AudioFramer } from './audio-framer';
-import { FlushBudget } from './flush-budget';
+import { FlushScheduler } from './flush-scheduler';
 import { RelaySettings } from './relay-settings';
 import { splitSpeakText } from './speak-splitter';
+import { TextLedger } from './text-ledger';
+import { ReplyNumbering, UpstreamReply, isFlushLimitWarning } from './upstream-replies';
 
 /** What the speech relay needs from its client session. */
 export interface SpeechRelayHost {
@@ -31,6 +33,8 @@ const UNRESTORABLE_CODES: readonly number[] = [
 ];
 /** How long a Close may wait for the audio still owed before the session ends anyway. */
 const CLOSE_GRACE_MS = 120_000;
+/** Deepgram silent this long while it owes a Flushed or Cleared: the answer is taken as lost. */
+const ANSWER_STALL_MS = 30_000;
 
 /**
  * The upstream side of one session: one Deepgram connection at a time (reopened when Deepgram ends an
@@ -41,17 +45,14 @@ export class SpeechRelay implements UpstreamListener {
   private connectedOnce = false;
   private paused = false;
   private readonly framer: AudioFramer;
-  private readonly budget = new FlushBudget();
-  /** Text sent since the last Flush: replayed if the connection has to be reopened. */
-  private unflushed: string[] = [];
-  private unflushedChars = 0;
-  private deferredFlush?: { timer: NodeJS.Timeout; clientAt: number };
-  /** Client Flush times of the flushes Deepgram has not answered yet, oldest first. */
-  private flushTimes: number[] = [];
+  private readonly flushes = new FlushScheduler((clientAt) => this.sendFlush(clientAt));
+  private readonly text = new TextLedger();
   private firstAudioSeen = false;
   private clearsInFlight = 0;
   private closing = false;
   private closeTimer?: NodeJS.Timeout;
+  private answerTimer?: NodeJS.Timeout;
+  private readonly numbering = new ReplyNumbering();
 
   constructor(
     private readonly settings: RelaySettings,
@@ -69,31 +70,30 @@ export class SpeechRelay implements UpstreamListener {
 
   /** True while the client is still owed audio or an answer (a Flush or Clear in flight, or deferred). */
   get busy(): boolean {
-    return this.flushTimes.length > 0 || this.clearsInFlight > 0 || this.deferredFlush !== undefined;
+    return this.outstanding || this.flushes.pending;
+  }
+
+  /** Deepgram owes a Flushed or a Cleared. */
+  private get outstanding(): boolean {
+    return this.text.owedFlushes > 0 || this.clearsInFlight > 0;
   }
 
   /** Queues text upstream; false when the session already holds too much unflushed text. */
   speak(text: string): boolean {
-    if (this.unflushedChars + text.length > this.settings.maxQueuedTextChars) return false;
+    if (this.text.unflushedChars + text.length > this.settings.maxQueuedTextChars) return false;
     const upstream = this.ensureUpstream();
     for (const piece of splitSpeakText(text)) {
       upstream.send({ type: 'Speak', text: piece });
-      this.unflushed.push(piece);
+      this.text.spoke(piece);
     }
-    this.unflushedChars += text.length;
+    this.text.counted(text.length);
     this.tap.textSent(text.length);
     return true;
   }
 
   flush(clientAt: number): void {
-    if (this.deferredFlush) return; // merged into the deferred one
-    const waitMs = this.budget.waitMs(clientAt);
-    if (waitMs === 0) return this.sendFlush(clientAt);
-    const timer = setTimeout(() => {
-      this.deferredFlush = undefined;
-      this.sendFlush(clientAt);
-    }, waitMs);
-    this.deferredFlush = { timer, clientAt };
+    const waitMs = this.flushes.request(clientAt);
+    if (waitMs <= 0) return;
     this.host.notice(
       `Flush deferred ${Math.ceil(waitMs / 1000)} s: Deepgram allows 20 Flushes per minute; further Flushes merge into it`,
     );
@@ -101,14 +101,13 @@ export class SpeechRelay implements UpstreamListener {
 
   /** Barge-in: nothing queued or in flight before this point reaches the client. */
   clear(): void {
-    this.cancelDeferredFlush();
-    this.unflushed = [];
-    this.unflushedChars = 0;
-    this.flushTimes = [];
+    this.flushes.cancel();
+    this.text.clear();
     this.firstAudioSeen = false;
     this.framer.reset();
     this.clearsInFlight++;
     this.ensureUpstream().send({ type: 'Clear' });
+    this.watchAnswers();
   }
 
   /**
@@ -122,7 +121,7 @@ export class SpeechRelay implements UpstreamListener {
       this.terminate();
       this.host.speechFinished();
     }, CLOSE_GRACE_MS);
-    if (this.unflushedChars > 0 && !this.deferredFlush) this.flush(Date.now());
+    if (this.text.unflushedChars > 0 && !this.flushes.pending) this.flush(Date.now());
     this.closeWhenDrained();
   }
 
@@ -137,56 +136,69 @@ export class SpeechRelay implements UpstreamListener {
   }
 
   terminate(): void {
-    this.cancelDeferredFlush();
+    this.flushes.cancel();
     clearTimeout(this.closeTimer);
+    clearTimeout(this.answerTimer);
     this.upstream?.terminate();
     this.upstream = undefined;
   }
 
   onUpstreamOpen(): void {
+    this.flushes.opened();
     if (this.connectedOnce) return;
     this.connectedOnce = true;
     this.host.speechConnected();
   }
 
   onUpstreamAudio(chunk: Buffer): void {
+    this.answerTimer?.refresh();
     if (this.clearsInFlight > 0) return; // audio of cleared text
     const frame = this.framer.frame(chunk);
     if (!frame) return;
-    if (!this.firstAudioSeen && this.flushTimes.length > 0) {
+    const flushAt = this.text.oldestFlushAt;
+    if (!this.firstAudioSeen && flushAt !== undefined) {
       this.firstAudioSeen = true;
-      this.tap.flushLatency?.(Date.now() - this.flushTimes[0]);
+      this.tap.flushLatency?.(Date.now() - flushAt);
     }
     this.host.sendAudio(frame, this.framer.lastSampleBytes);
   }
 
   onUpstreamText(raw: string): void {
-    let type: unknown;
+    let reply: UpstreamReply | null;
     try {
-      type = (JSON.parse(raw) as { type?: unknown }).type;
+      reply = JSON.parse(raw) as UpstreamReply | null;
     } catch {
-      return this.log.warn('upstream sent a text frame that is not JSON');
+      reply = null;
     }
+    if (typeof reply !== 'object' || reply === null)
+      return this.log.warn('upstream sent a text frame that is not JSON');
+    this.answerTimer?.refresh();
+    const { type } = reply;
     if (type === 'Flushed') {
       // Before the Cleared, a Flushed answers a flush sent before the Clear: already forgotten.
-      if (this.clearsInFlight === 0) this.flushTimes.shift();
+      if (this.clearsInFlight === 0) this.text.answered();
+      this.flushes.answered();
       this.firstAudioSeen = false;
       this.host.utteranceDelivered();
     } else if (type === 'Cleared') {
       if (this.clearsInFlight > 0) this.clearsInFlight--;
       this.framer.reset();
       this.host.utteranceDelivered();
-    } else if (type !== 'Metadata' && type !== 'Warning') {
+    } else if (type === 'Warning') {
+      if (this.text.owedFlushes > 0 && isFlushLimitWarning(reply)) this.retryRefusedFlush();
+    } else if (type !== 'Metadata') {
       return this.log.debug({ type }, 'upstream message type not relayed');
     }
-    this.host.sendUpstreamText(raw);
-    if (type !== 'Metadata' && type !== 'Warning') this.closeWhenDrained();
+    const frame = this.numbering.forClient(reply, raw);
+    if (frame !== undefined) this.host.sendUpstreamText(frame);
+    if (type === 'Flushed' || type === 'Cleared') this.answered();
   }
 
   onUpstreamEnd(end: UpstreamEnd): void {
     this.upstream = undefined;
-    const outstanding = this.flushTimes.length > 0 || this.clearsInFlight > 0;
-    if (this.closing && !outstanding) return this.finishClosing();
+    const outstanding = this.outstanding;
+    // A deferred Flush still goes out, on a reopened connection with its text replayed.
+    if (this.closing && !outstanding && !this.flushes.pending) return this.finishClosing();
     if (!end.opened) {
       const message = end.status
         ? `Deepgram refused the connection (HTTP ${end.status}): ${end.reason}`
@@ -212,7 +224,9 @@ export class SpeechRelay implements UpstreamListener {
   }
 
   private ensureUpstream(): UpstreamConnection {
+    this.retireIfOld();
     if (this.upstream) return this.upstream;
+    this.flushes.connecting();
     const upstream = new UpstreamConnection(
       this.settings.upstream,
       this.config,
@@ -221,20 +235,67 @@ export class SpeechRelay implements UpstreamListener {
     );
     this.upstream = upstream;
     if (this.paused) upstream.pause();
-    for (const text of this.unflushed) upstream.send({ type: 'Speak', text });
+    for (const text of this.text.unflushed) upstream.send({ type: 'Speak', text });
     return upstream;
   }
 
   private sendFlush(clientAt: number): void {
-    this.ensureUpstream().send({ type: 'Flush' });
-    this.budget.record();
-    this.flushTimes.push(clientAt);
-    this.unflushed = [];
-    this.unflushedChars = 0;
+    const upstream = this.ensureUpstream();
+    upstream.send({ type: 'Flush' });
+    this.flushes.sent(!upstream.isOpen);
+    this.text.flushed(clientAt);
+    this.watchAnswers();
+  }
+
+  /**
+   * Deepgram ignored our latest Flush (over its limit by its own count) and still holds its text: the
+   * text counts as unflushed again and the Flush is retried, so the client still gets its Flushed
+   * and nothing waits for an answer that will never come.
+   */
+  private retryRefusedFlush(): void {
+    const retryMs = this.flushes.refused(this.text.refused());
+    this.log.warn({ retry_ms: retryMs }, 'Deepgram refused a Flush over its limit; retrying');
+  }
+
+  /** A Flushed or Cleared arrived. */
+  private answered(): void {
+    this.watchAnswers();
+    this.closeWhenDrained();
+    this.retireIfOld();
+  }
+
+  /** Replaces an upstream near Deepgram's lifetime limit while it owes nothing; the next message reopens. */
+  private retireIfOld(): void {
+    const upstream = this.upstream;
+    if (!upstream || this.closing || this.outstanding || upstream.ageMs <= this.settings.upstreamMaxAgeMs) return;
+    this.log.info({ age_ms: upstream.ageMs }, 'retiring an old upstream connection before its lifetime limit');
+    upstream.retire();
+    this.upstream = undefined;
+  }
+
+  /** Last resort: an answer Deepgram never sends must not keep the session busy, or Close pending, forever. */
+  private watchAnswers(): void {
+    if (!this.outstanding) {
+      clearTimeout(this.answerTimer);
+      this.answerTimer = undefined;
+    } else if (!this.answerTimer) {
+      this.answerTimer = setTimeout(() => this.onAnswerStalled(), ANSWER_STALL_MS);
+    }
+  }
+
+  private onAnswerStalled(): void {
+    this.answerTimer = undefined;
+    if (this.paused) return this.watchAnswers(); // silent because we stopped reading
+    const owed = { flushes: this.text.owedFlushes, clears: this.clearsInFlight };
+    this.log.warn(owed, 'Deepgram left answers owed; given up');
+    this.text.forgetOwed();
+    this.clearsInFlight = 0;
+    this.host.utteranceDelivered();
+    this.closeWhenDrained();
   }
 
   private closeWhenDrained(): void {
-    if (!this.closing || this.deferredFlush || this.flushTimes.length > 0 || this.clearsInFlight > 0) return;
+    if (!this.closing || this.flushes.pending || this.outstanding) return;
     if (!this.upstream) return this.finishClosing();
     this.upstream.send({ type: 'Close' });
   }
@@ -242,11 +303,5 @@ export class SpeechRelay implements UpstreamListener {
   private finishClosing(): void {
     clearTimeout(this.closeTimer);
     this.host.speechFinished();
-  }
-
-  private cancelDeferredFlush(): void {
-    if (!this.deferredFlush) return;
-    clearTimeout(this.deferredFlush.timer);
-    this.deferredFlush = undefined;
   }
 }

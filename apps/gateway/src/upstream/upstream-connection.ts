@@ -24,12 +24,17 @@ export interface UpstreamListener {
   onRelayFault(error: Error): void;
 }
 
+const RETIRE_GRACE_MS = 5000;
+
 /** One websocket to Deepgram's /v1/speak for one session; messages sent while connecting are queued. */
 export class UpstreamConnection {
   private readonly socket: WebSocket;
   private readonly queued: string[] = [];
   private opened = false;
+  private openedAt = 0;
   private ended = false;
+  /** Replaced by a fresh connection: its late events are no longer the session's business. */
+  private retired = false;
   private refusal?: Pick<UpstreamEnd, 'status' | 'requestId' | 'reason'>;
   private failure?: string;
   private readonly connectTimer: NodeJS.Timeout;
@@ -43,11 +48,13 @@ export class UpstreamConnection {
     this.socket.on('open', () => {
       clearTimeout(this.connectTimer);
       this.opened = true;
+      this.openedAt = Date.now();
       for (const data of this.queued) this.socket.send(data);
       this.queued.length = 0;
       listener.onUpstreamOpen();
     });
     this.socket.on('message', (data: Buffer, isBinary: boolean) => {
+      if (this.retired) return;
       try {
         if (isBinary) listener.onUpstreamAudio(data);
         else listener.onUpstreamText(data.toString());
@@ -63,12 +70,17 @@ export class UpstreamConnection {
       clearTimeout(this.connectTimer);
       if (this.ended) return;
       this.ended = true;
-      listener.onUpstreamEnd(this.describeEnd(code, reason.toString()));
+      if (!this.retired) listener.onUpstreamEnd(this.describeEnd(code, reason.toString()));
     });
   }
 
   get isOpen(): boolean {
     return this.opened && !this.ended;
+  }
+
+  /** Milliseconds since the connection opened (0 while connecting). */
+  get ageMs(): number {
+    return this.opened ? Date.now() - this.openedAt : 0;
   }
 
   send(message: UpstreamClientMessage): void {
@@ -87,6 +99,16 @@ export class UpstreamConnection {
 
   resume(): void {
     this.socket.resume();
+  }
+
+  /**
+   * Closes a connection that owes nothing, without telling the listener: the session has moved to a
+   * fresh one. Terminated if Deepgram does not answer the Close in time.
+   */
+  retire(): void {
+    this.retired = true;
+    this.send({ type: 'Close' });
+    setTimeout(() => this.terminate(), RETIRE_GRACE_MS).unref();
   }
 
   /** Drops the connection without waiting for the upstream (the session is over). */

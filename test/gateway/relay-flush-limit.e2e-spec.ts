@@ -1,0 +1,45 @@
+import { RunningEmulator, expectedAudioBytes, startTestEmulator } from '../support/emulator';
+import { TestGateway, cleanupFunding, connectClient, startGateway } from '../support/gateway';
+
+const PREFIX = 'relay-flush-limit';
+const PAIRS = 21;
+
+/**
+ * Deepgram's 20 Flushes per 60 s, counted when they arrive. Slow by nature (the 21st Flush must wait
+ * out the minute), so it has a file of its own that runs alongside the others.
+ */
+describe('gateway relay: the upstream Flush limit', () => {
+  let emulator: RunningEmulator;
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator();
+    gateway = await startGateway({ DEEPGRAM_URL: emulator.url });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await emulator?.close();
+    await cleanupFunding();
+  });
+
+  it(`delivers all ${PAIRS} utterances sent at connect, then closes with 1000: Deepgram never refuses a Flush`, async () => {
+    const client = await connectClient(gateway, PREFIX);
+    const texts = Array.from({ length: PAIRS }, (_, i) => `Frase número ${i}.`);
+    // Sent before the upstream is open: the Flushes wait in its connect queue.
+    for (const text of texts) {
+      client.send({ type: 'Speak', text });
+      client.send({ type: 'Flush' });
+    }
+    client.send({ type: 'Close' });
+
+    const closed = await client.waitFor((m) => m.type === 'status' && m.message === 'closed', 75_000);
+    expect(client.texts.filter((m) => m.type === 'Warning')).toEqual([]);
+    expect(client.texts.filter((m) => m.type === 'Flushed').map((m) => m.sequence_id)).toEqual(texts.map((_, i) => i));
+    const expected = texts.reduce((n, text) => n + expectedAudioBytes(text, 'linear16', 16000), 0);
+    expect(client.audio.reduce((n, f) => n + f.length - 44, 0)).toBe(expected);
+    expect(closed.usage).toMatchObject({ audio_bytes: expected });
+    expect((await client.waitForClose()).code).toBe(1000);
+    const [upstream] = emulator.connections;
+    expect(upstream.sent.filter((m) => m.type === 'Warning')).toEqual([]);
+  }, 90_000);
+});
