@@ -7,7 +7,7 @@ import { FlushScheduler } from './flush-scheduler';
 import { RelaySettings } from './relay-settings';
 import { splitSpeakText } from './speak-splitter';
 import { TextLedger } from './text-ledger';
-import { ReplyNumbering, UpstreamReply, isFlushLimitWarning } from './upstream-replies';
+import { ReplyNumbering, isFlushLimitWarning, parseUpstreamReply } from './upstream-replies';
 
 /** What the speech relay needs from its client session. */
 export interface SpeechRelayHost {
@@ -164,14 +164,8 @@ export class SpeechRelay implements UpstreamListener {
   }
 
   onUpstreamText(raw: string): void {
-    let reply: UpstreamReply | null;
-    try {
-      reply = JSON.parse(raw) as UpstreamReply | null;
-    } catch {
-      reply = null;
-    }
-    if (typeof reply !== 'object' || reply === null)
-      return this.log.warn('upstream sent a text frame that is not JSON');
+    const reply = parseUpstreamReply(raw);
+    if (!reply) return this.log.warn('upstream sent a text frame that is not a JSON object');
     this.answerTimer?.refresh();
     const { type } = reply;
     if (type === 'Flushed') {

@@ -1,4 +1,11 @@
-import { ReplyNumbering, isFlushLimitWarning } from './upstream-replies';
+import { ReplyNumbering, isFlushLimitWarning, parseUpstreamReply } from './upstream-replies';
+
+describe(parseUpstreamReply.name, () => {
+  it('reads JSON objects only', () => {
+    expect(parseUpstreamReply('{"type":"Flushed","sequence_id":3}')).toEqual({ type: 'Flushed', sequence_id: 3 });
+    for (const raw of ['null', '42', '"Flushed"', '{"type":', '']) expect(parseUpstreamReply(raw)).toBeUndefined();
+  });
+});
 
 describe(isFlushLimitWarning.name, () => {
   it('recognises a Warning that mentions flushing in any field, in any case', () => {

@@ -9,6 +9,16 @@ export interface UpstreamReply {
 
 const MENTIONS_FLUSH = /flush/i;
 
+/** A Deepgram text frame, or undefined when it is not a JSON object. */
+export function parseUpstreamReply(raw: string): UpstreamReply | undefined {
+  try {
+    const reply: unknown = JSON.parse(raw);
+    return typeof reply === 'object' && reply !== null ? reply : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Deepgram's answer to a Flush over its limit. The emulator says FLUSH_LIMIT_EXCEEDED; Deepgram's own
  * code is undocumented, so any Warning that mentions flushing counts.
