@@ -3,12 +3,11 @@ import { SessionLeaseStore } from '../../apps/gateway/src/limits/session-lease.s
 import { SessionHooks } from '../../apps/gateway/src/session/session-hooks.service';
 import { RunningEmulator, startTestEmulator } from '../support/emulator';
 import { TEST_REDIS_URL, TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
-import { TestClient } from '../support/ws-client';
+import { openSession, sessionOutcome } from '../support/session-outcome';
 
 const PREFIX = `usage-lease-${process.pid}-${Date.now()}`;
 /** As slow as the usage meter's final hand-off may be (END_HANDOFF_TIMEOUT_MS) while Redis struggles. */
 const SLOW_HANDOFF_MS = 1500;
-let counter = 0;
 
 /**
  * A session's end frees its concurrency lease at once, not after the final usage hand-off: a client that
@@ -26,21 +25,11 @@ describe('session end: the lease is released before the final usage hand-off', (
     await fundCompany(id);
     return id;
   };
-  const open = (companyId: string) => {
-    const n = ++counter;
-    return TestClient.connect(gateway.streamUrl({ company_id: companyId, user_id: `u-${n}`, session_id: `s-${n}` }));
-  };
-  /** Config sent: 'admitted' once the upstream is open, else '<error code> <close code>'. */
-  const outcome = async (client: TestClient) => {
-    client.send({ model: 'aura-2-thalia-en' });
-    const first = await client.waitFor((m) => m.type === 'status' || m.type === 'error');
-    if (first.type === 'status') return 'admitted';
-    return `${String(first.code)} ${(await client.waitForClose()).code}`;
-  };
+  const open = (companyId: string) => openSession(gateway, companyId);
   /** A session that streamed some audio, so it has a final usage event to hand off. */
   const streamingSession = async (companyId: string) => {
     const client = await open(companyId);
-    expect(await outcome(client)).toBe('admitted');
+    expect(await sessionOutcome(client, true)).toBe('admitted');
     client.send({ type: 'Speak', text: 'Unas palabras para facturar.' });
     client.send({ type: 'Flush' });
     await client.waitFor('Flushed');
@@ -78,9 +67,7 @@ describe('session end: the lease is released before the final usage hand-off', (
     first.close();
     await first.closed;
     const again = await open(id);
-    expect(await outcome(again)).toBe('admitted');
-    again.close();
-    await again.closed;
+    expect(await sessionOutcome(again)).toBe('admitted');
   });
 
   it('admits an immediate reconnect after the gateway ended the session (idle timeout)', async () => {
@@ -88,8 +75,6 @@ describe('session end: the lease is released before the final usage hand-off', (
     const first = await streamingSession(id);
     expect((await first.waitForClose(5000)).code).toBe(4408);
     const again = await open(id);
-    expect(await outcome(again)).toBe('admitted');
-    again.close();
-    await again.closed;
+    expect(await sessionOutcome(again)).toBe('admitted');
   });
 });

@@ -1,14 +1,15 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ServerRedis } from '@nestjs/microservices';
-import { CREDITS_DEPLETED_PATTERN, CreditsDepletedEvent, ErrorCode } from '@tts/protocol';
+import { CREDITS_DEPLETED_PATTERN, CreditsDepletedEvent } from '@tts/protocol';
 import { ActiveSessions } from '../session/active-sessions.service';
+import { endDepletedCompany } from './credits-cutoff';
 
 export const DEPLETION_SERVER = Symbol('DEPLETION_SERVER');
 
 /**
  * Listens for billing's depletion broadcast (@nestjs/microservices Redis transport) and ends the
  * company's sessions on this pod. The module runs its own Redis microservice server, so main.ts
- * needs no connectMicroservice call.
+ * needs no connectMicroservice call. A broadcast can be missed (see DepletionSweep for the safety net).
  */
 @Injectable()
 export class CreditsDepletedListener implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -30,13 +31,7 @@ export class CreditsDepletedListener implements OnApplicationBootstrap, OnApplic
   }
 
   depleted(event: CreditsDepletedEvent): void {
-    const ended = this.sessions.terminateCompany(
-      event.company_id,
-      ErrorCode.InsufficientCredits,
-      'the company has run out of credits',
-    );
-    if (ended > 0)
-      this.logger.log({ company_id: event.company_id, sessions: ended }, 'sessions ended: credits depleted');
+    endDepletedCompany(this.sessions, this.logger, event.company_id, 'broadcast');
   }
 
   async onApplicationShutdown(): Promise<void> {

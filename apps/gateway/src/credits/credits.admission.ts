@@ -17,8 +17,10 @@ export const CREDITS_REDIS = Symbol('CREDITS_REDIS');
 export const BILLING_CLIENT = Symbol('BILLING_CLIENT');
 
 /**
- * Refuses a company whose balance is unknown or <= 0 (4402). Reads the balance billing keeps in
- * Redis; when it is missing, asks billing over Redis request-reply; when billing does not answer, refuses.
+ * Refuses a company whose balance is <= 0 or that billing does not know (4402, not retried by clients).
+ * Reads the balance billing keeps in Redis; when it is missing, asks billing over Redis request-reply.
+ * When neither answered, the credits are merely unverifiable: a retryable refusal (upstream_error, 1011),
+ * like the session limit's during an outage.
  */
 @Injectable()
 export class CreditsAdmission implements SessionAdmission {
@@ -34,7 +36,7 @@ export class CreditsAdmission implements SessionAdmission {
     const companyId = session.query.company_id;
     const balance = (await this.cachedBalance(companyId)) ?? (await this.askBilling(companyId));
     if (balance === undefined) {
-      throw new SessionError(ErrorCode.InsufficientCredits, 'credits could not be verified, try again later');
+      throw new SessionError(ErrorCode.UpstreamError, 'credit check temporarily unavailable, retry shortly');
     }
     if (balance === null || !(balance > 0)) {
       throw new SessionError(ErrorCode.InsufficientCredits, 'the company has no credits left');

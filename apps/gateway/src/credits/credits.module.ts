@@ -5,14 +5,16 @@ import { RedisEnv, microserviceRedisOptions } from '@tts/config';
 import { SessionHooks } from '../session/session-hooks.service';
 import { BILLING_CLIENT, CREDITS_REDIS, CreditsAdmission } from './credits.admission';
 import { DEPLETION_SERVER, CreditsDepletedListener } from './credits-depleted.listener';
+import { DepletionSweep } from './depletion-sweep.service';
 import { BALANCE_READ_TIMEOUT_MS } from './credits.constants';
 
-/** Credit enforcement: refused at connect without credits, ended on billing's depletion broadcast. */
+/** Credit enforcement: refused at connect without credits, ended on depletion (billing's broadcast or the sweep). */
 @Module({})
 export class CreditsModule implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly hooks: SessionHooks,
     private readonly admission: CreditsAdmission,
+    private readonly sweep: DepletionSweep,
     @Inject(CREDITS_REDIS) private readonly redis: Redis,
     @Inject(BILLING_CLIENT) private readonly billing: ClientProxy,
   ) {}
@@ -39,12 +41,14 @@ export class CreditsModule implements OnModuleInit, OnApplicationShutdown {
         { provide: DEPLETION_SERVER, useFactory: () => new ServerRedis(redisOptions) },
         CreditsAdmission,
         CreditsDepletedListener,
+        DepletionSweep,
       ],
     };
   }
 
   onModuleInit(): void {
     this.hooks.addAdmission(this.admission);
+    this.hooks.addObserver(this.sweep);
     // Connect up front so the first uncached connect does not also pay for the reply subscription.
     this.billing.connect().catch(() => undefined);
   }

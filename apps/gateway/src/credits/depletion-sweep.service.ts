@@ -1,0 +1,86 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
+import { CREDIT_BALANCE_KEY_PREFIX } from '@tts/protocol';
+import { ActiveSessions } from '../session/active-sessions.service';
+import { SessionInfo, SessionObserver, SessionTap } from '../session/session-hooks';
+import { CREDITS_REDIS } from './credits.admission';
+import { endDepletedCompany } from './credits-cutoff';
+import { DEPLETION_SWEEP_INTERVAL_MS, DEPLETION_SWEEP_MGET_MAX } from './credits.constants';
+
+const NO_OP_TAP: SessionTap = {
+  audioDelivered: () => undefined,
+  textSent: () => undefined,
+  end: () => Promise.resolve(),
+};
+
+/**
+ * The safety net under billing's depletion broadcast, which a pod can miss: one sent between a
+ * session's credit admission and its registration, or while this pod's subscriber was reconnecting.
+ * A session's company balance is read again once the session has started, and every
+ * DEPLETION_SWEEP_INTERVAL_MS one MGET reads the balance of every company with sessions here.
+ * A cached balance <= 0 ends the company's sessions as the broadcast would; a missing one is left alone.
+ */
+@Injectable()
+export class DepletionSweep implements SessionObserver, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DepletionSweep.name);
+  private timer?: NodeJS.Timeout;
+  private sweeping = false;
+  private unreachable = false;
+
+  constructor(
+    @Inject(CREDITS_REDIS) private readonly redis: Redis,
+    private readonly sessions: ActiveSessions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.sweep(), DEPLETION_SWEEP_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  /** Stops the periodic sweep (shutdown; tests that exercise the start-of-session check alone). */
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  onApplicationShutdown(): void {
+    this.stop();
+  }
+
+  /** Runs once the session is registered as active, so a depletion from here on is seen by one path or the other. */
+  onSessionStart(info: SessionInfo): SessionTap {
+    void this.check([info.query.company_id]);
+    return NO_OP_TAP;
+  }
+
+  async sweep(): Promise<void> {
+    if (this.sweeping || this.sessions.size === 0) return;
+    this.sweeping = true;
+    try {
+      const companies = [...new Set(this.sessions.all().map((s) => s.info.query.company_id))];
+      for (let i = 0; i < companies.length; i += DEPLETION_SWEEP_MGET_MAX) {
+        await this.check(companies.slice(i, i + DEPLETION_SWEEP_MGET_MAX));
+      }
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  private async check(companyIds: string[]): Promise<void> {
+    let balances: (string | null)[];
+    try {
+      balances = await this.redis.mget(companyIds.map((id) => CREDIT_BALANCE_KEY_PREFIX + id));
+    } catch (err) {
+      // The broadcast still works if only this connection suffers; one line per outage.
+      if (!this.unreachable) this.logger.warn({ err: (err as Error).message }, 'balance check: cache unreachable');
+      this.unreachable = true;
+      return;
+    }
+    this.unreachable = false;
+    balances.forEach((balance, i) => {
+      if (balance !== null && Number(balance) <= 0) {
+        endDepletedCompany(this.sessions, this.logger, companyIds[i], 'balance_check');
+      }
+    });
+  }
+}

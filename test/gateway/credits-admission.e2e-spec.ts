@@ -1,0 +1,63 @@
+import { Logger } from '@nestjs/common';
+import { RunningEmulator, startTestEmulator } from '../support/emulator';
+import { TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
+import { openSession, sessionOutcome } from '../support/session-outcome';
+import { RedisProxy } from '../billing/support/redis-proxy';
+
+const PREFIX = `credits-admission-${process.pid}-${Date.now()}`;
+
+/**
+ * 4402 insufficient_credits (which clients never retry) means "no credits": a known balance <= 0 or a
+ * company billing does not know. Credits that merely cannot be checked get a retryable 1011 upstream_error.
+ */
+describe('credits admission', () => {
+  const proxy = new RedisProxy();
+  let emulator: RunningEmulator;
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    Logger.overrideLogger(false);
+    await proxy.up();
+    emulator = await startTestEmulator();
+    // Every Redis connection of this gateway (balance cache, billing request-reply, leases, usage) can be cut.
+    gateway = await startGateway({ DEEPGRAM_URL: emulator.url, REDIS_URL: proxy.url, DRAIN_TIMEOUT_MS: '1000' });
+  });
+  afterAll(async () => {
+    await proxy.up();
+    await gateway?.close();
+    await emulator?.close();
+    await proxy.down();
+    await cleanupFunding();
+  });
+
+  it('refuses a company whose cached balance is 0 with insufficient_credits 4402', async () => {
+    const id = `${PREFIX}-empty`;
+    await fundCompany(id, 0);
+    expect(await sessionOutcome(await openSession(gateway, id))).toBe(
+      'insufficient_credits 4402 the company has no credits left',
+    );
+  });
+
+  it('refuses with a retryable upstream_error 1011 while neither the cache nor billing answers', async () => {
+    const id = `${PREFIX}-outage`;
+    await fundCompany(id, 10);
+    expect(await sessionOutcome(await openSession(gateway, id))).toBe('admitted');
+
+    await proxy.down();
+    const started = Date.now();
+    expect(await sessionOutcome(await openSession(gateway, id))).toBe(
+      'upstream_error 1011 credit check temporarily unavailable, retry shortly',
+    );
+    expect(Date.now() - started).toBeLessThan(4000);
+
+    // And retrying shortly works once Redis is back.
+    await proxy.up();
+    const deadline = Date.now() + 8000;
+    let result = '';
+    while (Date.now() < deadline && result !== 'admitted') {
+      result = await sessionOutcome(await openSession(gateway, id));
+      if (result !== 'admitted') await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(result).toBe('admitted');
+  });
+});
