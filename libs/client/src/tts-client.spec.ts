@@ -1,6 +1,6 @@
 import { AddressInfo } from 'net';
 import WebSocket, { WebSocketServer } from 'ws';
-import { TtsClient, WebSocketConstructor } from './tts-client';
+import { CLEAR_ANSWER_TIMEOUT_MS, TtsClient, WebSocketConstructor } from './tts-client';
 import { TtsCloseEvent } from './client-events';
 
 const connected = (sampleRate = 24000): string =>
@@ -29,11 +29,15 @@ async function fakeGateway(onSession: (socket: WebSocket, received: string[], ur
     onSession(socket, session.received, session.url);
   });
   const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, sessions, close: () => new Promise((resolve) => server.close(resolve)) };
+  // Terminating the clients first keeps a failed case from hanging the suite on a session left open.
+  const close = () => new Promise((resolve) => (server.clients.forEach((c) => c.terminate()), server.close(resolve)));
+  return { url, sessions, close };
 }
 
+const clients: TtsClient[] = [];
+
 function client(url: string, extra: Partial<ConstructorParameters<typeof TtsClient>[0]> = {}) {
-  return new TtsClient({
+  const sut = new TtsClient({
     url,
     companyId: 'client-spec',
     userId: 'u1',
@@ -44,6 +48,8 @@ function client(url: string, extra: Partial<ConstructorParameters<typeof TtsClie
     reconnect: { initialDelayMs: 10, maxDelayMs: 50 },
     ...extra,
   });
+  clients.push(sut);
+  return sut;
 }
 
 const until = <T>(sut: TtsClient, event: 'close' | 'flushed' | 'cleared'): Promise<T> =>
@@ -51,7 +57,11 @@ const until = <T>(sut: TtsClient, event: 'close' | 'flushed' | 'cleared'): Promi
 
 describe(TtsClient.name, () => {
   let gateway: Awaited<ReturnType<typeof fakeGateway>>;
-  afterEach(() => gateway.close());
+  afterEach(async () => {
+    // A failed case must not leave a client reconnecting forever to a closed server.
+    clients.splice(0).forEach((sut) => sut.disconnect());
+    await gateway.close();
+  });
 
   it('connects with the query, sends the config first, and delivers typed audio and Flushed events', async () => {
     gateway = await fakeGateway((socket, received) => {
@@ -137,6 +147,49 @@ describe(TtsClient.name, () => {
     await until(sut, 'cleared');
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(interrupts).toBe(1);
+    expect(sizes).toEqual([6]);
+    sut.disconnect();
+  });
+
+  it('delivers audio again when the gateway answers a Clear with rate_limited instead of Cleared', async () => {
+    gateway = await fakeGateway((socket, received) => {
+      socket.on('message', () => {
+        if (!received.at(-1)?.includes('Clear')) return;
+        socket.send(JSON.stringify({ type: 'error', code: 'rate_limited', message: 'message dropped' }));
+        socket.send(Buffer.alloc(6)); // the speech goes on: the Clear never reached Deepgram
+        socket.send(JSON.stringify({ type: 'Flushed', sequence_id: 0 }));
+      });
+    });
+    const sut = client(gateway.url);
+    const sizes: number[] = [];
+    const errors: string[] = [];
+    sut.on('audio', (chunk) => sizes.push(chunk.data.byteLength));
+    sut.on('error', (e) => errors.push(e.code));
+    await sut.connect();
+    sut.clear();
+    await until(sut, 'flushed');
+    expect(errors).toEqual(['rate_limited']);
+    expect(sizes).toEqual([6]);
+    sut.disconnect();
+  });
+
+  it(`stops dropping audio when a Clear is not answered within ${CLEAR_ANSWER_TIMEOUT_MS} ms`, async () => {
+    gateway = await fakeGateway((socket, received) => {
+      socket.on('message', () => {
+        if (!received.at(-1)?.includes('Clear')) return;
+        socket.send(Buffer.alloc(8)); // the interrupted speech, still in flight
+        setTimeout(() => {
+          socket.send(Buffer.alloc(6));
+          socket.send(JSON.stringify({ type: 'Flushed', sequence_id: 0 }));
+        }, CLEAR_ANSWER_TIMEOUT_MS + 200);
+      });
+    });
+    const sut = client(gateway.url);
+    const sizes: number[] = [];
+    sut.on('audio', (chunk) => sizes.push(chunk.data.byteLength));
+    await sut.connect();
+    sut.clear();
+    await until(sut, 'flushed');
     expect(sizes).toEqual([6]);
     sut.disconnect();
   });

@@ -1,4 +1,4 @@
-import { CONNECTED_MESSAGE, ConnectedStatus, DEFAULT_SESSION_CONFIG, ServerMessage } from '@tts/protocol';
+import { CONNECTED_MESSAGE, ConnectedStatus, DEFAULT_SESSION_CONFIG, ErrorCode, ServerMessage } from '@tts/protocol';
 import {
   AudioFormat,
   ConnectionState,
@@ -34,6 +34,11 @@ export interface TtsClientOptions extends StreamTarget {
 }
 
 const OPEN = 1;
+/**
+ * A Clear the gateway has not answered by then (dropped, or lost with a reopened upstream) stops holding back
+ * audio: better a moment of stale speech than every later utterance discarded.
+ */
+export const CLEAR_ANSWER_TIMEOUT_MS = 2000;
 
 /**
  * A session with the TTS gateway: typed events, `speak`/`flush`/`clear`/`close`, and reconnects with
@@ -49,6 +54,7 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
   private pending: string[] = [];
   /** Clears sent and not yet answered: audio in between belongs to the interrupted speech. */
   private unansweredClears = 0;
+  private clearTimer: ReturnType<typeof setTimeout> | undefined;
   private closeRequested = false;
 
   constructor(private readonly options: TtsClientOptions) {
@@ -103,6 +109,8 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
   clear(): void {
     this.send({ type: 'Clear' });
     this.unansweredClears++;
+    clearTimeout(this.clearTimer);
+    this.clearTimer = setTimeout(() => this.forgetClears(), CLEAR_ANSWER_TIMEOUT_MS);
     this.emit('interrupt', undefined);
   }
 
@@ -152,7 +160,7 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
     const socket = new Socket(streamUrl(this.options));
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
-    this.unansweredClears = 0;
+    this.forgetClears();
     socket.onopen = () => {
       // The gateway opens the upstream (and says "connected") only on the first message: always send one.
       socket.send(JSON.stringify(this.options.config ?? {}));
@@ -192,13 +200,25 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
       case 'Flushed':
         return this.emit('flushed', message);
       case 'Cleared':
-        this.unansweredClears = Math.max(0, this.unansweredClears - 1);
+        this.settleClear();
         return this.emit('cleared', message);
       case 'Warning':
         return this.emit('warning', message);
       case 'error':
+        // A rate-limited Clear gets no Cleared; the frame cannot say which message it refused, so count it as one.
+        if (message.code === ErrorCode.RateLimited) this.settleClear();
         return this.emit('error', { code: message.code, message: message.message } satisfies TtsError);
     }
+  }
+
+  private settleClear(): void {
+    if (this.unansweredClears > 1) this.unansweredClears--;
+    else this.forgetClears();
+  }
+
+  private forgetClears(): void {
+    this.unansweredClears = 0;
+    clearTimeout(this.clearTimer);
   }
 
   private connected(status: ConnectedStatus): void {
@@ -214,6 +234,7 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
   private closed(socket: WebSocketLike, code: number, reason: string): void {
     if (socket !== this.socket) return;
     this.socket = null;
+    this.forgetClears();
     const retry =
       !this.closeRequested && this.backoff !== null && isReconnectable(code) && this.attempt < this.backoff.maxAttempts;
     if (!retry) {
