@@ -61,6 +61,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  /** Set by the usage publisher: events waiting in memory for Redis (an outage grows it; new sessions are refused past a cap). */
+  readonly usageEventsHeld = new Gauge({
+    name: 'tts_gateway_usage_events_held',
+    help: 'Usage events held in memory because the tts-usage queue has not accepted them yet.',
+    registers: [this.registry],
+  });
+
   readonly draining = new Gauge({
     name: 'tts_gateway_draining',
     help: '1 while this gateway is draining for shutdown (refusing new sessions), else 0.',

@@ -10,13 +10,27 @@ import {
 } from '@tts/protocol';
 import { GatewayMetrics } from '../metrics/gateway-metrics.service';
 import {
+  MAX_HELD_USAGE_EVENTS,
   PUBLISH_BULK_MAX,
   PUBLISH_RETRY_MAX_MS,
   PUBLISH_RETRY_MIN_MS,
   SHUTDOWN_PUBLISH_TIMEOUT_MS,
+  USAGE_OUTAGE_MAX_INTERVALS,
 } from './usage.constants';
 
 export const USAGE_QUEUE = Symbol('USAGE_QUEUE');
+export const USAGE_PUBLISH_LIMITS = Symbol('USAGE_PUBLISH_LIMITS');
+
+/** When usage counts as "cannot be recorded" (new sessions are then refused). */
+export interface UsagePublishLimits {
+  maxHeldEvents: number;
+  /** How long publishing may keep failing. */
+  maxOutageMs: number;
+}
+
+export function usagePublishLimits(flushIntervalMs: number): UsagePublishLimits {
+  return { maxHeldEvents: MAX_HELD_USAGE_EVENTS, maxOutageMs: USAGE_OUTAGE_MAX_INTERVALS * flushIntervalMs };
+}
 
 const JOB_OPTIONS = {
   attempts: USAGE_JOB_ATTEMPTS,
@@ -29,6 +43,7 @@ const JOB_OPTIONS = {
  * Hands usage events to the tts-usage queue. Events are held in memory until Redis accepted
  * them: while Redis is unreachable they are retried with backoff, and shutdown publishes what
  * is held before the process exits (bounded). jobId = event_id, so a re-publish is harmless.
+ * Nothing is ever dropped: past the limits, `canRecord()` turns false and new sessions are refused.
  */
 @Injectable()
 export class UsagePublisher implements OnApplicationShutdown {
@@ -37,10 +52,16 @@ export class UsagePublisher implements OnApplicationShutdown {
   private inFlight: Promise<void> | undefined;
   private failures = 0;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** When the current run of failed publishes began. */
+  private outageSince: number | undefined;
+  private refusing = false;
 
   constructor(
     @Inject(USAGE_QUEUE) private readonly queue: Queue,
     @Optional() private readonly metrics?: GatewayMetrics,
+    @Optional()
+    @Inject(USAGE_PUBLISH_LIMITS)
+    private readonly limits: UsagePublishLimits = usagePublishLimits(Number.POSITIVE_INFINITY),
   ) {
     queue.on('error', (err: Error) => this.logger.debug({ err: err.message }, 'usage queue connection error'));
   }
@@ -52,6 +73,22 @@ export class UsagePublisher implements OnApplicationShutdown {
 
   hold(event: UsageEvent): void {
     this.held.set(event.event_id, event);
+    this.metrics?.usageEventsHeld.set(this.held.size);
+  }
+
+  /** False while more than the cap is held or publishing has failed for too long; logged once per such period. */
+  canRecord(): boolean {
+    const outageMs = this.outageSince === undefined ? 0 : Date.now() - this.outageSince;
+    const ok = this.held.size <= this.limits.maxHeldEvents && outageMs <= this.limits.maxOutageMs;
+    if (ok === !this.refusing) return ok;
+    this.refusing = !ok;
+    if (ok) this.logger.log({ held: this.held.size }, 'usage is recorded again: new sessions are admitted');
+    else
+      this.logger.error(
+        { held: this.held.size, outage_ms: outageMs },
+        'usage cannot be recorded: new sessions are refused',
+      );
+    return ok;
   }
 
   /** Publishes everything held; resolves when it is in Redis or when this attempt failed (a retry is scheduled). */
@@ -72,9 +109,11 @@ export class UsagePublisher implements OnApplicationShutdown {
         return;
       }
       for (const e of batch) this.held.delete(e.event_id);
+      this.metrics?.usageEventsHeld.set(this.held.size);
       this.metrics?.usageEventsPublished.inc(batch.length);
       if (this.failures > 0) this.logger.log({ held: this.held.size }, 'usage queue reachable again');
       this.failures = 0;
+      this.outageSince = undefined;
     }
   }
 
@@ -83,6 +122,7 @@ export class UsagePublisher implements OnApplicationShutdown {
     this.metrics?.usageEventsFailed.inc(events);
     const delay = Math.min(PUBLISH_RETRY_MAX_MS, PUBLISH_RETRY_MIN_MS * 2 ** (this.failures - 1));
     if (this.failures === 1) {
+      this.outageSince = Date.now();
       this.logger.error({ err: err.message, held: this.held.size }, 'usage queue unreachable: holding usage events');
     }
     clearTimeout(this.retryTimer);
@@ -104,7 +144,8 @@ export class UsagePublisher implements OnApplicationShutdown {
         'usage events could not be published before exit',
       );
     }
-    await Promise.race([this.queue.close(), sleep(1000)]);
+    // Rejects when Redis is unreachable; shutdown must still complete.
+    await Promise.race([this.queue.close().catch(() => undefined), sleep(1000)]);
   }
 }
 

@@ -2,10 +2,18 @@
 
 /** First retry delay after Redis refused a publish; doubles per failure up to the maximum. */
 export const PUBLISH_RETRY_MIN_MS = 250;
-export const PUBLISH_RETRY_MAX_MS = 10_000;
+/** Short: while usage cannot be recorded new sessions are refused, and this bounds how long that outlives Redis's return. */
+export const PUBLISH_RETRY_MAX_MS = 2_000;
+/** Reconnect delay of the queue's Redis connection: grows per attempt up to the maximum (BullMQ's own is 20 s). */
+export const QUEUE_RECONNECT_STEP_MS = 250;
+export const QUEUE_RECONNECT_MAX_MS = 2_000;
 /** Events per addBulk round trip. */
 export const PUBLISH_BULK_MAX = 500;
 /** How long a session's end waits for its final event to reach Redis (it stays held and retried after). */
 export const END_HANDOFF_TIMEOUT_MS = 2_000;
 /** How long shutdown waits to publish what is still held before the process exits. */
 export const SHUTDOWN_PUBLISH_TIMEOUT_MS = 5_000;
+/** Events held in memory above which new sessions are refused (held events are never dropped). */
+export const MAX_HELD_USAGE_EVENTS = 100_000;
+/** Flush intervals of failed publishing after which new sessions are refused. */
+export const USAGE_OUTAGE_MAX_INTERVALS = 3;

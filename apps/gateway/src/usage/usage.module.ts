@@ -3,8 +3,28 @@ import { Queue } from 'bullmq';
 import { UsageEnv } from '@tts/config';
 import { QueueName } from '@tts/protocol';
 import { SessionHooks } from '../session/session-hooks.service';
+import { UsageAdmission } from './usage.admission';
 import { USAGE_FLUSH_INTERVAL, UsageMeter } from './usage-meter.service';
-import { USAGE_QUEUE, UsagePublisher } from './usage-publisher.service';
+import { USAGE_PUBLISH_LIMITS, USAGE_QUEUE, UsagePublisher, usagePublishLimits } from './usage-publisher.service';
+import { QUEUE_RECONNECT_MAX_MS, QUEUE_RECONNECT_STEP_MS } from './usage.constants';
+
+/**
+ * The tts-usage queue as the gateway publishes to it. No offline queue: while Redis is down a publish
+ * fails fast and the publisher holds and retries (a boot without Redis simply waits for it); ioredis
+ * keeps reconnecting in the background, every few seconds at most.
+ */
+export function createUsageQueue(redisUrl: string, prefix: string): Queue {
+  return new Queue(QueueName.TtsUsage, {
+    prefix,
+    connection: {
+      url: redisUrl,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2000,
+      retryStrategy: (attempt: number) => Math.min(attempt * QUEUE_RECONNECT_STEP_MS, QUEUE_RECONNECT_MAX_MS),
+    },
+  });
+}
 
 /** Usage metering: every session's billable audio, published to billing through the tts-usage queue. */
 @Module({})
@@ -12,6 +32,7 @@ export class UsageModule implements OnModuleInit {
   constructor(
     private readonly hooks: SessionHooks,
     private readonly meter: UsageMeter,
+    private readonly admission: UsageAdmission,
   ) {}
 
   static register(env: UsageEnv): DynamicModule {
@@ -19,29 +40,18 @@ export class UsageModule implements OnModuleInit {
       module: UsageModule,
       providers: [
         { provide: USAGE_FLUSH_INTERVAL, useValue: env.USAGE_FLUSH_INTERVAL_MS },
-        {
-          provide: USAGE_QUEUE,
-          // No offline queue: while Redis is down a publish fails fast and the publisher holds and retries
-          // (a boot without Redis simply waits for it); ioredis keeps reconnecting in the background.
-          useFactory: () =>
-            new Queue(QueueName.TtsUsage, {
-              prefix: env.BULLMQ_PREFIX,
-              connection: {
-                url: env.REDIS_URL,
-                enableOfflineQueue: false,
-                maxRetriesPerRequest: 1,
-                connectTimeout: 2000,
-              },
-            }),
-        },
+        { provide: USAGE_PUBLISH_LIMITS, useValue: usagePublishLimits(env.USAGE_FLUSH_INTERVAL_MS) },
+        { provide: USAGE_QUEUE, useFactory: () => createUsageQueue(env.REDIS_URL, env.BULLMQ_PREFIX) },
         UsagePublisher,
         UsageMeter,
+        UsageAdmission,
       ],
       exports: [UsagePublisher],
     };
   }
 
   onModuleInit(): void {
+    this.hooks.addAdmission(this.admission);
     this.hooks.addObserver(this.meter);
   }
 }

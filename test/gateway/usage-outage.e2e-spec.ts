@@ -1,0 +1,193 @@
+import { Logger, LoggerService } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { IncomingMessage } from 'http';
+import { ErrorCode, SessionConfig, SessionError, UsageEvent } from '@tts/protocol';
+import { GatewayMetrics } from '../../apps/gateway/src/metrics/gateway-metrics.service';
+import { ActiveSessions } from '../../apps/gateway/src/session/active-sessions.service';
+import { SessionInfo } from '../../apps/gateway/src/session/session-hooks';
+import { UsageAdmission } from '../../apps/gateway/src/usage/usage.admission';
+import { createUsageQueue } from '../../apps/gateway/src/usage/usage.module';
+import { UsageMeter } from '../../apps/gateway/src/usage/usage-meter.service';
+import { UsagePublisher } from '../../apps/gateway/src/usage/usage-publisher.service';
+import { destroyQueue, uniquePrefix, usageQueue, waitFor } from '../billing/support/billing-harness';
+import { RedisProxy } from '../billing/support/redis-proxy';
+import { RunningEmulator, startTestEmulator } from '../support/emulator';
+import { TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
+import { openSession, sessionOutcome } from '../support/session-outcome';
+
+const PREFIX = `usage-outage-${process.pid}-${Date.now()}`;
+const CONFIG: SessionConfig = {
+  model: 'aura-2-thalia-en',
+  encoding: 'linear16',
+  sample_rate: 16000,
+  container: 'none',
+  language: 'en',
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const noControl = { terminate: () => undefined };
+/** What the relay tells an observer about session `n` of the company that fills the cap. */
+const capSession = (n: number) =>
+  ({
+    connectionId: `${PREFIX}-conn-${n}`,
+    gatewayId: 'gw-1',
+    query: { company_id: `${PREFIX}-cap`, user_id: 'u1', session_id: `s${n}` },
+    request: {} as IncomingMessage,
+    openedAt: new Date(),
+  }) as SessionInfo;
+
+/** Nest's logger, recording what was logged at error level (the outage logs are expected here). */
+const errors: string[] = [];
+const recordingLogger: LoggerService = {
+  log: () => undefined,
+  warn: () => undefined,
+  debug: () => undefined,
+  verbose: () => undefined,
+  error: (...args: unknown[]) => void errors.push(JSON.stringify(args)),
+};
+
+async function queued(queue: Queue): Promise<UsageEvent[]> {
+  const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
+  return jobs.map((j) => j.data as UsageEvent);
+}
+
+/** Usage events are never dropped while Redis is unreachable; past the limits, new sessions are refused instead. */
+describe('usage publishing during a Redis outage', () => {
+  const proxy = new RedisProxy();
+  let prefix: string;
+  let reader: Queue;
+
+  beforeAll(async () => {
+    Logger.overrideLogger(recordingLogger);
+    await proxy.up();
+  });
+  beforeEach(() => {
+    errors.length = 0;
+    prefix = uniquePrefix('usage-outage');
+    reader = usageQueue(prefix);
+  });
+  afterEach(async () => {
+    await proxy.up();
+    await destroyQueue(reader);
+  });
+  afterAll(async () => {
+    await proxy.down();
+    await cleanupFunding();
+  });
+
+  it('refuses new sessions once more events are held than the cap, keeps every one and admits again after', async () => {
+    const metrics = new GatewayMetrics(new ActiveSessions());
+    const publisher = new UsagePublisher(createUsageQueue(proxy.url, prefix), metrics, {
+      maxHeldEvents: 3,
+      maxOutageMs: 60_000,
+    });
+    const meter = new UsageMeter(publisher, 100);
+    meter.onModuleInit();
+    const admission = new UsageAdmission(publisher);
+    const held = async () => (await metrics.usageEventsHeld.get()).values[0]?.value;
+
+    await proxy.down();
+    const taps = [1, 2, 3, 4].map((n) => meter.onSessionStart(capSession(n), CONFIG, noControl));
+    taps.forEach((tap) => tap.audioDelivered(3200));
+    await waitFor(
+      async () => publisher.pending,
+      (n) => n === 4,
+      3000,
+    );
+    expect(await held()).toBe(4);
+
+    for (let i = 0; i < 3; i++) {
+      await expect(admission.admit()).rejects.toEqual(
+        new SessionError(ErrorCode.UpstreamError, 'usage cannot be recorded, retry shortly'),
+      );
+    }
+    expect(errors.filter((e) => e.includes('usage cannot be recorded'))).toHaveLength(1);
+
+    await proxy.up();
+    const events = await waitFor(
+      () => queued(reader),
+      (e) => e.length === 4,
+      10_000,
+    );
+    expect(events.reduce((sum, e) => sum + e.audio_bytes, 0)).toBe(4 * 3200);
+    expect(publisher.pending).toBe(0);
+    expect(await held()).toBe(0);
+    await expect(admission.admit()).resolves.toBeUndefined();
+
+    await Promise.all(taps.map((tap) => tap.end()));
+    meter.onApplicationShutdown();
+    await publisher.onApplicationShutdown();
+  });
+
+  describe('on a gateway', () => {
+    let emulator: RunningEmulator;
+    let gateway: TestGateway;
+
+    beforeAll(async () => {
+      emulator = await startTestEmulator({ speed: 1 });
+    });
+    afterAll(() => emulator?.close());
+    afterEach(() => gateway?.close());
+
+    it('refuses new sessions after 3 flush intervals of failed publishing, exports the held count, loses nothing', async () => {
+      gateway = await startGateway({
+        DEEPGRAM_URL: emulator.url,
+        REDIS_URL: proxy.url,
+        BULLMQ_PREFIX: prefix,
+        USAGE_FLUSH_INTERVAL_MS: '200',
+        DRAIN_TIMEOUT_MS: '1000',
+      });
+      const company = `${PREFIX}-gw`;
+      await fundCompany(company);
+      const client = await openSession(gateway, company);
+      client.send(CONFIG);
+      client.send({ type: 'Speak', text: 'Una frase que dura un buen rato mientras Redis no contesta.' });
+      client.send({ type: 'Flush' });
+      await client.until(() => (client.audio.length > 0 ? true : undefined), 5000, 'first audio');
+
+      await proxy.down();
+      const refused = await retryUntil(
+        async () => sessionOutcome(await openSession(gateway, company)),
+        (outcome) => outcome.includes('usage'),
+        5000,
+      );
+      expect(refused).toBe('upstream_error 1011 usage cannot be recorded, retry shortly');
+      expect(await scrapeHeld(gateway)).toBeGreaterThan(0);
+      expect(client.readyStateOpen()).toBe(true); // sessions already running go on, metered
+
+      await proxy.up();
+      expect(
+        await retryUntil(
+          async () => sessionOutcome(await openSession(gateway, company)),
+          (outcome) => outcome === 'admitted',
+          8000,
+        ),
+      ).toBe('admitted');
+      client.send({ type: 'Close' });
+      await client.waitFor((m) => m.type === 'status' && m.message === 'closed', 15_000);
+      const delivered = client.audio.reduce((sum, frame) => sum + frame.length, 0);
+      // Only the streaming session produced audio, so every event of the company is its own.
+      const events = await waitFor(
+        async () => (await queued(reader)).filter((e) => e.company_id === company),
+        (e) => e.some((x) => x.final),
+        10_000,
+      );
+      expect(events.reduce((sum, e) => sum + e.audio_bytes, 0)).toBe(delivered);
+      expect(await scrapeHeld(gateway)).toBe(0);
+    });
+  });
+});
+
+async function scrapeHeld(gateway: TestGateway): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${gateway.port}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('tts_gateway_usage_events_held '));
+  return Number(line?.split(' ')[1]);
+}
+
+async function retryUntil<T>(attempt: () => Promise<T>, done: (v: T) => boolean, withinMs: number): Promise<T> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const value = await attempt();
+    if (done(value) || Date.now() > deadline) return value;
+    await sleep(150);
+  }
+}
