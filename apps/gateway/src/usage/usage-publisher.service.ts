@@ -82,12 +82,14 @@ export class UsagePublisher implements OnApplicationShutdown {
     const ok = this.held.size <= this.limits.maxHeldEvents && outageMs <= this.limits.maxOutageMs;
     if (ok === !this.refusing) return ok;
     this.refusing = !ok;
-    if (ok) this.logger.log({ held: this.held.size }, 'usage is recorded again: new sessions are admitted');
-    else
+    if (ok) {
+      this.logger.log({ held: this.held.size }, 'usage is recorded again: new sessions are admitted');
+    } else {
       this.logger.error(
         { held: this.held.size, outage_ms: outageMs },
         'usage cannot be recorded: new sessions are refused',
       );
+    }
     return ok;
   }
 
@@ -99,7 +101,7 @@ export class UsagePublisher implements OnApplicationShutdown {
 
   private async publishHeld(): Promise<void> {
     while (this.held.size > 0) {
-      const batch = [...this.held.values()].slice(0, PUBLISH_BULK_MAX);
+      const batch = this.nextBatch();
       try {
         await this.queue.addBulk(
           batch.map((e) => ({ name: JobName.Usage, data: e, opts: { ...JOB_OPTIONS, jobId: usageJobId(e.event_id) } })),
@@ -115,6 +117,15 @@ export class UsagePublisher implements OnApplicationShutdown {
       this.failures = 0;
       this.outageSince = undefined;
     }
+  }
+
+  /** The oldest held events, without copying all of them (up to MAX_HELD_USAGE_EVENTS after an outage). */
+  private nextBatch(): UsageEvent[] {
+    const batch: UsageEvent[] = [];
+    for (const event of this.held.values()) {
+      if (batch.push(event) === PUBLISH_BULK_MAX) break;
+    }
+    return batch;
   }
 
   private failed(err: Error, events: number): void {
