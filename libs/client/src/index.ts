@@ -1,5 +1,6 @@
 export * from './client-events';
 export * from './tts-client';
+export { CLEAR_ANSWER_TIMEOUT_MS } from './pending-clears';
 export * from './tts-player';
 export * from './pcm-decoder';
 export * from './stream-url';

@@ -13,8 +13,10 @@ describe('reconnect backoff', () => {
     expect(backoffDelay(2, DEFAULT_BACKOFF, () => 0.5)).toBe(750);
   });
 
-  it('never reconnects after a normal close or a refusal whose cause persists', () => {
-    for (const code of [1000, 4400, 4401, 4402, 4403, 4429]) expect(isReconnectable(code)).toBe(false);
-    for (const code of [1001, 1006, 1011, CloseCode.IdleTimeout]) expect(isReconnectable(code)).toBe(true);
+  it('never reconnects after a normal close, an idle timeout or a refusal whose cause persists', () => {
+    for (const code of [1000, 4400, 4401, 4402, 4403, 4429, CloseCode.IdleTimeout]) {
+      expect(isReconnectable(code)).toBe(false);
+    }
+    for (const code of [1001, 1006, 1011]) expect(isReconnectable(code)).toBe(true);
   });
 });

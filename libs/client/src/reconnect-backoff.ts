@@ -26,7 +26,14 @@ export function backoffDelay(attempt: number, options: BackoffOptions, random: (
   return Math.round(ceiling * (1 - options.jitter + options.jitter * random()));
 }
 
-/** A normal close and the codes whose cause will not go away on its own (auth, credits, limits, bad request) end the session for good. */
+/**
+ * A normal close and the codes whose cause will not go away on its own (auth, credits, limits, bad request)
+ * end the session for good; an idle timeout is not retried either (nobody is speaking).
+ */
 export function isReconnectable(closeCode: number): boolean {
-  return closeCode !== CloseCode.Normal && !NO_RECONNECT_CLOSE_CODES.includes(closeCode);
+  return (
+    closeCode !== CloseCode.Normal &&
+    closeCode !== CloseCode.IdleTimeout &&
+    !NO_RECONNECT_CLOSE_CODES.includes(closeCode)
+  );
 }

@@ -1,6 +1,7 @@
 import { AddressInfo } from 'net';
 import WebSocket, { WebSocketServer } from 'ws';
-import { CLEAR_ANSWER_TIMEOUT_MS, TtsClient, WebSocketConstructor } from './tts-client';
+import { CLEAR_ANSWER_TIMEOUT_MS } from './pending-clears';
+import { TtsClient, WebSocketConstructor } from './tts-client';
 import { TtsCloseEvent } from './client-events';
 
 const connected = (sampleRate = 24000): string =>
@@ -192,6 +193,58 @@ describe(TtsClient.name, () => {
     await until(sut, 'flushed');
     expect(sizes).toEqual([6]);
     sut.disconnect();
+  });
+
+  it('does not reconnect after an idle timeout (4408); the next speak() opens a new session', async () => {
+    let resumed: (received: string[]) => void;
+    const secondSession = new Promise<string[]>((resolve) => (resumed = resolve));
+    gateway = await fakeGateway((socket, received) => {
+      if (gateway.sessions.length > 1)
+        return void socket.on('message', () => received.length === 3 && resumed(received));
+      socket.once('message', () => {
+        socket.send(JSON.stringify({ type: 'error', code: 'idle_timeout', message: 'no message for 1000 ms' }));
+        socket.close(4408, 'idle_timeout');
+      });
+    });
+    const sut = client(gateway.url);
+    const states: string[] = [];
+    let interrupts = 0;
+    sut.on('state', (state) => states.push(state));
+    sut.on('interrupt', () => interrupts++);
+    const idledOut = until<TtsCloseEvent>(sut, 'close');
+    await sut.connect();
+    expect(await idledOut).toMatchObject({ code: 4408, willReconnect: false });
+    await new Promise((resolve) => setTimeout(resolve, 100)); // ten times the first backoff delay
+    expect(gateway.sessions).toHaveLength(1);
+    expect(sut.state).toBe('idle');
+
+    sut.flush(); // nothing to flush: no session is opened for it
+    sut.clear(); // players still go quiet
+    expect(gateway.sessions).toHaveLength(1);
+    expect(interrupts).toBe(1);
+
+    const reopened = new Promise<void>((resolve) => sut.on('state', (state) => state === 'open' && resolve()));
+    sut.speak('Back to work.');
+    sut.flush();
+    await reopened;
+    expect((await secondSession).map((m) => JSON.parse(m))).toEqual([
+      {},
+      { type: 'Speak', text: 'Back to work.' },
+      { type: 'Flush' },
+    ]);
+    expect(states).toEqual(['connecting', 'open', 'idle', 'connecting', 'open']);
+  });
+
+  it('ends for good when closed while idle after an idle timeout', async () => {
+    gateway = await fakeGateway((socket) => socket.once('message', () => socket.close(4408, 'idle_timeout')));
+    const sut = client(gateway.url);
+    const idledOut = until<TtsCloseEvent>(sut, 'close');
+    await sut.connect();
+    await idledOut;
+    await sut.close();
+    expect(sut.state).toBe('closed');
+    expect(() => sut.speak('Too late.')).toThrow(/closed/);
+    expect(gateway.sessions).toHaveLength(1);
   });
 
   it('closes gracefully with Close and does not reconnect after 1000', async () => {

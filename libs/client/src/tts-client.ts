@@ -1,4 +1,11 @@
-import { CONNECTED_MESSAGE, ConnectedStatus, DEFAULT_SESSION_CONFIG, ErrorCode, ServerMessage } from '@tts/protocol';
+import {
+  CONNECTED_MESSAGE,
+  CloseCode,
+  ConnectedStatus,
+  DEFAULT_SESSION_CONFIG,
+  ErrorCode,
+  ServerMessage,
+} from '@tts/protocol';
 import {
   AudioFormat,
   ConnectionState,
@@ -7,6 +14,7 @@ import {
   TtsCloseEvent,
   TtsError,
 } from './client-events';
+import { PendingClears } from './pending-clears';
 import { BackoffOptions, DEFAULT_BACKOFF, backoffDelay, isReconnectable } from './reconnect-backoff';
 import { StreamTarget, streamUrl } from './stream-url';
 import { TypedEmitter } from './typed-emitter';
@@ -34,15 +42,11 @@ export interface TtsClientOptions extends StreamTarget {
 }
 
 const OPEN = 1;
-/**
- * A Clear the gateway has not answered by then (dropped, or lost with a reopened upstream) stops holding back
- * audio: better a moment of stale speech than every later utterance discarded.
- */
-export const CLEAR_ANSWER_TIMEOUT_MS = 2000;
 
 /**
  * A session with the TTS gateway: typed events, `speak`/`flush`/`clear`/`close`, and reconnects with
  * jittered, capped backoff after network drops (never after a normal close or a 4400/4401/4402/4403/4429).
+ * After an idle timeout (4408) it rests in state `idle` until the next `speak()`.
  */
 export class TtsClient extends TypedEmitter<TtsClientEvents> {
   private socket: WebSocketLike | null = null;
@@ -52,10 +56,10 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private pending: string[] = [];
-  /** Clears sent and not yet answered: audio in between belongs to the interrupted speech. */
-  private unansweredClears = 0;
-  private clearTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly clears = new PendingClears();
   private closeRequested = false;
+  /** The gateway ended an idle session: state `idle`, and the next `speak()` opens a new one. */
+  private resting = false;
 
   constructor(private readonly options: TtsClientOptions) {
     super();
@@ -78,6 +82,7 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
       return Promise.reject(new Error(`TtsClient: cannot connect while ${this.currentState}`));
     }
     this.closeRequested = false;
+    this.resting = false;
     this.attempt = 0;
     const connected = new Promise<ConnectedStatus>((resolve, reject) => {
       const offStatus = this.on('status', (status) => {
@@ -97,26 +102,30 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
     return connected;
   }
 
+  /** After an idle timeout this opens a new session first (config, then the text). */
   speak(text: string): void {
+    if (this.resting) this.resume();
     this.send({ type: 'Speak', text });
   }
 
   flush(): void {
+    if (this.resting) return; // no session, so nothing spoken to flush
     this.send({ type: 'Flush' });
   }
 
   /** Barge-in: the gateway drops queued text and audio; audio still in flight is dropped here until `Cleared`. */
   clear(): void {
-    this.send({ type: 'Clear' });
-    this.unansweredClears++;
-    clearTimeout(this.clearTimer);
-    this.clearTimer = setTimeout(() => this.forgetClears(), CLEAR_ANSWER_TIMEOUT_MS);
+    if (!this.resting) {
+      this.send({ type: 'Clear' });
+      this.clears.sent();
+    }
     this.emit('interrupt', undefined);
   }
 
   /** Graceful end: queued audio is still delivered, then the final usage status, then close 1000. */
   close(): Promise<TtsCloseEvent> {
     if (this.currentState === 'idle' || this.currentState === 'closed') {
+      this.stopResting();
       return Promise.resolve({ code: 1000, reason: 'not connected', willReconnect: false });
     }
     const closed = new Promise<TtsCloseEvent>((resolve) => this.once('close', resolve));
@@ -136,6 +145,7 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
     this.closeRequested = true;
     clearTimeout(this.retryTimer);
     this.pending = [];
+    this.stopResting();
     if (this.socket) {
       this.socket.close(1000);
     } else if (this.currentState === 'reconnecting') {
@@ -153,6 +163,19 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
     else this.pending.push(frame);
   }
 
+  private resume(): void {
+    this.resting = false;
+    this.closeRequested = false;
+    this.attempt = 0;
+    this.open('connecting');
+  }
+
+  private stopResting(): void {
+    if (!this.resting) return;
+    this.resting = false;
+    this.setState('closed');
+  }
+
   private open(state: 'connecting' | 'reconnecting'): void {
     this.setState(state);
     const Socket = this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
@@ -160,7 +183,7 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
     const socket = new Socket(streamUrl(this.options));
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
-    this.forgetClears();
+    this.clears.reset();
     socket.onopen = () => {
       // The gateway opens the upstream (and says "connected") only on the first message: always send one.
       socket.send(JSON.stringify(this.options.config ?? {}));
@@ -175,7 +198,7 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
   private receive(data: unknown): void {
     if (typeof data !== 'string') {
       // Tag check rather than instanceof: the buffer may come from another realm (Node's `ws`, iframes).
-      if (this.unansweredClears === 0 && Object.prototype.toString.call(data) === '[object ArrayBuffer]') {
+      if (!this.clears.holding && Object.prototype.toString.call(data) === '[object ArrayBuffer]') {
         this.emit('audio', { data: data as ArrayBuffer, format: this.format });
       }
       return;
@@ -200,25 +223,15 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
       case 'Flushed':
         return this.emit('flushed', message);
       case 'Cleared':
-        this.settleClear();
+        this.clears.answered();
         return this.emit('cleared', message);
       case 'Warning':
         return this.emit('warning', message);
       case 'error':
         // A rate-limited Clear gets no Cleared; the frame cannot say which message it refused, so count it as one.
-        if (message.code === ErrorCode.RateLimited) this.settleClear();
+        if (message.code === ErrorCode.RateLimited) this.clears.answered();
         return this.emit('error', { code: message.code, message: message.message } satisfies TtsError);
     }
-  }
-
-  private settleClear(): void {
-    if (this.unansweredClears > 1) this.unansweredClears--;
-    else this.forgetClears();
-  }
-
-  private forgetClears(): void {
-    this.unansweredClears = 0;
-    clearTimeout(this.clearTimer);
   }
 
   private connected(status: ConnectedStatus): void {
@@ -234,7 +247,15 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
   private closed(socket: WebSocketLike, code: number, reason: string): void {
     if (socket !== this.socket) return;
     this.socket = null;
-    this.forgetClears();
+    this.clears.reset();
+    // Nobody spoke for the gateway's idle limit: reopening now would only idle out again.
+    if (code === CloseCode.IdleTimeout && !this.closeRequested && this.backoff !== null) {
+      this.pending = [];
+      this.resting = true;
+      this.setState('idle');
+      this.emit('close', { code, reason, willReconnect: false });
+      return;
+    }
     const retry =
       !this.closeRequested && this.backoff !== null && isReconnectable(code) && this.attempt < this.backoff.maxAttempts;
     if (!retry) {
