@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { ErrorCode } from '@tts/protocol';
 import type { SessionConfigRequest, TtsError } from './client-events';
 import { BackoffOptions } from './reconnect-backoff';
 import { TtsClient, WebSocketConstructor } from './tts-client';
@@ -28,6 +29,7 @@ export interface UseTtsResult {
   /** Barge-in: silence now, drop what the gateway still had queued. */
   clear(): void;
   close(): void;
+  /** `speak()` goes straight out: a session is open, or idled out (4408) and reopens on the next `speak()`. */
   connected: boolean;
   /** An utterance is being played right now. */
   speaking: boolean;
@@ -74,8 +76,9 @@ export function useTts(options: UseTtsOptions): UseTtsResult {
     const player = new TtsPlayer(playerOptions);
     const detach = player.attach(client);
     const offs = [
-      client.on('state', (state) => setConnected(state === 'open')),
-      client.on('error', (e) => setError(e)),
+      // `idle` only follows connect() after an idle timeout: not a failure, speaking simply reopens.
+      client.on('state', (state) => setConnected(state === 'open' || state === 'idle')),
+      client.on('error', (e) => e.code !== ErrorCode.IdleTimeout && setError(e)),
       player.on('utterancestart', () => setSpeaking(true)),
       player.on('utteranceend', () => setSpeaking(false)),
       player.on('cleared', () => setSpeaking(false)),
