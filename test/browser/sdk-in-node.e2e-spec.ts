@@ -10,6 +10,7 @@ import {
 } from '@tts/client';
 import { WAV_HEADER_BYTES } from '@tts/audio';
 import { expectedAudioBytes } from '../support/emulator';
+import { fundCompany } from '../support/gateway';
 import { BrowserStack, startBrowserStack } from './support/browser-stack';
 
 /** A TCP hop between client and gateway whose connections a test can cut, like a network drop. */
@@ -126,7 +127,11 @@ describe('SDK in Node (ws) against the real gateway', () => {
   });
 
   it('does not reconnect when the company has no credits (4402)', async () => {
-    const sut = client(stack.origin, `sdk-node-unfunded-${process.pid}`);
+    // A balance of 0 (an unknown company with no billing to ask would be a retryable upstream_error).
+    const companyId = `sdk-node-unfunded-${process.pid}`;
+    await fundCompany(companyId, 0);
+    const sut = client(stack.origin, companyId);
+    afterCase = () => sut.disconnect();
     const errors: string[] = [];
     const states: string[] = [];
     sut.on('error', (e) => errors.push(e.code));
