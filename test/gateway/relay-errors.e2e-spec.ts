@@ -1,7 +1,7 @@
 import { AddressInfo, Server, Socket, createServer } from 'net';
 import WebSocket from 'ws';
 import { expectedAudioBytes, RunningEmulator, startTestEmulator } from '../support/emulator';
-import { TestGateway, cleanupFunding, connectClient, startGateway } from '../support/gateway';
+import { TestGateway, cleanupFunding, connectClient, startGateway, useRelayStack } from '../support/gateway';
 import { TestClient } from '../support/ws-client';
 
 const PREFIX = 'relay-errors';
@@ -15,15 +15,7 @@ describe('gateway relay: client errors', () => {
   let emulator: RunningEmulator;
   let gateway: TestGateway;
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    gateway = await startGateway({ DEEPGRAM_URL: emulator.url, CLIENT_MAX_FRAME_BYTES: '4096' });
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await emulator?.close();
-    await cleanupFunding();
-  });
+  useRelayStack((stack) => ({ emulator, gateway } = stack), { gateway: { CLIENT_MAX_FRAME_BYTES: '4096' } });
 
   it('answers malformed messages with non-fatal errors and keeps the session working', async () => {
     const client = await connectClient(gateway, PREFIX);
@@ -115,17 +107,11 @@ describe('gateway relay: client errors', () => {
 });
 
 describe('gateway relay: upstream refusal', () => {
-  let emulator: RunningEmulator;
   let gateway: TestGateway;
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator({ apiKey: 'the-right-key' });
-    gateway = await startGateway({ DEEPGRAM_URL: emulator.url, DEEPGRAM_API_KEY: 'a-wrong-key' });
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await emulator?.close();
-    await cleanupFunding();
+  useRelayStack((stack) => ({ gateway } = stack), {
+    emulator: { apiKey: 'the-right-key' },
+    gateway: { DEEPGRAM_API_KEY: 'a-wrong-key' },
   });
 
   it('answers a 401 from Deepgram with upstream_error 1011 carrying its reason, never the key', async () => {

@@ -1,5 +1,5 @@
-import { RunningEmulator, expectedAudioBytes, startTestEmulator } from '../support/emulator';
-import { TestGateway, cleanupFunding, connectClient, startGateway } from '../support/gateway';
+import { RunningEmulator, expectedAudioBytes } from '../support/emulator';
+import { TestGateway, connectClient, useRelayStack } from '../support/gateway';
 
 const PREFIX = 'relay-flush-limit';
 const PAIRS = 21;
@@ -12,15 +12,7 @@ describe('gateway relay: the upstream Flush limit', () => {
   let emulator: RunningEmulator;
   let gateway: TestGateway;
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    gateway = await startGateway({ DEEPGRAM_URL: emulator.url });
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await emulator?.close();
-    await cleanupFunding();
-  });
+  useRelayStack((stack) => ({ emulator, gateway } = stack));
 
   it(`delivers all ${PAIRS} utterances sent at connect, then closes with 1000: Deepgram never refuses a Flush`, async () => {
     const client = await connectClient(gateway, PREFIX);

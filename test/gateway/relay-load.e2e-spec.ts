@@ -1,23 +1,13 @@
 import { synthesize, voicePitchHz } from '../../apps/deepgram-emulator/src/synth/speech-synthesizer';
-import { RunningEmulator, startTestEmulator } from '../support/emulator';
-import { TestGateway, cleanupFunding, connectClient, startGateway } from '../support/gateway';
+import { TestGateway, connectClient, useRelayStack } from '../support/gateway';
 
 const PREFIX = 'relay-load';
 const SESSIONS = 200;
 
 describe('gateway relay: concurrent sessions', () => {
-  let emulator: RunningEmulator;
   let gateway: TestGateway;
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    gateway = await startGateway({ DEEPGRAM_URL: emulator.url });
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await emulator?.close();
-    await cleanupFunding();
-  });
+  useRelayStack((stack) => ({ gateway } = stack));
 
   it(`gives each of ${SESSIONS} simultaneous sessions exactly its own audio`, async () => {
     const texts = Array.from({ length: SESSIONS }, (_, i) => `Cliente ${i} dice ${'hola '.repeat(1 + (i % 5))}`);

@@ -6,7 +6,7 @@ import {
   expectedAudioBytes,
   startTestEmulator,
 } from '../support/emulator';
-import { TestGateway, cleanupFunding, connectClient, startGateway } from '../support/gateway';
+import { TestGateway, cleanupFunding, connectClient, startGateway, useRelayStack } from '../support/gateway';
 import { TestClient } from '../support/ws-client';
 
 const PREFIX = 'relay-upstream';
@@ -42,15 +42,7 @@ describe('gateway relay: upstream behaviour', () => {
   let emulator: RunningEmulator;
   let gateway: TestGateway;
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    gateway = await startGateway({ DEEPGRAM_URL: emulator.url });
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await emulator?.close();
-    await cleanupFunding();
-  });
+  useRelayStack((stack) => ({ emulator, gateway } = stack));
 
   it('keeps every WAV frame whole when Deepgram sends odd-sized chunks, and the total exact', async () => {
     emulator.injectFault({ oddChunks: true });
@@ -140,18 +132,9 @@ describe('gateway relay: upstream behaviour', () => {
 });
 
 describe('gateway relay: barge-in', () => {
-  let emulator: RunningEmulator;
   let gateway: TestGateway;
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator({ speed: 8, chunkMs: 20 });
-    gateway = await startGateway({ DEEPGRAM_URL: emulator.url });
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await emulator?.close();
-    await cleanupFunding();
-  });
+  useRelayStack((stack) => ({ gateway } = stack), { emulator: { speed: 8, chunkMs: 20 } });
 
   it('sends no audio of the cleared text after Cleared, and the next utterance exactly', async () => {
     const client = await connectClient(gateway, PREFIX);

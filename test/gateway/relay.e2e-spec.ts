@@ -1,6 +1,6 @@
 import { parseWav } from '@tts/audio';
-import { RunningEmulator, expectedAudioBytes, startTestEmulator } from '../support/emulator';
-import { TestGateway, cleanupFunding, connectClient, startGateway } from '../support/gateway';
+import { RunningEmulator, expectedAudioBytes } from '../support/emulator';
+import { TestGateway, connectClient, useRelayStack } from '../support/gateway';
 import { TestClient } from '../support/ws-client';
 
 const PREFIX = 'relay-basic';
@@ -22,15 +22,7 @@ describe('gateway relay: the client guide sequence', () => {
   let emulator: RunningEmulator;
   let gateway: TestGateway;
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    gateway = await startGateway({ DEEPGRAM_URL: emulator.url });
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await emulator?.close();
-    await cleanupFunding();
-  });
+  useRelayStack((stack) => ({ emulator, gateway } = stack));
 
   it('streams the guide example as valid 16 kHz PCM16 WAV frames, then Flushed', async () => {
     const client = await connectClient(gateway, PREFIX);

@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { CREDIT_BALANCE_KEY_PREFIX, TTS_STREAM_PATH } from '@tts/protocol';
 import { RunningGateway, createGateway } from '../../apps/gateway/src/bootstrap';
+import { EmulatorOptions, RunningEmulator, startTestEmulator } from './emulator';
 import { TestClient } from './ws-client';
 
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -88,4 +89,30 @@ export async function connectClient(
   };
   await fundCompany(full.company_id);
   return TestClient.connect(gateway.streamUrl(full));
+}
+
+export interface RelayStack {
+  emulator: RunningEmulator;
+  gateway: TestGateway;
+}
+
+/**
+ * An emulator and a gateway on it for the enclosing describe block (booted in beforeAll, closed with the
+ * file's funding in afterAll). `assign` hands them to the block's variables once they are up.
+ */
+export function useRelayStack(
+  assign: (stack: RelayStack) => void,
+  options: { emulator?: EmulatorOptions; gateway?: NodeJS.ProcessEnv } = {},
+): void {
+  let stack: Partial<RelayStack> = {};
+  beforeAll(async () => {
+    const emulator = await startTestEmulator(options.emulator);
+    stack = { emulator, gateway: await startGateway({ DEEPGRAM_URL: emulator.url, ...options.gateway }) };
+    assign(stack as RelayStack);
+  });
+  afterAll(async () => {
+    await stack.gateway?.close();
+    await stack.emulator?.close();
+    await cleanupFunding();
+  });
 }
