@@ -7,8 +7,12 @@ export const PUBLISH_RETRY_MAX_MS = 2_000;
 /** Reconnect delay of the queue's Redis connection: grows per attempt up to the maximum (BullMQ's own is 20 s). */
 export const QUEUE_RECONNECT_STEP_MS = 250;
 export const QUEUE_RECONNECT_MAX_MS = 2_000;
-/** Events per addBulk round trip. */
-export const PUBLISH_BULK_MAX = 500;
+/**
+ * Events per addBulk round trip. Small on purpose: addBulk serializes its whole batch synchronously, and
+ * 500 at once stalled the event loop ~70 ms every interval at 500 sessions (audio late, underruns; see
+ * docs/BENCHMARKS.md); between small batches the loop relays audio while Redis answers.
+ */
+export const PUBLISH_BULK_MAX = 10;
 /** How long a session's end waits for its final event to reach Redis (it stays held and retried after). */
 export const END_HANDOFF_TIMEOUT_MS = 2_000;
 /** How long shutdown waits to publish what is still held before the process exits. */
