@@ -49,7 +49,8 @@ export function benchOptions(argv = process.argv.slice(2)): BenchOptions {
     if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got ${value}`);
     return n;
   };
-  const mode = get('full') === 'true' || get('mode') === 'full' ? 'full' : 'quick';
+  // Full is the default: about 5 minutes here; the capacity search is bounded to 4 steps past its start.
+  const mode = get('quick') === 'true' || get('mode') === 'quick' ? 'quick' : 'full';
   const full = mode === 'full';
   return {
     mode,
@@ -57,7 +58,7 @@ export function benchOptions(argv = process.argv.slice(2)): BenchOptions {
     capacity: {
       start: num('capacity-start', full ? 750 : 0),
       step: num('capacity-step', 250),
-      max: num('capacity-max', 4000),
+      max: num('capacity-max', num('capacity-start', full ? 750 : 0) + 4 * num('capacity-step', 250)),
     },
     profileSessions: num('profile-sessions', full ? 500 : 0),
     script: {

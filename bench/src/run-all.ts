@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the relay bench, then the billing bench, each in its own child process (so one's
  * load never skews the other), then both reports together. Arguments go to the relay bench
- * (e.g. `npm run bench -- --full`); progress streams to stderr, the markdown reports to stdout.
+ * (e.g. `npm run bench -- --quick`); progress streams to stderr, the markdown reports to stdout.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
