@@ -94,6 +94,11 @@ export class UsagePublisher implements OnApplicationShutdown {
   }
 
   /** Publishes everything held; resolves when it is in Redis or when this attempt failed (a retry is scheduled). */
+  /** Redis refused the last publish: the retry timer owns the cadence until it succeeds. */
+  get retrying(): boolean {
+    return this.failures > 0;
+  }
+
   flush(): Promise<void> {
     this.inFlight ??= this.publishHeld().finally(() => (this.inFlight = undefined));
     return this.inFlight;
