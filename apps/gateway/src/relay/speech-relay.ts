@@ -52,6 +52,9 @@ export class SpeechRelay implements UpstreamListener {
   private closing = false;
   private closeTimer?: NodeJS.Timeout;
   private answerTimer?: NodeJS.Timeout;
+  /** Upstream frames received: the answer watchdog compares it instead of a timer refresh per audio chunk. */
+  private upstreamFrames = 0;
+  private upstreamFramesAtWatch = 0;
   private readonly numbering = new ReplyNumbering();
 
   constructor(
@@ -151,7 +154,7 @@ export class SpeechRelay implements UpstreamListener {
   }
 
   onUpstreamAudio(chunk: Buffer): void {
-    this.answerTimer?.refresh();
+    this.upstreamFrames++;
     if (this.clearsInFlight > 0) return; // audio of cleared text
     const frame = this.framer.frame(chunk);
     if (!frame) return;
@@ -166,7 +169,7 @@ export class SpeechRelay implements UpstreamListener {
   onUpstreamText(raw: string): void {
     const reply = parseUpstreamReply(raw);
     if (!reply) return this.log.warn('upstream sent a text frame that is not a JSON object');
-    this.answerTimer?.refresh();
+    this.upstreamFrames++;
     const { type } = reply;
     if (type === 'Flushed') {
       // Before the Cleared, a Flushed answers a flush sent before the Clear: already forgotten.
@@ -267,19 +270,24 @@ export class SpeechRelay implements UpstreamListener {
     this.upstream = undefined;
   }
 
-  /** Last resort: an answer Deepgram never sends must not keep the session busy, or Close pending, forever. */
+  /**
+   * Last resort: an answer Deepgram never sends must not keep the session busy, or Close pending, forever.
+   * Given up after one to two ANSWER_STALL_MS windows in which the upstream sent nothing at all.
+   */
   private watchAnswers(): void {
     if (!this.outstanding) {
       clearTimeout(this.answerTimer);
       this.answerTimer = undefined;
     } else if (!this.answerTimer) {
+      this.upstreamFramesAtWatch = this.upstreamFrames;
       this.answerTimer = setTimeout(() => this.onAnswerStalled(), ANSWER_STALL_MS);
     }
   }
 
   private onAnswerStalled(): void {
     this.answerTimer = undefined;
-    if (this.paused) return this.watchAnswers(); // silent because we stopped reading
+    // Silent because we stopped reading, or not silent at all: watch another window.
+    if (this.paused || this.upstreamFrames !== this.upstreamFramesAtWatch) return this.watchAnswers();
     const owed = { flushes: this.text.owedFlushes, clears: this.clearsInFlight };
     this.log.warn(owed, 'Deepgram left answers owed; given up');
     this.text.forgetOwed();
