@@ -9,8 +9,6 @@ export type ClientMessage =
   | { type: 'Clear' }
   | { type: 'Close' };
 
-export type ClientMessageType = ClientMessage['type'];
-
 export type ParseResult =
   | { ok: true; message: ClientMessage }
   | { ok: false; code: ErrorCode.InvalidJson | ErrorCode.InvalidMessage; message: string };

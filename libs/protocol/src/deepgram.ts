@@ -3,8 +3,8 @@
 export const DEEPGRAM_SPEAK_URL = 'wss://api.deepgram.com/v1/speak';
 export const EMULATOR_SPEAK_PATH = '/v1/speak';
 
-/** Query parameters the websocket endpoint takes; `container` and `bit_rate` are REST-only. */
-export const UPSTREAM_QUERY_PARAMS = ['model', 'encoding', 'sample_rate', 'mip_opt_out', 'speed'] as const;
+/** Query parameters of Deepgram's REST speak endpoint that the websocket does not take. */
+export const UPSTREAM_REST_ONLY_PARAMS: readonly string[] = ['container', 'bit_rate'];
 
 /** Characters per Speak message the upstream accepts. */
 export const UPSTREAM_MAX_SPEAK_CHARS = 2000;
