@@ -128,7 +128,7 @@ describe('usage publishing during a Redis outage', () => {
     afterAll(() => emulator?.close());
     afterEach(() => gateway?.close());
 
-    it('refuses new sessions after 3 flush intervals of failed publishing, exports the held count, loses nothing', async () => {
+    it('refuses new sessions after 3 report intervals of failed publishing, exports the held count, loses nothing', async () => {
       gateway = await startGateway({
         DEEPGRAM_URL: emulator.url,
         REDIS_URL: proxy.url,
