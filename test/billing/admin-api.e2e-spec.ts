@@ -14,8 +14,8 @@ import {
   uniquePrefix,
   usageEvent,
   usageQueue,
-  waitFor,
 } from './support/billing-harness';
+import { pollUntil } from '../support/poll';
 
 describe('billing admin API', () => {
   let database: TestDatabase;
@@ -188,7 +188,7 @@ describe('billing admin API', () => {
         interval_end: at(30),
       }),
     ]);
-    const company = await waitFor(
+    const company = await pollUntil(
       () => call('GET', `/v1/companies/${id}`),
       (r) => r.body.balance_credits === 96.5,
     );

@@ -17,8 +17,8 @@ import {
   uniquePrefix,
   usageEvent,
   usageQueue,
-  waitFor,
 } from './support/billing-harness';
+import { pollUntil } from '../support/poll';
 
 /** What gateways read at connect must follow the ledger even when a write was lost or the database was recreated. */
 describe('balance cache and depletion broadcast', () => {
@@ -74,13 +74,13 @@ describe('balance cache and depletion broadcast', () => {
     await new CreditLedger(db, new UsagePricing(1)).applyUsage([event]);
     // ...and BullMQ delivers the job again: only duplicates, yet the gateways must learn the balance.
     await enqueue(queue, [event]);
-    const cached = await waitFor(
+    const cached = await pollUntil(
       () => redis.get(key('crashed')),
       (v) => v === '-0.500000000000000000',
       5_000,
     );
     expect(cached).toBe('-0.500000000000000000');
-    await waitFor(
+    await pollUntil(
       async () => announced.filter((a) => a.company_id === id).length,
       (n) => n > 0,
       5_000,

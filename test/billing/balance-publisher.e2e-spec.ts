@@ -5,8 +5,9 @@ import { PinoLogger } from 'nestjs-pino';
 import { BillingEnv, loadConfig, microserviceRedisOptions } from '@tts/config';
 import { CREDIT_BALANCE_KEY_PREFIX, CREDITS_DEPLETED_PATTERN } from '@tts/protocol';
 import { BalancePublisher } from '../../apps/billing/src/balance/balance-publisher.service';
-import { TEST_REDIS_URL, deleteBalanceKeys, waitFor } from './support/billing-harness';
+import { TEST_REDIS_URL, deleteBalanceKeys } from './support/billing-harness';
 import { RedisProxy } from './support/redis-proxy';
+import { pollUntil } from '../support/poll';
 
 describe(BalancePublisher.name, () => {
   const company = `bp-${process.pid}`;
@@ -59,7 +60,7 @@ describe(BalancePublisher.name, () => {
     await sut.publish([{ companyId: company, balance: '0.000000000000000001', version: '7', decreased: true }]);
     await sut.publish([{ companyId: company, balance: '-0.250000000000000000', version: '8', decreased: true }]);
     await sut.publish([{ companyId: company, balance: '-0.250000000000000000', version: '9', decreased: false }]);
-    await waitFor(
+    await pollUntil(
       async () => announced.length,
       (n) => n >= 1,
       2000,

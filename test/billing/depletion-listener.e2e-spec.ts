@@ -7,8 +7,9 @@ import { CREDITS_DEPLETED_PATTERN, ErrorCode } from '@tts/protocol';
 import { CreditsDepletedListener } from '../../apps/gateway/src/credits/credits-depleted.listener';
 import { ActiveSessions } from '../../apps/gateway/src/session/active-sessions.service';
 import { SessionInfo } from '../../apps/gateway/src/session/session-hooks';
-import { TEST_REDIS_URL, waitFor } from './support/billing-harness';
+import { TEST_REDIS_URL } from './support/billing-harness';
 import { RedisProxy } from './support/redis-proxy';
+import { pollUntil } from '../support/poll';
 
 describe('gateway depletion listener across a Redis outage', () => {
   const proxy = new RedisProxy();
@@ -53,7 +54,7 @@ describe('gateway depletion listener across a Redis outage', () => {
     await new Promise((r) => setTimeout(r, 300));
     await proxy.up();
     // Billing keeps announcing until the listener has resubscribed (it reconnects every second).
-    await waitFor(
+    await pollUntil(
       async () => {
         await firstValueFrom(billing.emit(CREDITS_DEPLETED_PATTERN, { company_id: company, balance_credits: 0 }), {
           defaultValue: undefined,

@@ -17,8 +17,8 @@ import {
   toMicro,
   uniquePrefix,
   usageQueue,
-  waitFor,
 } from './support/billing-harness';
+import { pollUntil } from '../support/poll';
 
 const CREDITS_PER_MINUTE = 3;
 
@@ -118,7 +118,7 @@ describe('gateway and billing together', () => {
     expect(bytes).toBeGreaterThan(0);
     const seconds = bytes / 8000;
 
-    const rows: Array<{ audio_bytes: string; final: boolean }> = await waitFor(
+    const rows: Array<{ audio_bytes: string; final: boolean }> = await pollUntil(
       () => db.query(`SELECT audio_bytes::text, final FROM usage_ledger WHERE company_id = $1 ORDER BY id`, [id]),
       (r) => r.some((row: { final: boolean }) => row.final),
     );

@@ -14,8 +14,8 @@ import {
   uniquePrefix,
   usageEvent,
   usageQueue,
-  waitFor,
 } from './support/billing-harness';
+import { pollUntil } from '../support/poll';
 
 describe('usage ledger: exactly once on an at-least-once queue', () => {
   let database: TestDatabase;
@@ -46,13 +46,13 @@ describe('usage ledger: exactly once on an at-least-once queue', () => {
     const id = `${company}-triple`;
     const event = usageEvent(id, { audio_bytes: 16000 * 2 * 90 }); // 90 s of linear16 16 kHz = 1.5 credits
     await enqueue(queue, [event], '#1');
-    await waitFor(
+    await pollUntil(
       () => balanceOf(db, id),
       (b) => b !== undefined,
     );
     await enqueue(queue, [event], '#2');
     await enqueue(queue, [event], '#3');
-    await waitFor(
+    await pollUntil(
       () => queue.getJobCounts('waiting', 'active', 'delayed'),
       (c) => c.waiting + c.active + c.delayed === 0,
     );
@@ -75,12 +75,12 @@ describe('usage ledger: exactly once on an at-least-once queue', () => {
     await enqueue(queue, events.slice(0, 500), '#again');
 
     const expectedMicro = 1000_000000n - (BigInt(totalBytes) * 1_000000n + 240_000n) / 480_000n; // bytes/8000/60 credits
-    const balance = await waitFor(
+    const balance = await pollUntil(
       () => balanceOf(db, company),
       (b) => b !== undefined && toMicro(b) === expectedMicro,
       30_000,
     );
-    await waitFor(
+    await pollUntil(
       () => queue.getJobCounts('waiting', 'active', 'delayed'),
       (c) => c.waiting + c.active + c.delayed === 0,
     );
@@ -95,7 +95,7 @@ describe('usage ledger: exactly once on an at-least-once queue', () => {
     const good = usageEvent(id, { audio_bytes: 16000 * 2 * 6 }); // 6 s = 0.1 credit
     const bad = usageEvent(id, { sample_rate: 12345 });
     await enqueue(queue, [bad, good]);
-    const failed = await waitFor(
+    const failed = await pollUntil(
       () => queue.getFailed(),
       (jobs) => jobs.some((j) => j.data.event_id === bad.event_id),
     );
@@ -103,7 +103,7 @@ describe('usage ledger: exactly once on an at-least-once queue', () => {
     expect(job.failedReason).toMatch(/invalid usage event: sample_rate is not valid/);
     expect(job.attemptsMade).toBe(1);
     expect(
-      await waitFor(
+      await pollUntil(
         () => balanceOf(db, id),
         (b) => b !== undefined,
       ),
@@ -123,7 +123,7 @@ describe('usage ledger: exactly once on an at-least-once queue', () => {
     const id = `${company}-long`;
     const long = usageEvent(id, { gateway_id: 'g'.repeat(201) }); // the column is varchar(200)
     await enqueue(queue, [long]);
-    const failed = await waitFor(
+    const failed = await pollUntil(
       () => queue.getFailed(),
       (jobs) => jobs.some((j) => j.data.event_id === long.event_id),
     );
@@ -137,7 +137,7 @@ describe('usage ledger: exactly once on an at-least-once queue', () => {
     const id = `${company}-misnamed`;
     const event = usageEvent(id);
     await queue.add('not-usage', event, { jobId: `misnamed-${process.pid}`, attempts: 5, backoff: 100 });
-    const failed = await waitFor(
+    const failed = await pollUntil(
       () => queue.getFailed(),
       (jobs) => jobs.some((j) => j.name === 'not-usage'),
     );

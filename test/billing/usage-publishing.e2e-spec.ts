@@ -5,8 +5,9 @@ import { QueueName, SessionConfig, UsageEvent, usageJobId } from '@tts/protocol'
 import { SessionControl, SessionInfo } from '../../apps/gateway/src/session/session-hooks';
 import { UsageMeter } from '../../apps/gateway/src/usage/usage-meter.service';
 import { UsagePublisher } from '../../apps/gateway/src/usage/usage-publisher.service';
-import { destroyQueue, uniquePrefix, usageQueue, waitFor } from './support/billing-harness';
+import { destroyQueue, uniquePrefix, usageQueue } from './support/billing-harness';
 import { RedisProxy } from './support/redis-proxy';
+import { pollUntil } from '../support/poll';
 
 const CONFIG: SessionConfig = {
   model: 'aura-2-thalia-en',
@@ -76,13 +77,13 @@ describe('gateway usage metering and publishing', () => {
     tap.textSent(12);
     tap.audioDelivered(4800);
     tap.audioDelivered(4800);
-    await waitFor(
+    await pollUntil(
       () => queued(reader),
       (e) => e.length === 1,
     );
     await new Promise((r) => setTimeout(r, 250)); // quiet intervals publish nothing
     tap.audioDelivered(2400);
-    await waitFor(
+    await pollUntil(
       () => queued(reader),
       (e) => e.length === 2,
     );
@@ -115,7 +116,7 @@ describe('gateway usage metering and publishing', () => {
     const usage = gatewayUsage(proxy, prefix);
     const tap = usage.meter.onSessionStart(session('co-outage'), CONFIG, control);
     tap.audioDelivered(1000);
-    await waitFor(
+    await pollUntil(
       () => queued(reader),
       (e) => e.length === 1,
     );
@@ -130,7 +131,7 @@ describe('gateway usage metering and publishing', () => {
     expect(usage.publisher.pending).toBeGreaterThan(0);
 
     await proxy.up();
-    const events = await waitFor(
+    const events = await pollUntil(
       () => queued(reader),
       (e) => e.some((x) => x.final),
       15_000,
@@ -161,7 +162,7 @@ describe('gateway usage metering and publishing', () => {
     await new Promise((r) => setTimeout(r, 400));
     expect(usage.publisher.pending).toBe(1);
     await proxy.up();
-    await waitFor(
+    await pollUntil(
       () => queued(reader),
       (e) => e.length === 1,
       15_000,

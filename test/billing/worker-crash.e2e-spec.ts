@@ -15,8 +15,8 @@ import {
   uniquePrefix,
   usageEvent,
   usageQueue,
-  waitFor,
 } from './support/billing-harness';
+import { pollUntil } from '../support/poll';
 
 const MAIN = join(__dirname, '../../dist/apps/billing/src/main.js');
 
@@ -70,7 +70,7 @@ describe('billing killed with SIGKILL in the middle of a burst', () => {
     await enqueue(queue, events);
 
     const applied = () => db.query(`SELECT count(*)::int AS n FROM usage_ledger`).then(([r]) => r.n as number);
-    const before = await waitFor(applied, (n) => n >= 500, 20_000);
+    const before = await pollUntil(applied, (n) => n >= 500, 20_000);
     child.kill('SIGKILL');
     await exited(child);
     const atKill = await applied();
@@ -78,11 +78,11 @@ describe('billing killed with SIGKILL in the middle of a burst', () => {
     expect(atKill).toBeLessThan(6000); // killed mid-burst, with jobs left and some of them active
 
     child = spawnBilling(env);
-    const done = await waitFor(applied, (n) => n === 6000, 40_000);
+    const done = await pollUntil(applied, (n) => n === 6000, 40_000);
     expect(done).toBe(6000);
     // 1/60 credit per event is rounded at the 18th decimal: exact to far below a micro-credit.
     expect(toMicro((await balanceOf(db, company))!)).toBe(400_000000n);
-    const counts = await waitFor(
+    const counts = await pollUntil(
       () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
       (c) => c.waiting + c.active + c.delayed === 0,
     );

@@ -3,6 +3,7 @@ import { RunningEmulator, startTestEmulator } from '../support/emulator';
 import { TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
 import { openSession, sessionOutcome } from '../support/session-outcome';
 import { RedisProxy } from '../billing/support/redis-proxy';
+import { pollUntil } from '../support/poll';
 
 const PREFIX = `credits-admission-${process.pid}-${Date.now()}`;
 
@@ -52,12 +53,12 @@ describe('credits admission', () => {
 
     // And retrying shortly works once Redis is back.
     await proxy.up();
-    const deadline = Date.now() + 8000;
-    let result = '';
-    while (Date.now() < deadline && result !== 'admitted') {
-      result = await sessionOutcome(await openSession(gateway, id));
-      if (result !== 'admitted') await new Promise((r) => setTimeout(r, 200));
-    }
-    expect(result).toBe('admitted');
+    expect(
+      await pollUntil(
+        async () => sessionOutcome(await openSession(gateway, id)),
+        (outcome) => outcome === 'admitted',
+        8000,
+      ),
+    ).toBe('admitted');
   });
 });

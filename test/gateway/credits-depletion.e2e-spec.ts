@@ -2,7 +2,6 @@ import Redis from 'ioredis';
 import { CREDIT_BALANCE_KEY_PREFIX } from '@tts/protocol';
 import { DepletionSweep } from '../../apps/gateway/src/credits/depletion-sweep.service';
 import { SessionHooks } from '../../apps/gateway/src/session/session-hooks.service';
-import { AdmissionOrder } from '../../apps/gateway/src/session/session-hooks';
 import { RunningEmulator, startTestEmulator } from '../support/emulator';
 import { TEST_REDIS_URL, TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
 import { openSession } from '../support/session-outcome';
@@ -71,8 +70,8 @@ describe('credits depletion without a broadcast', () => {
     // The periodic sweep off: only the check made when the session starts can catch it.
     gateway.app.get(DepletionSweep).stop();
     const id = await company('race');
-    gateway.app.get(SessionHooks).addAdmission({
-      order: AdmissionOrder.Credits + 50, // after the credit check, before the session is registered
+    // Runs after every pipeline step (so after the credit check), before the session is registered.
+    gateway.app.get(SessionHooks).appendAdmission({
       admit: async ({ query }) => {
         if (query.company_id === id) await depleteSilently(id);
       },

@@ -5,6 +5,7 @@ import { ActiveSessions } from '../../apps/gateway/src/session/active-sessions.s
 import { RunningEmulator, expectedAudioBytes, startTestEmulator } from '../support/emulator';
 import { TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
 import { TestClient } from '../support/ws-client';
+import { pollUntil } from '../support/poll';
 
 const PREFIX = `hostile-${process.pid}-${Date.now()}`;
 const HOSTILE_CONNECTIONS = 20;
@@ -151,7 +152,7 @@ describe('hostile input', () => {
     expect((await good.waitForClose()).code).toBe(1000);
 
     const sessions = gateway.app.get(ActiveSessions);
-    await until(() => sessions.size === 0, 5000);
+    await pollUntil(() => sessions.size === 0, Boolean, 5000);
     good.received.length = 0;
     gc();
     const heapGrowth = process.memoryUsage().heapUsed - baselineHeap;
@@ -169,12 +170,4 @@ async function speakAndWait(client: TestClient, text: string, flushNumber: numbe
   client.send({ type: 'Speak', text });
   client.send({ type: 'Flush' });
   await client.waitFor('Flushed', 15_000, flushNumber);
-}
-
-async function until(check: () => boolean, withinMs: number): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`not within ${withinMs} ms`);
-    await sleep(50);
-  }
 }

@@ -3,6 +3,7 @@ import { ActiveSessions } from '../../apps/gateway/src/session/active-sessions.s
 import { RunningEmulator, expectedAudioBytes, startTestEmulator } from '../support/emulator';
 import { TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
 import { TestClient } from '../support/ws-client';
+import { isDefined, pollUntil } from '../support/poll';
 
 const PREFIX = `limits-clients-${process.pid}-${Date.now()}`;
 const SLOW_TIMEOUT_MS = 1000;
@@ -69,7 +70,11 @@ describe('clients that misbehave in time', () => {
     const stalledAt = Date.now();
     const sessions = gateway.app.get(ActiveSessions);
     let slowEnded = false;
-    const slowEndedAt = until(() => sessions.ofCompany(`${PREFIX}-slow`).length === 0, SLOW_BOUND_MS);
+    const slowEndedAt = pollUntil(
+      () => (sessions.ofCompany(`${PREFIX}-slow`).length === 0 ? Date.now() : undefined),
+      isDefined,
+      SLOW_BOUND_MS,
+    );
     slowEndedAt.then(() => (slowEnded = true)).catch(() => undefined);
 
     // Meanwhile a good client keeps talking, before and after the gateway gives up on the slow one.
@@ -103,13 +108,3 @@ describe('clients that misbehave in time', () => {
     expect((await good.waitForClose()).code).toBe(1000);
   }, 45_000);
 });
-
-/** Resolves with the time `check` first held. */
-async function until(check: () => boolean, withinMs: number): Promise<number> {
-  const deadline = Date.now() + withinMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`not within ${withinMs} ms`);
-    await sleep(20);
-  }
-  return Date.now();
-}

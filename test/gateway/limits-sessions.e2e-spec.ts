@@ -3,6 +3,7 @@ import { SessionLeaseStore } from '../../apps/gateway/src/limits/session-lease.s
 import { RunningEmulator, startTestEmulator } from '../support/emulator';
 import { TEST_REDIS_URL, TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
 import { TestClient } from '../support/ws-client';
+import { isDefined, pollUntil } from '../support/poll';
 
 const PREFIX = `limits-${process.pid}-${Date.now()}`;
 const LEASE_TTL_MS = 2000;
@@ -74,10 +75,14 @@ describe('concurrent sessions per company, across gateway pods', () => {
     // A session that ends frees its slot for the other pod at once.
     first.close();
     await first.closed;
-    const next = await until(async () => {
-      const c = await open(podB, id);
-      return (await outcome(c)) === 'admitted' ? c : (c.close(), undefined);
-    }, 2000);
+    const next = await pollUntil(
+      async () => {
+        const c = await open(podB, id);
+        return (await outcome(c)) === 'admitted' ? c : (c.close(), undefined);
+      },
+      isDefined,
+      2000,
+    );
     next.close();
     second.close();
   });
@@ -104,23 +109,16 @@ describe('concurrent sessions per company, across gateway pods', () => {
     const crashedAt = Date.now();
     expect(await outcome(await open(podA, id))).toBe('too_many_sessions 4429');
 
-    const admitted = await until(async () => {
-      const c = await open(podA, id);
-      return (await outcome(c)) === 'admitted' ? c : undefined;
-    }, LEASE_TTL_MS + 3000);
+    const admitted = await pollUntil(
+      async () => {
+        const c = await open(podA, id);
+        return (await outcome(c)) === 'admitted' ? c : undefined;
+      },
+      isDefined,
+      LEASE_TTL_MS + 3000,
+    );
     expect(Date.now() - crashedAt).toBeGreaterThanOrEqual(LEASE_TTL_MS - 200);
     expect(Date.now() - crashedAt).toBeLessThan(LEASE_TTL_MS + 2000);
     admitted.close();
   });
 });
-
-/** Retries `attempt` every 100 ms until it yields a value or `withinMs` passes. */
-async function until<T>(attempt: () => Promise<T | undefined>, withinMs: number): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const value = await attempt();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`not within ${withinMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

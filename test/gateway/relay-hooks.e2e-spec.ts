@@ -31,23 +31,21 @@ describe('gateway relay: session hooks contract', () => {
     gateway = await startGateway({ DEEPGRAM_URL: emulator.url });
     const hooks = gateway.app.get(SessionHooks);
     sessions = gateway.app.get(ActiveSessions);
-    hooks.addAdmission({
-      order: 200,
-      admit: async ({ query }) => {
-        calls.push(`second:${query.session_id}`);
-        if (query.user_id === 'refused') throw new SessionError(ErrorCode.Forbidden, 'not this user');
-      },
-    });
-    hooks.addAdmission({
-      order: 100,
+    // Probes after the real pipeline steps, which pass here (auth off, funded company, no drain).
+    hooks.appendAdmission({
       admit: async ({ query }) => {
         calls.push(`first:${query.session_id}`);
         if (query.user_id === 'slow') await sleep(300);
         return () => void releases.set(query.company_id, (releases.get(query.company_id) ?? 0) + 1);
       },
     });
-    hooks.addAdmission({
-      order: 300,
+    hooks.appendAdmission({
+      admit: async ({ query }) => {
+        calls.push(`second:${query.session_id}`);
+        if (query.user_id === 'refused') throw new SessionError(ErrorCode.Forbidden, 'not this user');
+      },
+    });
+    hooks.appendAdmission({
       admit: async ({ query }) => void calls.push(`third:${query.session_id}`),
     });
     hooks.addObserver({

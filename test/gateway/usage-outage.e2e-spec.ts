@@ -9,11 +9,12 @@ import { UsageAdmission } from '../../apps/gateway/src/usage/usage.admission';
 import { createUsageQueue } from '../../apps/gateway/src/usage/usage.module';
 import { UsageMeter } from '../../apps/gateway/src/usage/usage-meter.service';
 import { UsagePublisher } from '../../apps/gateway/src/usage/usage-publisher.service';
-import { destroyQueue, uniquePrefix, usageQueue, waitFor } from '../billing/support/billing-harness';
+import { destroyQueue, uniquePrefix, usageQueue } from '../billing/support/billing-harness';
 import { RedisProxy } from '../billing/support/redis-proxy';
 import { RunningEmulator, startTestEmulator } from '../support/emulator';
 import { TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
 import { openSession, sessionOutcome } from '../support/session-outcome';
+import { pollUntil } from '../support/poll';
 
 const PREFIX = `usage-outage-${process.pid}-${Date.now()}`;
 const CONFIG: SessionConfig = {
@@ -23,7 +24,6 @@ const CONFIG: SessionConfig = {
   container: 'none',
   language: 'en',
 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const noControl = { terminate: () => undefined };
 /** What the relay tells an observer about session `n` of the company that fills the cap. */
 const capSession = (n: number) =>
@@ -88,7 +88,7 @@ describe('usage publishing during a Redis outage', () => {
     await proxy.down();
     const taps = [1, 2, 3, 4].map((n) => meter.onSessionStart(capSession(n), CONFIG, noControl));
     taps.forEach((tap) => tap.audioDelivered(3200));
-    await waitFor(
+    await pollUntil(
       async () => publisher.pending,
       (n) => n === 4,
       3000,
@@ -103,7 +103,7 @@ describe('usage publishing during a Redis outage', () => {
     expect(errors.filter((e) => e.includes('usage cannot be recorded'))).toHaveLength(1);
 
     await proxy.up();
-    const events = await waitFor(
+    const events = await pollUntil(
       () => queued(reader),
       (e) => e.length === 4,
       10_000,
@@ -128,7 +128,7 @@ describe('usage publishing during a Redis outage', () => {
     afterAll(() => emulator?.close());
     afterEach(() => gateway?.close());
 
-    it('refuses new sessions after 3 flush intervals of failed publishing, exports the held count, loses nothing', async () => {
+    it('refuses new sessions after 3 report intervals of failed publishing, exports the held count, loses nothing', async () => {
       gateway = await startGateway({
         DEEPGRAM_URL: emulator.url,
         REDIS_URL: proxy.url,
@@ -145,7 +145,7 @@ describe('usage publishing during a Redis outage', () => {
       await client.until(() => (client.audio.length > 0 ? true : undefined), 5000, 'first audio');
 
       await proxy.down();
-      const refused = await retryUntil(
+      const refused = await pollUntil(
         async () => sessionOutcome(await openSession(gateway, company)),
         (outcome) => outcome.includes('usage'),
         5000,
@@ -156,7 +156,7 @@ describe('usage publishing during a Redis outage', () => {
 
       await proxy.up();
       expect(
-        await retryUntil(
+        await pollUntil(
           async () => sessionOutcome(await openSession(gateway, company)),
           (outcome) => outcome === 'admitted',
           8000,
@@ -166,7 +166,7 @@ describe('usage publishing during a Redis outage', () => {
       await client.waitFor((m) => m.type === 'status' && m.message === 'closed', 15_000);
       const delivered = client.audio.reduce((sum, frame) => sum + frame.length, 0);
       // Only the streaming session produced audio, so every event of the company is its own.
-      const events = await waitFor(
+      const events = await pollUntil(
         async () => (await queued(reader)).filter((e) => e.company_id === company),
         (e) => e.some((x) => x.final),
         10_000,
@@ -181,13 +181,4 @@ async function scrapeHeld(gateway: TestGateway): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${gateway.port}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith('tts_gateway_usage_events_held '));
   return Number(line?.split(' ')[1]);
-}
-
-async function retryUntil<T>(attempt: () => Promise<T>, done: (v: T) => boolean, withinMs: number): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const value = await attempt();
-    if (done(value) || Date.now() > deadline) return value;
-    await sleep(150);
-  }
 }

@@ -180,18 +180,3 @@ export async function scrape(app: AppProcess): Promise<(name: string) => number 
   }
   return (name) => samples.get(name);
 }
-
-/** Polls `check` until it returns a value other than undefined; rejects after `timeoutMs`. */
-export async function eventually<T>(
-  check: () => T | undefined | Promise<T | undefined>,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(25);
-  }
-}

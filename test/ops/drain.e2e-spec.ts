@@ -8,16 +8,9 @@ import { RunningEmulator, expectedAudioBytes, startTestEmulator } from '../suppo
 import { cleanupFunding, fundCompany } from '../support/gateway';
 import { testAuthEnv, tokenFor } from '../support/tokens';
 import { TestClient } from '../support/ws-client';
-import {
-  AppProcess,
-  GATEWAY_ENTRY,
-  ensureBuilt,
-  eventually,
-  scrape,
-  startGatewayProcess,
-  streamUrl,
-} from './app-process';
+import { AppProcess, GATEWAY_ENTRY, ensureBuilt, scrape, startGatewayProcess, streamUrl } from './app-process';
 import { UsageQueueReader } from './usage-queue';
+import { isDefined, pollUntil } from '../support/poll';
 
 const RUN = `ops-drain-${process.pid}-${randomBytes(3).toString('hex')}`;
 const COMPANY = `${RUN}-co`;
@@ -39,7 +32,7 @@ async function openSession(gateway: AppProcess, sessionId: string): Promise<Test
 async function speak(client: TestClient, text: string): Promise<void> {
   client.send({ type: 'Speak', text });
   client.send({ type: 'Flush' });
-  await eventually(() => (client.audio.length > 0 ? true : undefined), 5000, 'first audio');
+  await pollUntil(() => (client.audio.length > 0 ? true : undefined), isDefined, 5000, 'first audio');
 }
 
 interface HealthBody {
@@ -108,11 +101,12 @@ describe('gateway drain on SIGTERM (real process)', () => {
     const sigtermAt = Date.now();
     gateway.child.kill('SIGTERM');
 
-    const notReady = await eventually(
+    const notReady = await pollUntil(
       async () => {
         const r = await readiness(gateway);
         return r.status === 503 ? r : undefined;
       },
+      isDefined,
       1000,
       'readiness to fail',
     );

@@ -14,12 +14,12 @@ import {
   BILLING_ENTRY,
   GATEWAY_ENTRY,
   ensureBuilt,
-  eventually,
   startBillingProcess,
   startGatewayProcess,
   streamUrl,
 } from './app-process';
 import { UsageQueueReader } from './usage-queue';
+import { isDefined, pollUntil } from '../support/poll';
 
 const RUN = `ops-pods-${process.pid}-${randomBytes(3).toString('hex')}`;
 const ADMIN_TOKEN = randomBytes(16).toString('hex');
@@ -88,7 +88,7 @@ describe('two gateways and two billing workers, one system (real processes)', ()
 
   /** Retries until a session is admitted (a released or lapsed lease lands a moment later). */
   function admittedWithin(timeoutMs: number, gateway: AppProcess, companyId: string, sessionId: string) {
-    return eventually(
+    return pollUntil(
       async () => {
         const client = await connect(gateway, companyId, sessionId);
         return client.waitFor(isConnected, 5000).then(
@@ -96,6 +96,7 @@ describe('two gateways and two billing workers, one system (real processes)', ()
           () => undefined,
         );
       },
+      isDefined,
       timeoutMs,
       `session ${sessionId} admitted`,
     );
@@ -171,11 +172,12 @@ describe('two gateways and two billing workers, one system (real processes)', ()
     // A slot freed on one pod is usable from the other.
     await admittedWithin(2000, gw1, companyId, `${RUN}-c`);
 
-    const totals = await eventually(
+    const totals = await pollUntil(
       async () => {
         const t = await usageOf(companyId);
         return t.audio_bytes === delivered ? t : undefined;
       },
+      isDefined,
       10_000,
       'both sessions billed',
     );
@@ -214,8 +216,9 @@ describe('two gateways and two billing workers, one system (real processes)', ()
       client.send({ type: 'Flush' });
     }
     // At least three usage intervals of audio delivered, then the pod dies without a word.
-    await eventually(
+    await pollUntil(
       () => (doomed.every((c) => bytesReceived(c) >= 3 * BYTES_PER_INTERVAL) ? true : undefined),
+      isDefined,
       5000,
       'audio',
     );
@@ -232,11 +235,12 @@ describe('two gateways and two billing workers, one system (real processes)', ()
     expect(Date.now() - killedAt).toBeLessThan(10_000);
 
     // Billed: everything up to the last interval the dead pod published; at most one interval lost per session.
-    const totals = await eventually(
+    const totals = await pollUntil(
       async () => {
         const t = await usageOf(companyId);
         return t.audio_bytes >= delivered - 2 * 2 * BYTES_PER_INTERVAL ? t : undefined;
       },
+      isDefined,
       10_000,
       'the dead pod’s intervals billed',
     );

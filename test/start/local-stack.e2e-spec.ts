@@ -8,9 +8,10 @@ import { randomBytes } from 'crypto';
 import { join } from 'path';
 import { createInterface } from 'readline';
 import { dropDatabase } from '../../apps/billing/src/database/migrate';
-import { ensureBuilt, eventually, freePort } from '../ops/app-process';
+import { ensureBuilt, freePort } from '../ops/app-process';
 import { expectedAudioBytes } from '../support/emulator';
 import { TestClient } from '../support/ws-client';
+import { isDefined, pollUntil } from '../support/poll';
 
 const ROOT = join(__dirname, '..', '..');
 const ADMIN_TOKEN = 'local-stack-test-admin-token';
@@ -55,7 +56,7 @@ describe('npm start (the local stack)', () => {
     for (const stream of [stack.stdout!, stack.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => (output += `${line}\n`));
     }
-    const url = await eventually(() => /Demo page:\s+(\S+)/.exec(output)?.[1], 60_000, 'the demo URL');
+    const url = await pollUntil(() => /Demo page:\s+(\S+)/.exec(output)?.[1], isDefined, 60_000, 'the demo URL');
     demoUrl = new URL(url);
   }, 90_000);
 
@@ -93,7 +94,7 @@ describe('npm start (the local stack)', () => {
 
     const company = query.get('company_id')!;
     const expectedBalance = Number((100 - bytes / 32000 / 60).toFixed(6));
-    const balance = await eventually(
+    const balance = await pollUntil(
       async () => {
         const res = await fetch(`http://127.0.0.1:${ports.billing}/v1/companies/${company}`, {
           headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
@@ -101,6 +102,7 @@ describe('npm start (the local stack)', () => {
         const body = (await res.json()) as { balance_credits: number };
         return body.balance_credits === expectedBalance ? body.balance_credits : undefined;
       },
+      isDefined,
       15_000,
       `balance ${expectedBalance}`,
     );

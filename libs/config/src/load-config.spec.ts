@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from './load-config';
+import { Expose } from 'class-transformer';
+import { ConfigError, envVarNames, loadConfig } from './load-config';
 import { GatewayEnv, LOCAL_EMULATOR_URL, resolveUpstream } from './gateway-env';
 import { BillingEnv } from './billing-env';
 
@@ -42,5 +43,24 @@ describe(loadConfig.name, () => {
     expect(resolveUpstream({})).toEqual({ url: LOCAL_EMULATOR_URL, apiKey: 'local-emulator' });
     expect(resolveUpstream({ DEEPGRAM_API_KEY: 'k' }).url).toBe('wss://api.deepgram.com/v1/speak');
     expect(() => resolveUpstream({ DEEPGRAM_URL: 'wss://api.deepgram.com/v1/speak' })).toThrow(/DEEPGRAM_API_KEY/);
+  });
+});
+
+describe(envVarNames.name, () => {
+  class ExampleEnv {
+    @Expose() WITH_DEFAULT = 1;
+    @Expose() WITHOUT_DEFAULT?: string;
+    notRead = 'internal';
+  }
+  class ExtendedEnv extends ExampleEnv {
+    @Expose() ADDED = true;
+  }
+
+  it('lists every exposed variable, inherited ones included, and nothing else', () => {
+    expect(envVarNames(ExtendedEnv).sort()).toEqual(['ADDED', 'WITHOUT_DEFAULT', 'WITH_DEFAULT']);
+  });
+
+  it('covers the gateway schema, unset optional variables included', () => {
+    expect(envVarNames(GatewayEnv)).toEqual(expect.arrayContaining(['AUTH_JWT_SECRET', 'GATEWAY_PORT', 'REDIS_URL']));
   });
 });

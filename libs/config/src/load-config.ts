@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ClassConstructor, plainToInstance } from 'class-transformer';
+import { ClassConstructor, instanceToPlain, plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 
 export class ConfigError extends Error {
@@ -23,9 +23,7 @@ export function loadConfig<T extends object>(schema: ClassConstructor<T>, env: N
   return config;
 }
 
-/** The environment variable names a config schema reads (its @Expose()d properties). */
-export function envVarNames<T extends object>(schema: ClassConstructor<T>): string[] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { defaultMetadataStorage } = require('class-transformer/cjs/storage');
-  return (defaultMetadataStorage.getExposedMetadatas(schema) as { propertyName: string }[]).map((m) => m.propertyName);
+/** The environment variable names a config schema reads (its @Expose()d properties, set or not). */
+export function envVarNames<T extends object>(schema: new () => T): string[] {
+  return Object.keys(instanceToPlain(new schema(), { strategy: 'excludeAll', exposeUnsetFields: true }));
 }

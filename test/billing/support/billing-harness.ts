@@ -105,15 +105,6 @@ export async function balanceOf(db: DataSource, companyId: string): Promise<stri
   return row?.b;
 }
 
-export async function waitFor<T>(probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** '1234.5678905' -> 1234567891n (micro-credits, half away from zero). */
 export function toMicro(decimal: string): bigint {
   const [whole, fraction = ''] = decimal.replace('-', '').split('.');

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, SessionError } from '@tts/protocol';
-import { AdmissionOrder, SessionAdmission, SessionInfo } from '../session/session-hooks';
+import { SessionAdmission, SessionInfo } from '../session/session-hooks';
 import { readClientCredentials } from './client-credentials';
 import { ClientClaims, secretKey, verifyClientToken } from './client-token';
 import { AuthSettings } from './auth-settings';
@@ -8,7 +8,6 @@ import { AuthSettings } from './auth-settings';
 /** Who is connecting: a valid client token whose claims match the query's company_id and user_id. */
 @Injectable()
 export class AuthAdmission implements SessionAdmission {
-  readonly order = AdmissionOrder.Auth;
   private readonly key: Uint8Array | undefined;
 
   constructor(private readonly settings: AuthSettings) {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, SessionError } from '@tts/protocol';
-import { AdmissionOrder, SessionAdmission, SessionInfo } from '../session/session-hooks';
+import { SessionAdmission, SessionInfo } from '../session/session-hooks';
 import { readClientCredentials } from './client-credentials';
 import { AuthSettings } from './auth-settings';
 import { OriginPolicy } from './origin-policy';
@@ -8,7 +8,6 @@ import { OriginPolicy } from './origin-policy';
 /** Where the connection comes from: refuses cross-site pages riding on a browser's ambient credentials. */
 @Injectable()
 export class OriginAdmission implements SessionAdmission {
-  readonly order = AdmissionOrder.Origin;
   private readonly policy: OriginPolicy;
 
   constructor(private readonly settings: AuthSettings) {

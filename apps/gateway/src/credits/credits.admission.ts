@@ -10,7 +10,7 @@ import {
   ErrorCode,
   SessionError,
 } from '@tts/protocol';
-import { AdmissionOrder, SessionAdmission, SessionInfo } from '../session/session-hooks';
+import { SessionAdmission, SessionInfo } from '../session/session-hooks';
 import { BALANCE_REQUEST_TIMEOUT_MS } from './credits.constants';
 
 export const CREDITS_REDIS = Symbol('CREDITS_REDIS');
@@ -24,7 +24,6 @@ export const BILLING_CLIENT = Symbol('BILLING_CLIENT');
  */
 @Injectable()
 export class CreditsAdmission implements SessionAdmission {
-  readonly order = AdmissionOrder.Credits;
   private readonly logger = new Logger(CreditsAdmission.name);
 
   constructor(

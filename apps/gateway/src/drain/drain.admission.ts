@@ -3,17 +3,12 @@ import { ErrorCode, SessionError } from '@tts/protocol';
 import { SessionAdmission } from '../session/session-hooks';
 import { DrainState } from './drain-state';
 
-/** Runs before auth: a draining pod refuses at once, without spending a token check or a Redis round trip. */
-export const DRAIN_ADMISSION_ORDER = 0;
-
 /**
  * A draining pod takes no new sessions: `server_shutdown` + close 1001, which clients treat as
  * "reconnect" (1001 is not in NO_RECONNECT_CLOSE_CODES), landing on a pod that is still ready.
  */
 @Injectable()
 export class DrainAdmission implements SessionAdmission {
-  readonly order = DRAIN_ADMISSION_ORDER;
-
   constructor(private readonly state: DrainState) {}
 
   admit(): Promise<void> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ErrorCode, SessionError } from '@tts/protocol';
 import { ActiveSessions } from '../session/active-sessions.service';
-import { AdmissionOrder, SessionAdmission, SessionInfo, SessionRelease } from '../session/session-hooks';
+import { SessionAdmission, SessionInfo, SessionRelease } from '../session/session-hooks';
 import { LimitsSettings } from './limits-settings';
 import { LeaseHolder, SessionLeaseStore } from './session-lease.store';
 
@@ -13,7 +13,6 @@ import { LeaseHolder, SessionLeaseStore } from './session-lease.store';
  */
 @Injectable()
 export class SessionLimitAdmission implements SessionAdmission {
-  readonly order = AdmissionOrder.SessionLimit;
   private readonly logger = new Logger(SessionLimitAdmission.name);
   private readonly held = new Map<string, LeaseHolder>();
   private renewTimer?: NodeJS.Timeout;

@@ -20,23 +20,14 @@ export interface SessionControl {
 }
 
 /**
- * Runs before a connection becomes a session: auth, origin, credits, the concurrent-session lease.
- * Throw a SessionError to refuse; return a release callback to be called once when the session ends.
- * Admissions run in ascending `order`; a later one is skipped when an earlier one refuses.
+ * Runs before a connection becomes a session: one step of ADMISSION_PIPELINE (admission-pipeline.ts),
+ * which says where it runs. Throw a SessionError to refuse; return a release callback to be called
+ * once when the session ends.
  */
 export interface SessionAdmission {
-  readonly order: number;
   admit(session: SessionInfo): Promise<SessionRelease | void>;
 }
 export type SessionRelease = () => void | Promise<void>;
-
-/** Conventional admission orders. */
-export const AdmissionOrder = {
-  Auth: 100,
-  Origin: 200,
-  Credits: 300,
-  SessionLimit: 400,
-} as const;
 
 /** Observes a running session from the moment its config is known (usage metering, metrics). */
 export interface SessionObserver {

@@ -5,11 +5,12 @@ import { MeteredSession } from './metered-session';
 import { UsagePublisher } from './usage-publisher.service';
 import { END_HANDOFF_TIMEOUT_MS, USAGE_TICK_SHARDS } from './usage.constants';
 
-export const USAGE_FLUSH_INTERVAL = Symbol('USAGE_FLUSH_INTERVAL');
+/** How often each session reports its usage (USAGE_FLUSH_INTERVAL_MS, a name kept for compatibility). */
+export const USAGE_REPORT_INTERVAL = Symbol('USAGE_REPORT_INTERVAL');
 
 /**
- * Meters every session: counters on the relay's path, one timer per process that turns each
- * session's new audio into a usage event every USAGE_FLUSH_INTERVAL_MS, and a final event at the end.
+ * Meters every session: counters on the relay's path, one timer per process that turns each session's
+ * new audio into a usage event every report interval (USAGE_FLUSH_INTERVAL_MS), and a final event at the end.
  * Sessions are spread over shards visited in turn, so each tick handles a fraction of them: taking
  * every session's interval in one go stalled the audio path for tens of ms at 500 sessions (bench).
  */
@@ -22,7 +23,7 @@ export class UsageMeter implements SessionObserver, OnModuleInit, OnApplicationS
 
   constructor(
     private readonly publisher: UsagePublisher,
-    @Inject(USAGE_FLUSH_INTERVAL) private readonly intervalMs: number,
+    @Inject(USAGE_REPORT_INTERVAL) private readonly intervalMs: number,
   ) {}
 
   onModuleInit(): void {
@@ -49,7 +50,7 @@ export class UsageMeter implements SessionObserver, OnModuleInit, OnApplicationS
     }
     const roundDone = this.ticks % USAGE_TICK_SHARDS === 0;
     if (this.publisher.retrying) return;
-    if (added || (roundDone && this.publisher.pending > 0)) void this.publisher.flush();
+    if (added || (roundDone && this.publisher.pending > 0)) void this.publisher.publishHeld();
   }
 
   private async ended(session: MeteredSession, shard: Set<MeteredSession>): Promise<void> {
@@ -59,7 +60,7 @@ export class UsageMeter implements SessionObserver, OnModuleInit, OnApplicationS
     this.publisher.hold(event);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, END_HANDOFF_TIMEOUT_MS)));
-    await Promise.race([this.publisher.flush(), timeout]);
+    await Promise.race([this.publisher.publishHeld(), timeout]);
     clearTimeout(timer);
   }
 

@@ -28,8 +28,8 @@ export interface UsagePublishLimits {
   maxOutageMs: number;
 }
 
-export function usagePublishLimits(flushIntervalMs: number): UsagePublishLimits {
-  return { maxHeldEvents: MAX_HELD_USAGE_EVENTS, maxOutageMs: USAGE_OUTAGE_MAX_INTERVALS * flushIntervalMs };
+export function usagePublishLimits(reportIntervalMs: number): UsagePublishLimits {
+  return { maxHeldEvents: MAX_HELD_USAGE_EVENTS, maxOutageMs: USAGE_OUTAGE_MAX_INTERVALS * reportIntervalMs };
 }
 
 const JOB_OPTIONS = {
@@ -93,18 +93,18 @@ export class UsagePublisher implements OnApplicationShutdown {
     return ok;
   }
 
-  /** Publishes everything held; resolves when it is in Redis or when this attempt failed (a retry is scheduled). */
   /** Redis refused the last publish: the retry timer owns the cadence until it succeeds. */
   get retrying(): boolean {
     return this.failures > 0;
   }
 
-  flush(): Promise<void> {
-    this.inFlight ??= this.publishHeld().finally(() => (this.inFlight = undefined));
+  /** Publishes everything held; resolves when it is in Redis or when this attempt failed (a retry is scheduled). */
+  publishHeld(): Promise<void> {
+    this.inFlight ??= this.addHeldToQueue().finally(() => (this.inFlight = undefined));
     return this.inFlight;
   }
 
-  private async publishHeld(): Promise<void> {
+  private async addHeldToQueue(): Promise<void> {
     while (this.held.size > 0) {
       const batch = this.nextBatch();
       try {
@@ -142,7 +142,7 @@ export class UsagePublisher implements OnApplicationShutdown {
       this.logger.error({ err: err.message, held: this.held.size }, 'usage queue unreachable: holding usage events');
     }
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => void this.flush(), delay * (0.75 + Math.random() * 0.5));
+    this.retryTimer = setTimeout(() => void this.publishHeld(), delay * (0.75 + Math.random() * 0.5));
     this.retryTimer.unref();
   }
 
@@ -151,7 +151,7 @@ export class UsagePublisher implements OnApplicationShutdown {
     clearTimeout(this.retryTimer);
     const deadline = Date.now() + SHUTDOWN_PUBLISH_TIMEOUT_MS;
     while (this.held.size > 0 && Date.now() < deadline) {
-      await Promise.race([this.flush(), sleep(deadline - Date.now())]);
+      await Promise.race([this.publishHeld(), sleep(deadline - Date.now())]);
       if (this.held.size > 0) await sleep(Math.min(PUBLISH_RETRY_MIN_MS, Math.max(0, deadline - Date.now())));
     }
     if (this.held.size > 0) {

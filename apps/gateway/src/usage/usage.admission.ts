@@ -1,17 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, SessionError } from '@tts/protocol';
-import { AdmissionOrder, SessionAdmission } from '../session/session-hooks';
+import { SessionAdmission } from '../session/session-hooks';
 import { UsagePublisher } from './usage-publisher.service';
 
 /**
  * Refuses new sessions while their usage could not be recorded (too many events held in memory, or the
  * usage queue unreachable for too long): retryable upstream_error, never a session billing would not see.
- * Runs after auth and origin, before the credit check, which it spares a Redis round trip.
  */
 @Injectable()
 export class UsageAdmission implements SessionAdmission {
-  readonly order = AdmissionOrder.Credits - 50;
-
   constructor(private readonly publisher: UsagePublisher) {}
 
   admit(): Promise<void> {

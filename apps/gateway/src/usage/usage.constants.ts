@@ -19,8 +19,8 @@ export const END_HANDOFF_TIMEOUT_MS = 2_000;
 export const SHUTDOWN_PUBLISH_TIMEOUT_MS = 5_000;
 /** Events held in memory above which new sessions are refused (held events are never dropped). */
 export const MAX_HELD_USAGE_EVENTS = 100_000;
-/** Flush intervals of failed publishing after which new sessions are refused. */
+/** Report intervals (USAGE_FLUSH_INTERVAL_MS) of failed publishing after which new sessions are refused. */
 export const USAGE_OUTAGE_MAX_INTERVALS = 3;
 
-/** The meter visits 1/N of the sessions every USAGE_FLUSH_INTERVAL_MS / N: each still reports once an interval. */
+/** The meter visits 1/N of the sessions every report interval / N: each still reports once an interval. */
 export const USAGE_TICK_SHARDS = 10;

@@ -4,7 +4,7 @@ import { UsageEnv } from '@tts/config';
 import { QueueName } from '@tts/protocol';
 import { SessionHooks } from '../session/session-hooks.service';
 import { UsageAdmission } from './usage.admission';
-import { USAGE_FLUSH_INTERVAL, UsageMeter } from './usage-meter.service';
+import { USAGE_REPORT_INTERVAL, UsageMeter } from './usage-meter.service';
 import { USAGE_PUBLISH_LIMITS, USAGE_QUEUE, UsagePublisher, usagePublishLimits } from './usage-publisher.service';
 import { QUEUE_RECONNECT_MAX_MS, QUEUE_RECONNECT_STEP_MS } from './usage.constants';
 
@@ -39,7 +39,7 @@ export class UsageModule implements OnModuleInit {
     return {
       module: UsageModule,
       providers: [
-        { provide: USAGE_FLUSH_INTERVAL, useValue: env.USAGE_FLUSH_INTERVAL_MS },
+        { provide: USAGE_REPORT_INTERVAL, useValue: env.USAGE_FLUSH_INTERVAL_MS },
         { provide: USAGE_PUBLISH_LIMITS, useValue: usagePublishLimits(env.USAGE_FLUSH_INTERVAL_MS) },
         { provide: USAGE_QUEUE, useFactory: () => createUsageQueue(env.REDIS_URL, env.BULLMQ_PREFIX) },
         UsagePublisher,
