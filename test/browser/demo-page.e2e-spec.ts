@@ -162,8 +162,42 @@ describe('demo page (playground)', () => {
     await page.screenshot({ path: `${SHOTS}-4-interrupted.png`, fullPage: true });
   });
 
+  it('offers only valid format pairs and bills a mulaw 8 kHz WAV utterance exactly (1 byte a sample)', async () => {
+    const before = await settledBalance();
+    await page.getByText('Audio format').click();
+    await page.getByLabel('Encoding').selectOption('mulaw');
+    const rates = await page.getByLabel('Sample rate (Hz)').locator('option').allTextContents();
+    expect(rates).toEqual(['8000', '16000']);
+    await page.getByLabel('Sample rate (Hz)').selectOption('8000');
+    await page.getByLabel('Container').selectOption('wav');
+    await page.getByLabel('Text to speak').fill('Telephone quality.');
+    await page.getByRole('button', { name: 'Speak' }).click();
+    await waitForText(page.getByLabel('State', { exact: true }), /^done$/, 20_000);
+    expect(sentConfigs.at(-1)).toMatchObject({ encoding: 'mulaw', sample_rate: 8000, container: 'wav' });
+    const credits = (await page.locator('#credits').getAttribute('value'))!;
+    const seconds = Number(await page.getByLabel('Audio seconds').textContent());
+    // 9 credits a minute: the figure follows from the seconds shown (rounded to 0.01 s).
+    expect(Math.abs(Number(credits) - (seconds / 60) * 9)).toBeLessThan(0.01);
+    const after = await settledBalance();
+    expect(units(before) - units(after)).toBe(units(credits));
+    await page.getByLabel('Encoding').selectOption('linear16');
+    expect(await page.getByLabel('Sample rate (Hz)').locator('option').allTextContents()).toEqual([
+      '8000',
+      '16000',
+      '24000',
+      '32000',
+      '48000',
+    ]);
+    await page.getByLabel('Sample rate (Hz)').selectOption('24000');
+    await page.getByLabel('Container').selectOption('none');
+  });
+
   it('copies an SDK snippet that speaks when pasted into another page', async () => {
     await page.getByLabel('Language').selectOption({ label: 'Spanish' });
+    // No stale readings of the English utterance once the language changed.
+    expect(await page.getByLabel('State', { exact: true }).textContent()).toBe('idle');
+    expect(await page.getByLabel('Time to first audio').textContent()).toBe('–');
+    expect(await page.getByLabel('Voice').inputValue()).toBe('aura-2-estrella-es');
     await page.getByLabel('Text to speak').fill('Hola desde el fragmento copiado.');
     await page.getByRole('button', { name: 'Copy SDK code' }).click();
     await waitForText(page.locator('#copy-status'), /^Copied\.$/);
@@ -220,6 +254,13 @@ describe('demo page (playground)', () => {
     expect(guide).toContain(`curl -X POST http://localhost:8081/v1/companies/${broke}/credits`);
     expect(await other.locator('#balance').textContent()).toBe('0.000000 credits');
     await other.screenshot({ path: `${SHOTS}-7-4402.png`, fullPage: true });
+
+    // Topped up as the guide says: the next Speak opens a new session and the guide goes away.
+    await billing.fund(broke, 10);
+    await other.getByRole('button', { name: 'Speak' }).click();
+    await waitForText(other.getByLabel('State', { exact: true }), /^done$/, 20_000);
+    expect(await other.getByLabel('Connection').textContent()).toBe('connected');
+    expect(await other.getByRole('alert').count()).toBe(0);
     await other.close();
   });
 
