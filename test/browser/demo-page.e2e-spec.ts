@@ -96,6 +96,9 @@ describe('demo page (playground)', () => {
 
   it('picks a language and a voice by name, speaks with Ctrl+Enter, meters the output and bills exactly what it shows', async () => {
     const before = await settledBalance();
+    await page.getByLabel('Language').selectOption({ label: 'German' });
+    expect(await page.getByRole('slider', { name: /Speed/ }).isDisabled()).toBe(true);
+    expect(await page.locator('#speed-hint').textContent()).toMatch(/English and Spanish Aura-2 voices only/);
     await page.getByLabel('Language').selectOption({ label: 'English' });
     expect(await page.getByLabel('Text to speak').inputValue()).toMatch(/^Hello!/);
     await page.getByLabel('Voice').selectOption({ label: 'Draco · masculine · British' });
