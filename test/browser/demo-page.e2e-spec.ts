@@ -242,6 +242,7 @@ describe('demo page (playground)', () => {
     expect(await other.locator('#balance-note').textContent()).toMatch(/URL `npm start` printed/);
     await other.setViewportSize({ width: 320, height: 900 });
     await other.screenshot({ path: `${SHOTS}-6-4401-320px.png`, fullPage: true });
+    await other.screenshot({ path: `${SHOTS}-6-4401-320px-top.png` });
     expect(await other.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
     await other.close();
   });
