@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { GatewayEnv } from '@tts/config';
 import { AuthModule } from './auth/auth.module';
+import { BalanceModule } from './balance/balance.module';
 import { CreditsModule } from './credits/credits.module';
 import { DemoModule } from './demo/demo.module';
 import { DrainModule } from './drain/drain.module';
@@ -27,7 +28,8 @@ export class AppModule {
         HealthModule.register(env),
         AuthModule.register(env),
         LimitsModule.register(env),
-        DemoModule.register(env.DEMO_PAGE),
+        DemoModule.register(env),
+        BalanceModule.register(env),
         CreditsModule.register(env),
         UsageModule.register(env),
         // Last: same-depth modules shut down in reverse import order, so the drain runs first.

@@ -53,6 +53,11 @@ function loadProcessor(context: BaseAudioContext): Promise<void> {
  */
 export class TtsPlayer extends TypedEmitter<TtsPlayerEvents> {
   readonly context: AudioContext;
+  /**
+   * What the player sends to the speakers, for taps such as a level meter:
+   * `player.output.connect(context.createAnalyser())`.
+   */
+  readonly output: GainNode;
   /** Resolves once the worklet runs; chunks enqueued before are held and sent then. */
   readonly ready: Promise<void>;
   private node: AudioWorkletNode | undefined;
@@ -68,6 +73,8 @@ export class TtsPlayer extends TypedEmitter<TtsPlayerEvents> {
   constructor(options: TtsPlayerOptions = {}) {
     super();
     this.context = options.context ?? new AudioContext({ latencyHint: 'interactive' });
+    this.output = this.context.createGain();
+    this.output.connect(this.context.destination);
     this.prebufferMs = options.prebufferMs ?? DEFAULT_PREBUFFER_MS;
     this.maxPrebufferMs = options.maxPrebufferMs ?? 500;
     this.stopUnlock =
@@ -123,6 +130,7 @@ export class TtsPlayer extends TypedEmitter<TtsPlayerEvents> {
   async close(): Promise<void> {
     this.stopUnlock();
     this.node?.disconnect();
+    this.output.disconnect();
     if (this.context.state !== 'closed') await this.context.close();
   }
 
@@ -134,7 +142,7 @@ export class TtsPlayer extends TypedEmitter<TtsPlayerEvents> {
       outputChannelCount: [1],
     });
     node.port.onmessage = (event: MessageEvent<PlayerReport>) => this.report(event.data);
-    node.connect(this.context.destination);
+    node.connect(this.output);
     this.node = node;
     for (const { command, transfer } of this.held.splice(0)) node.port.postMessage(command, transfer);
   }

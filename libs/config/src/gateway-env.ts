@@ -85,6 +85,14 @@ export class GatewayEnv extends UsageEnv {
   @IsBoolean()
   DEMO_PAGE: boolean = false;
 
+  /** Billing's price, as text; the gateway only shows it (the demo page's cost per utterance). Set it as for billing. */
+  @Expose()
+  @IsString()
+  @Matches(/^\d{1,9}(\.\d{1,6})?$/, {
+    message: 'must be a non-negative decimal with at most 6 decimals, e.g. 1 or 0.5',
+  })
+  CREDITS_PER_MINUTE: string = '1';
+
   /** This process's id in usage events and logs; defaults to host:pid. */
   @Expose()
   @IsOptional()

@@ -1,15 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { GatewayEnv } from '@tts/config';
 import { DemoController } from './demo.controller';
 import { DemoSettings } from './demo-settings';
 
-/** The demo page at `/` (DEMO_PAGE=true) and the browser SDK bundle at /client/tts-client.js. */
+/** The playground at `/` (DEMO_PAGE=true) with its files under /demo/, and the browser SDK bundle at /client/tts-client.js. */
 @Module({})
 export class DemoModule {
-  static register(pageEnabled: boolean): DynamicModule {
+  static register(
+    env: Pick<GatewayEnv, 'DEMO_PAGE' | 'DEEPGRAM_URL' | 'DEEPGRAM_API_KEY' | 'CREDITS_PER_MINUTE'>,
+  ): DynamicModule {
     return {
       module: DemoModule,
       controllers: [DemoController],
-      providers: [{ provide: DemoSettings, useValue: new DemoSettings(pageEnabled) }],
+      providers: [{ provide: DemoSettings, useValue: DemoSettings.fromEnv(env) }],
     };
   }
 }

@@ -1,0 +1,32 @@
+import { Inject, Injectable, OnApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
+import Redis from 'ioredis';
+import { CREDIT_BALANCE_KEY_PREFIX } from '@tts/protocol';
+
+export const BALANCE_REDIS = Symbol('BALANCE_REDIS');
+
+export interface CompanyBalance {
+  company_id: string;
+  /** Rounded to 6 decimals, as every credit figure is reported. */
+  balance_credits: number;
+  /** The cached decimal exactly as billing wrote it, for clients that compare balances to the last digit. */
+  balance_exact: string;
+}
+
+/** Reads the balance billing keeps in Redis for gateways; never asks billing itself (it is a read of the cache). */
+@Injectable()
+export class CompanyBalanceReader implements OnApplicationShutdown {
+  constructor(@Inject(BALANCE_REDIS) private readonly redis: Redis) {}
+
+  /** The company's cached balance, or null when billing has not cached one (unknown or not yet used). */
+  async read(companyId: string): Promise<CompanyBalance | null> {
+    const value = await this.redis.get(CREDIT_BALANCE_KEY_PREFIX + companyId).catch(() => {
+      throw new ServiceUnavailableException('balance temporarily unavailable, retry shortly');
+    });
+    if (value === null) return null;
+    return { company_id: companyId, balance_credits: Math.round(Number(value) * 1e6) / 1e6, balance_exact: value };
+  }
+
+  onApplicationShutdown(): void {
+    this.redis.disconnect();
+  }
+}

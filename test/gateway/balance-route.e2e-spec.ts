@@ -1,0 +1,79 @@
+import Redis from 'ioredis';
+import { CREDIT_BALANCE_KEY_PREFIX } from '@tts/protocol';
+import { TEST_REDIS_URL, TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
+import { badTokens, testAuthEnv, tokenFor } from '../support/tokens';
+
+const PREFIX = `balance-route-${process.pid}`;
+
+describe('GET /v1/balance', () => {
+  let gateway: TestGateway;
+  let redis: Redis;
+  const company = `${PREFIX}-a`;
+  const other = `${PREFIX}-b`;
+  const get = (query = '', headers: Record<string, string> = {}) =>
+    fetch(`http://127.0.0.1:${gateway.port}/v1/balance${query}`, { headers });
+
+  beforeAll(async () => {
+    gateway = await startGateway({ ...testAuthEnv, DEEPGRAM_URL: 'ws://127.0.0.1:9/v1/speak' });
+    redis = new Redis(TEST_REDIS_URL);
+    await fundCompany(other, 5);
+    // The exact decimal billing writes (numeric with 18 decimals).
+    await redis.set(CREDIT_BALANCE_KEY_PREFIX + company, '12.345678912345678912');
+  });
+  afterAll(async () => {
+    await redis.del(CREDIT_BALANCE_KEY_PREFIX + company);
+    redis.disconnect();
+    await cleanupFunding();
+    await gateway.close();
+  });
+
+  it("reads the token's own company balance, exact and rounded, from the Bearer header, the query or the cookie", async () => {
+    const token = await tokenFor(company, 'u1');
+    const expected = { company_id: company, balance_credits: 12.345679, balance_exact: '12.345678912345678912' };
+    for (const response of [
+      await get('', { authorization: `Bearer ${token}` }),
+      await get(`?token=${token}`),
+      await get(`?company_id=${company}`, { cookie: `tts_token=${token}` }),
+    ]) {
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(await response.json()).toEqual(expected);
+    }
+  });
+
+  it("never reads another company's balance: 403 when asked for one", async () => {
+    const token = await tokenFor(company, 'u1');
+    const response = await get(`?company_id=${other}`, { authorization: `Bearer ${token}` });
+    expect(response.status).toBe(403);
+    expect(await response.json()).not.toHaveProperty('balance_credits');
+  });
+
+  it('refuses a missing, forged or expired token with 401, never echoing it', async () => {
+    expect((await get()).status).toBe(401);
+    for (const make of [badTokens.forged, badTokens.expired, badTokens.algNone, badTokens.garbage]) {
+      const token = await make(company, 'u1');
+      const response = await get('', { authorization: `Bearer ${token}` });
+      expect(response.status).toBe(401);
+      expect(await response.text()).not.toContain(token);
+    }
+  });
+
+  it('answers 404 for a company billing has not cached, and 400 for a malformed company_id', async () => {
+    const unknown = `${PREFIX}-unknown`;
+    const token = await tokenFor(unknown, 'u1');
+    expect((await get('', { authorization: `Bearer ${token}` })).status).toBe(404);
+    expect((await get('?company_id=bad%20id', { authorization: `Bearer ${token}` })).status).toBe(400);
+  });
+
+  it('with auth off (local development) reads the company named in the query, and needs one', async () => {
+    const open = await startGateway({ DEEPGRAM_URL: 'ws://127.0.0.1:9/v1/speak' });
+    try {
+      const url = `http://127.0.0.1:${open.port}/v1/balance`;
+      expect((await fetch(url)).status).toBe(400);
+      const response = await fetch(`${url}?company_id=${other}`);
+      expect(await response.json()).toMatchObject({ company_id: other, balance_credits: 5, balance_exact: '5' });
+    } finally {
+      await open.close();
+    }
+  });
+});
