@@ -5,6 +5,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { BillingEnv } from '@tts/config';
 import { QueueName } from '@tts/protocol';
+import { LowBalanceAlertController } from './alerts/low-balance-alert.controller';
+import { LowBalanceAlerts } from './alerts/low-balance-alerts.service';
+import { LowBalanceOutbox } from './alerts/low-balance-outbox.service';
+import { LowBalanceWebhookProcessor } from './alerts/low-balance-webhook.processor';
 import { BalanceCacheRefresher } from './balance/balance-cache-refresher.service';
 import { BalancePublisher } from './balance/balance-publisher.service';
 import { CreditsBalanceController } from './balance/credits-balance.controller';
@@ -37,10 +41,16 @@ export class AppModule {
         }),
         TypeOrmModule.forRoot(billingDataSourceOptions(env.DATABASE_URL)),
         BullModule.forRoot({ connection: { url: env.REDIS_URL }, prefix: env.BULLMQ_PREFIX }),
-        BullModule.registerQueue({ name: QueueName.TtsUsage }),
+        BullModule.registerQueue({ name: QueueName.TtsUsage }, { name: QueueName.LowBalanceWebhooks }),
         TerminusModule,
       ],
-      controllers: [CompaniesController, CreditsBalanceController, HealthController, MetricsController],
+      controllers: [
+        CompaniesController,
+        LowBalanceAlertController,
+        CreditsBalanceController,
+        HealthController,
+        MetricsController,
+      ],
       providers: [
         CreditLedger,
         BalancePublisher,
@@ -51,6 +61,9 @@ export class AppModule {
         UsageReportService,
         CompaniesService,
         RedisHealthIndicator,
+        LowBalanceAlerts,
+        LowBalanceOutbox,
+        LowBalanceWebhookProcessor,
       ],
     };
   }

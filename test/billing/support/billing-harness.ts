@@ -29,6 +29,7 @@ export async function startBilling(env: Record<string, string>): Promise<TestBil
     REDIS_URL: TEST_REDIS_URL,
     BILLING_ADMIN_TOKEN: ADMIN_TOKEN,
     LOG_LEVEL: 'silent',
+    WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true', // the test receivers listen on 127.0.0.1
     ...env,
   });
   process.env.LOG_LEVEL ??= 'silent';
@@ -38,6 +39,7 @@ export async function startBilling(env: Record<string, string>): Promise<TestBil
   const close = async () => {
     await app.close();
     await destroyQueue(usageQueue(config.BULLMQ_PREFIX));
+    await destroyQueue(webhookQueue(config.BULLMQ_PREFIX));
   };
   return { app, url: `http://127.0.0.1:${port}`, close };
 }
@@ -69,6 +71,10 @@ export function usageEvent(companyId: string, overrides: Partial<UsageEvent> = {
 
 export function usageQueue(prefix: string): Queue {
   return new Queue(QueueName.TtsUsage, { prefix, connection: { url: TEST_REDIS_URL } });
+}
+
+export function webhookQueue(prefix: string): Queue {
+  return new Queue(QueueName.LowBalanceWebhooks, { prefix, connection: { url: TEST_REDIS_URL } });
 }
 
 /** Enqueues like the gateway does (jobId = event_id unless a delivery suffix is given), in bulk. */

@@ -5,9 +5,10 @@ import { CompanyEntity } from '../companies/company.entity';
 import { CreditTopUpEntity } from '../ledger/credit-top-up.entity';
 import { UsageLedgerEntryEntity } from '../ledger/usage-ledger-entry.entity';
 import { CreateBillingTables1764070000000 } from './migrations/1764070000000-create-billing-tables';
+import { LowBalanceAlerts1764500000000 } from './migrations/1764500000000-low-balance-alerts';
 
 export const BILLING_ENTITIES = [CompanyEntity, UsageLedgerEntryEntity, CreditTopUpEntity];
-export const BILLING_MIGRATIONS = [CreateBillingTables1764070000000];
+export const BILLING_MIGRATIONS = [CreateBillingTables1764070000000, LowBalanceAlerts1764500000000];
 
 /** The one TypeORM configuration, used by the app, the migration runner, reconcile and the tests. */
 export function billingDataSourceOptions(url: string): DataSourceOptions {

@@ -11,7 +11,7 @@ export const CREDIT_AMOUNT_RULE =
   '(no exponent), or a decimal string of up to 15 integer digits such as "123456789012.5"';
 
 /** The exact decimal text of a well-formed amount (zero included), else undefined. */
-function decimalText(value: unknown): string | undefined {
+export function decimalText(value: unknown): string | undefined {
   if (typeof value === 'number') return NUMBER_AMOUNT.test(String(value)) ? String(value) : undefined;
   return typeof value === 'string' && STRING_AMOUNT.test(value) ? value : undefined;
 }
