@@ -22,7 +22,9 @@ import { CreditLedger } from './ledger/credit-ledger.service';
 import { BillingMetrics } from './metrics/billing-metrics.service';
 import { MetricsController } from './metrics/metrics.controller';
 import { ApplyUsageUseCase } from './usage/apply-usage.use-case';
+import { UsageExportService } from './usage/usage-export.service';
 import { UsageReportService } from './usage/usage-report.service';
+import { UsageController } from './usage/usage.controller';
 import { UsageProcessor } from './usage/usage.processor';
 
 @Module({})
@@ -47,6 +49,7 @@ export class AppModule {
       controllers: [
         CompaniesController,
         LowBalanceAlertController,
+        UsageController,
         CreditsBalanceController,
         HealthController,
         MetricsController,
@@ -59,6 +62,7 @@ export class AppModule {
         ApplyUsageUseCase,
         UsageProcessor,
         UsageReportService,
+        UsageExportService,
         CompaniesService,
         RedisHealthIndicator,
         LowBalanceAlerts,

@@ -8,31 +8,25 @@ import {
   Param,
   Post,
   Put,
-  Query,
   Res,
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../admin/admin-token.guard';
 import { toReportedNumber } from '../ledger/credit-units';
-import { UsageReport, UsageReportService } from '../usage/usage-report.service';
 import { CompaniesService } from './companies.service';
 import { CompanyIdPipe } from './company-id.pipe';
 import { CompanyView, companyView } from './company.view';
 import { creditAmountText } from './dto/credit-amount';
 import { TopUpDto } from './dto/top-up.dto';
 import { UpsertCompanyDto } from './dto/upsert-company.dto';
-import { UsageQueryDto } from './dto/usage-query.dto';
 
 @ApiTags('companies')
 @ApiBearerAuth()
 @UseGuards(AdminTokenGuard)
 @Controller('v1/companies/:companyId')
 export class CompaniesController {
-  constructor(
-    private readonly companies: CompaniesService,
-    private readonly usage: UsageReportService,
-  ) {}
+  constructor(private readonly companies: CompaniesService) {}
 
   @Put()
   @HttpCode(200)
@@ -65,14 +59,5 @@ export class CompaniesController {
       ...companyView(company),
       top_up: { reference: body.reference, amount: toReportedNumber(amount), applied: result.applied },
     };
-  }
-
-  @Get('usage')
-  async usageReport(
-    @Param('companyId', CompanyIdPipe) id: string,
-    @Query() query: UsageQueryDto,
-  ): Promise<UsageReport> {
-    if (!(await this.companies.find(id))) throw new NotFoundException(`company ${id} not found`);
-    return this.usage.report(id, query);
   }
 }

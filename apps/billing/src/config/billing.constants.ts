@@ -31,3 +31,7 @@ export const ALERT_OUTBOX_GRACE_MS = 1_000;
 export const WEBHOOK_WORKER_CONCURRENCY = 20;
 /** Delivered webhook jobs stay this long, so a re-queue of the same event_id is deduplicated by BullMQ. */
 export const WEBHOOK_KEEP_COMPLETED_S = 7 * 24 * 3600;
+/** Connections of the CSV export pool (each running export holds one for its whole stream). */
+export const USAGE_EXPORT_CONNECTIONS = 4;
+/** Rows fetched from the export cursor per round trip; also the most rows an export holds in memory. */
+export const USAGE_EXPORT_BATCH_ROWS = 500;

@@ -46,6 +46,12 @@ export class BillingMetrics {
     registers: [this.registry],
   });
 
+  readonly exportedRows = new Counter({
+    name: 'billing_usage_export_rows_total',
+    help: 'Usage rows read from the database cursor by CSV exports',
+    registers: [this.registry],
+  });
+
   constructor(@InjectQueue(QueueName.TtsUsage) queue: Queue) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
