@@ -32,6 +32,7 @@ export const ToCount = () =>
   Transform(({ value }) => (typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value));
 
 /** Characters a text filter may hold: no control characters (Postgres refuses NUL). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 export const PRINTABLE = /^[^\x00-\x1f\x7f]*$/;
 
 export class UsagePeriodDto {
