@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, ValidateBy } from 'class-validator';
 import { decimalText } from '../../companies/dto/credit-amount';
+import { NoControlCharacters } from '../../usage/dto/usage-period.dto';
 
 const THRESHOLD_RULE =
   'threshold_credits must be a number of credits with at most 6 decimals (a JSON number, or a decimal string)';
@@ -20,6 +21,7 @@ export class LowBalanceAlertDto {
   @ApiProperty({ example: 'https://hooks.example.com/tts/low-balance', maxLength: 2048 })
   @IsString()
   @MaxLength(2048)
+  @NoControlCharacters('webhook_url')
   webhook_url: string;
 }
 
