@@ -11,12 +11,13 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../admin/api-errors';
 import { AdminTokenGuard } from '../admin/admin-token.guard';
 import { toReportedNumber } from '../ledger/credit-units';
 import { CompaniesService } from './companies.service';
 import { CompanyIdPipe } from './company-id.pipe';
-import { CompanyView, companyView } from './company.view';
+import { CompanyView, TopUpView, companyView } from './company.view';
 import { creditAmountText } from './dto/credit-amount';
 import { TopUpDto } from './dto/top-up.dto';
 import { UpsertCompanyDto } from './dto/upsert-company.dto';
@@ -30,11 +31,17 @@ export class CompaniesController {
 
   @Put()
   @HttpCode(200)
+  @ApiOperation({ summary: 'Create a company (balance 0) or rename it; safe to repeat' })
+  @ApiOkResponse({ type: CompanyView })
+  @ApiErrors(400)
   async upsert(@Param('companyId', CompanyIdPipe) id: string, @Body() body: UpsertCompanyDto): Promise<CompanyView> {
     return companyView(await this.companies.upsert(id, body.name));
   }
 
   @Get()
+  @ApiOperation({ summary: 'A company and its balance' })
+  @ApiOkResponse({ type: CompanyView })
+  @ApiErrors(400, 404)
   async get(@Param('companyId', CompanyIdPipe) id: string): Promise<CompanyView> {
     const company = await this.companies.find(id);
     if (!company) throw new NotFoundException(`company ${id} not found`);
@@ -43,11 +50,18 @@ export class CompaniesController {
 
   /** 201 when applied, 200 when this reference was already applied (the balance did not change again). */
   @Post('credits')
+  @ApiOperation({
+    summary: 'Add (or, negative, remove) credits once per reference',
+    description: 'The same reference again with the same amount answers 200 and changes nothing; with another, 409.',
+  })
+  @ApiCreatedResponse({ type: TopUpView, description: 'Applied' })
+  @ApiOkResponse({ type: TopUpView, description: 'Already applied under this reference (applied: false)' })
+  @ApiErrors(400, 404, 409)
   async topUp(
     @Param('companyId', CompanyIdPipe) id: string,
     @Body() body: TopUpDto,
     @Res({ passthrough: true }) res: { status(code: number): unknown },
-  ): Promise<CompanyView & { top_up: { reference: string; amount: number; applied: boolean } }> {
+  ): Promise<TopUpView> {
     const amount = creditAmountText(body.amount)!; // validated by TopUpDto
     const result = await this.companies.topUp(id, amount, body.reference);
     if (!result) throw new NotFoundException(`company ${id} not found`);

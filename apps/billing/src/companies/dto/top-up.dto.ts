@@ -6,7 +6,7 @@ export class TopUpDto {
   @ApiProperty({
     oneOf: [{ type: 'number' }, { type: 'string' }],
     example: 100,
-    description: `Credits to add (negative: remove). ${CREDIT_AMOUNT_RULE.replace('amount must be', 'A')}.`,
+    description: `Credits to add (negative: remove): ${CREDIT_AMOUNT_RULE.replace('amount must be ', '')}.`,
   })
   @IsCreditAmount()
   amount: number | string;
