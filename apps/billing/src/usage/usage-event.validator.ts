@@ -21,6 +21,8 @@ export function usageEventProblems(data: unknown): string[] {
     const value = e[f];
     if (typeof value !== 'string' || value === '' || value.length > max) {
       problems.push(`${f} must be a string of 1 to ${max} characters`);
+    } else if (value.includes('\u0000')) {
+      problems.push(`${f} must not contain NUL`); // Postgres text cannot hold it: no retry would succeed
     }
   }
   if (!isAudioEncoding(e.encoding)) problems.push('encoding is unknown');
