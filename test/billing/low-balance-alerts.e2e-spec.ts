@@ -174,6 +174,16 @@ describe('low-balance alerts (signed webhooks through their own queue)', () => {
     } finally {
       await hooks.close();
     }
+    // The billing team sees it in the queue dashboard.
+    const board = await fetch(
+      `${billing.url}/admin/queues/api/queues?activeQueue=tts-low-balance-webhooks&status=failed`,
+      {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      },
+    );
+    const dashboard = (await board.json()) as { queues: Array<{ name: string; jobs: Array<{ id: string }> }> };
+    const webhooks = dashboard.queues.find((q) => q.name === 'tts-low-balance-webhooks');
+    expect(webhooks?.jobs.map((j) => j.id)).toContain(row.event_id);
     const metrics = await (await fetch(`${billing.url}/metrics`)).text();
     expect(metrics).toMatch(/billing_low_balance_alerts_failed_total 1\b/);
     expect(metrics).toMatch(/billing_low_balance_alerts_fired_total 4\b/);
