@@ -11,7 +11,6 @@ import {
   usageEvent,
   usageQueue,
   waitFor,
-  webhookQueue,
 } from './support/billing-harness';
 import { assertBuilt, exited, spawnBilling } from './support/billing-process';
 import { expectedSignature, startWebhookReceiver } from './support/webhook-receiver';
@@ -70,7 +69,6 @@ describe('low-balance alerts across billing processes', () => {
   afterAll(async () => {
     await stopAll();
     await destroyQueue(queue);
-    await destroyQueue(webhookQueue(prefix));
     await receiver?.close();
     await db?.destroy();
     await database?.drop();

@@ -39,7 +39,6 @@ export async function startBilling(env: Record<string, string>): Promise<TestBil
   const close = async () => {
     await app.close();
     await destroyQueue(usageQueue(config.BULLMQ_PREFIX));
-    await destroyQueue(webhookQueue(config.BULLMQ_PREFIX));
   };
   return { app, url: `http://127.0.0.1:${port}`, close };
 }
@@ -96,10 +95,14 @@ export async function enqueue(queue: Queue, events: UsageEvent[], delivery = '')
   }
 }
 
-/** Removes every key of a test queue. */
+/**
+ * Removes every key of a test queue. For the usage queue, also billing's webhook queue under the same
+ * prefix: every billing process registers it (its `meta` key stays otherwise).
+ */
 export async function destroyQueue(queue: Queue): Promise<void> {
   await queue.obliterate({ force: true }).catch(() => undefined);
   await queue.close();
+  if (queue.name === QueueName.TtsUsage) await destroyQueue(webhookQueue(queue.opts.prefix!));
 }
 
 export async function openDataSource(url: string): Promise<DataSource> {
