@@ -15,8 +15,8 @@ import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTa
 import { BillingEnv } from '@tts/config';
 import { ApiErrors } from '../admin/api-errors';
 import { AdminTokenGuard } from '../admin/admin-token.guard';
-import { CompanyIdPipe } from '../companies/company-id.pipe';
-import { decimalText } from '../companies/dto/credit-amount';
+import { CompanyIdPipe } from '../common/company-id.pipe';
+import { decimalText } from '../common/credit-amount';
 import { BILLING_ENV } from '../config/billing-env.provider';
 import { LowBalanceAlertDto, LowBalanceAlertView } from './dto/low-balance-alert.dto';
 import { LowBalanceAlerts } from './low-balance-alerts.service';

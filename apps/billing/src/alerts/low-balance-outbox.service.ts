@@ -9,7 +9,7 @@ import { JobName, QueueName } from '@tts/protocol';
 import { BILLING_ENV } from '../config/billing-env.provider';
 import { ALERT_OUTBOX_GRACE_MS, ALERT_OUTBOX_SWEEP_MS, WEBHOOK_KEEP_COMPLETED_S } from '../config/billing.constants';
 import { BillingMetrics } from '../metrics/billing-metrics.service';
-import { FiredAlert } from './balance-crossings';
+import { FiredAlert } from '../ledger/low-balance-crossings';
 
 export interface WebhookJob {
   event_id: string;

@@ -56,6 +56,12 @@ export class LowBalanceWebhookProcessor extends WorkerHost {
     this.logger.info({ company_id: row.company_id, event_id: row.event_id }, 'low balance webhook delivered');
   }
 
+  /** Worker-level errors (Redis, an expired lock): the job itself is retried; without a listener they surface unhandled. */
+  @OnWorkerEvent('error')
+  onError(err: Error): void {
+    this.logger.warn({ err: err.message }, 'webhook worker error');
+  }
+
   @OnWorkerEvent('failed')
   async onFailed(job: Job<WebhookJob> | undefined, err: Error): Promise<void> {
     if (!job) return;

@@ -16,9 +16,9 @@ import { ApiErrors } from '../admin/api-errors';
 import { AdminTokenGuard } from '../admin/admin-token.guard';
 import { toReportedNumber } from '../ledger/credit-units';
 import { CompaniesService } from './companies.service';
-import { CompanyIdPipe } from './company-id.pipe';
+import { CompanyIdPipe } from '../common/company-id.pipe';
 import { CompanyView, TopUpView, companyView } from './company.view';
-import { creditAmountText } from './dto/credit-amount';
+import { creditAmountText } from '../common/credit-amount';
 import { TopUpDto } from './dto/top-up.dto';
 import { UpsertCompanyDto } from './dto/upsert-company.dto';
 

@@ -12,7 +12,7 @@ import { Writable } from 'stream';
 import { ApiErrors } from '../admin/api-errors';
 import { AdminTokenGuard } from '../admin/admin-token.guard';
 import { CompaniesService } from '../companies/companies.service';
-import { CompanyIdPipe } from '../companies/company-id.pipe';
+import { CompanyIdPipe } from '../common/company-id.pipe';
 import { UsagePeriodDto } from './dto/usage-period.dto';
 import { UsageQueryDto } from './dto/usage-query.dto';
 import { UsageBreakdownView, UsageReportView } from './dto/usage-report.view';

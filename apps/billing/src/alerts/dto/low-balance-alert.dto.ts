@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, ValidateBy } from 'class-validator';
-import { decimalText } from '../../companies/dto/credit-amount';
-import { NoControlCharacters } from '../../usage/dto/usage-period.dto';
+import { decimalText } from '../../common/credit-amount';
+import { NoControlCharacters } from '../../common/no-control-characters';
 
 const THRESHOLD_RULE =
   'threshold_credits must be a number of credits with at most 6 decimals (a JSON number, or a decimal string)';

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
-import { CREDIT_AMOUNT_RULE, IsCreditAmount } from './credit-amount';
+import { CREDIT_AMOUNT_RULE, IsCreditAmount } from '../../common/credit-amount';
 
 export class TopUpDto {
   @ApiProperty({

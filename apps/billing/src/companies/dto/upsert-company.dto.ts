@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { NoControlCharacters } from '../../usage/dto/usage-period.dto';
+import { NoControlCharacters } from '../../common/no-control-characters';
 
 export class UpsertCompanyDto {
   @ApiPropertyOptional({ example: 'Acme Corp' })

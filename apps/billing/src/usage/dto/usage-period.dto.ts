@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
 
 /** A calendar date (UTC midnight) or a date-time with Z or an offset: what Postgres and Date agree on. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/;
@@ -31,10 +31,6 @@ function isoDay(v: string): string {
 export const ToCount = () =>
   Transform(({ value }) => (typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value));
 
-/** Characters a text filter may hold: no control characters (Postgres refuses NUL). */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-export const PRINTABLE = /^[^\x00-\x1f\x7f]*$/;
-
 export class UsagePeriodDto {
   @ApiPropertyOptional({ description: `Inclusive lower bound on interval_end; ${INSTANT_RULE}`, example: '2026-11-01' })
   @IsOptional()
@@ -64,7 +60,3 @@ export class UsagePageDto extends UsagePeriodDto {
   @Max(100_000_000, { message: 'offset must be a whole number from 0 to 100000000' })
   offset: number = 0;
 }
-
-/** Matches used by text filters. */
-export const NoControlCharacters = (field: string) =>
-  Matches(PRINTABLE, { message: `${field} must not contain control characters` });

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { NoControlCharacters, UsagePageDto } from './usage-period.dto';
+import { NoControlCharacters } from '../../common/no-control-characters';
+import { UsagePageDto } from './usage-period.dto';
 
 export const USAGE_GROUPS = ['user_id', 'session_id', 'model', 'day'] as const;
 export type UsageGroup = (typeof USAGE_GROUPS)[number];

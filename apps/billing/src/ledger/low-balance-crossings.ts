@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { records } from '../ledger/sql-records';
+import { records } from './sql-records';
 
 /** A low-balance alert fired by a committed balance change (a row of the low_balance_events outbox). */
 export interface FiredAlert {
