@@ -26,6 +26,9 @@ const env: NodeJS.ProcessEnv = {
   AUTH_JWT_SECRET: process.env.AUTH_JWT_SECRET ?? randomBytes(32).toString('hex'),
   BILLING_ADMIN_TOKEN: process.env.BILLING_ADMIN_TOKEN ?? randomBytes(24).toString('hex'),
   DEMO_PAGE: process.env.DEMO_PAGE ?? 'true',
+  WEBHOOK_SIGNING_SECRET: process.env.WEBHOOK_SIGNING_SECRET ?? randomBytes(24).toString('hex'),
+  // A local receiver (e.g. http://127.0.0.1:9000/hook) is the point of trying webhooks locally.
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: process.env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES ?? 'true',
 };
 const gatewayPort = Number(env.GATEWAY_PORT ?? 8080);
 const billingPort = Number(env.BILLING_PORT ?? 8081);

@@ -8,14 +8,13 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from '@tts/config';
+import { DEFAULT_REDIS_URL } from '@tts/config';
 import { CREDIT_BALANCE_KEY_PREFIX, JobName, QueueName, UsageEvent, usageEventId, usageJobId } from '@tts/protocol';
 import { billingDataSourceOptions } from '../../apps/billing/src/database/data-source';
-import { dropDatabase, runMigrations } from '../../apps/billing/src/database/migrate';
+import { withDatabase } from './bench-database';
 import { BillingProcess, startBillingProcess } from './billing-processes';
 
 const REDIS_URL = process.env.REDIS_URL || DEFAULT_REDIS_URL;
-const BASE_DB_URL = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
 const EVENTS = Number(argValue('--events') ?? 20_000);
 const START_BALANCE = 1_000_000_000n;
 /** Bytes per event: mu-law 8 kHz, 1,234 bytes = 0.15425 s; not a round number of credits on purpose. */
@@ -40,18 +39,6 @@ function argValue(name: string): string | undefined {
 
 function log(msg: string): void {
   process.stderr.write(`[bench:billing] ${msg}\n`);
-}
-
-async function withDatabase<T>(run: (url: string) => Promise<T>): Promise<T> {
-  const url = new URL(BASE_DB_URL);
-  const name = `bench_billing_${randomBytes(4).toString('hex')}`;
-  url.pathname = `/${name}`;
-  await runMigrations(url.toString());
-  try {
-    return await run(url.toString());
-  } finally {
-    await dropDatabase(url.toString());
-  }
 }
 
 function events(companies: string[], runId: string): UsageEvent[] {

@@ -102,6 +102,18 @@ describe('billing admin API', () => {
       expect([amount, res.status]).toEqual([amount, 400]);
       expect((await res.json()).message.join()).toMatch(/decimal string/);
     }
+    // The JSON number 1e2 is the value 100: exact, so it is credited as 100.
+    const exponent = await fetch(`${billing.url}/v1/companies/${co('acme')}/credits`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: `{"amount": 1e2, "reference": "exponent-${process.pid}"}`,
+    });
+    expect(exponent.status).toBe(201);
+    expect((await exponent.json()).top_up.amount).toBe(100);
+    await call('POST', `/v1/companies/${co('acme')}/credits`, {
+      amount: -100,
+      reference: `exponent-${process.pid}-back`,
+    });
     expect((await call('PUT', `/v1/companies/bad%20id`, {})).status).toBe(400);
     expect((await call('PUT', `/v1/companies/${co('acme')}`, { name: 'x', extra: 1 })).status).toBe(400);
     expect((await call('GET', `/v1/companies/${co('acme')}/usage?from=yesterday`)).status).toBe(400);

@@ -3,6 +3,7 @@ import { existsSync } from 'fs';
 import { join } from 'path';
 import { promisify } from 'util';
 import { DataSource } from 'typeorm';
+import { LowBalanceAlerts } from '../../apps/billing/src/alerts/low-balance-alerts.service';
 import { CreditLedger } from '../../apps/billing/src/ledger/credit-ledger.service';
 import { UsagePricing } from '../../apps/billing/src/ledger/usage-pricing';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -69,5 +70,29 @@ describe('billing:reconcile', () => {
     const charge = await runReconcile(database.url);
     expect(charge.code).toBe(1);
     expect(charge.out).toMatch(/\| rc-a \|.*\| 1 \| MISMATCH \|/);
+  });
+
+  it('counts low-balance alerts fired against the crossings the ledger shows', async () => {
+    const ledger = new CreditLedger(db, new UsagePricing(1));
+    const minute = () => usageEvent('rc-c', { encoding: 'linear16', sample_rate: 16000, audio_bytes: 16000 * 2 * 60 });
+    await db.query(`INSERT INTO companies (company_id) VALUES ('rc-c')`);
+    await ledger.topUp('rc-c', '3', 'rc-c-0'); // at 3 before the alert exists: not a crossing of it
+    await new LowBalanceAlerts(db).arm('rc-c', '5', 'https://hooks.example.com/rc-c');
+    await ledger.topUp('rc-c', '7', 'rc-c-1'); // 10: above
+    await ledger.applyUsage([minute(), minute(), minute()]); // 7
+    await ledger.applyUsage([minute(), minute(), minute()]); // 4: crossing 1
+    await ledger.applyUsage([minute()]); // 3: still below
+    await ledger.topUp('rc-c', '10', 'rc-c-2'); // 13: re-armed
+    await ledger.topUp('rc-c', '-8', 'rc-c-3'); // 5: crossing 2 (at the threshold counts)
+    const fine = await runReconcile(database.url);
+    expect(fine.out).toMatch(/\| rc-c \| 5\.000000000000000000 \| 2 \| 2 \| 0 \| 0 \| ok \|/);
+    expect(fine.out).toMatch(/1 low-balance alerts, 0 mismatched/);
+
+    await db.query(
+      `DELETE FROM low_balance_events WHERE event_id = (SELECT min(event_id::text)::uuid FROM low_balance_events)`,
+    );
+    const missing = await runReconcile(database.url);
+    expect(missing.code).toBe(1);
+    expect(missing.out).toMatch(/\| rc-c \| 5\.000000000000000000 \| 2 \| 1 \| 0 \| 0 \| MISMATCH \|/);
   });
 });

@@ -1,11 +1,8 @@
-import { ChildProcess, spawn } from 'child_process';
-import { existsSync } from 'fs';
-import { join } from 'path';
+import { ChildProcess } from 'child_process';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import {
-  TEST_REDIS_URL,
   balanceOf,
   deleteBalanceKeys,
   destroyQueue,
@@ -17,22 +14,7 @@ import {
   usageQueue,
 } from './support/billing-harness';
 import { pollUntil } from '../support/poll';
-
-const MAIN = join(__dirname, '../../dist/apps/billing/src/main.js');
-
-/** A real billing process (needs `npm run build`). */
-function spawnBilling(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [MAIN], {
-    env: { ...process.env, REDIS_URL: TEST_REDIS_URL, BILLING_PORT: '0', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((resolve) => child.once('exit', () => resolve()));
-}
+import { assertBuilt, exited, spawnBilling } from './support/billing-process';
 
 describe('billing killed with SIGKILL in the middle of a burst', () => {
   let database: TestDatabase;
@@ -43,7 +25,7 @@ describe('billing killed with SIGKILL in the middle of a burst', () => {
   const company = `crash-${process.pid}`;
 
   beforeAll(async () => {
-    if (!existsSync(MAIN)) throw new Error('run `npm run build` first: dist/apps/billing/src/main.js is missing');
+    assertBuilt();
     database = await createTestDatabase('crash');
     db = await openDataSource(database.url);
     prefix = uniquePrefix('crash');

@@ -20,5 +20,12 @@ export class UsageQueueReader {
   async close(): Promise<void> {
     await this.queue.obliterate({ force: true });
     await this.queue.close();
+    // Billing registers its webhook queue under the same prefix: remove that too.
+    const webhooks = new Queue(QueueName.LowBalanceWebhooks, {
+      prefix: this.prefix,
+      connection: { url: TEST_REDIS_URL },
+    });
+    await webhooks.obliterate({ force: true });
+    await webhooks.close();
   }
 }

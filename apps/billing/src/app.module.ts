@@ -1,26 +1,20 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { BillingEnv } from '@tts/config';
-import { QueueName } from '@tts/protocol';
-import { BalanceCacheRefresher } from './balance/balance-cache-refresher.service';
-import { BalancePublisher } from './balance/balance-publisher.service';
-import { CreditsBalanceController } from './balance/credits-balance.controller';
-import { CompaniesController } from './companies/companies.controller';
-import { CompaniesService } from './companies/companies.service';
+import { AlertsModule } from './alerts/alerts.module';
+import { BalanceModule } from './balance/balance.module';
+import { CompaniesModule } from './companies/companies.module';
 import { BillingConfigModule } from './config/billing-config.module';
 import { billingDataSourceOptions } from './database/data-source';
-import { HealthController } from './health/health.controller';
-import { RedisHealthIndicator } from './health/redis.health';
-import { CreditLedger } from './ledger/credit-ledger.service';
-import { BillingMetrics } from './metrics/billing-metrics.service';
-import { MetricsController } from './metrics/metrics.controller';
-import { ApplyUsageUseCase } from './usage/apply-usage.use-case';
-import { UsageReportService } from './usage/usage-report.service';
-import { UsageProcessor } from './usage/usage.processor';
+import { HealthModule } from './health/health.module';
+import { LedgerModule } from './ledger/ledger.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { BillingQueuesModule } from './queues/billing-queues.module';
+import { UsageModule } from './usage/usage.module';
 
+/** Infrastructure (config, logs, Postgres, BullMQ) and the feature modules; features never import each other in a cycle. */
 @Module({})
 export class AppModule {
   static forRoot(env: BillingEnv): DynamicModule {
@@ -37,20 +31,14 @@ export class AppModule {
         }),
         TypeOrmModule.forRoot(billingDataSourceOptions(env.DATABASE_URL)),
         BullModule.forRoot({ connection: { url: env.REDIS_URL }, prefix: env.BULLMQ_PREFIX }),
-        BullModule.registerQueue({ name: QueueName.TtsUsage }),
-        TerminusModule,
-      ],
-      controllers: [CompaniesController, CreditsBalanceController, HealthController, MetricsController],
-      providers: [
-        CreditLedger,
-        BalancePublisher,
-        BalanceCacheRefresher,
-        BillingMetrics,
-        ApplyUsageUseCase,
-        UsageProcessor,
-        UsageReportService,
-        CompaniesService,
-        RedisHealthIndicator,
+        BillingQueuesModule,
+        MetricsModule,
+        HealthModule,
+        LedgerModule,
+        BalanceModule,
+        AlertsModule,
+        CompaniesModule,
+        UsageModule,
       ],
     };
   }

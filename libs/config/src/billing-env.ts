@@ -1,7 +1,7 @@
 import { Expose, Transform } from 'class-transformer';
-import { IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { DEFAULT_DATABASE_URL, RedisEnv } from './shared-env';
-import { ToNumber } from './transforms';
+import { ToBoolean, ToNumber } from './transforms';
 
 const CREDITS_PER_MINUTE_TEXT = /^\d{1,9}(\.\d{1,6})?$/;
 
@@ -38,4 +38,41 @@ export class BillingEnv extends RedisEnv {
     { message: 'must be a non-negative decimal with at most 9 integer digits and 6 decimals, e.g. 1 or 0.5' },
   )
   CREDITS_PER_MINUTE: number = 1;
+
+  /** HMAC-SHA256 key of low-balance webhooks (X-TTS-Signature). Unset: alerts cannot be armed (400). */
+  @Expose()
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  WEBHOOK_SIGNING_SECRET?: string;
+
+  /** false (default): webhook URLs resolving to loopback, private or link-local addresses are refused. */
+  @Expose()
+  @ToBoolean()
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: boolean = false;
+
+  /** Delivery attempts of one low-balance webhook before it is kept as failed. */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  WEBHOOK_ATTEMPTS: number = 10;
+
+  /** First retry delay of a webhook; each further retry doubles it (exponential backoff). */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  WEBHOOK_RETRY_BASE_MS: number = 5_000;
+
+  /** A webhook POST not answered within this is a failed attempt. */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  WEBHOOK_TIMEOUT_MS: number = 10_000;
 }

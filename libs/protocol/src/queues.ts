@@ -3,10 +3,13 @@
 
 export enum QueueName {
   TtsUsage = 'tts-usage',
+  /** Billing's own: deliveries of low-balance webhooks (outbox rows of its ledger). */
+  LowBalanceWebhooks = 'tts-low-balance-webhooks',
 }
 
 export enum JobName {
   Usage = 'usage',
+  BalanceLow = 'balance.low',
 }
 
 /** Redis pub/sub channel (via @nestjs/microservices) on which billing announces depleted companies. */

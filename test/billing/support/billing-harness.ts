@@ -29,6 +29,7 @@ export async function startBilling(env: Record<string, string>): Promise<TestBil
     REDIS_URL: TEST_REDIS_URL,
     BILLING_ADMIN_TOKEN: ADMIN_TOKEN,
     LOG_LEVEL: 'silent',
+    WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true', // the test receivers listen on 127.0.0.1
     ...env,
   });
   process.env.LOG_LEVEL ??= 'silent';
@@ -71,6 +72,10 @@ export function usageQueue(prefix: string): Queue {
   return new Queue(QueueName.TtsUsage, { prefix, connection: { url: TEST_REDIS_URL } });
 }
 
+export function webhookQueue(prefix: string): Queue {
+  return new Queue(QueueName.LowBalanceWebhooks, { prefix, connection: { url: TEST_REDIS_URL } });
+}
+
 /** Enqueues like the gateway does (jobId = event_id unless a delivery suffix is given), in bulk. */
 export async function enqueue(queue: Queue, events: UsageEvent[], delivery = ''): Promise<void> {
   for (let i = 0; i < events.length; i += 1000) {
@@ -90,10 +95,14 @@ export async function enqueue(queue: Queue, events: UsageEvent[], delivery = '')
   }
 }
 
-/** Removes every key of a test queue. */
+/**
+ * Removes every key of a test queue. For the usage queue, also billing's webhook queue under the same
+ * prefix: every billing process registers it (its `meta` key stays otherwise).
+ */
 export async function destroyQueue(queue: Queue): Promise<void> {
   await queue.obliterate({ force: true }).catch(() => undefined);
   await queue.close();
+  if (queue.name === QueueName.TtsUsage) await destroyQueue(webhookQueue(queue.opts.prefix!));
 }
 
 export async function openDataSource(url: string): Promise<DataSource> {

@@ -11,14 +11,16 @@ import { adminBrowserAuth } from './admin-browser-auth.middleware';
 export const BULL_BOARD_ROUTE = '/admin/queues';
 
 /**
- * Bull Board on the usage queue: failed jobs are kept there for the billing team to inspect and retry.
+ * Bull Board on the usage and webhook queues: failed jobs are kept there for the billing team to inspect and retry.
  * Mounted on the Express instance directly (@bull-board/nestjs pulls in an ESM-only dependency).
  */
 export function mountBullBoard(app: INestApplication, env: BillingEnv): void {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BULL_BOARD_ROUTE);
-  const queue = app.get<Queue>(getQueueToken(QueueName.TtsUsage));
+  const queues = [QueueName.TtsUsage, QueueName.LowBalanceWebhooks].map(
+    (name) => new BullMQAdapter(app.get<Queue>(getQueueToken(name))),
+  );
   // @bull-board/express and /api differ by a patch version, so their adapter types do not line up exactly.
-  createBullBoard({ queues: [new BullMQAdapter(queue)], serverAdapter: serverAdapter as never });
+  createBullBoard({ queues, serverAdapter: serverAdapter as never });
   app.use(BULL_BOARD_ROUTE, adminBrowserAuth(env), serverAdapter.getRouter());
 }

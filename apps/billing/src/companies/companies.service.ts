@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { LowBalanceOutbox } from '../alerts/low-balance-outbox.service';
 import { BalancePublisher } from '../balance/balance-publisher.service';
 import { CreditLedger, TopUpResult } from '../ledger/credit-ledger.service';
 import { CompanyEntity } from './company.entity';
@@ -11,6 +12,7 @@ export class CompaniesService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly ledger: CreditLedger,
     private readonly balances: BalancePublisher,
+    private readonly alerts: LowBalanceOutbox,
   ) {}
 
   find(companyId: string): Promise<CompanyEntity | null> {
@@ -39,6 +41,7 @@ export class CompaniesService {
   /** `amount`: exact decimal text (see credit-amount.ts); never a float. */
   async topUp(companyId: string, amount: string, reference: string): Promise<TopUpResult | undefined> {
     const result = await this.ledger.topUp(companyId, amount, reference);
+    if (result?.alerts) await this.alerts.dispatch(result.alerts);
     if (result?.change) await this.balances.publish([result.change]);
     return result;
   }

@@ -1,12 +1,24 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { toReportedNumber } from '../ledger/credit-units';
 import { CompanyEntity } from './company.entity';
 
 /** The admin API's shape of a company: credits as a JSON number rounded to 6 decimals. */
-export interface CompanyView {
-  company_id: string;
-  name: string | null;
-  balance_credits: number;
-  updated_at: string;
+export class CompanyView {
+  @ApiProperty({ example: 'acme' }) company_id: string;
+  @ApiProperty({ example: 'Acme Corp', nullable: true, type: String }) name: string | null;
+  @ApiProperty({ example: 96.5, description: 'rounded to 6 decimals; may be negative' }) balance_credits: number;
+  @ApiProperty({ example: '2026-11-30T12:00:00.000Z' }) updated_at: string;
+}
+
+export class TopUpReceipt {
+  @ApiProperty({ example: 'invoice-2026-0042' }) reference: string;
+  @ApiProperty({ example: 100 }) amount: number;
+  @ApiProperty({ description: 'false: this reference was applied before; the balance did not change again' })
+  applied: boolean;
+}
+
+export class TopUpView extends CompanyView {
+  @ApiProperty({ type: TopUpReceipt }) top_up: TopUpReceipt;
 }
 
 export function companyView(c: CompanyEntity): CompanyView {

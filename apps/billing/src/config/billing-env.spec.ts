@@ -17,3 +17,22 @@ describe('BillingEnv CREDITS_PER_MINUTE', () => {
     },
   );
 });
+
+describe('BillingEnv webhook settings', () => {
+  it('defaults to refusing private webhook addresses, with no signing secret', () => {
+    const env = loadConfig(BillingEnv, {});
+    expect(env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES).toBe(false);
+    expect(env.WEBHOOK_SIGNING_SECRET).toBeUndefined();
+    expect([env.WEBHOOK_ATTEMPTS, env.WEBHOOK_RETRY_BASE_MS, env.WEBHOOK_TIMEOUT_MS]).toEqual([10, 5000, 10000]);
+  });
+
+  it('refuses a short secret and a non-boolean policy, naming the variable', () => {
+    expect(() => loadConfig(BillingEnv, { WEBHOOK_SIGNING_SECRET: 'short' })).toThrow(/WEBHOOK_SIGNING_SECRET/);
+    expect(() => loadConfig(BillingEnv, { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'maybe' })).toThrow(
+      /WEBHOOK_ALLOW_PRIVATE_ADDRESSES/,
+    );
+    expect(loadConfig(BillingEnv, { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true' }).WEBHOOK_ALLOW_PRIVATE_ADDRESSES).toBe(
+      true,
+    );
+  });
+});

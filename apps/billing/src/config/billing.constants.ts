@@ -23,3 +23,15 @@ export const BALANCE_CACHE_FRESH_MS = 10_000;
 /** Attempts of a live cache write or depletion broadcast, with exponential backoff from the base delay. */
 export const BALANCE_PUBLISH_ATTEMPTS = 5;
 export const BALANCE_PUBLISH_RETRY_BASE_MS = 100;
+/** How often undelivered low-balance alerts whose queueing was lost (a crash after commit) are queued again. */
+export const ALERT_OUTBOX_SWEEP_MS = 2_000;
+/** An outbox row younger than this is left to the process that fired it. */
+export const ALERT_OUTBOX_GRACE_MS = 1_000;
+/** Webhook deliveries each billing process runs at once. */
+export const WEBHOOK_WORKER_CONCURRENCY = 20;
+/** Delivered webhook jobs stay this long, so a re-queue of the same event_id is deduplicated by BullMQ. */
+export const WEBHOOK_KEEP_COMPLETED_S = 7 * 24 * 3600;
+/** Connections of the CSV export pool (each running export holds one for its whole stream). */
+export const USAGE_EXPORT_CONNECTIONS = 4;
+/** Rows fetched from the export cursor per round trip; also the most rows an export holds in memory. */
+export const USAGE_EXPORT_BATCH_ROWS = 500;

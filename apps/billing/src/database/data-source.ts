@@ -2,12 +2,17 @@ import 'reflect-metadata';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { DEFAULT_DATABASE_URL } from '@tts/config';
 import { CompanyEntity } from '../companies/company.entity';
-import { CreditTopUpEntity } from '../ledger/credit-top-up.entity';
-import { UsageLedgerEntryEntity } from '../ledger/usage-ledger-entry.entity';
 import { CreateBillingTables1764070000000 } from './migrations/1764070000000-create-billing-tables';
+import { LowBalanceAlerts1764500000000 } from './migrations/1764500000000-low-balance-alerts';
+import { LedgerConstraints1764600000000 } from './migrations/1764600000000-ledger-constraints';
 
-export const BILLING_ENTITIES = [CompanyEntity, UsageLedgerEntryEntity, CreditTopUpEntity];
-export const BILLING_MIGRATIONS = [CreateBillingTables1764070000000];
+/** Only what is read through TypeORM's repository API; the ledger tables are written and read in SQL. */
+export const BILLING_ENTITIES = [CompanyEntity];
+export const BILLING_MIGRATIONS = [
+  CreateBillingTables1764070000000,
+  LowBalanceAlerts1764500000000,
+  LedgerConstraints1764600000000,
+];
 
 /** The one TypeORM configuration, used by the app, the migration runner, reconcile and the tests. */
 export function billingDataSourceOptions(url: string): DataSourceOptions {

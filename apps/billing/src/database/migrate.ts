@@ -50,10 +50,28 @@ export async function runMigrations(url: string): Promise<string[]> {
   }
 }
 
+/** Undoes the last applied migration (its `down`); returns its name, or undefined when none was applied. */
+export async function revertLastMigration(url: string): Promise<string | undefined> {
+  const dataSource = new DataSource(billingDataSourceOptions(url));
+  await dataSource.initialize();
+  try {
+    const [last]: Array<{ name: string }> = await dataSource.query(
+      `SELECT name FROM typeorm_migrations ORDER BY id DESC LIMIT 1`,
+    );
+    if (last) await dataSource.undoLastMigration({ transaction: 'each' });
+    return last?.name;
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
 if (require.main === module) {
-  runMigrations(process.env.DATABASE_URL || DEFAULT_DATABASE_URL).then(
+  const url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  const revert = process.argv.includes('--revert');
+  (revert ? revertLastMigration(url).then((name) => (name ? [name] : [])) : runMigrations(url)).then(
     (names) => {
-      process.stdout.write(JSON.stringify({ msg: 'migrations applied', migrations: names }) + '\n');
+      const msg = revert ? 'migration reverted' : 'migrations applied';
+      process.stdout.write(JSON.stringify({ msg, migrations: names }) + '\n');
     },
     (e: Error) => {
       console.error(JSON.stringify({ msg: 'migration failed', error: e.message }));

@@ -3,6 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { UsageEvent } from '@tts/protocol';
 import { formatUnits, parseUnits } from './credit-units';
+import { FiredAlert, detectCrossings } from './low-balance-crossings';
+import { records } from './sql-records';
+import { INSERT_USAGE_ROWS_SQL, UsageLedgerRow, usageLedgerRow } from './usage-ledger-row';
 import { UsagePricing } from './usage-pricing';
 
 /** A company's balance right after a committed change. */
@@ -14,11 +17,6 @@ export interface BalanceChange {
   decreased: boolean;
 }
 
-interface PricedEvent {
-  event: UsageEvent;
-  charge: { seconds: string; credits: string };
-}
-
 export interface UsageBatchResult {
   applied: number;
   duplicates: number;
@@ -27,6 +25,8 @@ export interface UsageBatchResult {
    * redelivered after a crash between commit and publish must still refresh the cache and re-announce.
    */
   balances: BalanceChange[];
+  /** Low-balance alerts fired by this batch, committed with it (outbox rows still to be delivered). */
+  alerts: FiredAlert[];
 }
 
 export interface TopUpResult {
@@ -34,6 +34,8 @@ export interface TopUpResult {
   /** The top-up already recorded under this reference belongs to another company or amount. */
   conflict: boolean;
   change?: BalanceChange;
+  /** Low-balance alerts this top-up fired (a negative amount can cross a threshold too). */
+  alerts?: FiredAlert[];
 }
 
 /**
@@ -49,26 +51,37 @@ export class CreditLedger {
 
   /**
    * Applies a batch of usage events in ONE transaction: rows already in the ledger are skipped,
-   * each company's balance drops by the sum of its newly inserted rows. Unknown companies are
-   * created with a zero balance and charged (balances may go negative; usage is never dropped).
+   * each company's balance drops by the sum of its newly inserted rows, and low-balance crossings
+   * are recorded. Unknown companies are created with a zero balance and charged (balances may go
+   * negative; usage is never dropped).
    */
   async applyUsage(events: UsageEvent[]): Promise<UsageBatchResult> {
     const unique = [...new Map(events.map((e) => [e.event_id, e])).values()].sort((a, b) =>
       a.event_id < b.event_id ? -1 : 1,
     );
     const companies = [...new Set(unique.map((e) => e.company_id))].sort();
-    const rows: PricedEvent[] = unique.map((e) => ({
-      event: e,
-      charge: this.pricing.charge(e.audio_bytes, e.encoding, e.sample_rate),
-    }));
     return this.db.transaction(async (tx) => {
       await tx.query(
         `INSERT INTO companies (company_id) SELECT unnest($1::varchar[]) ON CONFLICT (company_id) DO NOTHING`,
         [companies],
       );
       // Lock in a fixed order so concurrent batches touching several companies cannot deadlock.
-      await tx.query(`SELECT 1 FROM companies WHERE company_id = ANY($1) ORDER BY company_id FOR UPDATE`, [companies]);
+      const locked: Array<{ company_id: string; version: string }> = await tx.query(
+        `SELECT company_id, balance_version::text AS version FROM companies WHERE company_id = ANY($1)
+          ORDER BY company_id FOR UPDATE`,
+        [companies],
+      );
+      const nextVersion = new Map(locked.map((r) => [r.company_id, (BigInt(r.version) + 1n).toString()]));
+      const rows = unique.map((e) =>
+        usageLedgerRow(
+          e,
+          this.pricing.charge(e.audio_bytes, e.encoding, e.sample_rate),
+          this.pricing.creditsPerMinute,
+          nextVersion.get(e.company_id)!,
+        ),
+      );
       const applied = await this.insertAndCharge(tx, rows);
+      const alerts = await detectCrossings(tx, companies);
       // Read under the row locks taken above: exactly the state this transaction commits.
       const current: Array<{ company_id: string; balance: string; version: string }> = await tx.query(
         `SELECT company_id, balance_credits::text AS balance, balance_version::text AS version
@@ -85,54 +98,23 @@ export class CreditLedger {
           version: r.version,
           decreased: true,
         })),
+        alerts,
       };
     });
   }
 
   /** Inserts the rows not yet in the ledger and charges their companies; returns how many were new. */
-  private async insertAndCharge(tx: EntityManager, rows: PricedEvent[]): Promise<number> {
-    const col = <T>(f: (r: PricedEvent) => T) => rows.map(f);
+  private async insertAndCharge(tx: EntityManager, rows: UsageLedgerRow[]): Promise<number> {
     const result: Array<{ inserted: string }> = await records(
       tx,
-      `WITH ins AS (
-         INSERT INTO usage_ledger (event_id, company_id, user_id, session_id, connection_id, gateway_id, model,
-           encoding, sample_rate, container, audio_bytes, characters, seconds, credits, interval_start,
-           interval_end, final, credits_per_minute)
-         SELECT u.*, $15::numeric FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[],
-           $5::varchar[], $6::varchar[], $7::varchar[], $8::varchar[], $9::int[], $10::varchar[], $11::bigint[],
-           $12::bigint[], $13::numeric[], $14::numeric[], $16::timestamptz[], $17::timestamptz[], $18::boolean[])
-           AS u(event_id, company_id, user_id, session_id, connection_id, gateway_id, model, encoding, sample_rate,
-             container, audio_bytes, characters, seconds, credits, interval_start, interval_end, final)
-         ON CONFLICT (event_id) DO NOTHING
-         RETURNING company_id, credits
-       ), sums AS (
-         SELECT company_id, sum(credits) AS total, count(*) AS inserted FROM ins GROUP BY company_id
-       )
+      `WITH ins AS (${INSERT_USAGE_ROWS_SQL}),
+       sums AS (SELECT company_id, sum(credits) AS total, count(*) AS inserted FROM ins GROUP BY company_id)
        UPDATE companies c
           SET balance_credits = c.balance_credits - s.total, balance_version = c.balance_version + 1, updated_at = now()
          FROM sums s
         WHERE c.company_id = s.company_id
        RETURNING s.inserted::text AS inserted`,
-      [
-        col((r) => r.event.event_id),
-        col((r) => r.event.company_id),
-        col((r) => r.event.user_id),
-        col((r) => r.event.session_id),
-        col((r) => r.event.connection_id),
-        col((r) => r.event.gateway_id),
-        col((r) => r.event.model),
-        col((r) => r.event.encoding),
-        col((r) => r.event.sample_rate),
-        col((r) => r.event.container),
-        col((r) => r.event.audio_bytes),
-        col((r) => r.event.characters),
-        col((r) => r.charge.seconds),
-        col((r) => r.charge.credits),
-        this.pricing.creditsPerMinute,
-        col((r) => r.event.interval_start),
-        col((r) => r.event.interval_end),
-        col((r) => r.event.final),
-      ],
+      [JSON.stringify(rows)],
     );
     return result.reduce((n, r) => n + Number(r.inserted), 0);
   }
@@ -141,12 +123,15 @@ export class CreditLedger {
   async topUp(companyId: string, amount: string, reference: string): Promise<TopUpResult | undefined> {
     const units = parseUnits(amount);
     return this.db.transaction(async (tx) => {
-      const [company] = await tx.query(`SELECT 1 FROM companies WHERE company_id = $1 FOR UPDATE`, [companyId]);
+      const [company] = await tx.query(
+        `SELECT balance_version::text AS version FROM companies WHERE company_id = $1 FOR UPDATE`,
+        [companyId],
+      );
       if (!company) return undefined;
       const inserted = await tx.query(
-        `INSERT INTO credit_top_ups (reference, company_id, amount) VALUES ($1, $2, $3)
+        `INSERT INTO credit_top_ups (reference, company_id, amount, balance_version) VALUES ($1, $2, $3, $4)
          ON CONFLICT (reference) DO NOTHING RETURNING id`,
-        [reference, companyId, formatUnits(units)],
+        [reference, companyId, formatUnits(units), (BigInt(company.version) + 1n).toString()],
       );
       if (inserted.length === 0) {
         const [previous] = await tx.query(
@@ -168,13 +153,8 @@ export class CreditLedger {
         applied: true,
         conflict: false,
         change: { companyId, balance: row.balance, version: row.version, decreased: units < 0n },
+        alerts: await detectCrossings(tx, [companyId]),
       };
     });
   }
-}
-
-/** Rows of any statement (TypeORM returns [rows, count] for UPDATE ... RETURNING through EntityManager.query). */
-async function records<T>(tx: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-  const result = await tx.queryRunner!.query(sql, params, true);
-  return result.records as T[];
 }

@@ -30,6 +30,28 @@ export class BillingMetrics {
     registers: [this.registry],
   });
 
+  readonly alertsFired = new Counter({
+    name: 'billing_low_balance_alerts_fired_total',
+    help: 'Low-balance alerts fired (a balance crossed its threshold downwards), counted once when queued',
+    registers: [this.registry],
+  });
+  readonly alertsDelivered = new Counter({
+    name: 'billing_low_balance_alerts_delivered_total',
+    help: 'Low-balance webhooks answered 2xx by their receiver',
+    registers: [this.registry],
+  });
+  readonly alertsFailed = new Counter({
+    name: 'billing_low_balance_alerts_failed_total',
+    help: 'Low-balance webhooks that failed for good (every attempt used); kept as failed jobs',
+    registers: [this.registry],
+  });
+
+  readonly exportedRows = new Counter({
+    name: 'billing_usage_export_rows_total',
+    help: 'Usage rows read from the database cursor by CSV exports',
+    registers: [this.registry],
+  });
+
   constructor(@InjectQueue(QueueName.TtsUsage) queue: Queue) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { BYTES_PER_SAMPLE_SQL } from '../database/ledger-schema';
 
 export interface ReconcileRow {
   company_id: string;
@@ -23,7 +24,7 @@ export async function reconcile(db: DataSource): Promise<ReconcileRow[]> {
       SELECT company_id, count(*)::int AS events, sum(audio_bytes) AS audio_bytes, sum(credits) AS credits,
              count(*) FILTER (WHERE credits <> round(
                audio_bytes::numeric(60,30) * credits_per_minute
-                 / (60 * sample_rate * CASE WHEN encoding = 'linear16' THEN 2 ELSE 1 END), 18))::int AS mispriced
+                 / (60 * sample_rate * ${BYTES_PER_SAMPLE_SQL}), 18))::int AS mispriced
         FROM usage_ledger GROUP BY company_id
     ), top_ups AS (
       SELECT company_id, sum(amount) AS amount FROM credit_top_ups GROUP BY company_id

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { UsageEvent } from '@tts/protocol';
+import { LowBalanceOutbox } from '../alerts/low-balance-outbox.service';
 import { BalancePublisher } from '../balance/balance-publisher.service';
 import { USAGE_BATCH_LINGER_MS, USAGE_BATCH_MAX_EVENTS } from '../config/billing.constants';
 import { CreditLedger } from '../ledger/credit-ledger.service';
@@ -28,6 +29,7 @@ export class ApplyUsageUseCase {
   constructor(
     private readonly ledger: CreditLedger,
     private readonly balances: BalancePublisher,
+    private readonly alerts: LowBalanceOutbox,
     private readonly metrics: BillingMetrics,
     private readonly logger: PinoLogger,
   ) {
@@ -75,6 +77,7 @@ export class ApplyUsageUseCase {
       this.balances
         .publish(result.balances)
         .catch((e: Error) => this.logger.error({ err: e.message }, 'balance publish failed'));
+      void this.alerts.dispatch(result.alerts);
     } catch (e) {
       // One poisonous event must not keep failing its batch-mates: retry them one by one.
       if (batch.length > 1) {

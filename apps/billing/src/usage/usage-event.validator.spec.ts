@@ -42,6 +42,7 @@ describe(usageEventProblems.name, () => {
       'final must be a boolean',
     ]);
     expect(usageEventProblems({ ...valid, encoding: 'opus' })).toEqual(['encoding is unknown']);
+    expect(usageEventProblems({ ...valid, user_id: 'a\u0000b' })).toEqual(['user_id must not contain NUL']);
   });
 
   it('refuses text longer than its limit (the ledger column, checked in ledger-exactly-once e2e)', () => {

@@ -1,16 +1,10 @@
 import { isAudioEncoding } from '@tts/audio';
 import { CONTAINERS, SAMPLE_RATES, UsageEvent } from '@tts/protocol';
 
+import { USAGE_LEDGER_TEXT_WIDTH } from '../database/ledger-schema';
+
 /** Longest value of each text field: exactly its usage_ledger column, so a valid event always fits its row. */
-export const TEXT_FIELD_MAX_LENGTH = {
-  event_id: 300,
-  company_id: 128,
-  user_id: 128,
-  session_id: 128,
-  connection_id: 128,
-  gateway_id: 200,
-  model: 100,
-} as const;
+export const TEXT_FIELD_MAX_LENGTH = USAGE_LEDGER_TEXT_WIDTH;
 
 /** Problems that make a usage job permanently unusable (retrying cannot fix them); empty when valid. */
 export function usageEventProblems(data: unknown): string[] {
@@ -21,6 +15,8 @@ export function usageEventProblems(data: unknown): string[] {
     const value = e[f];
     if (typeof value !== 'string' || value === '' || value.length > max) {
       problems.push(`${f} must be a string of 1 to ${max} characters`);
+    } else if (value.includes('\u0000')) {
+      problems.push(`${f} must not contain NUL`); // Postgres text cannot hold it: no retry would succeed
     }
   }
   if (!isAudioEncoding(e.encoding)) problems.push('encoding is unknown');

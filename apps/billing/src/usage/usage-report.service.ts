@@ -2,47 +2,81 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { toReportedNumber } from '../ledger/credit-units';
-import { UsageQueryDto } from '../companies/dto/usage-query.dto';
+import { UsageGroup, UsageQueryDto } from './dto/usage-query.dto';
+import { UsageFilter, usageFilter } from './usage-filter';
 
-export interface UsageReport {
-  totals: { audio_bytes: number; seconds: number; minutes: number; credits: number; events: number };
-  items: Array<Record<string, unknown>>;
-  page: { limit: number; offset: number; next_offset: number | null };
+interface SumsRow {
+  audio_bytes: string;
+  seconds: string;
+  minutes: string;
+  credits: string;
+  events: number;
 }
 
-/** A company's applied usage, filtered by session and by interval_end in [from, to). */
+export interface UsageSums {
+  audio_bytes: number;
+  seconds: number;
+  minutes: number;
+  credits: number;
+  events: number;
+}
+
+export interface UsagePage {
+  limit: number;
+  offset: number;
+  next_offset: number | null;
+}
+
+export interface UsageReport {
+  totals: UsageSums;
+  items: Array<Record<string, unknown>>;
+  page: UsagePage;
+}
+
+export interface UsageBreakdown {
+  totals: UsageSums;
+  groups: Array<UsageSums & { key: string }>;
+  page: UsagePage;
+}
+
+/** Sums of a set of ledger rows, exact in SQL numeric, rounded once for JSON. */
+const SUMS = `coalesce(sum(audio_bytes), 0)::text AS audio_bytes, coalesce(sum(seconds), 0)::text AS seconds,
+  (coalesce(sum(seconds), 0) / 60)::numeric(38,18)::text AS minutes,
+  coalesce(sum(credits), 0)::text AS credits, count(*)::int AS events`;
+
+/** The SQL of each group_by key; `day` is the UTC date of interval_end (the field from/to filter on). */
+const GROUP_KEYS: Record<UsageGroup, string> = {
+  user_id: 'user_id',
+  session_id: 'session_id',
+  model: 'model',
+  day: `to_char(interval_end AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
+};
+
+const reported = (r: SumsRow): UsageSums => ({
+  audio_bytes: Number(r.audio_bytes),
+  seconds: toReportedNumber(r.seconds),
+  minutes: toReportedNumber(r.minutes),
+  credits: toReportedNumber(r.credits),
+  events: r.events,
+});
+
+/** A company's applied usage, filtered by session and by interval_end in [from, to): items or groups. */
 @Injectable()
 export class UsageReportService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async report(companyId: string, q: UsageQueryDto): Promise<UsageReport> {
-    const params = [companyId, q.session_id ?? null, q.from ?? null, q.to ?? null];
-    const where = `company_id = $1 AND ($2::varchar IS NULL OR session_id = $2)
-      AND ($3::timestamptz IS NULL OR interval_end >= $3) AND ($4::timestamptz IS NULL OR interval_end < $4)`;
-    const [totals] = await this.db.query(
-      `SELECT coalesce(sum(audio_bytes), 0)::text AS audio_bytes, coalesce(sum(seconds), 0)::text AS seconds,
-              (coalesce(sum(seconds), 0) / 60)::numeric(38,18)::text AS minutes,
-              coalesce(sum(credits), 0)::text AS credits, count(*)::int AS events
-         FROM usage_ledger WHERE ${where}`,
-      params,
-    );
+    const filter = usageFilter(companyId, q);
     const rows: Array<Record<string, string | number | boolean | Date>> = await this.db.query(
       `SELECT event_id, session_id, connection_id, user_id, gateway_id, model, encoding, sample_rate, container,
               audio_bytes::text, characters::text, seconds::text, credits::text, interval_start, interval_end, final,
               applied_at
-         FROM usage_ledger WHERE ${where}
+         FROM usage_ledger WHERE ${filter.where}
         ORDER BY interval_end, id LIMIT $5 OFFSET $6`,
-      [...params, q.limit + 1, q.offset],
+      [...filter.params, q.limit + 1, q.offset],
     );
-    const more = rows.length > q.limit;
     return {
-      totals: {
-        audio_bytes: Number(totals.audio_bytes),
-        seconds: toReportedNumber(totals.seconds),
-        minutes: toReportedNumber(totals.minutes),
-        credits: toReportedNumber(totals.credits),
-        events: totals.events,
-      },
+      totals: await this.totals(filter),
       items: rows.slice(0, q.limit).map((r) => ({
         ...r,
         audio_bytes: Number(r.audio_bytes),
@@ -50,7 +84,34 @@ export class UsageReportService {
         seconds: toReportedNumber(r.seconds as string),
         credits: toReportedNumber(r.credits as string),
       })),
-      page: { limit: q.limit, offset: q.offset, next_offset: more ? q.offset + q.limit : null },
+      page: page(q, rows.length),
     };
   }
+
+  /** The same totals broken down by `group`, groups ordered by key and paged like items. */
+  async breakdown(companyId: string, group: UsageGroup, q: UsageQueryDto): Promise<UsageBreakdown> {
+    const filter = usageFilter(companyId, q);
+    const rows: Array<SumsRow & { key: string }> = await this.db.query(
+      `SELECT ${GROUP_KEYS[group]} AS key, ${SUMS} FROM usage_ledger WHERE ${filter.where}
+        GROUP BY 1 ORDER BY 1 LIMIT $5 OFFSET $6`,
+      [...filter.params, q.limit + 1, q.offset],
+    );
+    return {
+      totals: await this.totals(filter),
+      groups: rows.slice(0, q.limit).map((r) => ({ key: r.key, ...reported(r) })),
+      page: page(q, rows.length),
+    };
+  }
+
+  private async totals(filter: UsageFilter): Promise<UsageSums> {
+    const [row]: SumsRow[] = await this.db.query(
+      `SELECT ${SUMS} FROM usage_ledger WHERE ${filter.where}`,
+      filter.params,
+    );
+    return reported(row);
+  }
+}
+
+function page(q: UsageQueryDto, fetched: number): UsagePage {
+  return { limit: q.limit, offset: q.offset, next_offset: fetched > q.limit ? q.offset + q.limit : null };
 }

@@ -1,4 +1,5 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { PinoLogger } from 'nestjs-pino';
 import { Job, UnrecoverableError } from 'bullmq';
 import { JobName, QueueName } from '@tts/protocol';
 import {
@@ -21,8 +22,19 @@ export class UsageProcessor extends WorkerHost {
   constructor(
     private readonly applyUsage: ApplyUsageUseCase,
     private readonly metrics: BillingMetrics,
+    private readonly logger: PinoLogger,
   ) {
     super();
+    logger.setContext(UsageProcessor.name);
+  }
+
+  /**
+   * Worker-level errors (Redis, a lock lost under load): the job is retried and the ledger makes the
+   * retry harmless; without a listener they surface as unhandled errors.
+   */
+  @OnWorkerEvent('error')
+  onError(err: Error): void {
+    this.logger.warn({ err: err.message }, 'usage worker error');
   }
 
   async process(job: Job<unknown>): Promise<void> {

@@ -1,12 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
-import { CREDIT_AMOUNT_RULE, IsCreditAmount } from './credit-amount';
+import { CREDIT_AMOUNT_RULE, IsCreditAmount } from '../../common/credit-amount';
 
 export class TopUpDto {
   @ApiProperty({
     oneOf: [{ type: 'number' }, { type: 'string' }],
     example: 100,
-    description: `Credits to add (negative: remove). ${CREDIT_AMOUNT_RULE.replace('amount must be', 'A')}.`,
+    description: `Credits to add (negative: remove): ${CREDIT_AMOUNT_RULE.replace('amount must be ', '')}.`,
   })
   @IsCreditAmount()
   amount: number | string;

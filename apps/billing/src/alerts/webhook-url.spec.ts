@@ -1,0 +1,36 @@
+import { isPrivateAddress, privateAddressOf, webhookUrlProblem } from './webhook-url';
+
+describe('webhook URL checks', () => {
+  it('accepts http and https URLs and refuses other schemes, credentials and junk', () => {
+    expect(webhookUrlProblem('https://hooks.example.com/tts?x=1')).toBeUndefined();
+    expect(webhookUrlProblem('http://10.0.0.1:8080/')).toBeUndefined();
+    expect(webhookUrlProblem('ftp://example.com/')).toMatch(/http or https/);
+    expect(webhookUrlProblem('file:///etc/passwd')).toMatch(/http or https/);
+    expect(webhookUrlProblem('https://user:pw@example.com/')).toMatch(/credentials/);
+    expect(webhookUrlProblem('not a url')).toMatch(/absolute/);
+    expect(webhookUrlProblem(`https://example.com/${'a'.repeat(2048)}`)).toMatch(/2048/);
+  });
+
+  it.each([
+    '127.0.0.1',
+    '10.1.2.3',
+    '172.20.0.1',
+    '192.168.1.1',
+    '169.254.169.254',
+    '0.0.0.0',
+    '::1',
+    'fd00::1',
+    'fe80::1',
+    '::ffff:127.0.0.1',
+  ])('treats %s as private', (address) => expect(isPrivateAddress(address)).toBe(true));
+
+  it.each(['93.184.216.34', '8.8.8.8', '2606:4700::1111', '172.32.0.1'])('treats %s as public', (address) =>
+    expect(isPrivateAddress(address)).toBe(false),
+  );
+
+  it('resolves names before judging them', async () => {
+    expect(await privateAddressOf('http://localhost:9/x')).toBeDefined();
+    expect(await privateAddressOf('http://[::1]:9/x')).toBe('::1');
+    expect(await privateAddressOf('https://8.8.8.8/x')).toBeUndefined();
+  });
+});

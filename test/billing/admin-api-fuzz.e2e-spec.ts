@@ -1,0 +1,146 @@
+import { DataSource } from 'typeorm';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import {
+  ADMIN_TOKEN,
+  TestBilling,
+  deleteBalanceKeys,
+  openDataSource,
+  startBilling,
+  uniquePrefix,
+} from './support/billing-harness';
+
+interface Case {
+  method: string;
+  path: string;
+  /** Raw request body (sent as JSON content type). */
+  body?: string;
+  status: number;
+  message: RegExp;
+}
+
+const NUL = '\\u0000';
+
+/**
+ * Table-driven: each bad parameter of each billing route, alone, must be a 4xx naming the problem (never
+ * a 5xx), and nothing in the ledger may change. Billing here has no WEBHOOK_SIGNING_SECRET.
+ */
+describe('billing admin API under bad input', () => {
+  let database: TestDatabase;
+  let db: DataSource;
+  let billing: TestBilling;
+  const id = `fuzz-${process.pid}`;
+  const company = `/v1/companies/${id}`;
+
+  const badQueries: Array<[string, RegExp]> = [
+    ['session_id=a%00b', /session_id must not contain control characters/],
+    ['offset=1e20', /offset must be a whole number/],
+    ['offset=9223372036854775807', /offset must be a whole number/],
+    ['offset=-1', /offset must be a whole number/],
+    ['offset=1.5', /offset must be a whole number/],
+    ['offset=0x10', /offset must be a whole number/],
+    ['limit=1e2', /limit must be a whole number/],
+    ['limit=0', /limit must be a whole number/],
+    ['limit=100000', /limit must be a whole number/],
+    ['limit=1&limit=2', /limit must be a whole number/],
+    ['from=2026-W48', /from must be a date/],
+    ['from=2026-02-30', /from must be a date/],
+    ['from=0000-01-01', /from must be a date/],
+    ['from=2026-11-01T10:00:00', /from must be a date/], // no zone: ambiguous
+    ['to=2026-13-01', /to must be a date/],
+    ['to=yesterday', /to must be a date/],
+    ['to=%00', /to must be a date/],
+    ['group_by=company_id', /group_by must be one of user_id, session_id, model, day/],
+    ['group_by=day%00', /group_by must be one of/],
+    ['unknown=1', /property unknown should not exist/],
+  ];
+  const cases: Case[] = [
+    ...badQueries.map(([q, message]) => ({ method: 'GET', path: `${company}/usage?${q}`, status: 400, message })),
+    ...badQueries
+      .filter(([q]) => /^(from|to|unknown)/.test(q))
+      .map(([q, message]) => ({ method: 'GET', path: `${company}/usage.csv?${q}`, status: 400, message })),
+    { method: 'GET', path: `${company}/usage.csv?offset=1`, status: 400, message: /offset should not exist/ },
+    {
+      method: 'PUT',
+      path: company,
+      body: `{"name":"a${NUL}b"}`,
+      status: 400,
+      message: /name must not contain control/,
+    },
+    { method: 'PUT', path: company, body: `{"name":7}`, status: 400, message: /name must be a string/ },
+    { method: 'PUT', path: company, body: `{"name":`, status: 400, message: /JSON/ },
+    { method: 'PUT', path: company, body: `[1]`, status: 400, message: /./ },
+    { method: 'PUT', path: `/v1/companies/a%00b`, body: `{}`, status: 400, message: /companyId must be/ },
+    { method: 'GET', path: `/v1/companies/${'x'.repeat(129)}`, status: 400, message: /companyId must be/ },
+    ...[
+      `{"amount":1,"reference":"a${NUL}b"}`,
+      `{"amount":"1${NUL}","reference":"r"}`,
+      `{"amount":1e400,"reference":"r"}`,
+      `{"amount":9223372036854775807,"reference":"r"}`,
+      `{"amount":"9223372036854775807","reference":"r"}`,
+      `{"amount":{"$gt":0},"reference":"r"}`,
+      `{"amount":1,"reference":["r"]}`,
+    ].map((body) => ({ method: 'POST', path: `${company}/credits`, body, status: 400, message: /amount|reference/ })),
+    {
+      method: 'PUT',
+      path: `${company}/low-balance-alert`,
+      body: `{"threshold_credits":1,"webhook_url":"https://example.com/hook"}`,
+      status: 400,
+      message: /WEBHOOK_SIGNING_SECRET is not configured/,
+    },
+    { method: 'GET', path: `${company}/low-balance-alert?x=1`, status: 404, message: /no low-balance alert/ },
+    { method: 'DELETE', path: `${company}/low-balance-alert`, status: 404, message: /no low-balance alert/ },
+    { method: 'GET', path: `/v1/companies/fuzz-nobody/usage?offset=5`, status: 404, message: /not found/ },
+  ];
+
+  /** Every row billing keeps, as text: compared before and after the fuzz. */
+  const snapshot = async () =>
+    JSON.stringify(
+      await Promise.all(
+        ['companies', 'usage_ledger', 'credit_top_ups', 'low_balance_alerts', 'low_balance_events'].map((t) =>
+          db.query(`SELECT * FROM ${t} ORDER BY 1`),
+        ),
+      ),
+    );
+
+  beforeAll(async () => {
+    database = await createTestDatabase('fuzz');
+    db = await openDataSource(database.url);
+    billing = await startBilling({ DATABASE_URL: database.url, BULLMQ_PREFIX: uniquePrefix('fuzz') });
+    const headers = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+    await fetch(billing.url + company, { method: 'PUT', headers, body: '{"name":"Fuzz"}' });
+    await fetch(`${billing.url}${company}/credits`, { method: 'POST', headers, body: '{"amount":5,"reference":"f1"}' });
+  });
+
+  afterAll(async () => {
+    await billing?.close();
+    await db?.destroy();
+    await database?.drop();
+    await deleteBalanceKeys(id);
+  });
+
+  it('answers every bad parameter with a 4xx that names it, and changes nothing', async () => {
+    const before = await snapshot();
+    const outcomes = [];
+    for (const c of cases) {
+      const res = await fetch(billing.url + c.path, {
+        method: c.method,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: c.body,
+      });
+      const body = await res.json().catch(() => ({}));
+      outcomes.push({
+        case: `${c.method} ${c.path} ${c.body ?? ''}`,
+        status: res.status,
+        message: [body.message].flat().join('; '),
+      });
+    }
+    for (const [i, c] of cases.entries()) {
+      expect(outcomes[i]).toEqual({
+        case: outcomes[i].case,
+        status: c.status,
+        message: expect.stringMatching(c.message),
+      });
+    }
+    expect(await snapshot()).toBe(before);
+  });
+});

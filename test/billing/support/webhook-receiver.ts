@@ -1,0 +1,50 @@
+import { createHmac } from 'crypto';
+import { createServer, Server } from 'http';
+import { AddressInfo } from 'net';
+
+export interface ReceivedWebhook {
+  path: string;
+  raw: string;
+  body: {
+    type: string;
+    event_id: string;
+    company_id: string;
+    balance_credits: number;
+    threshold_credits: number;
+    at: string;
+  };
+  signature: string | undefined;
+  /** What the receiver answered. */
+  status: number;
+}
+
+/**
+ * A real HTTP webhook receiver. `answer(path, n)` picks the status of the n-th request (0-based) on a path:
+ * 200 by default; a test makes a path fail for a while or for good.
+ */
+export async function startWebhookReceiver(answer: (path: string, n: number) => number = () => 200) {
+  const received: ReceivedWebhook[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString();
+      const path = req.url ?? '';
+      const status = answer(path, received.filter((r) => r.path === path).length);
+      received.push({ path, raw, body: JSON.parse(raw), signature: req.headers['x-tts-signature'] as string, status });
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: (path: string) => `http://127.0.0.1:${port}${path}`,
+    received,
+    on: (path: string) => received.filter((r) => r.path === path),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export function expectedSignature(raw: string, secret: string): string {
+  return `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
+}
