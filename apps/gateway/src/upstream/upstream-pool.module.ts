@@ -1,0 +1,43 @@
+import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { GatewayEnv, resolveUpstream } from '@tts/config';
+import { ROOT_LOGGER, RootLogger } from '../logging/logging.module';
+import { GatewayMetrics } from '../metrics/gateway-metrics.service';
+import { UpstreamPool } from './upstream-pool';
+import { registerUpstreamPoolMetrics } from './upstream-pool.metrics';
+import { UpstreamPoolSettings } from './upstream-pool-settings';
+
+/** The warm upstream connection pool: warmed once the app is up, closed at shutdown. */
+@Module({})
+export class UpstreamPoolModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(@Inject(UpstreamPool) private readonly pool: UpstreamPool) {}
+
+  static register(env: GatewayEnv): DynamicModule {
+    return {
+      module: UpstreamPoolModule,
+      providers: [
+        {
+          provide: UpstreamPool,
+          inject: [ROOT_LOGGER, GatewayMetrics],
+          useFactory: (log: RootLogger, metrics: GatewayMetrics) => {
+            const pool = new UpstreamPool(
+              UpstreamPoolSettings.fromEnv(env),
+              resolveUpstream(env),
+              log.child({ component: 'upstream-pool' }),
+            );
+            registerUpstreamPoolMetrics(metrics.registry, pool);
+            return pool;
+          },
+        },
+      ],
+      exports: [UpstreamPool],
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    this.pool.start();
+  }
+
+  onApplicationShutdown(): void {
+    this.pool.stop();
+  }
+}
