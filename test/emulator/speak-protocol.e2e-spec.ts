@@ -1,26 +1,7 @@
-import { IncomingMessage } from 'node:http';
-import { WebSocket } from 'ws';
 import { RunningEmulator, expectedAudioBytes, startTestEmulator } from '../support/emulator';
-import { connectSpeak } from './speak-client';
+import { connectSpeak, refusedUpgrade } from './speak-client';
 
 const KEY = 'emulator-protocol-key';
-
-/** Upgrade attempt expected to be refused: the HTTP status, headers and JSON body. */
-function refusedUpgrade(
-  url: string,
-  headers: Record<string, string>,
-): Promise<{ res: IncomingMessage; body: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
-    ws.on('open', () => reject(new Error('upgrade unexpectedly accepted')));
-    ws.on('error', () => undefined);
-    ws.on('unexpected-response', (_req, res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d));
-      res.on('end', () => resolve({ res, body: JSON.parse(body) }));
-    });
-  });
-}
 
 const rms = (pcm: Buffer): number => {
   let sum = 0;
