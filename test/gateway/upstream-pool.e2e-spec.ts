@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { DEFAULT_SESSION_CONFIG, SessionConfig } from '@tts/protocol';
+import { DEFAULT_SESSION_CONFIG } from '@tts/protocol';
 import { UpstreamEnd, UpstreamListener } from '../../apps/gateway/src/upstream/upstream-connection';
 import { PoolConfig, UpstreamPool } from '../../apps/gateway/src/upstream/upstream-pool';
 import { UpstreamPoolSettings } from '../../apps/gateway/src/upstream/upstream-pool-settings';
@@ -142,7 +142,7 @@ describe('upstream pool against the emulator', () => {
     english!.retire();
 
     // A different speed is a different configuration: the default one, least recently used, is evicted.
-    const faster: SessionConfig = { ...DEFAULT_SESSION_CONFIG, speed: 1.2 };
+    const faster: PoolConfig = { ...DEFAULT_SESSION_CONFIG, speed: 1.2 };
     expect(sut.take(faster, new SessionSide())).toBeUndefined();
     const evicted = await emulator.connections[0].ended;
     expect(evicted?.code).toBe(1000);

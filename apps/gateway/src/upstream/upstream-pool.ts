@@ -12,7 +12,7 @@ const RETRY_MAX_MS = 30_000;
 const SHORTEST_HEALTHY_MS = 1000;
 
 /** The upstream parameters a pooled connection is opened with; a session must match all of them. */
-export type PoolConfig = Pick<SessionConfig, 'model' | 'encoding' | 'sample_rate' | 'speed'>;
+export type PoolConfig = Pick<SessionConfig, 'model' | 'encoding' | 'sample_rate'> & { speed?: number };
 
 export function poolKey(config: PoolConfig): string {
   return `${config.model}|${config.encoding}|${config.sample_rate}|${config.speed ?? ''}`;
@@ -155,12 +155,9 @@ export class UpstreamPool {
       pooledOpen: () => this.opened(slot, pooled),
       pooledEnd: (end) => this.ended(slot, pooled, end),
     });
-    const connection = new UpstreamConnection(
-      this.upstream,
-      slot.config as SessionConfig, // the upstream URL reads only the pooled fields
-      this.settings.connectTimeoutMs,
-      listener,
-    );
+    // Container and language never reach the upstream: the pooled fields decide its URL.
+    const config: SessionConfig = { ...DEFAULT_SESSION_CONFIG, ...slot.config };
+    const connection = new UpstreamConnection(this.upstream, config, this.settings.connectTimeoutMs, listener);
     const pooled: Pooled = { connection, listener };
     slot.connecting.add(pooled);
   }
