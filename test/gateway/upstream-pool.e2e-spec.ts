@@ -95,15 +95,15 @@ describe('upstream pool against the emulator', () => {
   });
 
   it.each([
-    ['an idle close (NET-0001)', 'NET-0001', {}, { idleMs: 1500 }],
-    ['the lifetime limit (NET-0003)', 'NET-0003', { maxConnectionMs: 1500 }, undefined],
+    ['an idle close (NET-0001)', /^NET-0001$/, {}, { idleMs: 1500 }],
+    ['the lifetime limit', /^NET-000[23]$/, { maxConnectionMs: 1500 }, undefined],
   ] as const)('replaces a pooled connection Deepgram ends: %s', async (_name, reason, options, firstFault) => {
     const { emulator, pool: sut } = await startPool({ size: 1 }, options, (emu) => {
       if (firstFault) emu.injectFault(firstFault);
     });
     await ready(sut, 1);
     const end = await emulator.connections[0].ended;
-    expect(end).toMatchObject({ code: 1011, reason, by: 'server' });
+    expect(end).toMatchObject({ code: 1011, reason: expect.stringMatching(reason), by: 'server' });
 
     await eventually(() => (emulator.connections.length === 2 ? true : undefined), 10_000, 'replacement');
     await ready(sut, 1);
