@@ -3,13 +3,16 @@
  * answer within one second (a burst), and read the paced audio to the end. Reports the emulator
  * process's CPU per session and per audio second, and first audio after Flush (TTFA) in the burst.
  *
- *   npm run build && node dist/bench/emulator/main.js --sessions=300 [--ttfb=20] [--chars=240]
+ *   npm run build && node dist/bench/emulator/main.js --sessions=300 [--ttfb=20] [--chars=240] [--cpu-prof]
+ *
+ * --cpu-prof profiles the emulator process and prints where its time went.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { ProcSampler } from '../relay/proc-sampler';
+import { profileTable } from '../relay/profile-summary';
 import { freePort, startService, stopService, waitReady } from '../relay/service-process';
 import { fmtMs, summarize } from '../relay/stats';
 
@@ -21,6 +24,7 @@ const arg = (name: string, fallback: number): number => {
 const SESSIONS = arg('sessions', 300);
 const TTFB_MS = arg('ttfb', 20);
 const CHARS = arg('chars', 240);
+const PROFILE = process.argv.includes('--cpu-prof');
 const BURST_MS = 1000;
 const SENTENCE = 'The gateway streams this answer to a listener in real time. ';
 const TEXT = SENTENCE.repeat(Math.ceil(CHARS / SENTENCE.length)).slice(0, CHARS);
@@ -66,12 +70,16 @@ function speak(ws: WebSocket, delayMs: number): Promise<SessionResult> {
 
 async function main(): Promise<void> {
   const port = await freePort();
+  const logDir = mkdtempSync(join(tmpdir(), 'emulator-bench-'));
   const emulator = startService({
     name: 'emulator',
     command: process.execPath,
-    args: [join(__dirname, '../relay/emulator-process.js')],
+    args: [
+      ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${logDir}`] : []),
+      join(__dirname, '../relay/emulator-process.js'),
+    ],
     env: { ...process.env, EMULATOR_PORT: String(port), EMULATOR_TTFB_MS: String(TTFB_MS), EMULATOR_SPEED: '1' },
-    logDir: mkdtempSync(join(tmpdir(), 'emulator-bench-')),
+    logDir,
   });
   try {
     await waitReady('emulator', port);
@@ -102,6 +110,8 @@ async function main(): Promise<void> {
   } finally {
     await stopService(emulator);
   }
+  const profile = readdirSync(logDir).find((name) => name.endsWith('.cpuprofile'));
+  if (profile) console.log(profileTable(join(logDir, profile)));
 }
 
 main().catch((err: Error) => {
