@@ -1,4 +1,4 @@
-import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { GatewayEnv, resolveUpstream } from '@tts/config';
 import { ROOT_LOGGER, RootLogger } from '../logging/logging.module';
 import { GatewayMetrics } from '../metrics/gateway-metrics.service';
@@ -6,9 +6,9 @@ import { UpstreamPool } from './upstream-pool';
 import { registerUpstreamPoolMetrics } from './upstream-pool.metrics';
 import { UpstreamPoolSettings } from './upstream-pool-settings';
 
-/** The warm upstream connection pool: warmed once the app is up, closed at shutdown. */
+/** The warm upstream connection pool: warmed once the app is up, closed when shutdown (the drain) begins. */
 @Module({})
-export class UpstreamPoolModule implements OnApplicationBootstrap, OnApplicationShutdown {
+export class UpstreamPoolModule implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(@Inject(UpstreamPool) private readonly pool: UpstreamPool) {}
 
   static register(env: GatewayEnv): DynamicModule {
@@ -37,7 +37,8 @@ export class UpstreamPoolModule implements OnApplicationBootstrap, OnApplication
     this.pool.start();
   }
 
-  onApplicationShutdown(): void {
+  /** Drain refuses new sessions from here on: pooled sockets would only hold Deepgram concurrency. */
+  onModuleDestroy(): void {
     this.pool.stop();
   }
 }
