@@ -6,6 +6,10 @@ import { TestClient } from '../support/ws-client';
 
 const PREFIX = 'relay-errors';
 
+const rateLimited = (client: TestClient) => client.texts.filter((m) => m.type === 'error' && m.code === 'rate_limited');
+/** Messages the gateway said it dropped, summed over its collapsed rate_limited frames. */
+const droppedCount = (client: TestClient) => rateLimited(client).reduce((n, m) => n + Number(m.dropped), 0);
+
 async function expectFatal(client: TestClient, code: string, closeCode: number): Promise<void> {
   expect(await client.waitFor('error')).toMatchObject({ type: 'error', code });
   expect((await client.waitForClose()).code).toBe(closeCode);
@@ -149,10 +153,25 @@ describe('gateway relay: per-connection limits', () => {
   it('drops messages over the rate with rate_limited and keeps going', async () => {
     const client = await connectClient(gateway, PREFIX);
     for (let i = 0; i < 8; i++) client.send({ type: 'Speak', text: `Frase ${i}.` });
-    await client.waitFor((m) => m.type === 'error' && m.code === 'rate_limited', 5000, 3);
+    await client.waitFor((m) => m.type === 'error' && m.code === 'rate_limited', 5000);
     await new Promise((r) => setTimeout(r, 450));
     client.send({ type: 'Flush' });
     await client.waitFor('Flushed');
+    // Collapsed: at most one rate_limited frame a second, each counting what it dropped.
+    await client.until(() => droppedCount(client) === 3 || undefined, 5000, '3 dropped messages');
+    expect(rateLimited(client).length).toBeLessThanOrEqual(2);
+    expect(client.readyStateOpen()).toBe(true);
+    client.close();
+  });
+
+  it('collapses a flood of dropped messages into at most one rate_limited frame a second, counting them all', async () => {
+    const client = await connectClient(gateway, PREFIX);
+    const startedAt = Date.now();
+    for (let i = 0; i < 300; i++) client.send({ type: 'Flush' });
+    await client.until(() => droppedCount(client) === 295 || undefined, 10_000, '295 dropped messages');
+    const seconds = Math.ceil((Date.now() - startedAt) / 1000);
+    expect(rateLimited(client).length).toBeLessThanOrEqual(seconds + 1);
+    for (const frame of rateLimited(client)) expect(frame.dropped).toBeGreaterThan(0);
     expect(client.readyStateOpen()).toBe(true);
     client.close();
   });
@@ -167,8 +186,7 @@ describe('gateway relay: per-connection limits', () => {
       usage: { audio_bytes: 0 },
     });
     expect((await client.waitForClose()).code).toBe(1000);
-    const limited = client.texts.filter((m) => m.type === 'error' && m.code === 'rate_limited');
-    expect(limited).toHaveLength(3); // 8 Speaks against a burst of 5: only Speaks were dropped
+    expect(droppedCount(client)).toBe(3); // 8 Speaks against a burst of 5: only Speaks were dropped
   });
 
   it('refuses text over the queued-text bound with rate_limited', async () => {

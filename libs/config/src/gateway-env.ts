@@ -154,6 +154,23 @@ export class GatewayEnv extends UsageEnv {
   @Min(100)
   UPSTREAM_MAX_AGE_MS: number = 3_300_000;
 
+  /**
+   * The sliding window of Deepgram's per-connection character limit (2,400 Speak characters per 60 s).
+   * Text beyond it is held by the gateway. Only tests against a faster emulator change it.
+   */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  UPSTREAM_TEXT_WINDOW_MS: number = 60_000;
+
+  /** The sliding window of Deepgram's Flush limit (20 per 60 s). Only tests against a faster emulator change it. */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  UPSTREAM_FLUSH_WINDOW_MS: number = 60_000;
+
   /** Warm upstream connections kept per configuration in use (pooled sockets count against Deepgram's concurrency); 0: no pool. */
   @Expose()
   @ToNumber()

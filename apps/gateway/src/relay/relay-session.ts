@@ -25,6 +25,7 @@ import { SessionHooks } from '../session/session-hooks.service';
 import { SessionControl, SessionInfo, SessionRelease, SessionTap } from '../session/session-hooks';
 import { ClientBackpressure } from './client-backpressure';
 import { MessageRateLimit } from './message-rate-limit';
+import { RateLimitNotices } from './rate-limit-notices';
 import { RelaySettings } from './relay-settings';
 import { releaseAll, runAdmissions, startTaps } from './session-extensions';
 import { SpeechRelay, SpeechRelayHost } from './speech-relay';
@@ -51,6 +52,7 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
   private tap?: SessionTap;
   private speech?: SpeechRelay;
   private readonly rateLimit: MessageRateLimit;
+  private readonly rateLimitNotices = new RateLimitNotices((frame) => this.sendJson(frame));
   private readonly backpressure: ClientBackpressure;
   private idleTimer?: NodeJS.Timeout;
   private closeRequested = false;
@@ -113,7 +115,7 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     this.backpressure.check();
   }
 
-  sendUpstreamText(raw: string): void {
+  sendText(raw: string): void {
     if (this.client.readyState === WebSocket.OPEN) this.client.send(raw);
   }
 
@@ -121,8 +123,8 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     this.idleTimer?.refresh();
   }
 
-  notice(message: string): void {
-    this.sendJson(errorFrame(ErrorCode.RateLimited, message));
+  sendRateLimited(message: string): void {
+    this.rateLimitNotices.report(message, 0);
   }
 
   speechFinished(): void {
@@ -155,7 +157,7 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
   private onFrame(data: Buffer, isBinary: boolean): void {
     if (this.ended) return;
     if (!this.rateLimit.admit(data, isBinary)) {
-      return this.sendJson(errorFrame(ErrorCode.RateLimited, 'too many messages per second; message dropped'));
+      return this.rateLimitNotices.report('too many messages per second; messages dropped', 1);
     }
     if (this.admitted) this.handleFrameSafely(data, isBinary);
     else this.held.push([data, isBinary]);
@@ -210,7 +212,7 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     switch (message.type) {
       case 'Speak':
         if (!speech.speak(message.text)) {
-          this.sendJson(errorFrame(ErrorCode.RateLimited, 'too much text queued without a Flush; Speak dropped'));
+          this.rateLimitNotices.report('too much text held or queued without a Flush; Speak dropped', 1);
         }
         return;
       case 'Flush':
@@ -265,7 +267,8 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     this.ended = true;
     clearTimeout(this.idleTimer);
     this.backpressure.stop();
-    this.speech?.terminate();
+    this.rateLimitNotices.sendPending(); // what was counted, before the final frames
+    this.speech?.abort();
     if (this.admitted) this.deps.sessions.remove(this.connectionId);
     void releaseAll(this.releases);
     this.tapsEnded = (this.tap?.end() ?? Promise.resolve()).catch((err: Error) =>
