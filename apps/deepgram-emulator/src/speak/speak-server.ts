@@ -6,7 +6,8 @@ import { DG_ERROR_HEADER, DG_REQUEST_ID_HEADER, EMULATOR_SPEAK_PATH } from '@tts
 import { ConnectionEnd, EmulatedConnection, newConnectionRecord } from './emulated-connection';
 import { FaultQueue, InjectedFault, faultFromQuery } from './fault';
 import { Refusal, checkSpeakRequest } from './speak-request';
-import { SessionSettings, SpeakSession, newRequestId } from './speak-session';
+import { newRequestId } from './identifiers';
+import { SessionSettings, SpeakSession } from './speak-session';
 
 export interface SpeakServerSettings extends SessionSettings {
   /** The one key accepted; undefined: any non-empty key. */

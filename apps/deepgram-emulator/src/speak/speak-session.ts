@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { WebSocket } from 'ws';
 import {
@@ -14,6 +13,7 @@ import { characterCount, voicePitchHz } from '../synth/speech-synthesizer';
 import { AudioChunker } from './audio-chunker';
 import { ConnectionEnd, EmulatedConnection } from './emulated-connection';
 import { SlidingWindow } from './sliding-window';
+import { modelUuid } from './identifiers';
 import { SpeakParams } from './speak-request';
 
 export interface SessionSettings {
@@ -248,11 +248,3 @@ export class SpeakSession {
     );
   }
 }
-
-/** A stable, UUID-shaped id per model, as Deepgram reports one per voice. */
-function modelUuid(model: string): string {
-  const hex = createHash('sha1').update(model).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
-
-export const newRequestId = (): string => randomUUID();
