@@ -1,5 +1,5 @@
 import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { GatewayEnv, resolveUpstream } from '@tts/config';
+import { Upstream } from '@tts/config';
 import { ROOT_LOGGER, RootLogger } from '../logging/logging.module';
 import { GatewayMetrics } from '../metrics/gateway-metrics.service';
 import { UpstreamPool } from './upstream-pool';
@@ -11,7 +11,7 @@ import { UpstreamPoolSettings } from './upstream-pool-settings';
 export class UpstreamPoolModule implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(@Inject(UpstreamPool) private readonly pool: UpstreamPool) {}
 
-  static register(env: GatewayEnv): DynamicModule {
+  static register(settings: UpstreamPoolSettings, upstream: Upstream): DynamicModule {
     return {
       module: UpstreamPoolModule,
       providers: [
@@ -19,11 +19,7 @@ export class UpstreamPoolModule implements OnApplicationBootstrap, OnModuleDestr
           provide: UpstreamPool,
           inject: [ROOT_LOGGER, GatewayMetrics],
           useFactory: (log: RootLogger, metrics: GatewayMetrics) => {
-            const pool = new UpstreamPool(
-              UpstreamPoolSettings.fromEnv(env),
-              resolveUpstream(env),
-              log.child({ component: 'upstream-pool' }),
-            );
+            const pool = new UpstreamPool(settings, upstream, log.child({ component: 'upstream-pool' }));
             registerUpstreamPoolMetrics(metrics.registry, pool);
             return pool;
           },

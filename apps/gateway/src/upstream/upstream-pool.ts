@@ -94,6 +94,14 @@ export class UpstreamPool {
     return pooled.connection;
   }
 
+  /** The session's upstream: a warm one when the pool has it, else a fresh connection. */
+  open(config: SessionConfig, listener: UpstreamListener): UpstreamConnection {
+    return (
+      this.take(config, listener) ??
+      new UpstreamConnection(this.upstream, config, this.settings.connectTimeoutMs, listener)
+    );
+  }
+
   stats(): PoolStats {
     let ready = 0;
     let connecting = 0;
@@ -143,14 +151,14 @@ export class UpstreamPool {
   /** Opens connections until the slot holds `size`, unless it is waiting out a failure. */
   private refill(slot: Slot): void {
     if (this.stopped || slot.retryTimer || !this.isCurrent(slot)) return;
-    while (slot.ready.length + slot.connecting.size < this.settings.size) this.open(slot);
+    while (slot.ready.length + slot.connecting.size < this.settings.size) this.openPooled(slot);
   }
 
   private isCurrent(slot: Slot): boolean {
     return this.slots.get(poolKey(slot.config)) === slot;
   }
 
-  private open(slot: Slot): void {
+  private openPooled(slot: Slot): void {
     const listener = new PooledListener({
       pooledOpen: () => this.opened(slot, pooled),
       pooledEnd: (end) => this.ended(slot, pooled, end),
