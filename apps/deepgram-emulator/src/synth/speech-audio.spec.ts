@@ -37,6 +37,14 @@ const BEFORE_INCREMENTAL: Array<[string, AudioEncoding, number, string, string]>
     '9ba5d248c57b5b733bf3344e33a6577e8cb0e0ea3491165fd0851907f074d01f',
   ],
   ['a', 'linear16', 8000, 'aura-2-thalia-en', '0893cecd5cd1ac578933b871f8899526dc5fde9871aa1480d7b88ed1f990031c'],
+  [
+    // a 112-letter word: too long for the word cache, rendered piece by piece
+    'Antidisestablishmentarianism'.repeat(4) + ' and a few short words too.',
+    'linear16',
+    48000,
+    'aura-2-thalia-en',
+    '0d149c090fd1f9a6510bab5a99669aff010efd8d0c899a5824e7440ed9d74761',
+  ],
 ];
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');

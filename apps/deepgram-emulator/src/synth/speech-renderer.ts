@@ -8,12 +8,12 @@
  * The renderer keeps its place (word, sample, oscillator phase), so a stream can render just the
  * samples its pacing sends next; any split of the same text gives the same samples in the end.
  */
+import { WordShape, cachedWordWaveform, renderWordRange } from './word-waveform';
+
 export const CHARACTER_MS = 60;
 
 /** Characters that make a syllable; a word is split into syllables of this many voiced characters. */
 const SYLLABLE_CHARS = 3;
-const HARMONICS = [1, 0.5, 0.3, 0.15];
-const PEAK = 9000;
 
 export function characterCount(text: string): number {
   let count = 0;
@@ -29,17 +29,6 @@ export function samplesPerCharacter(sampleRate: number, speakingRate = 1): numbe
   return Math.round((sampleRate * CHARACTER_MS) / 1000 / speakingRate);
 }
 
-/**
- * One period of the voiced waveform (the harmonics summed) and one syllable envelope, tabulated:
- * the synthesizer runs under load tests, so each sample is two table reads, not five sines.
- */
-const TABLE_SIZE = 4096;
-const WAVE = Float32Array.from({ length: TABLE_SIZE }, (_, i) => {
-  const phase = (2 * Math.PI * i) / TABLE_SIZE;
-  return HARMONICS.reduce((sum, weight, h) => sum + weight * Math.sin((h + 1) * phase), 0) / 1.95;
-});
-const ENVELOPE = Float32Array.from({ length: TABLE_SIZE + 1 }, (_, i) => Math.sin((Math.PI * i) / TABLE_SIZE) ** 2);
-
 const isVoiced = (ch: string): boolean => /[\p{L}\p{N}]/u.test(ch);
 
 /** 16-bit samples of one text, produced front to back in pieces of any size. */
@@ -53,9 +42,10 @@ export class SpeechRenderer {
   private segmentEnd = 0;
   private voiced = false;
   private wordStart = 0;
-  private wordLength = 0;
-  private f0 = 0;
-  /** Oscillator phase in table entries; restarts at 0 with every word. */
+  private word: WordShape = { length: 0, syllable: 0, f0: 0, sampleRate: 0 };
+  /** The current word's whole waveform when cached; otherwise it is rendered piece by piece. */
+  private waveform?: Int16Array;
+  /** Oscillator phase of a word rendered piece by piece; restarts at 0 with every word. */
   private phase = 0;
 
   constructor(
@@ -81,8 +71,18 @@ export class SpeechRenderer {
     while (this.position < end) {
       if (this.position === this.segmentEnd) this.startSegment();
       const stop = Math.min(end, this.segmentEnd);
-      if (this.voiced) this.renderWord(out, shift, this.position, stop);
-      else out.fill(0, shift + this.position, shift + stop);
+      if (!this.voiced) out.fill(0, shift + this.position, shift + stop);
+      else if (this.waveform)
+        out.set(this.waveform.subarray(this.position - this.wordStart, stop - this.wordStart), shift + this.position);
+      else
+        this.phase = renderWordRange(
+          out,
+          shift + this.position,
+          this.word,
+          this.position - this.wordStart,
+          stop - this.wordStart,
+          this.phase,
+        );
       this.position = stop;
     }
   }
@@ -96,27 +96,14 @@ export class SpeechRenderer {
     this.segmentEnd = last * this.perChar;
     if (!this.voiced) return;
     this.wordStart = this.position;
-    this.wordLength = this.segmentEnd - this.position;
-    // Each word starts at a pitch derived from its first letter, so the contour follows the text.
-    this.f0 = this.basePitchHz * (0.9 + ((this.chars[first].codePointAt(0) ?? 0) % 7) * 0.03);
+    this.word = {
+      length: this.segmentEnd - this.position,
+      syllable: this.syllable,
+      // Each word starts at a pitch derived from its first letter, so the contour follows the text.
+      f0: this.basePitchHz * (0.9 + ((this.chars[first].codePointAt(0) ?? 0) % 7) * 0.03),
+      sampleRate: this.sampleRate,
+    };
+    this.waveform = cachedWordWaveform(this.word);
     this.phase = 0;
-  }
-
-  /** Samples [from, to) of the text (inside the current word) into out[shift + from ..]. */
-  private renderWord(out: Int16Array, shift: number, from: number, to: number): void {
-    const { wordLength: length, syllable, f0, sampleRate: rate } = this;
-    let phase = this.phase;
-    for (let n = from - this.wordStart, last = to - this.wordStart; n < last; n++) {
-      const progress = n / length;
-      // rise then fall across the word
-      const pitch = f0 * (1 + 0.15 * ENVELOPE[(progress * TABLE_SIZE) | 0] - 0.1 * progress);
-      // The step is far below TABLE_SIZE, so one subtraction wraps exactly as `%` would (Sterbenz), but cheaper.
-      phase += (pitch * TABLE_SIZE) / rate;
-      if (phase >= TABLE_SIZE) phase -= TABLE_SIZE;
-      const syllableStart = n - (n % syllable);
-      const envelope = ENVELOPE[(((n - syllableStart) * TABLE_SIZE) / Math.min(syllable, length - syllableStart)) | 0];
-      out[shift + this.wordStart + n] = Math.round(PEAK * envelope * WAVE[phase | 0]);
-    }
-    this.phase = phase;
   }
 }
