@@ -70,6 +70,18 @@ describe('Deepgram emulator limits', () => {
     client.ws.close();
   });
 
+  it('takes shrunk windows from the upgrade URL too (a spawned emulator behind DEEPGRAM_URL)', async () => {
+    const emulator = await emulatorWith();
+    const query = { fault_chars_per_window: '5', fault_flush_limit: '1', fault_flush_window_ms: '60000' };
+    const client = await connectSpeak(emulator.url, { query });
+    client.send({ type: 'Speak', text: 'abc' });
+    client.send({ type: 'Flush' });
+    client.send({ type: 'Flush' });
+    expect(await client.next('Warning')).toMatchObject({ code: 'FLUSH_LIMIT_EXCEEDED' });
+    client.send({ type: 'Speak', text: 'def' });
+    expect(await client.closed).toEqual({ code: 1008, reason: 'DATA-0001' });
+  });
+
   it('closes 1011 NET-0003 at the lifetime limit', async () => {
     const emulator = await emulatorWith({ maxConnectionMs: 200 });
     const client = await connectSpeak(emulator.url);

@@ -62,8 +62,14 @@ export class SpeakSession {
     private readonly log: Logger,
   ) {
     const fault = record.fault;
-    this.characters = new SlidingWindow(settings.charsPerWindow, settings.charWindowMs);
-    this.flushes = new SlidingWindow(settings.flushLimit, settings.flushWindowMs);
+    this.characters = new SlidingWindow(
+      fault.charsPerWindow ?? settings.charsPerWindow,
+      fault.charWindowMs ?? settings.charWindowMs,
+    );
+    this.flushes = new SlidingWindow(
+      fault.flushLimit ?? settings.flushLimit,
+      fault.flushWindowMs ?? settings.flushWindowMs,
+    );
     this.chunker = new AudioChunker(params, settings.chunkMs, fault.oddChunks ?? false, record.id);
     this.lifetimeTimer = setTimeout(() => this.fail('NET-0003'), settings.maxConnectionMs);
     ws.on('message', (data, isBinary) => this.onMessage(data.toString(), isBinary));
