@@ -1,5 +1,7 @@
+import WebSocket from 'ws';
+import { TtsClient, WebSocketConstructor } from '@tts/client';
 import { RunningEmulator, expectedAudioBytes } from '../support/emulator';
-import { TestGateway, connectClient, useRelayStack } from '../support/gateway';
+import { TestGateway, connectClient, fundCompany, useRelayStack } from '../support/gateway';
 
 const PREFIX = 'relay-speed';
 
@@ -25,6 +27,24 @@ describe('gateway relay: Config speed', () => {
     const bytes = client.audio.reduce((n, f) => n + f.length, 0);
     expect(bytes).toBe(expectedAudioBytes(text, 'mulaw', 8000, speed));
     client.close();
+  });
+
+  it('the SDK sets speed through its config', async () => {
+    const before = emulator.connections.length;
+    const companyId = `${PREFIX}-sdk-${process.pid}`;
+    await fundCompany(companyId);
+    const sut = new TtsClient({
+      url: `ws://127.0.0.1:${gateway.port}`,
+      companyId,
+      userId: 'sdk-user',
+      sessionId: 'sdk-session',
+      config: { model: 'aura-2-thalia-en', speed: 1.3 },
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      reconnect: false,
+    });
+    await sut.connect();
+    expect(emulator.connections[before].query).toMatchObject({ speed: '1.3' });
+    sut.close();
   });
 
   it('sends no speed upstream when the Config has none', async () => {

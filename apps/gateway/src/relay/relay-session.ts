@@ -23,18 +23,22 @@ import {
 import { ActiveSessions } from '../session/active-sessions.service';
 import { SessionHooks } from '../session/session-hooks.service';
 import { SessionControl, SessionInfo, SessionRelease, SessionTap } from '../session/session-hooks';
+import { UpstreamPool } from '../upstream/upstream-pool';
 import { ClientBackpressure } from './client-backpressure';
 import { MessageRateLimit } from './message-rate-limit';
 import { RateLimitNotices } from './rate-limit-notices';
 import { RelaySettings } from './relay-settings';
 import { releaseAll, runAdmissions, startTaps } from './session-extensions';
-import { SpeechRelay, SpeechRelayHost } from './speech-relay';
+import { SpeechRelay } from './speech-relay';
+import { SpeechRelayHost } from './speech-relay-host';
 
 export interface RelayDeps {
   settings: RelaySettings;
   hooks: SessionHooks;
   sessions: ActiveSessions;
   log: Logger;
+  /** Warm upstream connections; opens a fresh one when it has none for the session. */
+  pool: UpstreamPool;
 }
 
 type Frame = [data: Buffer, isBinary: boolean];
@@ -67,7 +71,8 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
   ) {
     this.log = deps.log.child({ connection_id: this.connectionId });
     this.rateLimit = new MessageRateLimit(deps.settings.messagesPerSecond, deps.settings.messageBurst);
-    this.backpressure = new ClientBackpressure(client, deps.settings, {
+    // The upgrade request's socket is the one ws took over for this client (public on both sides).
+    this.backpressure = new ClientBackpressure(client, request.socket, deps.settings, {
       pause: () => this.speech?.pause(),
       resume: () => this.speech?.resume(),
       tooSlow: () => this.endTooSlow(),
@@ -202,7 +207,9 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     const config = (this.config = resolved.config);
     this.log = this.log.child({ model: config.model });
     this.tap = startTaps(this.deps.hooks.observers, this.info!, config, this);
-    this.speech = new SpeechRelay(this.deps.settings, config, this.tap, this, this.log);
+    this.speech = new SpeechRelay(this.deps.settings, config, this.tap, this, this.log, (listener) =>
+      this.deps.pool.open(config, listener),
+    );
     this.speech.connect();
     return true;
   }

@@ -2,7 +2,8 @@ import pino from 'pino';
 import { UpstreamClientMessage } from '@tts/protocol';
 import { UpstreamEnd, UpstreamListener } from '../upstream/upstream-connection';
 import { RelaySettings } from './relay-settings';
-import { SpeechRelay, SpeechRelayHost, UpstreamLink } from './speech-relay';
+import { SpeechRelay } from './speech-relay';
+import { SpeechRelayHost, UpstreamLink } from './speech-relay-host';
 
 /** A stand-in upstream: records what the relay writes; the spec plays Deepgram's part. */
 class FakeLink implements UpstreamLink {

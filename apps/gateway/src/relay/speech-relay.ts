@@ -1,38 +1,16 @@
 import { Logger } from 'pino';
-import { SessionConfig, UpstreamCloseCode, textHeldWarning, upstreamSpeakCharLimit } from '@tts/protocol';
+import { SessionConfig, upstreamSpeakCharLimit } from '@tts/protocol';
 import { SessionTap } from '../session/session-hooks';
 import { UpstreamConnection, UpstreamEnd, UpstreamListener } from '../upstream/upstream-connection';
-import { upstreamFailureMessage } from '../upstream/upstream-failure';
+import { isRestorable, upstreamFailureMessage } from '../upstream/upstream-failure';
 import { AnswerWatchdog } from './answer-watchdog';
-import { AudioFramer } from './audio-framer';
+import { ClientSpeechOutput } from './client-speech-output';
+import { PacingReport } from './pacing-report';
 import { OwedSpeech } from './owed-speech';
 import { RelaySettings } from './relay-settings';
 import { splitSpeakText } from './speak-splitter';
-import { ReplyNumbering, isFlushLimitWarning, parseUpstreamReply } from './upstream-replies';
-
-/** What the speech relay needs from its client session. */
-export interface SpeechRelayHost {
-  /** The upstream opened for the first time. */
-  speechConnected(): void;
-  sendAudio(frame: Buffer, sampleBytes: number): void;
-  /** A text frame for the client: Deepgram's (renumbered where needed) or the gateway's own Warning. */
-  sendText(raw: string): void;
-  /** An utterance was fully delivered (Flushed or Cleared): the session is quiet again from here. */
-  utteranceDelivered(): void;
-  /** A request was limited but not lost (non-fatal `rate_limited`). */
-  sendRateLimited(message: string): void;
-  /** The upstream finished after our Close: all audio was delivered. */
-  speechFinished(): void;
-  /** The upstream refused or dropped the connection and it could not be restored. */
-  speechFailed(message: string): void;
-}
-
-/** The upstream as the relay drives it (an `UpstreamConnection`, or a stand-in in unit specs). */
-export type UpstreamLink = Pick<
-  UpstreamConnection,
-  'send' | 'pause' | 'resume' | 'retire' | 'abort' | 'isOpen' | 'ageMs'
->;
-export type OpenUpstream = (listener: UpstreamListener) => UpstreamLink;
+import { OpenUpstream, SpeechRelayHost, UpstreamLink } from './speech-relay-host';
+import { isFlushLimitWarning, parseUpstreamReply } from './upstream-replies';
 
 /**
  * - `dormant`: no upstream; the next thing to send opens one (at start, or after Deepgram closed an idle one)
@@ -43,12 +21,6 @@ export type OpenUpstream = (listener: UpstreamListener) => UpstreamLink;
  */
 export type SpeechRelayState = 'dormant' | 'connecting' | 'open' | 'draining' | 'closing' | 'ended';
 
-/** Close codes after which a reconnect would silently lose what Deepgram rejected. */
-const UNRESTORABLE_CODES: readonly number[] = [
-  UpstreamCloseCode.UnsupportedData,
-  UpstreamCloseCode.PolicyViolation,
-  UpstreamCloseCode.MessageTooBig,
-];
 /** How long a Close may wait for the audio still owed (plus the held text's pacing) before the session ends anyway. */
 const CLOSE_GRACE_MS = 120_000;
 /** First retry of a Flush Deepgram refused over its own count; doubled on each refusal in a row. */
@@ -62,8 +34,7 @@ export class SpeechRelay implements UpstreamListener {
   private state: SpeechRelayState = 'dormant';
   private link?: UpstreamLink;
   private readonly owed: OwedSpeech;
-  private readonly framer: AudioFramer;
-  private readonly numbering = new ReplyNumbering();
+  private readonly output: ClientSpeechOutput;
   private readonly watchdog = new AnswerWatchdog(
     () => this.onAnswersLost(),
     () => this.paused,
@@ -71,12 +42,9 @@ export class SpeechRelay implements UpstreamListener {
   private readonly speakCharLimit: number;
   private paused = false;
   private connectedOnce = false;
-  private firstAudioSeen = false;
   private paceTimer?: NodeJS.Timeout;
   private closeTimer?: NodeJS.Timeout;
-  /** Held characters last reported to the tap, and whether the client was told text is held. */
-  private heldReported = 0;
-  private heldNoticeSent = false;
+  private readonly pacing: PacingReport;
 
   constructor(
     private readonly settings: RelaySettings,
@@ -87,9 +55,10 @@ export class SpeechRelay implements UpstreamListener {
     private readonly openUpstream: OpenUpstream = (listener) =>
       new UpstreamConnection(settings.upstream, config, settings.upstreamConnectTimeoutMs, listener),
   ) {
-    this.framer = new AudioFramer(config.encoding, config.sample_rate, config.container);
+    this.output = new ClientSpeechOutput(config, tap, host);
     this.owed = new OwedSpeech(settings.pace);
     this.speakCharLimit = upstreamSpeakCharLimit(config.model);
+    this.pacing = new PacingReport(this.owed, tap, host);
   }
 
   get current(): SpeechRelayState {
@@ -122,8 +91,7 @@ export class SpeechRelay implements UpstreamListener {
   /** Barge-in: nothing held, queued or in flight before this point reaches the client. */
   clear(): void {
     this.owed.clear();
-    this.firstAudioSeen = false;
-    this.framer.reset();
+    this.output.drop();
     if (!this.link) this.openLink();
     this.link!.send({ type: 'Clear' });
     this.watchdog.watch(true);
@@ -164,7 +132,7 @@ export class SpeechRelay implements UpstreamListener {
     this.link?.abort();
     this.link = undefined;
     this.owed.clear();
-    this.reportHeld();
+    this.pacing.update();
   }
 
   onUpstreamOpen(): void {
@@ -179,16 +147,7 @@ export class SpeechRelay implements UpstreamListener {
   onUpstreamAudio(chunk: Buffer): void {
     this.watchdog.frame();
     if (this.owed.clearing) return; // audio of cleared text
-    const frame = this.framer.frame(chunk);
-    if (!frame) return;
-    if (!this.firstAudioSeen) {
-      const flushAt = this.owed.oldestFlushAt;
-      if (flushAt !== undefined) {
-        this.firstAudioSeen = true;
-        this.tap.flushLatency?.(Date.now() - flushAt);
-      }
-    }
-    this.host.sendAudio(frame, this.framer.lastSampleBytes);
+    this.output.audio(chunk, this.owed.oldestFlushAt);
   }
 
   onUpstreamText(raw: string): void {
@@ -198,21 +157,14 @@ export class SpeechRelay implements UpstreamListener {
     switch (reply.type) {
       case 'Flushed':
         // One Flushed per client Flush merged into this one; none for the gateway's own before a Close.
-        for (let n = this.owed.flushed(); n > 0; n--) this.host.sendText(this.numbering.flushed());
-        this.firstAudioSeen = false;
-        this.host.utteranceDelivered();
+        this.output.flushed(this.owed.flushed());
         break;
       case 'Cleared':
         this.owed.cleared();
-        this.framer.reset();
-        this.host.sendText(this.numbering.cleared());
-        this.host.utteranceDelivered();
+        this.output.cleared();
         break;
-      case 'Metadata': {
-        const metadata = this.numbering.metadata(raw);
-        if (metadata !== undefined) this.host.sendText(metadata);
-        return;
-      }
+      case 'Metadata':
+        return this.output.metadata(raw);
       case 'Warning':
         this.host.sendText(raw);
         if (isFlushLimitWarning(reply)) this.retryRefusedFlush();
@@ -230,8 +182,7 @@ export class SpeechRelay implements UpstreamListener {
     if (this.state === 'ended') return;
     if (this.state === 'closing') return this.finish();
     const { failure } = end;
-    const unrestorable = failure.closeCode !== undefined && UNRESTORABLE_CODES.includes(failure.closeCode);
-    if (!end.opened || this.owed.answersOwed || unrestorable) {
+    if (!isRestorable(failure, end.opened, this.owed.answersOwed)) {
       const message = upstreamFailureMessage(failure);
       this.log.warn({ ...failure, request_id: end.requestId }, message);
       this.tap.upstreamError?.(failure);
@@ -255,7 +206,7 @@ export class SpeechRelay implements UpstreamListener {
     this.retireIfOld();
     if (!this.link && this.owed.pendingUpstream) this.openLink();
     if (this.link?.isOpen) this.pace(now);
-    this.reportHeld();
+    this.pacing.update();
     if (this.state === 'draining' && this.owed.settled) this.closeUpstream();
   }
 
@@ -273,30 +224,11 @@ export class SpeechRelay implements UpstreamListener {
       }
       if (step.kind === 'wait') {
         this.paceTimer = setTimeout(() => this.advance(), step.waitMs);
-        if (step.forText) this.noticeHeld(now);
+        if (step.forText) this.pacing.held(now);
       }
       break;
     }
-    const deferredMs = this.owed.takeFlushDeferral();
-    if (deferredMs !== undefined) {
-      this.host.sendRateLimited(
-        `Flush deferred ${Math.ceil(deferredMs / 1000)} s: Deepgram allows 20 Flushes per minute; further Flushes merge into it`,
-      );
-    }
-  }
-
-  /** Once per episode of held text: the client hears that its text waits, and roughly how long. */
-  private noticeHeld(now: number): void {
-    if (this.heldNoticeSent || this.owed.heldChars === 0) return;
-    this.heldNoticeSent = true;
-    this.host.sendText(JSON.stringify(textHeldWarning(this.owed.heldChars, this.owed.heldDelayMs(now))));
-  }
-
-  private reportHeld(): void {
-    const held = this.owed.heldChars;
-    if (held !== this.heldReported) this.tap.textHeld?.(held - this.heldReported);
-    this.heldReported = held;
-    if (held === 0) this.heldNoticeSent = false;
+    this.pacing.flushDeferred(this.owed.takeFlushDeferral());
   }
 
   private openLink(): void {
@@ -318,9 +250,8 @@ export class SpeechRelay implements UpstreamListener {
 
   /** Deepgram ignored our latest Flush and still holds its text: retried, so the client still gets its Flushed. */
   private retryRefusedFlush(): void {
-    const retryMs = this.owed.flushRefused(Date.now(), FLUSH_RETRY_MS);
-    if (retryMs !== undefined)
-      this.log.warn({ retry_ms: retryMs }, 'Deepgram refused a Flush over its limit; retrying');
+    const retry_ms = this.owed.flushRefused(Date.now(), FLUSH_RETRY_MS);
+    if (retry_ms !== undefined) this.log.warn({ retry_ms }, 'Deepgram refused a Flush over its limit; retrying');
   }
 
   private onAnswersLost(): void {

@@ -26,6 +26,17 @@ export interface UpstreamFailure {
   reason: string;
 }
 
+/** Close codes after which a reconnect would silently lose what Deepgram rejected (1003, 1008, 1009). */
+const UNRESTORABLE_CLOSE_CODES: readonly number[] = [1003, 1008, 1009];
+
+/**
+ * Whether a fresh connection may take over transparently: the old one opened, owed nothing, and was
+ * not closed for something we sent (idle NET-0001, lifetime NET-0003, a plain 1000, a drop).
+ */
+export function isRestorable(failure: UpstreamFailure, opened: boolean, answersOwed: boolean): boolean {
+  return opened && !answersOwed && !UNRESTORABLE_CLOSE_CODES.includes(failure.closeCode ?? 0);
+}
+
 /** Bounded metric label values: one per class of failure. */
 export const UPSTREAM_FAILURE_LABELS = [
   'network',
