@@ -1,34 +1,22 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { WebSocket } from 'ws';
-import {
-  UPSTREAM_CLOSE_TABLE,
-  UPSTREAM_FLUSH_LIMIT_WARNING_CODE,
-  UpstreamCloseReason,
-  UpstreamServerMessage,
-  upstreamSpeakCharLimit,
-} from '@tts/protocol';
+import { UPSTREAM_CLOSE_TABLE, UpstreamCloseReason, UpstreamServerMessage } from '@tts/protocol';
 import { SpeechAudio } from '../synth/speech-audio';
-import { characterCount, voicePitchHz } from '../synth/speech-synthesizer';
+import { voicePitchHz } from '../synth/speech-synthesizer';
 import { AudioChunker } from './audio-chunker';
 import { ConnectionEnd, EmulatedConnection } from './emulated-connection';
-import { SlidingWindow } from './sliding-window';
+import { LimitSettings, SessionLimits } from './session-limits';
 import { modelUuid } from './identifiers';
 import { SpeakParams } from './speak-request';
 
-export interface SessionSettings {
+export interface SessionSettings extends LimitSettings {
   ttfbMs: number;
   /** Pacing: 1 = real time, 0 = unpaced. Not Deepgram's `speed` (the speaking rate, in SpeakParams). */
   speed: number;
   idleTimeoutMs: number;
   maxConnectionMs: number;
   chunkMs: number;
-  /** Characters of Speak text per sliding window; the Speak that goes over closes 1008 DATA-0001. */
-  charsPerWindow: number;
-  charWindowMs: number;
-  /** Flushes per sliding window; the one over is answered with a Warning and ignored. */
-  flushLimit: number;
-  flushWindowMs: number;
 }
 
 interface FlushJob {
@@ -45,9 +33,7 @@ export class SpeakSession {
   private streaming = false;
   private flushedSeq = 0;
   private clearedSeq = 0;
-  private readonly characters: SlidingWindow;
-  private readonly flushes: SlidingWindow;
-  private flushesRejected = 0;
+  private readonly limits: SessionLimits;
   private readonly chunker: AudioChunker;
   private idleTimer?: NodeJS.Timeout;
   private readonly lifetimeTimer: NodeJS.Timeout;
@@ -62,14 +48,7 @@ export class SpeakSession {
     private readonly log: Logger,
   ) {
     const fault = record.fault;
-    this.characters = new SlidingWindow(
-      fault.charsPerWindow ?? settings.charsPerWindow,
-      fault.charWindowMs ?? settings.charWindowMs,
-    );
-    this.flushes = new SlidingWindow(
-      fault.flushLimit ?? settings.flushLimit,
-      fault.flushWindowMs ?? settings.flushWindowMs,
-    );
+    this.limits = new SessionLimits(params.model, settings, fault);
     this.chunker = new AudioChunker(params, settings.chunkMs, fault.oddChunks ?? false, record.id);
     this.lifetimeTimer = setTimeout(() => this.fail('NET-0003'), settings.maxConnectionMs);
     ws.on('message', (data, isBinary) => this.onMessage(data.toString(), isBinary));
@@ -117,21 +96,14 @@ export class SpeakSession {
 
   private speak(text: unknown): void {
     if (typeof text !== 'string') return this.fail('DATA-0000');
-    const characters = characterCount(text);
-    if (characters > upstreamSpeakCharLimit(this.params.model)) return this.fail('BIG-0001');
-    if (!this.characters.trySpend(characters)) return this.fail('DATA-0001');
+    const overLimit = this.limits.speak(text);
+    if (overLimit) return this.fail(overLimit);
     this.queuedText += text;
   }
 
   private flush(): void {
-    const injected = this.flushesRejected < (this.record.fault.rejectFlushes ?? 0);
-    if (injected) this.flushesRejected++;
-    if (injected || !this.flushes.trySpend(1)) {
-      const code = UPSTREAM_FLUSH_LIMIT_WARNING_CODE;
-      const { limit, windowMs } = this.flushes;
-      const description = `Flush limit of ${limit} per ${windowMs / 1000} seconds exceeded; this Flush was ignored.`;
-      return this.sendJson({ type: 'Warning', description, code, warn_code: code, warn_msg: description });
-    }
+    const warning = this.limits.flush();
+    if (warning) return this.sendJson(warning);
     this.jobs.push({ text: this.queuedText, generation: this.generation });
     this.queuedText = '';
     void this.pump();
