@@ -6,6 +6,13 @@ import { TestClient } from '../support/ws-client';
 
 const PREFIX = 'relay-errors';
 
+/** `tts_gateway_upstream_errors_total{reason}` from the gateway's /metrics. */
+async function upstreamErrors(gateway: TestGateway, reason: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${gateway.port}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`tts_gateway_upstream_errors_total{reason="${reason}"}`));
+  return Number(line?.split(' ')[1]);
+}
+
 const rateLimited = (client: TestClient) => client.texts.filter((m) => m.type === 'error' && m.code === 'rate_limited');
 /** Messages the gateway said it dropped, summed over its collapsed rate_limited frames. */
 const droppedCount = (client: TestClient) => rateLimited(client).reduce((n, m) => n + Number(m.dropped), 0);
@@ -108,6 +115,27 @@ describe('gateway relay: client errors', () => {
     expect(error.message).toContain('NET-0000');
     expect((await client.waitForClose()).code).toBe(1011);
   });
+
+  it.each([
+    [1008, 'DATA-0001', 'data'],
+    [1009, 'BIG-0001', 'too_large'],
+  ])(
+    'a close %s %s is never reopened: upstream_error with its code and reason, metric label %s',
+    async (closeCode, closeReason, label) => {
+      const before = await upstreamErrors(gateway, label);
+      emulator.injectFault({ closeAfterBytes: 100, closeCode, closeReason });
+      const client = await connectClient(gateway, PREFIX);
+      client.send({ type: 'Speak', text: 'Deepgram rechaza lo que le mandamos.' });
+      client.send({ type: 'Flush' });
+      const error = await client.waitFor('error');
+      expect(error).toMatchObject({
+        code: 'upstream_error',
+        message: `Deepgram closed the connection (${closeCode} ${closeReason})`,
+      });
+      expect((await client.waitForClose()).code).toBe(1011);
+      expect(await upstreamErrors(gateway, label)).toBe(before + 1);
+    },
+  );
 });
 
 describe('gateway relay: upstream refusal', () => {

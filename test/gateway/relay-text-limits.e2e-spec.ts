@@ -31,6 +31,13 @@ function answer(n: number, chars: number): string[] {
   return parts;
 }
 
+/** One unlabelled sample of the gateway's /metrics. */
+async function metric(gateway: TestGateway, name: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${gateway.port}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return Number(line?.split(' ')[1]);
+}
+
 async function connect(gateway: TestGateway, emulator: RunningEmulator): Promise<[TestClient, EmulatedConnection]> {
   const before = emulator.connections.length;
   const client = await connectClient(gateway, PREFIX);
@@ -104,6 +111,8 @@ describe("gateway relay: Deepgram's text limits, over the limit (2,400 character
     expect(speaksOf(upstream).join('')).toBe(texts.join(''));
     expect(await stillOpen(upstream)).toBe('open');
     expect(emulator.connections.filter((c) => c.end?.reason === 'DATA-0001')).toEqual([]);
+    expect(await metric(gateway, 'tts_gateway_text_held_seconds_count')).toBeGreaterThan(0);
+    expect(await metric(gateway, 'tts_gateway_text_held_characters')).toBe(0);
     client.close();
   }, 45_000);
 
@@ -115,8 +124,10 @@ describe("gateway relay: Deepgram's text limits, over the limit (2,400 character
     await client.waitFor((m) => m.type === 'Warning' && m.code === 'text_held');
     const sentBeforeClear = speaksOf(upstream).join('');
     expect(sentBeforeClear.length).toBeLessThanOrEqual(2400);
+    expect(await metric(gateway, 'tts_gateway_text_held_characters')).toBe(long.length - sentBeforeClear.length);
     client.send({ type: 'Clear' });
     await client.waitFor('Cleared');
+    expect(await metric(gateway, 'tts_gateway_text_held_characters')).toBe(0);
     const clearedAt = client.received.length;
     await sleep(6500); // past the window: held text would have gone by now
     expect(speaksOf(upstream).join('')).toBe(sentBeforeClear);
