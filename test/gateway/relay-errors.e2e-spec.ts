@@ -120,7 +120,7 @@ describe('gateway relay: client errors', () => {
     [1008, 'DATA-0001', 'data'],
     [1009, 'BIG-0001', 'too_large'],
   ])(
-    'a close %s %s is never reopened: upstream_error with its code and reason, metric label %s',
+    'a close %s %s mid-answer: upstream_error with its code and reason, metric label %s',
     async (closeCode, closeReason, label) => {
       const before = await upstreamErrors(gateway, label);
       emulator.injectFault({ closeAfterBytes: 100, closeCode, closeReason });
