@@ -28,8 +28,9 @@ describe('gateway relay with warm upstream connections', () => {
   let emulator: RunningEmulator;
   let gateway: TestGateway;
   useRelayStack((stack) => ({ emulator, gateway } = stack), {
-    emulator: { handshakeDelayMs: HANDSHAKE_MS },
-    gateway: { UPSTREAM_POOL_SIZE: '1', UPSTREAM_POOL_CONFIGS: '2' },
+    // Deepgram's 2,400 characters over a 3 s window on both sides instead of 60 s.
+    emulator: { handshakeDelayMs: HANDSHAKE_MS, charWindowMs: 3000 },
+    gateway: { UPSTREAM_POOL_SIZE: '1', UPSTREAM_POOL_CONFIGS: '2', UPSTREAM_TEXT_WINDOW_MS: '3000' },
   });
 
   const clients: TestClient[] = [];
@@ -109,5 +110,28 @@ describe('gateway relay with warm upstream connections', () => {
       { type: 'Speak', text: 'La siguiente.' },
       { type: 'Flush' },
     ]);
+  });
+
+  it("starts a warm connection with Deepgram's whole text budget, and its client hears connected first", async () => {
+    await poolReady();
+    const warm = emulator.connections.at(-1)!;
+    const client = await connect();
+    const sentences = Array.from({ length: 80 }, (_, n) => `Frase ${n} de una respuesta larga. `);
+    const text = sentences.join('');
+    expect(text.length).toBeGreaterThan(2400);
+
+    client.send({ type: 'Speak', text });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed', 20_000);
+
+    expect(client.texts[0]).toMatchObject({ type: 'status', message: CONNECTED_MESSAGE });
+    expect(client.texts.filter((t) => t.type === 'Metadata')).toHaveLength(1);
+    expect(client.texts.filter((t) => t.type === 'Warning')).toEqual([expect.objectContaining({ code: 'text_held' })]);
+    // All of it on the warm connection, nothing before it, and never over Deepgram's limit.
+    const speaks = warm.received.map((m) => JSON.parse(m) as { type: string; text?: string });
+    expect(speaks[0].type).toBe('Speak');
+    expect(speaks.flatMap((m) => (m.type === 'Speak' ? [m.text] : [])).join('')).toBe(text);
+    expect(warm.end).toBeUndefined();
+    expect(sampleBytes(client)).toBe(expectedAudioBytes(text, 'linear16', 16000));
   });
 });

@@ -1,4 +1,4 @@
-import { UpstreamConnection, UpstreamEnd, UpstreamListener } from './upstream-connection';
+import { UpstreamEnd, UpstreamListener } from './upstream-connection';
 import { PooledListener } from './pooled-listener';
 
 function recorder(): UpstreamListener & { events: string[] } {
@@ -13,7 +13,7 @@ function recorder(): UpstreamListener & { events: string[] } {
   };
 }
 
-const open = { isOpen: true } as UpstreamConnection;
+const open = { announce: () => true };
 const END = { opened: true } as UpstreamEnd;
 
 describe(PooledListener.name, () => {
@@ -51,7 +51,7 @@ describe(PooledListener.name, () => {
     const sut = new PooledListener({ pooledOpen: jest.fn(), pooledEnd: jest.fn() });
     const session = recorder();
 
-    sut.handTo({ isOpen: false } as UpstreamConnection, session);
+    sut.handTo({ announce: () => false }, session);
     await Promise.resolve();
 
     expect(session.events).toEqual([]);

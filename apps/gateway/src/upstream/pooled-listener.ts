@@ -1,4 +1,4 @@
-import { UpstreamConnection, UpstreamEnd, UpstreamListener } from './upstream-connection';
+import { UpstreamEnd, UpstreamListener } from './upstream-connection';
 
 /** Text frames a pooled connection may receive before its session (Deepgram sends one Metadata). */
 const MAX_EARLY_FRAMES = 4;
@@ -21,11 +21,11 @@ export class PooledListener implements UpstreamListener {
   constructor(private readonly pool: PoolEvents) {}
 
   /** From now on every event goes to `session`; the open and the early frames follow in a microtask. */
-  handTo(connection: UpstreamConnection, session: UpstreamListener): void {
+  handTo(connection: { announce(): boolean }, session: UpstreamListener): void {
     this.session = session;
     // Asynchronous like a fresh connection's open: the caller finishes setting the connection up first.
     queueMicrotask(() => {
-      if (!connection.isOpen) return;
+      if (!connection.announce()) return;
       try {
         session.onUpstreamOpen();
         for (const raw of this.early.splice(0)) session.onUpstreamText(raw);

@@ -1,6 +1,7 @@
 import { Logger } from 'pino';
 import { Upstream } from '@tts/config';
 import { DEFAULT_SESSION_CONFIG, SessionConfig } from '@tts/protocol';
+import { PooledConnection } from './pooled-connection';
 import { PooledListener } from './pooled-listener';
 import { UpstreamConnection, UpstreamEnd, UpstreamListener } from './upstream-connection';
 import { UpstreamPoolSettings } from './upstream-pool-settings';
@@ -30,7 +31,7 @@ export interface PoolStats {
 }
 
 interface Pooled {
-  connection: UpstreamConnection;
+  connection: PooledConnection;
   listener: PooledListener;
   openedAt?: number;
   retireTimer?: NodeJS.Timeout;
@@ -165,7 +166,7 @@ export class UpstreamPool {
     });
     // Container and language never reach the upstream: the pooled fields decide its URL.
     const config: SessionConfig = { ...DEFAULT_SESSION_CONFIG, ...slot.config };
-    const connection = new UpstreamConnection(this.upstream, config, this.settings.connectTimeoutMs, listener);
+    const connection = new PooledConnection(this.upstream, config, this.settings.connectTimeoutMs, listener);
     const pooled: Pooled = { connection, listener };
     slot.connecting.add(pooled);
   }
