@@ -87,6 +87,17 @@ describe(SpeechRelay.name, () => {
     expect(events).toEqual(['connected']);
   });
 
+  it('writes nothing on a (pooled) link that is already open until it announces its open, so the status comes first', () => {
+    sut.connect();
+    link().isOpen = true;
+    sut.speak('palabra '.repeat(400));
+    expect(link().sent).toEqual([]);
+    expect(events).toEqual([]);
+    link().open();
+    expect(events).toEqual(['connected', 'Warning:text_held']);
+    expect(link().sent).toHaveLength(2);
+  });
+
   it('splits by the model limit (1,000 on Aura-2) and holds what is over 2,400 a window, with one notice', () => {
     sut.connect();
     link().open();

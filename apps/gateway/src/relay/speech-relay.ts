@@ -33,6 +33,8 @@ const FLUSH_RETRY_MS = 1000;
 export class SpeechRelay implements UpstreamListener {
   private state: SpeechRelayState = 'dormant';
   private link?: UpstreamLink;
+  /** The current link announced its open: only then is anything written (a pooled link is open before it says so). */
+  private linkOpen = false;
   private readonly owed: OwedSpeech;
   private readonly output: ClientSpeechOutput;
   private readonly watchdog = new AnswerWatchdog(
@@ -131,11 +133,13 @@ export class SpeechRelay implements UpstreamListener {
     this.stopTimers();
     this.link?.abort();
     this.link = undefined;
+    this.linkOpen = false;
     this.owed.clear();
     this.pacing.update();
   }
 
   onUpstreamOpen(): void {
+    this.linkOpen = true;
     if (this.state === 'connecting') this.state = 'open';
     if (!this.connectedOnce) {
       this.connectedOnce = true;
@@ -178,6 +182,7 @@ export class SpeechRelay implements UpstreamListener {
 
   onUpstreamEnd(end: UpstreamEnd): void {
     this.link = undefined;
+    this.linkOpen = false;
     clearTimeout(this.paceTimer);
     if (this.state === 'ended') return;
     if (this.state === 'closing') return this.finish();
@@ -205,7 +210,7 @@ export class SpeechRelay implements UpstreamListener {
     const now = Date.now();
     this.retireIfOld();
     if (!this.link && this.owed.pendingUpstream) this.openLink();
-    if (this.link?.isOpen) this.pace(now);
+    if (this.linkOpen) this.pace(now);
     this.pacing.update();
     if (this.state === 'draining' && this.owed.settled) this.closeUpstream();
   }
@@ -233,6 +238,7 @@ export class SpeechRelay implements UpstreamListener {
 
   private openLink(): void {
     this.owed.newConnection(Date.now());
+    this.linkOpen = false;
     this.link = this.openUpstream(this);
     if (this.paused) this.link.pause();
     if (this.state === 'dormant' || this.state === 'open') this.state = 'connecting';
@@ -241,10 +247,11 @@ export class SpeechRelay implements UpstreamListener {
   /** Replaces an upstream near Deepgram's lifetime limit while it owes nothing; the next need reopens. */
   private retireIfOld(): void {
     const link = this.link;
-    if (!link?.isOpen || this.owed.answersOwed || link.ageMs <= this.settings.upstreamMaxAgeMs) return;
+    if (!link || !this.linkOpen || this.owed.answersOwed || link.ageMs <= this.settings.upstreamMaxAgeMs) return;
     this.log.info({ age_ms: link.ageMs }, 'retiring an old upstream connection before its lifetime limit');
     link.retire();
     this.link = undefined;
+    this.linkOpen = false;
     if (this.state === 'open') this.state = 'dormant';
   }
 
