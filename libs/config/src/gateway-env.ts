@@ -187,11 +187,11 @@ export class GatewayEnv extends UsageEnv {
   @Max(20)
   UPSTREAM_POOL_CONFIGS: number = 2;
 
-  /** A pooled connection unused this long is closed and replaced, before Deepgram's idle close. */
+  /** A pooled connection unused this long is closed and replaced, before Deepgram's idle close; 1 s at least (no reconnect churn). */
   @Expose()
   @ToNumber()
   @IsInt()
-  @Min(100)
+  @Min(1000)
   UPSTREAM_POOL_MAX_IDLE_MS: number = 20_000;
 }
 
