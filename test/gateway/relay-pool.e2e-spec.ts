@@ -134,4 +134,31 @@ describe('gateway relay with warm upstream connections', () => {
     expect(warm.end).toBeUndefined();
     expect(sampleBytes(client)).toBe(expectedAudioBytes(text, 'linear16', 16000));
   });
+
+  it('opens its own connection for a session of another configuration, and keeps that one warm for the next', async () => {
+    await poolReady();
+    const warm = emulator.connections.at(-1)!;
+    const faster = { speed: 1.2 };
+    const first = await connect();
+    first.send(faster);
+    const firstSeq = await speakAndWait(first, 'Un poco más rápido.');
+
+    const carrier = carrierOf(emulator, 'Un poco más rápido.');
+    expect(carrier).not.toBe(warm);
+    expect(carrier.query).toMatchObject({ model: 'aura-2-estrella-es', speed: '1.2' });
+    expect(warm.received).toEqual([]);
+    // The pool now warms that configuration too (size 1 each): the next such session starts on it.
+    await eventually(
+      async () => ((await metrics())('tts_gateway_upstream_pool_connections{state="ready"}') === 2 ? true : undefined),
+      10_000,
+      'both configurations warm',
+    );
+    const opened = emulator.connections.length;
+    const second = await connect();
+    second.send(faster);
+    expect([firstSeq, await speakAndWait(second, 'Otra vez rápido.')]).toEqual([0, 0]);
+    const secondCarrier = carrierOf(emulator, 'Otra vez rápido.');
+    expect(secondCarrier.query).toMatchObject({ speed: '1.2' });
+    expect(emulator.connections.indexOf(secondCarrier)).toBeLessThan(opened); // already open when it came
+  });
 });

@@ -181,7 +181,7 @@ export class UpstreamPool {
 
   /** Waited long enough: closed before Deepgram would, and replaced. */
   private retire(slot: Slot, pooled: Pooled): void {
-    slot.ready.splice(slot.ready.indexOf(pooled), 1);
+    if (!this.remove(slot, pooled)) return;
     pooled.connection.retire();
     this.discarded.retired++;
     slot.failures = 0;
@@ -190,10 +190,7 @@ export class UpstreamPool {
 
   /** Deepgram closed a pooled connection (idle, lifetime, network), or it never opened. */
   private ended(slot: Slot, pooled: Pooled, end: UpstreamEnd): void {
-    clearTimeout(pooled.retireTimer);
-    slot.connecting.delete(pooled);
-    const index = slot.ready.indexOf(pooled);
-    if (index >= 0) slot.ready.splice(index, 1);
+    this.remove(slot, pooled);
     const lived = pooled.openedAt === undefined ? -1 : Date.now() - pooled.openedAt;
     if (lived >= SHORTEST_HEALTHY_MS) {
       this.discarded.closed++;
@@ -210,5 +207,13 @@ export class UpstreamPool {
       this.refill(slot);
     }, retryMs);
     slot.retryTimer.unref();
+  }
+
+  /** Takes `pooled` out of its slot; false if it was no longer there. */
+  private remove(slot: Slot, pooled: Pooled): boolean {
+    clearTimeout(pooled.retireTimer);
+    const index = slot.ready.indexOf(pooled);
+    if (index >= 0) slot.ready.splice(index, 1);
+    return slot.connecting.delete(pooled) || index >= 0;
   }
 }
