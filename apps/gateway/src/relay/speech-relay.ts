@@ -57,7 +57,7 @@ export class SpeechRelay implements UpstreamListener {
     private readonly openUpstream: OpenUpstream = (listener) =>
       new UpstreamConnection(settings.upstream, config, settings.upstreamConnectTimeoutMs, listener),
   ) {
-    this.output = new ClientSpeechOutput(config, tap, host);
+    this.output = new ClientSpeechOutput(config, tap, host, (error) => this.onRelayFault(error));
     this.owed = new OwedSpeech(settings.pace);
     this.speakCharLimit = upstreamSpeakCharLimit(config.model);
     this.pacing = new PacingReport(this.owed, tap, host);
@@ -135,6 +135,7 @@ export class SpeechRelay implements UpstreamListener {
     this.link = undefined;
     this.linkOpen = false;
     this.owed.clear();
+    this.output.drop();
     this.pacing.update();
   }
 
@@ -170,7 +171,7 @@ export class SpeechRelay implements UpstreamListener {
       case 'Metadata':
         return this.output.metadata(raw);
       case 'Warning':
-        this.host.sendText(raw);
+        this.output.warning(raw);
         if (isFlushLimitWarning(reply)) this.retryRefusedFlush();
         break;
       default:
@@ -181,6 +182,7 @@ export class SpeechRelay implements UpstreamListener {
   }
 
   onUpstreamEnd(end: UpstreamEnd): void {
+    this.output.sendAudio(); // what was read before the close
     this.link = undefined;
     this.linkOpen = false;
     clearTimeout(this.paceTimer);
