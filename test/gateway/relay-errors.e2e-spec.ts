@@ -230,6 +230,20 @@ describe('gateway relay: per-connection limits', () => {
     client.close();
   });
 
+  it('counts held text against the same bound: a Speak beyond it is dropped with rate_limited, the rest kept', async () => {
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ type: 'Speak', text: 'a '.repeat(750) });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed');
+    client.send({ type: 'Speak', text: 'b '.repeat(750) }); // over 2,400 a minute: held, 1,500 characters
+    await client.waitFor((m) => m.type === 'Warning' && m.code === 'text_held');
+    client.send({ type: 'Speak', text: 'c '.repeat(300) }); // 1,500 held + 600 > 2,000
+    await client.until(() => droppedCount(client) === 1 || undefined, 5000, 'one dropped Speak');
+    expect(rateLimited(client)[0].message).toContain('Speak dropped');
+    expect(client.texts.find((m) => m.type === 'Warning')).toMatchObject({ held_characters: 1500 });
+    client.close();
+  });
+
   it('ends a silent session with idle_timeout 4408', async () => {
     const client = await connectClient(gateway, PREFIX);
     const started = Date.now();
