@@ -9,7 +9,8 @@ import { PacingReport } from './pacing-report';
 import { OwedSpeech } from './owed-speech';
 import { RelaySettings } from './relay-settings';
 import { splitSpeakText } from './speak-splitter';
-import { OpenUpstream, SpeechRelayHost, UpstreamLink } from './speech-relay-host';
+import { OpenUpstream, SpeechRelayHost } from './speech-relay-host';
+import { UpstreamSlot } from './upstream-slot';
 import { isFlushLimitWarning, parseUpstreamReply } from './upstream-replies';
 
 /**
@@ -32,17 +33,14 @@ const FLUSH_RETRY_MS = 1000;
  */
 export class SpeechRelay implements UpstreamListener {
   private state: SpeechRelayState = 'dormant';
-  private link?: UpstreamLink;
-  /** The current link announced its open: only then is anything written (a pooled link is open before it says so). */
-  private linkOpen = false;
+  private readonly upstream: UpstreamSlot;
   private readonly owed: OwedSpeech;
   private readonly output: ClientSpeechOutput;
   private readonly watchdog = new AnswerWatchdog(
     () => this.onAnswersLost(),
-    () => this.paused,
+    () => this.upstream.isPaused,
   );
   private readonly speakCharLimit: number;
-  private paused = false;
   private connectedOnce = false;
   private paceTimer?: NodeJS.Timeout;
   private closeTimer?: NodeJS.Timeout;
@@ -54,9 +52,10 @@ export class SpeechRelay implements UpstreamListener {
     private readonly tap: SessionTap,
     private readonly host: SpeechRelayHost,
     private readonly log: Logger,
-    private readonly openUpstream: OpenUpstream = (listener) =>
+    openUpstream: OpenUpstream = (listener) =>
       new UpstreamConnection(settings.upstream, config, settings.upstreamConnectTimeoutMs, listener),
   ) {
+    this.upstream = new UpstreamSlot(openUpstream, this, settings.upstreamMaxAgeMs, log);
     this.output = new ClientSpeechOutput(config, tap, host, (error) => this.onRelayFault(error));
     this.owed = new OwedSpeech(settings.pace);
     this.speakCharLimit = upstreamSpeakCharLimit(config.model);
@@ -94,8 +93,8 @@ export class SpeechRelay implements UpstreamListener {
   clear(): void {
     this.owed.clear();
     this.output.drop();
-    if (!this.link) this.openLink();
-    this.link!.send({ type: 'Clear' });
+    if (!this.upstream.present) this.openLink();
+    this.upstream.send({ type: 'Clear' });
     this.watchdog.watch(true);
     this.advance();
   }
@@ -118,29 +117,25 @@ export class SpeechRelay implements UpstreamListener {
   }
 
   pause(): void {
-    this.paused = true;
-    this.link?.pause();
+    this.upstream.pause();
   }
 
   resume(): void {
-    this.paused = false;
-    this.link?.resume();
+    this.upstream.resume();
   }
 
   /** Drops the upstream at once (the session is over). */
   abort(): void {
     this.state = 'ended';
     this.stopTimers();
-    this.link?.abort();
-    this.link = undefined;
-    this.linkOpen = false;
+    this.upstream.abort();
     this.owed.clear();
     this.output.drop();
     this.pacing.update();
   }
 
   onUpstreamOpen(): void {
-    this.linkOpen = true;
+    this.upstream.opened();
     if (this.state === 'connecting') this.state = 'open';
     if (!this.connectedOnce) {
       this.connectedOnce = true;
@@ -183,8 +178,7 @@ export class SpeechRelay implements UpstreamListener {
 
   onUpstreamEnd(end: UpstreamEnd): void {
     this.output.sendAudio(); // what was read before the close
-    this.link = undefined;
-    this.linkOpen = false;
+    this.upstream.ended();
     clearTimeout(this.paceTimer);
     if (this.state === 'ended') return;
     if (this.state === 'closing') return this.finish();
@@ -211,8 +205,8 @@ export class SpeechRelay implements UpstreamListener {
     if (this.state === 'closing' || this.state === 'ended') return;
     const now = Date.now();
     this.retireIfOld();
-    if (!this.link && this.owed.pendingUpstream) this.openLink();
-    if (this.linkOpen) this.pace(now);
+    if (!this.upstream.present && this.owed.pendingUpstream) this.openLink();
+    if (this.upstream.writable) this.pace(now);
     this.pacing.update();
     if (this.state === 'draining' && this.owed.settled) this.closeUpstream();
   }
@@ -223,7 +217,7 @@ export class SpeechRelay implements UpstreamListener {
     for (;;) {
       const step = this.owed.next(now);
       if (step.kind === 'send') {
-        this.link!.send(step.message);
+        this.upstream.send(step.message);
         if (step.message.type === 'Speak') this.tap.textSent(step.message.text.length);
         if (step.heldMs) this.tap.textHeldFor?.(step.heldMs);
         if (step.message.type === 'Flush') this.watchdog.watch(true);
@@ -240,20 +234,13 @@ export class SpeechRelay implements UpstreamListener {
 
   private openLink(): void {
     this.owed.newConnection(Date.now());
-    this.linkOpen = false;
-    this.link = this.openUpstream(this);
-    if (this.paused) this.link.pause();
+    this.upstream.open();
     if (this.state === 'dormant' || this.state === 'open') this.state = 'connecting';
   }
 
   /** Replaces an upstream near Deepgram's lifetime limit while it owes nothing; the next need reopens. */
   private retireIfOld(): void {
-    const link = this.link;
-    if (!link || !this.linkOpen || this.owed.answersOwed || link.ageMs <= this.settings.upstreamMaxAgeMs) return;
-    this.log.info({ age_ms: link.ageMs }, 'retiring an old upstream connection before its lifetime limit');
-    link.retire();
-    this.link = undefined;
-    this.linkOpen = false;
+    if (this.owed.answersOwed || !this.upstream.retireIfOld()) return;
     if (this.state === 'open') this.state = 'dormant';
   }
 
@@ -271,9 +258,9 @@ export class SpeechRelay implements UpstreamListener {
   }
 
   private closeUpstream(): void {
-    if (!this.link) return this.finish();
+    if (!this.upstream.present) return this.finish();
     this.state = 'closing';
-    this.link.send({ type: 'Close' });
+    this.upstream.send({ type: 'Close' });
   }
 
   private finish(): void {
