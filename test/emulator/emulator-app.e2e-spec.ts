@@ -16,6 +16,7 @@ describe('Deepgram emulator process (Nest app)', () => {
       EMULATOR_API_KEY: KEY,
       EMULATOR_SPEED: '0',
       EMULATOR_TTFB_MS: '0',
+      EMULATOR_HANDSHAKE_DELAY_MS: '200',
       LOG_LEVEL: 'silent',
     });
     base = `127.0.0.1:${emulator.port}`;
@@ -30,8 +31,10 @@ describe('Deepgram emulator process (Nest app)', () => {
     }
   });
 
-  it('serves /v1/speak on the same port with EMULATOR_API_KEY', async () => {
+  it('serves /v1/speak on the same port with EMULATOR_API_KEY, after EMULATOR_HANDSHAKE_DELAY_MS', async () => {
+    const at = performance.now();
     const client = await connectSpeak(`ws://${base}/v1/speak`, { key: KEY, query: { encoding: 'mulaw' } });
+    expect(performance.now() - at).toBeGreaterThanOrEqual(190);
     client.send({ type: 'Speak', text: 'Nest' });
     client.send({ type: 'Flush' });
     await client.next('Flushed');

@@ -1,3 +1,4 @@
+import { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 
 export interface SpeakClient {
@@ -66,4 +67,29 @@ export async function connectSpeak(
     next,
     closed,
   };
+}
+
+/** Upgrade attempt expected to be refused: the HTTP status, headers and JSON body. */
+export function refusedUpgrade(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ res: IncomingMessage; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.on('open', () => reject(new Error('upgrade unexpectedly accepted')));
+    ws.on('error', () => undefined);
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d));
+      res.on('end', () => resolve({ res, body: parseBody(body) }));
+    });
+  });
+}
+
+function parseBody(body: string): Record<string, unknown> {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return { text: body };
+  }
 }

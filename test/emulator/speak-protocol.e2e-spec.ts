@@ -1,26 +1,7 @@
-import { IncomingMessage } from 'node:http';
-import { WebSocket } from 'ws';
 import { RunningEmulator, expectedAudioBytes, startTestEmulator } from '../support/emulator';
-import { connectSpeak } from './speak-client';
+import { connectSpeak, refusedUpgrade } from './speak-client';
 
 const KEY = 'emulator-protocol-key';
-
-/** Upgrade attempt expected to be refused: the HTTP status, headers and JSON body. */
-function refusedUpgrade(
-  url: string,
-  headers: Record<string, string>,
-): Promise<{ res: IncomingMessage; body: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
-    ws.on('open', () => reject(new Error('upgrade unexpectedly accepted')));
-    ws.on('error', () => undefined);
-    ws.on('unexpected-response', (_req, res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d));
-      res.on('end', () => resolve({ res, body: JSON.parse(body) }));
-    });
-  });
-}
 
 const rms = (pcm: Buffer): number => {
   let sum = 0;
@@ -173,29 +154,38 @@ describe('Deepgram emulator /v1/speak protocol', () => {
   });
 
   it.each([
-    ['an unknown type', { type: 'Reset' }, 1008, /^DATA-/],
-    ['bad JSON', '{"type": "Speak",', 1008, /^DATA-/],
-    ['a Speak over 2000 characters', { type: 'Speak', text: 'a'.repeat(2001) }, 1009, /^BIG-/],
-  ])('closes on %s with %s', async (_what, message, code, reason) => {
+    ['an unknown type', { type: 'Reset' }, 1008, 'DATA-0000'],
+    ['bad JSON', '{"type": "Speak",', 1008, 'DATA-0000'],
+    ['a Speak without text', { type: 'Speak' }, 1008, 'DATA-0000'],
+    ['a Speak over 1000 characters on Aura-2', { type: 'Speak', text: 'a'.repeat(1001) }, 1009, 'BIG-0001'],
+  ])('closes on %s with %s %s', async (_what, message, code, reason) => {
     const client = await connectSpeak(emulator.url, { key: KEY });
     client.send(message);
-    const closed = await client.closed;
-    expect(closed.code).toBe(code);
-    expect(closed.reason).toMatch(reason);
+    expect(await client.closed).toEqual({ code, reason });
   });
 
-  it('closes on a binary frame with 1003', async () => {
+  it('closes on a Speak over 2000 characters on Aura-1 with 1009 BIG-0001', async () => {
+    const client = await connectSpeak(emulator.url, { key: KEY, query: { model: 'aura-asteria-en' } });
+    client.send({ type: 'Speak', text: 'a'.repeat(2001) });
+    expect(await client.closed).toEqual({ code: 1009, reason: 'BIG-0001' });
+  });
+
+  it('closes on a binary frame with 1003 MESSAGE-0000', async () => {
     const client = await connectSpeak(emulator.url, { key: KEY });
     client.ws.send(Buffer.from([1, 2, 3]));
-    expect((await client.closed).code).toBe(1003);
+    expect(await client.closed).toEqual({ code: 1003, reason: 'MESSAGE-0000' });
   });
 
-  it('accepts a Speak of exactly 2000 characters', async () => {
-    const client = await connectSpeak(emulator.url, { key: KEY, query: { sample_rate: '8000' } });
-    client.send({ type: 'Speak', text: 'ab '.repeat(666) + 'ab' });
+  it.each([
+    ['aura-2-thalia-en', 1000],
+    ['aura-asteria-en', 2000],
+  ])('accepts a Speak of exactly the limit on %s (%d characters)', async (model, limit) => {
+    const client = await connectSpeak(emulator.url, { key: KEY, query: { model, sample_rate: '8000' } });
+    const text = 'ab '.repeat(Math.floor(limit / 3)).padEnd(limit, 'x');
+    client.send({ type: 'Speak', text });
     client.send({ type: 'Flush' });
     await client.next('Flushed');
-    expect(client.audioBytes()).toBe(expectedAudioBytes('x'.repeat(2000), 'linear16', 8000));
+    expect(client.audioBytes()).toBe(expectedAudioBytes(text, 'linear16', 8000));
     client.ws.close();
   });
 

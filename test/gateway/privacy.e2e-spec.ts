@@ -68,7 +68,8 @@ describe('privacy: no key, token or spoken text in logs or client frames', () =>
 
   beforeAll(async () => {
     ensureBuilt([GATEWAY_ENTRY]);
-    emulator = await startTestEmulator({ apiKey: DEEPGRAM_KEY });
+    // The long utterance below is over Deepgram's 2,400 characters a window: 2 s windows keep it short.
+    emulator = await startTestEmulator({ apiKey: DEEPGRAM_KEY, charWindowMs: 2000 });
     const env = {
       DEEPGRAM_URL: emulator.url,
       AUTH_JWT_SECRET: TEST_JWT_SECRET,
@@ -78,6 +79,7 @@ describe('privacy: no key, token or spoken text in logs or client frames', () =>
       DRAIN_TIMEOUT_MS: '1000',
       CLIENT_MESSAGES_PER_SECOND: '5',
       CLIENT_MESSAGE_BURST: '5',
+      UPSTREAM_TEXT_WINDOW_MS: '2000',
     };
     [gateway, misconfigured] = await Promise.all([
       startGatewayProcess({ ...env, DEEPGRAM_API_KEY: DEEPGRAM_KEY }),

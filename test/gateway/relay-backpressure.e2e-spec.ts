@@ -9,6 +9,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const LONG_TEXT = 'Un cliente lento no debe llenar la memoria del gateway. '.repeat(110);
 const FORMAT = { encoding: 'linear16', sample_rate: 16000, container: 'none' } as const;
 const HIGH_WATER = 262_144;
+// LONG_TEXT is over Deepgram's 2,400 characters a window: a 2 s window on both sides keeps the pacing short.
+const TEXT_WINDOW = { emulator: { charWindowMs: 2000 }, gateway: { UPSTREAM_TEXT_WINDOW_MS: '2000' } };
 
 /** Waits until the emulator has stopped sending on this connection for a while. */
 async function stalled(connection: EmulatedConnection): Promise<void> {
@@ -42,7 +44,7 @@ describe('gateway relay: slow clients', () => {
   let emulator: RunningEmulator;
 
   beforeAll(async () => {
-    emulator = await startTestEmulator();
+    emulator = await startTestEmulator(TEXT_WINDOW.emulator);
   });
   afterAll(async () => {
     await emulator?.close();
@@ -52,6 +54,7 @@ describe('gateway relay: slow clients', () => {
   it('pauses the upstream of a slow reader, serves others meanwhile, and delivers everything after', async () => {
     const gateway = await startGateway({
       DEEPGRAM_URL: emulator.url,
+      ...TEXT_WINDOW.gateway,
       CLIENT_BUFFER_HIGH_BYTES: String(HIGH_WATER),
       CLIENT_BUFFER_LOW_BYTES: '65536',
     });
@@ -80,6 +83,7 @@ describe('gateway relay: slow clients', () => {
   it('disconnects a client that stays behind past CLIENT_SLOW_TIMEOUT_MS with 1008', async () => {
     const gateway = await startGateway({
       DEEPGRAM_URL: emulator.url,
+      ...TEXT_WINDOW.gateway,
       CLIENT_BUFFER_HIGH_BYTES: String(HIGH_WATER),
       CLIENT_BUFFER_LOW_BYTES: '65536',
       CLIENT_SLOW_TIMEOUT_MS: '300',

@@ -6,6 +6,17 @@ import { TestClient } from '../support/ws-client';
 
 const PREFIX = 'relay-errors';
 
+/** `tts_gateway_upstream_errors_total{reason}` from the gateway's /metrics. */
+async function upstreamErrors(gateway: TestGateway, reason: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${gateway.port}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`tts_gateway_upstream_errors_total{reason="${reason}"}`));
+  return Number(line?.split(' ')[1]);
+}
+
+const rateLimited = (client: TestClient) => client.texts.filter((m) => m.type === 'error' && m.code === 'rate_limited');
+/** Messages the gateway said it dropped, summed over its collapsed rate_limited frames. */
+const droppedCount = (client: TestClient) => rateLimited(client).reduce((n, m) => n + Number(m.dropped), 0);
+
 async function expectFatal(client: TestClient, code: string, closeCode: number): Promise<void> {
   expect(await client.waitFor('error')).toMatchObject({ type: 'error', code });
   expect((await client.waitForClose()).code).toBe(closeCode);
@@ -104,6 +115,27 @@ describe('gateway relay: client errors', () => {
     expect(error.message).toContain('NET-0000');
     expect((await client.waitForClose()).code).toBe(1011);
   });
+
+  it.each([
+    [1008, 'DATA-0001', 'data'],
+    [1009, 'BIG-0001', 'too_large'],
+  ])(
+    'a close %s %s mid-answer: upstream_error with its code and reason, metric label %s',
+    async (closeCode, closeReason, label) => {
+      const before = await upstreamErrors(gateway, label);
+      emulator.injectFault({ closeAfterBytes: 100, closeCode, closeReason });
+      const client = await connectClient(gateway, PREFIX);
+      client.send({ type: 'Speak', text: 'Deepgram rechaza lo que le mandamos.' });
+      client.send({ type: 'Flush' });
+      const error = await client.waitFor('error');
+      expect(error).toMatchObject({
+        code: 'upstream_error',
+        message: `Deepgram closed the connection (${closeCode} ${closeReason})`,
+      });
+      expect((await client.waitForClose()).code).toBe(1011);
+      expect(await upstreamErrors(gateway, label)).toBe(before + 1);
+    },
+  );
 });
 
 describe('gateway relay: upstream refusal', () => {
@@ -149,10 +181,25 @@ describe('gateway relay: per-connection limits', () => {
   it('drops messages over the rate with rate_limited and keeps going', async () => {
     const client = await connectClient(gateway, PREFIX);
     for (let i = 0; i < 8; i++) client.send({ type: 'Speak', text: `Frase ${i}.` });
-    await client.waitFor((m) => m.type === 'error' && m.code === 'rate_limited', 5000, 3);
+    await client.waitFor((m) => m.type === 'error' && m.code === 'rate_limited', 5000);
     await new Promise((r) => setTimeout(r, 450));
     client.send({ type: 'Flush' });
     await client.waitFor('Flushed');
+    // Collapsed: at most one rate_limited frame a second, each counting what it dropped.
+    await client.until(() => droppedCount(client) === 3 || undefined, 5000, '3 dropped messages');
+    expect(rateLimited(client).length).toBeLessThanOrEqual(2);
+    expect(client.readyStateOpen()).toBe(true);
+    client.close();
+  });
+
+  it('collapses a flood of dropped messages into at most one rate_limited frame a second, counting them all', async () => {
+    const client = await connectClient(gateway, PREFIX);
+    const startedAt = Date.now();
+    for (let i = 0; i < 300; i++) client.send({ type: 'Flush' });
+    await client.until(() => droppedCount(client) === 295 || undefined, 10_000, '295 dropped messages');
+    const seconds = Math.ceil((Date.now() - startedAt) / 1000);
+    expect(rateLimited(client).length).toBeLessThanOrEqual(seconds + 1);
+    for (const frame of rateLimited(client)) expect(frame.dropped).toBeGreaterThan(0);
     expect(client.readyStateOpen()).toBe(true);
     client.close();
   });
@@ -167,8 +214,7 @@ describe('gateway relay: per-connection limits', () => {
       usage: { audio_bytes: 0 },
     });
     expect((await client.waitForClose()).code).toBe(1000);
-    const limited = client.texts.filter((m) => m.type === 'error' && m.code === 'rate_limited');
-    expect(limited).toHaveLength(3); // 8 Speaks against a burst of 5: only Speaks were dropped
+    expect(droppedCount(client)).toBe(3); // 8 Speaks against a burst of 5: only Speaks were dropped
   });
 
   it('refuses text over the queued-text bound with rate_limited', async () => {
@@ -181,6 +227,20 @@ describe('gateway relay: per-connection limits', () => {
     await client.waitFor('Flushed');
     const bytes = client.audio.reduce((n, f) => n + f.length - 44, 0);
     expect(bytes).toBe(expectedAudioBytes('a '.repeat(700), 'linear16', 16000));
+    client.close();
+  });
+
+  it('counts held text against the same bound: a Speak beyond it is dropped with rate_limited, the rest kept', async () => {
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ type: 'Speak', text: 'a '.repeat(750) });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed');
+    client.send({ type: 'Speak', text: 'b '.repeat(750) }); // over 2,400 a minute: held, 1,500 characters
+    await client.waitFor((m) => m.type === 'Warning' && m.code === 'text_held');
+    client.send({ type: 'Speak', text: 'c '.repeat(300) }); // 1,500 held + 600 > 2,000
+    await client.until(() => droppedCount(client) === 1 || undefined, 5000, 'one dropped Speak');
+    expect(rateLimited(client)[0].message).toContain('Speak dropped');
+    expect(client.texts.find((m) => m.type === 'Warning')).toMatchObject({ held_characters: 1500 });
     client.close();
   });
 

@@ -25,6 +25,8 @@ export async function startGateway(envOverrides: NodeJS.ProcessEnv = {}): Promis
     LOG_LEVEL: 'silent',
     DEEPGRAM_API_KEY: 'test-deepgram-key',
     BULLMQ_PREFIX: ownPrefix,
+    // One upstream connection per session, as most tests count them; pool tests turn it on.
+    UPSTREAM_POOL_SIZE: '0',
     ...envOverrides,
   });
   return {

@@ -1,7 +1,14 @@
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import pino, { Logger } from 'pino';
-import { EMULATOR_SPEAK_PATH, UPSTREAM_MAX_CONNECTION_MS } from '@tts/protocol';
+import {
+  EMULATOR_SPEAK_PATH,
+  UPSTREAM_CHARS_PER_WINDOW,
+  UPSTREAM_CHAR_WINDOW_MS,
+  UPSTREAM_FLUSH_LIMIT,
+  UPSTREAM_FLUSH_WINDOW_MS,
+  UPSTREAM_MAX_CONNECTION_MS,
+} from '@tts/protocol';
 import { EmulatedConnection } from './speak/emulated-connection';
 import { InjectedFault } from './speak/fault';
 import { SpeakServer, SpeakServerSettings } from './speak/speak-server';
@@ -22,8 +29,18 @@ export interface EmulatorOptions {
   speed?: number;
   /** No client message for this long: close 1011 NET-0001 (default 60 s). */
   idleTimeoutMs?: number;
-  /** A connection lives at most this long: close 1011 NET-0002 (default 60 min). */
+  /** A connection lives at most this long: close 1011 NET-0003 (default 60 min). */
   maxConnectionMs?: number;
+  /** Characters of Speak text one connection may send per window (default 2,400): over it, close 1008 DATA-0001. */
+  charsPerWindow?: number;
+  /** The sliding window of `charsPerWindow` (default 60 s). */
+  charWindowMs?: number;
+  /** Flushes per window (default 20): the one over is answered with a Warning and ignored. */
+  flushLimit?: number;
+  /** The sliding window of `flushLimit` (default 60 s). */
+  flushWindowMs?: number;
+  /** Delay before answering an upgrade, like Deepgram's TLS and upgrade round trips (default 0). */
+  handshakeDelayMs?: number;
   /** Typical audio frame duration; frames vary between 0.4x and 2x of it (default 50). */
   chunkMs?: number;
   /** Structured logger; silent by default (the process entry point passes its own). */
@@ -51,6 +68,11 @@ export function speakServerSettings(options: EmulatorOptions): SpeakServerSettin
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     maxConnectionMs: options.maxConnectionMs ?? UPSTREAM_MAX_CONNECTION_MS,
     chunkMs: options.chunkMs ?? 50,
+    charsPerWindow: options.charsPerWindow ?? UPSTREAM_CHARS_PER_WINDOW,
+    charWindowMs: options.charWindowMs ?? UPSTREAM_CHAR_WINDOW_MS,
+    flushLimit: options.flushLimit ?? UPSTREAM_FLUSH_LIMIT,
+    flushWindowMs: options.flushWindowMs ?? UPSTREAM_FLUSH_WINDOW_MS,
+    handshakeDelayMs: options.handshakeDelayMs ?? 0,
   };
 }
 

@@ -12,6 +12,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { RelayModule } from './relay/relay.module';
 import { RelaySettings } from './relay/relay-settings';
 import { SessionModule } from './session/session.module';
+import { UpstreamPoolSettings } from './upstream/upstream-pool-settings';
 import { UsageModule } from './usage/usage.module';
 
 /** The gateway process. Feature modules register with SessionHooks (admissions, observers). */
@@ -23,7 +24,7 @@ export class AppModule {
       imports: [
         LoggingModule.forRoot(env.LOG_LEVEL),
         SessionModule,
-        RelayModule.register(RelaySettings.fromEnv(env)),
+        RelayModule.register(RelaySettings.fromEnv(env), UpstreamPoolSettings.fromEnv(env)),
         MetricsModule,
         HealthModule.register(env),
         AuthModule.register(env),

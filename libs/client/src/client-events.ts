@@ -30,6 +30,8 @@ export interface SessionConfigRequest {
   sample_rate?: number;
   container?: AudioContainer;
   language?: string;
+  /** Speaking rate 0.7-1.5 (English and Spanish Aura-2 voices only; elsewhere the session is refused 4400). */
+  speed?: number;
 }
 
 /** `connection_error`: the socket failed below the protocol (network, TLS, refused upgrade). */

@@ -33,7 +33,10 @@ export interface WebSocketLike {
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
 export interface TtsClientOptions extends StreamTarget {
-  /** Sent as the session's first message on every (re)connect; without it `{}` (the defaults) is sent. */
+  /**
+   * Sent as the session's first message on every (re)connect; without it `{}` (the defaults) is sent.
+   * `speed` (0.7-1.5) sets the speaking rate on English and Spanish Aura-2 voices.
+   */
   config?: SessionConfigRequest;
   /** `false` disables automatic reconnects. */
   reconnect?: Partial<BackoffOptions> | false;

@@ -18,6 +18,8 @@ export interface UseTtsOptions {
   /** Defaults to raw linear16 at 24 kHz, the best fit for the worklet player. */
   encoding?: SessionConfigRequest['encoding'];
   sampleRate?: number;
+  /** Speaking rate 0.7-1.5 on English and Spanish Aura-2 voices; default: Deepgram's (1). */
+  speed?: number;
   reconnect?: Partial<BackoffOptions> | false;
   player?: Omit<TtsPlayerOptions, 'context'>;
   WebSocket?: WebSocketConstructor;
@@ -44,7 +46,7 @@ export interface UseTtsResult {
  * barge-in and reconnects). The session is re-opened when the connection parameters change.
  */
 export function useTts(options: UseTtsOptions): UseTtsResult {
-  const { url, companyId, userId, sessionId, lang, token, model, encoding, sampleRate } = options;
+  const { url, companyId, userId, sessionId, lang, token, model, encoding, sampleRate, speed } = options;
   const [connected, setConnected] = useState(false);
   const [speaking, setSpeaking] = useState(false);
   const [error, setError] = useState<TtsError | null>(null);
@@ -61,6 +63,7 @@ export function useTts(options: UseTtsOptions): UseTtsResult {
       container: 'none',
       ...(model ? { model } : {}),
       ...(lang ? { language: lang } : {}),
+      ...(speed !== undefined ? { speed } : {}),
     };
     const client = new TtsClient({
       url,
@@ -95,7 +98,7 @@ export function useTts(options: UseTtsOptions): UseTtsResult {
       setConnected(false);
       setSpeaking(false);
     };
-  }, [url, companyId, userId, sessionId, lang, token, model, encoding, sampleRate]);
+  }, [url, companyId, userId, sessionId, lang, token, model, encoding, sampleRate, speed]);
 
   const client = session?.client ?? null;
   // Like the guide's hook, calls on a closed session are ignored rather than thrown at a click handler.

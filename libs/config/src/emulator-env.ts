@@ -34,4 +34,11 @@ export class EmulatorEnv extends LogEnv {
   @IsNumber()
   @Min(0)
   EMULATOR_SPEED: number = 1;
+
+  /** Delay before the emulator answers a websocket upgrade, like Deepgram's TLS and upgrade (benches: ~250). */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  EMULATOR_HANDSHAKE_DELAY_MS: number = 0;
 }

@@ -161,6 +161,46 @@ export class GatewayEnv extends UsageEnv {
   @IsInt()
   @Min(100)
   UPSTREAM_MAX_AGE_MS: number = 3_300_000;
+
+  /**
+   * The sliding window of Deepgram's per-connection character limit (2,400 Speak characters per 60 s).
+   * Text beyond it is held by the gateway. Only tests against a faster emulator change it.
+   */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  UPSTREAM_TEXT_WINDOW_MS: number = 60_000;
+
+  /** The sliding window of Deepgram's Flush limit (20 per 60 s). Only tests against a faster emulator change it. */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  UPSTREAM_FLUSH_WINDOW_MS: number = 60_000;
+
+  /** Warm upstream connections kept per configuration in use (pooled sockets count against Deepgram's concurrency); 0: no pool. */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(50)
+  UPSTREAM_POOL_SIZE: number = 2;
+
+  /** How many configurations (model, encoding, sample_rate, speed) are kept warm: the most recently used. */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  UPSTREAM_POOL_CONFIGS: number = 2;
+
+  /** A pooled connection unused this long is closed and replaced, before Deepgram's idle close; 1 s at least (no reconnect churn). */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(1000)
+  UPSTREAM_POOL_MAX_IDLE_MS: number = 20_000;
 }
 
 /** Key the gateway presents to the local emulator when no DEEPGRAM_API_KEY is set (it accepts any non-empty key). */

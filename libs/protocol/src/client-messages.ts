@@ -13,7 +13,7 @@ export type ParseResult =
   | { ok: true; message: ClientMessage }
   | { ok: false; code: ErrorCode.InvalidJson | ErrorCode.InvalidMessage; message: string };
 
-const CONFIG_FIELDS = ['model', 'encoding', 'sample_rate', 'container', 'language'] as const;
+const CONFIG_FIELDS = ['model', 'encoding', 'sample_rate', 'container', 'language', 'speed'] as const;
 
 function invalid(message: string): ParseResult {
   return { ok: false, code: ErrorCode.InvalidMessage, message };

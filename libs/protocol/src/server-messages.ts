@@ -1,4 +1,5 @@
 import { ErrorCode } from './errors';
+import { UpstreamCleared, UpstreamFlushed, UpstreamMetadata, UpstreamWarning } from './deepgram';
 import { SessionConfig } from './session-config';
 
 /** Text frames the gateway sends to a client (PROTOCOL.md section 1). */
@@ -28,26 +29,41 @@ export interface ErrorFrame {
   message: string;
 }
 
-/** Deepgram's own messages, passed through. */
-export interface MetadataFrame {
-  type: 'Metadata';
-  request_id: string;
-  model_name: string;
-  model_version: string;
-  model_uuid: string;
+/** A non-fatal `rate_limited` notice; `dropped` counts the client messages lost since the last one. */
+export interface RateLimitedFrame extends ErrorFrame {
+  code: ErrorCode.RateLimited;
+  dropped: number;
 }
-export interface FlushedFrame {
-  type: 'Flushed';
-  sequence_id: number;
-}
-export interface ClearedFrame {
-  type: 'Cleared';
-  sequence_id: number;
-}
-export interface WarningFrame {
+
+/** Deepgram's own messages, passed through (declared once, in deepgram.ts). */
+export type MetadataFrame = UpstreamMetadata;
+export type FlushedFrame = UpstreamFlushed;
+export type ClearedFrame = UpstreamCleared;
+export type WarningFrame = UpstreamWarning | TextHeldWarning;
+
+/**
+ * The gateway's own Warning: text arrives faster than Deepgram's per-connection character limit, so
+ * the gateway holds it and sends it as the limit allows. Sent once per episode of held text.
+ */
+export interface TextHeldWarning {
   type: 'Warning';
+  code: typeof TEXT_HELD_WARNING_CODE;
   description: string;
-  code: string;
+  held_characters: number;
+  estimated_delay_ms: number;
+}
+
+export const TEXT_HELD_WARNING_CODE = 'text_held';
+
+export function textHeldWarning(heldCharacters: number, estimatedDelayMs: number): TextHeldWarning {
+  const seconds = Math.max(1, Math.ceil(estimatedDelayMs / 1000));
+  return {
+    type: 'Warning',
+    code: TEXT_HELD_WARNING_CODE,
+    description: `text arrives faster than the voice service accepts it; ${heldCharacters} characters are held and will be spoken in about ${seconds} s`,
+    held_characters: heldCharacters,
+    estimated_delay_ms: Math.round(estimatedDelayMs),
+  };
 }
 
 export type ServerMessage =
@@ -72,4 +88,8 @@ export function closedStatus(usage: SessionUsage): ClosedStatus {
 
 export function errorFrame(code: ErrorCode, message: string): ErrorFrame {
   return { type: 'error', code, message };
+}
+
+export function rateLimitedFrame(message: string, dropped: number): RateLimitedFrame {
+  return { type: 'error', code: ErrorCode.RateLimited, message, dropped };
 }

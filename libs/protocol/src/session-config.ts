@@ -1,4 +1,5 @@
 import { AudioEncoding, isAudioEncoding } from '@tts/audio';
+import { UPSTREAM_SPEED, isValidSpeed, supportsSpeed } from './deepgram';
 import { DEFAULT_VOICE_BY_LANGUAGE, SUPPORTED_LANGUAGES, findVoice } from './voices';
 
 export type AudioContainer = 'wav' | 'none';
@@ -10,6 +11,8 @@ export interface SessionConfig {
   sample_rate: number;
   container: AudioContainer;
   language: string;
+  /** Speaking rate sent upstream; absent: Deepgram's default (1). */
+  speed?: number;
 }
 
 export const DEFAULT_LANGUAGE = 'es';
@@ -40,6 +43,7 @@ export interface ConfigInput {
   sample_rate?: unknown;
   container?: unknown;
   language?: unknown;
+  speed?: unknown;
 }
 
 /**
@@ -76,8 +80,23 @@ export function resolveSessionConfig(input: ConfigInput, queryLanguage: string =
     return { ok: false, message: `model ${voice.model} does not speak language ${language}` };
   }
 
-  return {
-    ok: true,
-    config: { model: voice.model, encoding, sample_rate: sampleRate, container, language: voice.language },
+  const speed = input.speed;
+  if (speed !== undefined) {
+    if (!supportsSpeed(voice.model)) {
+      return { ok: false, message: `speed is only supported on English and Spanish Aura-2 voices, not ${voice.model}` };
+    }
+    if (typeof speed !== 'number' || !isValidSpeed(voice.model, speed)) {
+      return { ok: false, message: `speed must be a number from ${UPSTREAM_SPEED.min} to ${UPSTREAM_SPEED.max}` };
+    }
+  }
+
+  const config: SessionConfig = {
+    model: voice.model,
+    encoding,
+    sample_rate: sampleRate,
+    container,
+    language: voice.language,
   };
+  if (speed !== undefined) config.speed = speed;
+  return { ok: true, config };
 }

@@ -16,6 +16,11 @@ export interface Fault {
   ttfbMs?: number;
   /** Answer this many Flushes with the flush-limit Warning, as if Deepgram counted differently from the gateway. */
   rejectFlushes?: number;
+  /** This connection's limit windows, overriding the emulator's (tests that cannot wait a minute). */
+  charsPerWindow?: number;
+  charWindowMs?: number;
+  flushLimit?: number;
+  flushWindowMs?: number;
 }
 
 /** An injected fault and how many upcoming connections it applies to (default 1; Infinity: all). */
@@ -32,7 +37,8 @@ const int = (value: string | null): number | undefined => {
 /**
  * Faults carried by the upgrade URL, so a gateway whose DEEPGRAM_URL holds them gets faulty upstreams:
  * fault=refuse&fault_status=401, fault_drop_after_bytes, fault_close_after_bytes (+ fault_close_code,
- * fault_close_reason), fault_chunk=odd, fault_idle_ms, fault_ttfb_ms.
+ * fault_close_reason), fault_chunk=odd, fault_idle_ms, fault_ttfb_ms, and the limit windows
+ * fault_chars_per_window, fault_char_window_ms, fault_flush_limit, fault_flush_window_ms.
  */
 export function faultFromQuery(query: URLSearchParams): Fault {
   const fault: Fault = {
@@ -44,6 +50,10 @@ export function faultFromQuery(query: URLSearchParams): Fault {
     oddChunks: query.get('fault_chunk') === 'odd' || undefined,
     idleMs: int(query.get('fault_idle_ms')),
     ttfbMs: int(query.get('fault_ttfb_ms')),
+    charsPerWindow: int(query.get('fault_chars_per_window')),
+    charWindowMs: int(query.get('fault_char_window_ms')),
+    flushLimit: int(query.get('fault_flush_limit')),
+    flushWindowMs: int(query.get('fault_flush_window_ms')),
   };
   return Object.fromEntries(Object.entries(fault).filter(([, v]) => v !== undefined)) as Fault;
 }

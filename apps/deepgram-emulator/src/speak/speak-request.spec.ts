@@ -20,7 +20,7 @@ describe(checkSpeakRequest.name, () => {
   it('applies Deepgram defaults', () => {
     expect(checkSpeakRequest(request({ authorization: 'Token k' }), query(''))).toEqual({
       ok: true,
-      params: { model: 'aura-2-thalia-en', encoding: 'linear16', sampleRate: 24000 },
+      params: { model: 'aura-2-thalia-en', encoding: 'linear16', sampleRate: 24000, speed: 1 },
     });
     expect(checkSpeakRequest(request({ authorization: 'Token k' }), query('encoding=alaw'))).toMatchObject({
       params: { sampleRate: 8000 },
@@ -34,10 +34,24 @@ describe(checkSpeakRequest.name, () => {
     'sample_rate=abc',
     'sample_rate=1.6e4',
     'sample_rate=0x3e80',
+    'speed=0.69',
+    'speed=1.51',
+    'speed=fast',
+    'speed=',
+    'model=aura-2-julius-de&speed=1',
+    'model=aura-asteria-en&speed=1.2',
   ])('refuses %s with 400', (q) => {
     expect(checkSpeakRequest(request({ authorization: 'Token k' }), query(q))).toMatchObject({
       ok: false,
       refusal: { status: 400 },
     });
+  });
+
+  it.each([
+    ['speed=0.7', 0.7],
+    ['speed=1.5', 1.5],
+    ['model=aura-2-estrella-es&speed=1.25', 1.25],
+  ])('takes %s on English and Spanish Aura-2 voices', (q, speed) => {
+    expect(checkSpeakRequest(request({ authorization: 'Token k' }), query(q))).toMatchObject({ params: { speed } });
   });
 });

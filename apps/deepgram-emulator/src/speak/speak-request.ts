@@ -1,6 +1,6 @@
 import { IncomingMessage } from 'node:http';
 import { AudioEncoding, isAudioEncoding } from '@tts/audio';
-import { SAMPLE_RATES, findVoice } from '@tts/protocol';
+import { SAMPLE_RATES, UPSTREAM_SPEED, findVoice, isValidSpeed, supportsSpeed } from '@tts/protocol';
 
 export const DEFAULT_MODEL = 'aura-2-thalia-en';
 export const DEFAULT_ENCODING: AudioEncoding = 'linear16';
@@ -15,6 +15,8 @@ export interface SpeakParams {
   model: string;
   encoding: AudioEncoding;
   sampleRate: number;
+  /** Deepgram's `speed`: the speaking rate (1 when absent). */
+  speed: number;
 }
 
 export interface Refusal {
@@ -58,5 +60,17 @@ export function checkSpeakRequest(req: IncomingMessage, query: URLSearchParams, 
   if (!SAMPLE_RATES[encoding].includes(sampleRate)) {
     return refuse(400, 'Bad Request', `Unsupported sample_rate for ${encoding}: ${String(rawRate).slice(0, 16)}`);
   }
-  return { ok: true, params: { model, encoding, sampleRate } };
+  const rawSpeed = query.get('speed');
+  const speed = rawSpeed === null ? UPSTREAM_SPEED.default : /^\d+(\.\d+)?$/.test(rawSpeed) ? Number(rawSpeed) : NaN;
+  if (rawSpeed !== null && !supportsSpeed(model)) {
+    return refuse(400, 'Bad Request', `The speed parameter is not supported for model ${model}`);
+  }
+  if (rawSpeed !== null && !isValidSpeed(model, speed)) {
+    return refuse(
+      400,
+      'Bad Request',
+      `Invalid speed: ${rawSpeed.slice(0, 16)} (${UPSTREAM_SPEED.min} to ${UPSTREAM_SPEED.max})`,
+    );
+  }
+  return { ok: true, params: { model, encoding, sampleRate, speed } };
 }

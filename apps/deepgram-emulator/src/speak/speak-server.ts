@@ -6,11 +6,14 @@ import { DG_ERROR_HEADER, DG_REQUEST_ID_HEADER, EMULATOR_SPEAK_PATH } from '@tts
 import { ConnectionEnd, EmulatedConnection, newConnectionRecord } from './emulated-connection';
 import { FaultQueue, InjectedFault, faultFromQuery } from './fault';
 import { Refusal, checkSpeakRequest } from './speak-request';
-import { SessionSettings, SpeakSession, newRequestId } from './speak-session';
+import { newRequestId } from './identifiers';
+import { SessionSettings, SpeakSession } from './speak-session';
 
 export interface SpeakServerSettings extends SessionSettings {
   /** The one key accepted; undefined: any non-empty key. */
   apiKey?: string;
+  /** Every upgrade is answered this much later (Deepgram's TLS and upgrade time); 0: at once. */
+  handshakeDelayMs: number;
 }
 
 /** Deepgram's /v1/speak websocket on an existing HTTP server's `upgrade` event. */
@@ -65,6 +68,14 @@ export class SpeakServer {
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
+    const delay = this.settings.handshakeDelayMs;
+    if (delay <= 0) return this.answerUpgrade(req, socket, head);
+    setTimeout(() => {
+      if (!socket.destroyed) this.answerUpgrade(req, socket, head);
+    }, delay);
+  }
+
+  private answerUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const requestId = newRequestId();
     if (url.pathname !== EMULATOR_SPEAK_PATH) {

@@ -1,35 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { WebSocket } from 'ws';
-import {
-  UPSTREAM_FLUSH_LIMIT,
-  UPSTREAM_FLUSH_WINDOW_MS,
-  UPSTREAM_IDLE_CLOSE_REASON,
-  UPSTREAM_MAX_SPEAK_CHARS,
-  UpstreamCloseCode,
-  UpstreamServerMessage,
-} from '@tts/protocol';
-import { characterCount, synthesize, voicePitchHz } from '../synth/speech-synthesizer';
+import { UPSTREAM_CLOSE_TABLE, UpstreamCloseReason, UpstreamServerMessage } from '@tts/protocol';
+import { SpeechAudio } from '../synth/speech-audio';
+import { voicePitchHz } from '../synth/speech-synthesizer';
 import { AudioChunker } from './audio-chunker';
 import { ConnectionEnd, EmulatedConnection } from './emulated-connection';
+import { LimitSettings, SessionLimits } from './session-limits';
+import { modelUuid } from './identifiers';
 import { SpeakParams } from './speak-request';
 
-export const CLOSE_REASONS = {
-  badMessage: 'DATA-0000',
-  binaryMessage: 'DATA-0001',
-  tooBig: 'BIG-0000',
-  idle: UPSTREAM_IDLE_CLOSE_REASON,
-  maxLifetime: 'NET-0002',
-} as const;
-
-export const FLUSH_LIMIT_WARNING = {
-  code: 'FLUSH_LIMIT_EXCEEDED',
-  description: `Flush limit of ${UPSTREAM_FLUSH_LIMIT} per ${UPSTREAM_FLUSH_WINDOW_MS / 1000} seconds exceeded; this Flush was ignored.`,
-};
-
-export interface SessionSettings {
+export interface SessionSettings extends LimitSettings {
   ttfbMs: number;
+  /** Pacing: 1 = real time, 0 = unpaced. Not Deepgram's `speed` (the speaking rate, in SpeakParams). */
   speed: number;
   idleTimeoutMs: number;
   maxConnectionMs: number;
@@ -50,8 +33,7 @@ export class SpeakSession {
   private streaming = false;
   private flushedSeq = 0;
   private clearedSeq = 0;
-  private readonly flushTimes: number[] = [];
-  private flushesRejected = 0;
+  private readonly limits: SessionLimits;
   private readonly chunker: AudioChunker;
   private idleTimer?: NodeJS.Timeout;
   private readonly lifetimeTimer: NodeJS.Timeout;
@@ -66,11 +48,9 @@ export class SpeakSession {
     private readonly log: Logger,
   ) {
     const fault = record.fault;
+    this.limits = new SessionLimits(params.model, settings, fault);
     this.chunker = new AudioChunker(params, settings.chunkMs, fault.oddChunks ?? false, record.id);
-    this.lifetimeTimer = setTimeout(
-      () => this.closeWith(UpstreamCloseCode.InternalError, CLOSE_REASONS.maxLifetime),
-      settings.maxConnectionMs,
-    );
+    this.lifetimeTimer = setTimeout(() => this.fail('NET-0003'), settings.maxConnectionMs);
     ws.on('message', (data, isBinary) => this.onMessage(data.toString(), isBinary));
     ws.on('close', (code, reason) => this.onClosed({ code, reason: reason.toString(), by: 'client' }));
     ws.on('error', (err) => this.log.warn({ connection: record.id, err: err.message }, 'emulator socket error'));
@@ -91,13 +71,13 @@ export class SpeakSession {
   private onMessage(text: string, isBinary: boolean): void {
     if (this.ended) return;
     this.armIdle();
-    if (isBinary) return this.closeWith(UpstreamCloseCode.UnsupportedData, CLOSE_REASONS.binaryMessage);
+    if (isBinary) return this.fail('MESSAGE-0000');
     this.record.received.push(text);
     let message: { type?: unknown; text?: unknown };
     try {
       message = JSON.parse(text);
     } catch {
-      return this.closeWith(UpstreamCloseCode.PolicyViolation, CLOSE_REASONS.badMessage);
+      return this.fail('DATA-0000');
     }
     switch (message?.type) {
       case 'Speak':
@@ -108,30 +88,22 @@ export class SpeakSession {
         return this.clear();
       case 'Close':
         // Deepgram closes at once: audio not yet sent is dropped (flush and await Flushed first).
-        return this.closeWith(UpstreamCloseCode.Normal, '');
+        return this.closeWith(1000, '');
       default:
-        return this.closeWith(UpstreamCloseCode.PolicyViolation, CLOSE_REASONS.badMessage);
+        return this.fail('DATA-0000');
     }
   }
 
   private speak(text: unknown): void {
-    if (typeof text !== 'string') return this.closeWith(UpstreamCloseCode.PolicyViolation, CLOSE_REASONS.badMessage);
-    if (characterCount(text) > UPSTREAM_MAX_SPEAK_CHARS) {
-      return this.closeWith(UpstreamCloseCode.MessageTooBig, CLOSE_REASONS.tooBig);
-    }
+    if (typeof text !== 'string') return this.fail('DATA-0000');
+    const overLimit = this.limits.speak(text);
+    if (overLimit) return this.fail(overLimit);
     this.queuedText += text;
   }
 
   private flush(): void {
-    const now = Date.now();
-    while (this.flushTimes.length > 0 && now - this.flushTimes[0] >= UPSTREAM_FLUSH_WINDOW_MS) this.flushTimes.shift();
-    const injected = this.flushesRejected < (this.record.fault.rejectFlushes ?? 0);
-    if (injected) this.flushesRejected++;
-    if (injected || this.flushTimes.length >= UPSTREAM_FLUSH_LIMIT) {
-      const { code, description } = FLUSH_LIMIT_WARNING;
-      return this.sendJson({ type: 'Warning', description, code, warn_code: code, warn_msg: description });
-    }
-    this.flushTimes.push(now);
+    const warning = this.limits.flush();
+    if (warning) return this.sendJson(warning);
     this.jobs.push({ text: this.queuedText, generation: this.generation });
     this.queuedText = '';
     void this.pump();
@@ -159,18 +131,24 @@ export class SpeakSession {
 
   /** Streams one flush's audio; false when it was cut short (Clear, Close, a fault). */
   private async stream(job: FlushJob): Promise<boolean> {
-    const audio = synthesize(job.text, this.params.encoding, this.params.sampleRate, voicePitchHz(this.params.model));
+    // Rendered frame by frame just before each is sent: a burst of Flushes costs only its first frames at once.
+    const audio = new SpeechAudio(job.text, {
+      encoding: this.params.encoding,
+      sampleRate: this.params.sampleRate,
+      basePitchHz: voicePitchHz(this.params.model),
+      speakingRate: this.params.speed,
+    });
     const ttfb = this.record.fault.ttfbMs ?? this.settings.ttfbMs;
     if (ttfb > 0) await sleep(ttfb);
     const start = Date.now();
-    for (let offset = 0; offset < audio.length;) {
+    for (let offset = 0; offset < audio.byteLength;) {
       if (this.ended || job.generation !== this.generation) return false;
-      const size = this.chunker.nextSize(audio.length - offset);
+      const size = this.chunker.nextSize(audio.byteLength - offset);
       const wait = start + this.chunker.dueMs(offset, this.settings.speed) - Date.now();
       // Even unpaced, yield to the event loop so a Clear can overtake the rest of the audio.
       await (wait > 0 ? sleep(wait) : new Promise<void>((resolve) => setImmediate(resolve)));
       if (this.ended || job.generation !== this.generation) return false;
-      if (!this.sendAudio(audio.subarray(offset, offset + size))) return false;
+      if (!this.sendAudio(audio.read(size))) return false;
       offset += size;
     }
     return !this.ended && job.generation === this.generation;
@@ -190,7 +168,7 @@ export class SpeakSession {
     if (dropAfterBytes !== undefined && this.record.audioBytesSent >= dropAfterBytes) this.drop();
     else
       this.closeWith(
-        this.record.fault.closeCode ?? UpstreamCloseCode.InternalError,
+        this.record.fault.closeCode ?? UPSTREAM_CLOSE_TABLE['NET-0000'].code,
         this.record.fault.closeReason ?? 'NET-0000',
       );
     return false;
@@ -207,8 +185,13 @@ export class SpeakSession {
     if (this.ended) return;
     this.idleTimer = setTimeout(() => {
       // Audio still streaming counts as activity; the timer is re-armed when it ends.
-      if (!this.streaming) this.closeWith(UpstreamCloseCode.InternalError, CLOSE_REASONS.idle);
+      if (!this.streaming) this.fail('NET-0001');
     }, this.idleMs);
+  }
+
+  /** Closes as Deepgram does on an error: the documented code, and the reason code as the payload. */
+  private fail(reason: UpstreamCloseReason): void {
+    this.closeWith(UPSTREAM_CLOSE_TABLE[reason].code, reason);
   }
 
   /** Ends the connection from the emulator's side with a close frame. */
@@ -243,11 +226,3 @@ export class SpeakSession {
     );
   }
 }
-
-/** A stable, UUID-shaped id per model, as Deepgram reports one per voice. */
-function modelUuid(model: string): string {
-  const hex = createHash('sha1').update(model).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
-
-export const newRequestId = (): string => randomUUID();

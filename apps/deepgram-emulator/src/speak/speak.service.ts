@@ -23,6 +23,7 @@ export class SpeakService implements OnApplicationBootstrap, BeforeApplicationSh
       apiKey: env.EMULATOR_API_KEY,
       ttfbMs: env.EMULATOR_TTFB_MS,
       speed: env.EMULATOR_SPEED,
+      handshakeDelayMs: env.EMULATOR_HANDSHAKE_DELAY_MS,
     });
     this.server = new SpeakServer(settings, logger);
   }

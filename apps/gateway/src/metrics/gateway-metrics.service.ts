@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ActiveSessions } from '../session/active-sessions.service';
-import { UPSTREAM_ERROR_CLASSES } from './upstream-error-class';
+import { UPSTREAM_FAILURE_LABELS } from '../upstream/upstream-failure';
 
 /** Flush to first audio: the emulator's default TTFB is 150 ms, Deepgram's is a few hundred; 2 s is already broken. */
 export const FLUSH_LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2];
+
+/** Held text waits up to a window (60 s) per 2,400 characters held. */
+export const TEXT_HELD_BUCKETS = [0.1, 0.5, 1, 2, 5, 10, 20, 30, 45, 60, 90, 120, 300];
 
 /**
  * The gateway's Prometheus metrics, in one registry per process (scraped at GET /metrics).
@@ -38,6 +41,20 @@ export class GatewayMetrics {
     name: 'tts_gateway_upstream_errors_total',
     help: 'Upstream (Deepgram) connections refused or dropped, by reason class.',
     labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  /** Text over Deepgram's 2,400 characters per minute waits in the gateway; this is how much, now. */
+  readonly textHeldCharacters = new Gauge({
+    name: 'tts_gateway_text_held_characters',
+    help: "Characters of client text held by the gateway until the upstream connection's character limit allows them.",
+    registers: [this.registry],
+  });
+
+  readonly textHeldSeconds = new Histogram({
+    name: 'tts_gateway_text_held_seconds',
+    help: 'Time a piece of text was held by the gateway before going upstream (only text that had to wait).',
+    buckets: TEXT_HELD_BUCKETS,
     registers: [this.registry],
   });
 
@@ -84,7 +101,7 @@ export class GatewayMetrics {
       },
     });
     // Zero-initialised so dashboards and rate() see every class from the first scrape.
-    for (const reason of UPSTREAM_ERROR_CLASSES) this.upstreamErrors.inc({ reason }, 0);
+    for (const reason of UPSTREAM_FAILURE_LABELS) this.upstreamErrors.inc({ reason }, 0);
     this.draining.set(0);
     collectDefaultMetrics({ register: this.registry });
   }

@@ -22,33 +22,41 @@ export class AudioFramer {
 
   /** The client frame for this chunk, or null when it holds no whole sample yet. */
   frame(chunk: Buffer): Buffer | null {
-    if (chunk.length === 0) {
+    return this.frameAll([chunk], chunk.length);
+  }
+
+  /**
+   * One client frame for `chunks` (upstream chunks of `length` bytes in all, in order), or null when
+   * they hold no whole sample yet. Each byte is copied once, behind the WAV header; a single raw chunk
+   * of whole samples goes out as is.
+   */
+  frameAll(chunks: readonly Buffer[], length: number): Buffer | null {
+    if (length === 0) {
       // Nothing to frame, and a carried byte must survive to the next chunk.
       this.lastSampleBytes = 0;
       return null;
     }
     const carried = this.carry >= 0 ? 1 : 0;
-    const total = carried + chunk.length;
+    const total = carried + length;
     const whole = this.sampleBytes === 1 ? total : total - (total & 1);
-    const nextCarry = whole < total ? chunk[chunk.length - 1] : -1;
+    const last = chunks[chunks.length - 1];
+    const nextCarry = whole < total ? last[last.length - 1] : -1;
     this.lastSampleBytes = whole;
     if (whole === 0) {
       this.carry = nextCarry;
       return null;
     }
-    const fromChunk = whole - carried;
+    const fromChunks = whole - carried;
     let out: Buffer;
-    if (this.wav) {
-      out = Buffer.allocUnsafe(WAV_HEADER_BYTES + whole);
-      writeWavHeader(out, 0, this.format, whole);
-      if (carried) out[WAV_HEADER_BYTES] = this.carry;
-      chunk.copy(out, WAV_HEADER_BYTES + carried, 0, fromChunk);
-    } else if (carried) {
-      out = Buffer.allocUnsafe(whole);
-      out[0] = this.carry;
-      chunk.copy(out, 1, 0, fromChunk);
+    if (!this.wav && !carried && chunks.length === 1) {
+      out = fromChunks === last.length ? last : last.subarray(0, fromChunks);
     } else {
-      out = fromChunk === chunk.length ? chunk : chunk.subarray(0, fromChunk);
+      const header = this.wav ? WAV_HEADER_BYTES : 0;
+      out = Buffer.allocUnsafe(header + whole);
+      if (this.wav) writeWavHeader(out, 0, this.format, whole);
+      if (carried) out[header] = this.carry;
+      let at = header + carried;
+      for (const chunk of chunks) at += chunk.copy(out, at, 0, Math.min(chunk.length, out.length - at));
     }
     this.carry = nextCarry;
     return out;

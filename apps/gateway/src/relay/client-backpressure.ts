@@ -8,7 +8,8 @@ export interface BackpressureTarget {
   tooSlow(): void;
 }
 
-interface Drainable {
+/** The client's TCP socket: the upgrade request's `socket`, which ws writes the client's frames to. */
+export interface Drainable {
   once(event: 'drain', listener: () => void): unknown;
   removeListener(event: 'drain', listener: () => void): unknown;
 }
@@ -23,6 +24,8 @@ export class ClientBackpressure {
 
   constructor(
     private readonly client: WebSocket,
+    /** 'drain' on it is the signal that the client caught up (ws itself emits none). */
+    private readonly socket: Drainable,
     private readonly settings: RelaySettings,
     private readonly target: BackpressureTarget,
   ) {}
@@ -33,27 +36,22 @@ export class ClientBackpressure {
     this.paused = true;
     this.target.pause();
     this.slowTimer = setTimeout(() => this.target.tooSlow(), this.settings.slowClientTimeoutMs);
-    this.socket()?.once('drain', this.onDrain);
+    this.socket.once('drain', this.onDrain);
   }
 
   stop(): void {
     clearTimeout(this.slowTimer);
-    this.socket()?.removeListener('drain', this.onDrain);
+    this.socket.removeListener('drain', this.onDrain);
   }
 
   private readonly onDrain = (): void => {
     if (this.client.readyState !== WebSocket.OPEN) return;
     if (this.client.bufferedAmount > this.settings.bufferLowBytes) {
-      this.socket()?.once('drain', this.onDrain);
+      this.socket.once('drain', this.onDrain);
       return;
     }
     clearTimeout(this.slowTimer);
     this.paused = false;
     this.target.resume();
   };
-
-  /** ws keeps its net.Socket private; 'drain' on it is the only signal that the client caught up. */
-  private socket(): Drainable | undefined {
-    return (this.client as unknown as { _socket?: Drainable })._socket;
-  }
 }

@@ -1,5 +1,5 @@
-import { FlushBudget } from './flush-budget';
 import { MessageRateLimit } from './message-rate-limit';
+import { SlidingWindowBudget } from './sliding-window-budget';
 import { TokenBucket } from './token-bucket';
 
 describe(TokenBucket.name, () => {
@@ -12,25 +12,31 @@ describe(TokenBucket.name, () => {
   });
 });
 
-describe(FlushBudget.name, () => {
-  it('allows 20 flushes per sliding minute (plus a second of margin) and says how long to wait for the next', () => {
-    const sut = new FlushBudget();
+describe(SlidingWindowBudget.name, () => {
+  it('allows 20 Flushes per sliding window and says how long to wait for the next', () => {
+    const sut = new SlidingWindowBudget(20, 61_000);
     for (let i = 0; i < 20; i++) {
-      expect(sut.waitMs(i * 1000)).toBe(0);
-      sut.record(i * 1000);
+      expect(sut.waitMs(1, i * 1000)).toBe(0);
+      sut.record(1, i * 1000);
     }
-    expect(sut.waitMs(20_000)).toBe(41_000);
-    expect(sut.waitMs(61_000)).toBe(0);
-    sut.record(61_000);
-    expect(sut.waitMs(61_500)).toBe(500);
+    expect(sut.waitMs(1, 20_000)).toBe(41_000);
+    expect(sut.waitMs(1, 61_000)).toBe(0);
+    sut.record(1, 61_000);
+    expect(sut.waitMs(1, 61_500)).toBe(500);
   });
 
-  it('counts flushes queued while connecting from when they were written', () => {
-    const sut = new FlushBudget(2, 1000);
-    sut.record(0);
-    sut.record(10);
-    sut.restampLast(2, 400);
-    expect(sut.waitMs(1000)).toBe(400);
+  it('counts characters: waits until enough of the window has expired for the amount asked', () => {
+    const sut = new SlidingWindowBudget(2400, 60_000);
+    sut.record(1000, 0);
+    sut.record(1000, 10_000);
+    expect(sut.waitMs(400, 20_000)).toBe(0);
+    expect(sut.waitMs(401, 20_000)).toBe(40_000); // the first 1,000 expire at 60 s
+    expect(sut.waitMs(1400, 20_000)).toBe(40_000);
+    expect(sut.waitMs(1401, 20_000)).toBe(50_000); // both must expire
+    // More than one window's worth: a window per 2,400 beyond the first.
+    expect(sut.waitMs(4800, 20_000)).toBe(50_000 + 60_000);
+    sut.reset();
+    expect(sut.waitMs(2400, 20_000)).toBe(0);
   });
 });
 

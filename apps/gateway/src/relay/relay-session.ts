@@ -23,17 +23,22 @@ import {
 import { ActiveSessions } from '../session/active-sessions.service';
 import { SessionHooks } from '../session/session-hooks.service';
 import { SessionControl, SessionInfo, SessionRelease, SessionTap } from '../session/session-hooks';
+import { UpstreamPool } from '../upstream/upstream-pool';
 import { ClientBackpressure } from './client-backpressure';
 import { MessageRateLimit } from './message-rate-limit';
+import { RateLimitNotices } from './rate-limit-notices';
 import { RelaySettings } from './relay-settings';
 import { releaseAll, runAdmissions, startTaps } from './session-extensions';
-import { SpeechRelay, SpeechRelayHost } from './speech-relay';
+import { SpeechRelay } from './speech-relay';
+import { SpeechRelayHost } from './speech-relay-host';
 
 export interface RelayDeps {
   settings: RelaySettings;
   hooks: SessionHooks;
   sessions: ActiveSessions;
   log: Logger;
+  /** Warm upstream connections; opens a fresh one when it has none for the session. */
+  pool: UpstreamPool;
 }
 
 type Frame = [data: Buffer, isBinary: boolean];
@@ -51,6 +56,7 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
   private tap?: SessionTap;
   private speech?: SpeechRelay;
   private readonly rateLimit: MessageRateLimit;
+  private readonly rateLimitNotices = new RateLimitNotices((frame) => this.sendJson(frame));
   private readonly backpressure: ClientBackpressure;
   private idleTimer?: NodeJS.Timeout;
   private closeRequested = false;
@@ -65,7 +71,8 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
   ) {
     this.log = deps.log.child({ connection_id: this.connectionId });
     this.rateLimit = new MessageRateLimit(deps.settings.messagesPerSecond, deps.settings.messageBurst);
-    this.backpressure = new ClientBackpressure(client, deps.settings, {
+    // The upgrade request's socket is the one ws took over for this client (public on both sides).
+    this.backpressure = new ClientBackpressure(client, request.socket, deps.settings, {
       pause: () => this.speech?.pause(),
       resume: () => this.speech?.resume(),
       tooSlow: () => this.endTooSlow(),
@@ -113,7 +120,7 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     this.backpressure.check();
   }
 
-  sendUpstreamText(raw: string): void {
+  sendText(raw: string): void {
     if (this.client.readyState === WebSocket.OPEN) this.client.send(raw);
   }
 
@@ -121,8 +128,8 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     this.idleTimer?.refresh();
   }
 
-  notice(message: string): void {
-    this.sendJson(errorFrame(ErrorCode.RateLimited, message));
+  sendRateLimited(message: string): void {
+    this.rateLimitNotices.report(message, 0);
   }
 
   speechFinished(): void {
@@ -155,7 +162,7 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
   private onFrame(data: Buffer, isBinary: boolean): void {
     if (this.ended) return;
     if (!this.rateLimit.admit(data, isBinary)) {
-      return this.sendJson(errorFrame(ErrorCode.RateLimited, 'too many messages per second; message dropped'));
+      return this.rateLimitNotices.report('too many messages per second; messages dropped', 1);
     }
     if (this.admitted) this.handleFrameSafely(data, isBinary);
     else this.held.push([data, isBinary]);
@@ -200,7 +207,9 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     const config = (this.config = resolved.config);
     this.log = this.log.child({ model: config.model });
     this.tap = startTaps(this.deps.hooks.observers, this.info!, config, this);
-    this.speech = new SpeechRelay(this.deps.settings, config, this.tap, this, this.log);
+    this.speech = new SpeechRelay(this.deps.settings, config, this.tap, this, this.log, (listener) =>
+      this.deps.pool.open(config, listener),
+    );
     this.speech.connect();
     return true;
   }
@@ -210,7 +219,7 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     switch (message.type) {
       case 'Speak':
         if (!speech.speak(message.text)) {
-          this.sendJson(errorFrame(ErrorCode.RateLimited, 'too much text queued without a Flush; Speak dropped'));
+          this.rateLimitNotices.report('too much text held or queued without a Flush; Speak dropped', 1);
         }
         return;
       case 'Flush':
@@ -265,7 +274,8 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     this.ended = true;
     clearTimeout(this.idleTimer);
     this.backpressure.stop();
-    this.speech?.terminate();
+    this.rateLimitNotices.sendPending(); // what was counted, before the final frames
+    this.speech?.abort();
     if (this.admitted) this.deps.sessions.remove(this.connectionId);
     void releaseAll(this.releases);
     this.tapsEnded = (this.tap?.end() ?? Promise.resolve()).catch((err: Error) =>

@@ -1,5 +1,10 @@
 import { hostname } from 'os';
 import { GatewayEnv, Upstream, resolveUpstream } from '@tts/config';
+import { UPSTREAM_CHARS_PER_WINDOW, UPSTREAM_FLUSH_LIMIT } from '@tts/protocol';
+import { UpstreamPace } from './owed-speech';
+
+/** Deepgram counts text and Flushes when they arrive, some time after we write them: a second of margin. */
+export const UPSTREAM_WINDOW_MARGIN_MS = 1000;
 
 /** The slice of the gateway config the relay reads, resolved once at boot. */
 export class RelaySettings {
@@ -16,6 +21,7 @@ export class RelaySettings {
     readonly slowClientTimeoutMs: number,
     readonly upstreamConnectTimeoutMs: number,
     readonly upstreamMaxAgeMs: number,
+    readonly pace: UpstreamPace,
   ) {}
 
   static fromEnv(env: GatewayEnv): RelaySettings {
@@ -32,6 +38,12 @@ export class RelaySettings {
       env.CLIENT_SLOW_TIMEOUT_MS,
       env.UPSTREAM_CONNECT_TIMEOUT_MS,
       env.UPSTREAM_MAX_AGE_MS,
+      {
+        textLimit: UPSTREAM_CHARS_PER_WINDOW,
+        textWindowMs: env.UPSTREAM_TEXT_WINDOW_MS + UPSTREAM_WINDOW_MARGIN_MS,
+        flushLimit: UPSTREAM_FLUSH_LIMIT,
+        flushWindowMs: env.UPSTREAM_FLUSH_WINDOW_MS + UPSTREAM_WINDOW_MARGIN_MS,
+      },
     );
   }
 }

@@ -1,8 +1,6 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
-import { MessageMappingProperties } from '@nestjs/websockets/gateway-metadata-explorer';
 import { Logger } from 'pino';
-import { Observable } from 'rxjs';
 import { WebSocketServer } from 'ws';
 import { RelaySocket } from './relay-socket';
 
@@ -31,12 +29,9 @@ export class RelayWsAdapter extends WsAdapter {
     });
   }
 
-  override bindMessageHandlers(
-    client: unknown,
-    handlers: MessageMappingProperties[],
-    transform: (data: unknown) => Observable<unknown>,
-  ): void {
-    if (handlers.length > 0) super.bindMessageHandlers(client, handlers, transform);
+  override bindMessageHandlers(...args: Parameters<WsAdapter['bindMessageHandlers']>): void {
+    const [, handlers] = args;
+    if (handlers.length > 0) super.bindMessageHandlers(...args);
   }
 
   /** Socket errors (e.g. an oversized frame) are the session's to log; the default prints stack traces. */

@@ -6,6 +6,7 @@ import { ErrorCode, TTS_STREAM_PATH } from '@tts/protocol';
 import { ROOT_LOGGER, RootLogger } from '../logging/logging.module';
 import { ActiveSessions } from '../session/active-sessions.service';
 import { SessionHooks } from '../session/session-hooks.service';
+import { UpstreamPool } from '../upstream/upstream-pool';
 import { RelayDeps, RelaySession } from './relay-session';
 import { RelaySettings } from './relay-settings';
 
@@ -20,8 +21,9 @@ export class RelayGateway implements OnGatewayConnection, OnApplicationShutdown 
     hooks: SessionHooks,
     private readonly sessions: ActiveSessions,
     @Inject(ROOT_LOGGER) log: RootLogger,
+    pool: UpstreamPool,
   ) {
-    this.deps = { settings, hooks, sessions, log: log.child({ component: 'relay' }) };
+    this.deps = { settings, hooks, sessions, log: log.child({ component: 'relay' }), pool };
   }
 
   handleConnection(client: WebSocket, request: IncomingMessage): void {

@@ -44,7 +44,9 @@ export function startTaps(
     audioDelivered: (bytes) => taps.forEach((tap) => tap.audioDelivered(bytes)),
     textSent: (characters) => taps.forEach((tap) => tap.textSent(characters)),
     flushLatency: (ms) => taps.forEach((tap) => tap.flushLatency?.(ms)),
-    upstreamError: (reason) => taps.forEach((tap) => tap.upstreamError?.(reason)),
+    textHeld: (delta) => taps.forEach((tap) => tap.textHeld?.(delta)),
+    textHeldFor: (ms) => taps.forEach((tap) => tap.textHeldFor?.(ms)),
+    upstreamError: (failure) => taps.forEach((tap) => tap.upstreamError?.(failure)),
     end: async () => {
       await Promise.allSettled(taps.map((tap) => tap.end()));
     },

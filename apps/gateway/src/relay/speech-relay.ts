@@ -1,61 +1,50 @@
 import { Logger } from 'pino';
-import { SessionConfig, UpstreamCloseCode } from '@tts/protocol';
+import { SessionConfig, upstreamSpeakCharLimit } from '@tts/protocol';
 import { SessionTap } from '../session/session-hooks';
 import { UpstreamConnection, UpstreamEnd, UpstreamListener } from '../upstream/upstream-connection';
-import { AudioFramer } from './audio-framer';
-import { FlushScheduler } from './flush-scheduler';
+import { isRestorable, upstreamFailureMessage } from '../upstream/upstream-failure';
+import { AnswerWatchdog } from './answer-watchdog';
+import { ClientSpeechOutput } from './client-speech-output';
+import { PacingReport } from './pacing-report';
+import { OwedSpeech } from './owed-speech';
 import { RelaySettings } from './relay-settings';
 import { splitSpeakText } from './speak-splitter';
-import { TextLedger } from './text-ledger';
-import { ReplyNumbering, isFlushLimitWarning, parseUpstreamReply } from './upstream-replies';
-
-/** What the speech relay needs from its client session. */
-export interface SpeechRelayHost {
-  /** The upstream opened for the first time. */
-  speechConnected(): void;
-  sendAudio(frame: Buffer, sampleBytes: number): void;
-  /** A Deepgram message passed through verbatim. */
-  sendUpstreamText(raw: string): void;
-  /** An utterance was fully delivered (Flushed or Cleared): the session is quiet again from here. */
-  utteranceDelivered(): void;
-  notice(message: string): void;
-  /** The upstream finished after our Close: all audio was delivered. */
-  speechFinished(): void;
-  /** The upstream refused or dropped the connection and it could not be restored. */
-  speechFailed(message: string): void;
-}
-
-/** Close codes after which a reconnect would silently lose what Deepgram rejected. */
-const UNRESTORABLE_CODES: readonly number[] = [
-  UpstreamCloseCode.UnsupportedData,
-  UpstreamCloseCode.PolicyViolation,
-  UpstreamCloseCode.MessageTooBig,
-];
-/** How long a Close may wait for the audio still owed before the session ends anyway. */
-const CLOSE_GRACE_MS = 120_000;
-/** Deepgram silent this long while it owes a Flushed or Cleared: the answer is taken as lost. */
-const ANSWER_STALL_MS = 30_000;
+import { OpenUpstream, SpeechRelayHost } from './speech-relay-host';
+import { UpstreamSlot } from './upstream-slot';
+import { isFlushLimitWarning, parseUpstreamReply } from './upstream-replies';
 
 /**
- * The upstream side of one session: one Deepgram connection at a time (reopened when Deepgram ends an
- * idle or expired one), Flush budget, barge-in, and the audio path to the client.
+ * - `dormant`: no upstream; the next thing to send opens one (at start, or after Deepgram closed an idle one)
+ * - `connecting` / `open`: the upstream handshake, then text paced within Deepgram's limits
+ * - `draining`: the client sent Close; held text, Flushes and owed answers are still delivered
+ * - `closing`: our Close went upstream after the last answer; Deepgram's close ends the session
+ * - `ended`: finished, failed or aborted
+ */
+export type SpeechRelayState = 'dormant' | 'connecting' | 'open' | 'draining' | 'closing' | 'ended';
+
+/** How long a Close may wait for the audio still owed (plus the held text's pacing) before the session ends anyway. */
+const CLOSE_GRACE_MS = 120_000;
+/** First retry of a Flush Deepgram refused over its own count; doubled on each refusal in a row. */
+const FLUSH_RETRY_MS = 1000;
+
+/**
+ * The upstream side of one session as a state machine (states above). `OwedSpeech` is its one record
+ * of held text and owed answers; every event updates it and then `advance()` decides what follows.
  */
 export class SpeechRelay implements UpstreamListener {
-  private upstream?: UpstreamConnection;
+  private state: SpeechRelayState = 'dormant';
+  private readonly upstream: UpstreamSlot;
+  private readonly owed: OwedSpeech;
+  private readonly output: ClientSpeechOutput;
+  private readonly watchdog = new AnswerWatchdog(
+    () => this.onAnswersLost(),
+    () => this.upstream.isPaused,
+  );
+  private readonly speakCharLimit: number;
   private connectedOnce = false;
-  private paused = false;
-  private readonly framer: AudioFramer;
-  private readonly flushes = new FlushScheduler((clientAt) => this.sendFlush(clientAt));
-  private readonly text = new TextLedger();
-  private firstAudioSeen = false;
-  private clearsInFlight = 0;
-  private closing = false;
+  private paceTimer?: NodeJS.Timeout;
   private closeTimer?: NodeJS.Timeout;
-  private answerTimer?: NodeJS.Timeout;
-  /** Upstream frames received: the answer watchdog compares it instead of a timer refresh per audio chunk. */
-  private upstreamFrames = 0;
-  private upstreamFramesAtWatch = 0;
-  private readonly numbering = new ReplyNumbering();
+  private readonly pacing: PacingReport;
 
   constructor(
     private readonly settings: RelaySettings,
@@ -63,150 +52,147 @@ export class SpeechRelay implements UpstreamListener {
     private readonly tap: SessionTap,
     private readonly host: SpeechRelayHost,
     private readonly log: Logger,
+    openUpstream: OpenUpstream = (listener) =>
+      new UpstreamConnection(settings.upstream, config, settings.upstreamConnectTimeoutMs, listener),
   ) {
-    this.framer = new AudioFramer(config.encoding, config.sample_rate, config.container);
+    this.upstream = new UpstreamSlot(openUpstream, this, settings.upstreamMaxAgeMs, log);
+    this.output = new ClientSpeechOutput(config, tap, host, (error) => this.onRelayFault(error));
+    this.owed = new OwedSpeech(settings.pace);
+    this.speakCharLimit = upstreamSpeakCharLimit(config.model);
+    this.pacing = new PacingReport(this.owed, tap, host);
   }
 
-  connect(): void {
-    this.ensureUpstream();
+  get current(): SpeechRelayState {
+    return this.state;
   }
 
-  /** True while the client is still owed audio or an answer (a Flush or Clear in flight, or deferred). */
+  /** True while the client is still owed audio or an answer, or text is held. */
   get busy(): boolean {
-    return this.outstanding || this.flushes.pending;
+    return !this.owed.settled;
   }
 
-  /** Deepgram owes a Flushed or a Cleared. */
-  private get outstanding(): boolean {
-    return this.text.owedFlushes > 0 || this.clearsInFlight > 0;
+  /** Opens the upstream early, before the first text. */
+  connect(): void {
+    if (this.state === 'dormant') this.openLink();
   }
 
-  /** Queues text upstream; false when the session already holds too much unflushed text. */
+  /** Queues text; false when the session already holds too much text without a Flush. */
   speak(text: string): boolean {
-    if (this.text.unflushedChars + text.length > this.settings.maxQueuedTextChars) return false;
-    const upstream = this.ensureUpstream();
-    for (const piece of splitSpeakText(text)) {
-      upstream.send({ type: 'Speak', text: piece });
-      this.text.spoke(piece);
-    }
-    this.text.counted(text.length);
-    this.tap.textSent(text.length);
+    if (this.owed.unflushedChars + text.length > this.settings.maxQueuedTextChars) return false;
+    this.owed.speak(splitSpeakText(text, this.speakCharLimit), Date.now());
+    this.advance();
     return true;
   }
 
   flush(clientAt: number): void {
-    const waitMs = this.flushes.request(clientAt);
-    if (waitMs <= 0) return;
-    this.host.notice(
-      `Flush deferred ${Math.ceil(waitMs / 1000)} s: Deepgram allows 20 Flushes per minute; further Flushes merge into it`,
-    );
+    this.owed.flush(clientAt);
+    this.advance();
   }
 
-  /** Barge-in: nothing queued or in flight before this point reaches the client. */
+  /** Barge-in: nothing held, queued or in flight before this point reaches the client. */
   clear(): void {
-    this.flushes.cancel();
-    this.text.clear();
-    this.firstAudioSeen = false;
-    this.framer.reset();
-    this.clearsInFlight++;
-    this.ensureUpstream().send({ type: 'Clear' });
-    this.watchAnswers();
+    this.owed.clear();
+    this.output.drop();
+    if (!this.upstream.present) this.openLink();
+    this.upstream.send({ type: 'Clear' });
+    this.watchdog.watch(true);
+    this.advance();
   }
 
-  /**
-   * Client Close: flush what is queued and wait for every Flushed before closing upstream, because
-   * Deepgram's Close drops audio not yet sent.
-   */
+  /** Client Close: everything held is still spoken and every answer awaited, then Close goes upstream. */
   close(): void {
-    this.closing = true;
-    this.closeTimer = setTimeout(() => {
-      this.log.warn('upstream did not finish in time after Close');
-      this.terminate();
-      this.host.speechFinished();
-    }, CLOSE_GRACE_MS);
-    if (this.text.unflushedChars > 0 && !this.flushes.pending) this.flush(Date.now());
-    this.closeWhenDrained();
+    if (this.state === 'draining' || this.state === 'closing' || this.state === 'ended') return;
+    this.state = 'draining';
+    const now = Date.now();
+    if (this.owed.needsFlush) this.owed.flush(now, 0);
+    this.closeTimer = setTimeout(
+      () => {
+        this.log.warn('upstream did not finish in time after Close');
+        this.abort();
+        this.host.speechFinished();
+      },
+      CLOSE_GRACE_MS + this.owed.heldDelayMs(now),
+    );
+    this.advance();
   }
 
   pause(): void {
-    this.paused = true;
-    this.upstream?.pause();
+    this.upstream.pause();
   }
 
   resume(): void {
-    this.paused = false;
-    this.upstream?.resume();
+    this.upstream.resume();
   }
 
-  terminate(): void {
-    this.flushes.cancel();
-    clearTimeout(this.closeTimer);
-    clearTimeout(this.answerTimer);
-    this.upstream?.terminate();
-    this.upstream = undefined;
+  /** Drops the upstream at once (the session is over). */
+  abort(): void {
+    this.state = 'ended';
+    this.stopTimers();
+    this.upstream.abort();
+    this.owed.clear();
+    this.output.drop();
+    this.pacing.update();
   }
 
   onUpstreamOpen(): void {
-    this.flushes.opened();
-    if (this.connectedOnce) return;
-    this.connectedOnce = true;
-    this.host.speechConnected();
+    this.upstream.opened();
+    if (this.state === 'connecting') this.state = 'open';
+    if (!this.connectedOnce) {
+      this.connectedOnce = true;
+      this.host.speechConnected();
+    }
+    this.advance();
   }
 
   onUpstreamAudio(chunk: Buffer): void {
-    this.upstreamFrames++;
-    if (this.clearsInFlight > 0) return; // audio of cleared text
-    const frame = this.framer.frame(chunk);
-    if (!frame) return;
-    const flushAt = this.text.oldestFlushAt;
-    if (!this.firstAudioSeen && flushAt !== undefined) {
-      this.firstAudioSeen = true;
-      this.tap.flushLatency?.(Date.now() - flushAt);
-    }
-    this.host.sendAudio(frame, this.framer.lastSampleBytes);
+    this.watchdog.frame();
+    if (this.owed.clearing) return; // audio of cleared text
+    this.output.audio(chunk, this.owed.oldestFlushAt);
   }
 
   onUpstreamText(raw: string): void {
     const reply = parseUpstreamReply(raw);
-    if (!reply) return this.log.warn('upstream sent a text frame that is not a JSON object');
-    this.upstreamFrames++;
-    const { type } = reply;
-    if (type === 'Flushed') {
-      // Before the Cleared, a Flushed answers a flush sent before the Clear: already forgotten.
-      if (this.clearsInFlight === 0) this.text.answered();
-      this.flushes.answered();
-      this.firstAudioSeen = false;
-      this.host.utteranceDelivered();
-    } else if (type === 'Cleared') {
-      if (this.clearsInFlight > 0) this.clearsInFlight--;
-      this.framer.reset();
-      this.host.utteranceDelivered();
-    } else if (type === 'Warning') {
-      if (this.text.owedFlushes > 0 && isFlushLimitWarning(reply)) this.retryRefusedFlush();
-    } else if (type !== 'Metadata') {
-      return this.log.debug({ type }, 'upstream message type not relayed');
+    if (!reply) return this.log.warn('upstream sent a text frame that is not a typed JSON object');
+    this.watchdog.frame();
+    switch (reply.type) {
+      case 'Flushed':
+        // One Flushed per client Flush merged into this one; none for the gateway's own before a Close.
+        this.output.flushed(this.owed.flushed());
+        break;
+      case 'Cleared':
+        this.owed.cleared();
+        this.output.cleared();
+        break;
+      case 'Metadata':
+        return this.output.metadata(raw);
+      case 'Warning':
+        this.output.warning(raw);
+        if (isFlushLimitWarning(reply)) this.retryRefusedFlush();
+        break;
+      default:
+        return this.log.debug({ type: (reply as { type: string }).type }, 'upstream message type not relayed');
     }
-    const frame = this.numbering.forClient(reply, raw);
-    if (frame !== undefined) this.host.sendUpstreamText(frame);
-    if (type === 'Flushed' || type === 'Cleared') this.answered();
+    this.watchdog.watch(this.owed.answersOwed);
+    this.advance();
   }
 
   onUpstreamEnd(end: UpstreamEnd): void {
-    this.upstream = undefined;
-    const outstanding = this.outstanding;
-    // A deferred Flush still goes out, on a reopened connection with its text replayed.
-    if (this.closing && !outstanding && !this.flushes.pending) return this.finishClosing();
-    if (!end.opened) {
-      const message = end.status
-        ? `Deepgram refused the connection (HTTP ${end.status}): ${end.reason}`
-        : `could not connect to Deepgram: ${end.reason}`;
-      return this.fail(message, end);
+    this.output.sendAudio(); // what was read before the close
+    this.upstream.ended();
+    clearTimeout(this.paceTimer);
+    if (this.state === 'ended') return;
+    if (this.state === 'closing') return this.finish();
+    const { failure } = end;
+    if (!isRestorable(failure, end.opened, this.owed.answersOwed)) {
+      const message = upstreamFailureMessage(failure);
+      this.log.warn({ ...failure, request_id: end.requestId }, message);
+      this.tap.upstreamError?.(failure);
+      return this.host.speechFailed(message);
     }
-    if (!outstanding && !UNRESTORABLE_CODES.includes(end.code)) {
-      // Idle (NET-0001) or expired: reopened with the same parameters on the next message.
-      return this.log.info({ code: end.code, reason: end.reason }, 'upstream closed, will reopen on demand');
-    }
-    this.fail(`Deepgram closed the connection (${end.code}${end.reason ? ` ${end.reason}` : ''})`, end);
+    // Idle (NET-0001) or expired: reopened with the same parameters when something has to go upstream.
+    this.log.info({ code: failure.closeCode, reason: failure.reason }, 'upstream closed, will reopen on demand');
+    if (this.state !== 'draining') this.state = 'dormant';
+    this.advance();
   }
 
   onRelayFault(error: Error): void {
@@ -214,96 +200,78 @@ export class SpeechRelay implements UpstreamListener {
     this.host.speechFailed('internal relay error');
   }
 
-  private fail(message: string, end: UpstreamEnd): void {
-    this.log.warn({ code: end.code, status: end.status, request_id: end.requestId, reason: end.reason }, message);
-    this.tap.upstreamError?.(message); // with the HTTP status or close code, which metrics classify by
-    this.host.speechFailed(message);
-  }
-
-  private ensureUpstream(): UpstreamConnection {
+  /** After every event: (re)open, pace text out, retire an old upstream, close once drained. */
+  private advance(): void {
+    if (this.state === 'closing' || this.state === 'ended') return;
+    const now = Date.now();
     this.retireIfOld();
-    if (this.upstream) return this.upstream;
-    this.flushes.connecting();
-    const upstream = new UpstreamConnection(
-      this.settings.upstream,
-      this.config,
-      this.settings.upstreamConnectTimeoutMs,
-      this,
-    );
-    this.upstream = upstream;
-    if (this.paused) upstream.pause();
-    for (const text of this.text.unflushed) upstream.send({ type: 'Speak', text });
-    return upstream;
+    if (!this.upstream.present && this.owed.pendingUpstream) this.openLink();
+    if (this.upstream.writable) this.pace(now);
+    this.pacing.update();
+    if (this.state === 'draining' && this.owed.settled) this.closeUpstream();
   }
 
-  private sendFlush(clientAt: number): void {
-    const upstream = this.ensureUpstream();
-    upstream.send({ type: 'Flush' });
-    this.flushes.sent(!upstream.isOpen);
-    this.text.flushed(clientAt);
-    this.watchAnswers();
-  }
-
-  /**
-   * Deepgram ignored our latest Flush (over its limit by its own count) and still holds its text: the
-   * text counts as unflushed again and the Flush is retried, so the client still gets its Flushed
-   * and nothing waits for an answer that will never come.
-   */
-  private retryRefusedFlush(): void {
-    const retryMs = this.flushes.refused(this.text.refused());
-    this.log.warn({ retry_ms: retryMs }, 'Deepgram refused a Flush over its limit; retrying');
-  }
-
-  /** A Flushed or Cleared arrived. */
-  private answered(): void {
-    this.watchAnswers();
-    this.closeWhenDrained();
-    this.retireIfOld();
-  }
-
-  /** Replaces an upstream near Deepgram's lifetime limit while it owes nothing; the next message reopens. */
-  private retireIfOld(): void {
-    const upstream = this.upstream;
-    if (!upstream || this.closing || this.outstanding || upstream.ageMs <= this.settings.upstreamMaxAgeMs) return;
-    this.log.info({ age_ms: upstream.ageMs }, 'retiring an old upstream connection before its lifetime limit');
-    upstream.retire();
-    this.upstream = undefined;
-  }
-
-  /**
-   * Last resort: an answer Deepgram never sends must not keep the session busy, or Close pending, forever.
-   * Given up after one to two ANSWER_STALL_MS windows in which the upstream sent nothing at all.
-   */
-  private watchAnswers(): void {
-    if (!this.outstanding) {
-      clearTimeout(this.answerTimer);
-      this.answerTimer = undefined;
-    } else if (!this.answerTimer) {
-      this.upstreamFramesAtWatch = this.upstreamFrames;
-      this.answerTimer = setTimeout(() => this.onAnswerStalled(), ANSWER_STALL_MS);
+  /** Writes what the allowances let through now, and wakes up when more may go. */
+  private pace(now: number): void {
+    clearTimeout(this.paceTimer);
+    for (;;) {
+      const step = this.owed.next(now);
+      if (step.kind === 'send') {
+        this.upstream.send(step.message);
+        if (step.message.type === 'Speak') this.tap.textSent(step.message.text.length);
+        if (step.heldMs) this.tap.textHeldFor?.(step.heldMs);
+        if (step.message.type === 'Flush') this.watchdog.watch(true);
+        continue;
+      }
+      if (step.kind === 'wait') {
+        this.paceTimer = setTimeout(() => this.advance(), step.waitMs);
+        if (step.forText) this.pacing.held(now);
+      }
+      break;
     }
+    this.pacing.flushDeferred(this.owed.takeFlushDeferral());
   }
 
-  private onAnswerStalled(): void {
-    this.answerTimer = undefined;
-    // Silent because we stopped reading, or not silent at all: watch another window.
-    if (this.paused || this.upstreamFrames !== this.upstreamFramesAtWatch) return this.watchAnswers();
-    const owed = { flushes: this.text.owedFlushes, clears: this.clearsInFlight };
-    this.log.warn(owed, 'Deepgram left answers owed; given up');
-    this.text.forgetOwed();
-    this.clearsInFlight = 0;
+  private openLink(): void {
+    this.owed.newConnection(Date.now());
+    this.upstream.open();
+    if (this.state === 'dormant' || this.state === 'open') this.state = 'connecting';
+  }
+
+  /** Replaces an upstream near Deepgram's lifetime limit while it owes nothing; the next need reopens. */
+  private retireIfOld(): void {
+    if (this.owed.answersOwed || !this.upstream.retireIfOld()) return;
+    if (this.state === 'open') this.state = 'dormant';
+  }
+
+  /** Deepgram ignored our latest Flush and still holds its text: retried, so the client still gets its Flushed. */
+  private retryRefusedFlush(): void {
+    const retry_ms = this.owed.flushRefused(Date.now(), FLUSH_RETRY_MS);
+    if (retry_ms !== undefined) this.log.warn({ retry_ms }, 'Deepgram refused a Flush over its limit; retrying');
+  }
+
+  private onAnswersLost(): void {
+    this.log.warn('Deepgram left answers owed; given up');
+    this.owed.forgetOwed();
     this.host.utteranceDelivered();
-    this.closeWhenDrained();
+    this.advance();
   }
 
-  private closeWhenDrained(): void {
-    if (!this.closing || this.flushes.pending || this.outstanding) return;
-    if (!this.upstream) return this.finishClosing();
+  private closeUpstream(): void {
+    if (!this.upstream.present) return this.finish();
+    this.state = 'closing';
     this.upstream.send({ type: 'Close' });
   }
 
-  private finishClosing(): void {
-    clearTimeout(this.closeTimer);
+  private finish(): void {
+    this.state = 'ended';
+    this.stopTimers();
     this.host.speechFinished();
+  }
+
+  private stopTimers(): void {
+    clearTimeout(this.paceTimer);
+    clearTimeout(this.closeTimer);
+    this.watchdog.stop();
   }
 }

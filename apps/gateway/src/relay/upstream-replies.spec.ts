@@ -1,34 +1,35 @@
+import { UpstreamServerMessage } from '@tts/protocol';
 import { ReplyNumbering, isFlushLimitWarning, parseUpstreamReply } from './upstream-replies';
 
 describe(parseUpstreamReply.name, () => {
-  it('reads JSON objects only', () => {
+  it('reads JSON objects with a string type only', () => {
     expect(parseUpstreamReply('{"type":"Flushed","sequence_id":3}')).toEqual({ type: 'Flushed', sequence_id: 3 });
-    for (const raw of ['null', '42', '"Flushed"', '{"type":', '']) expect(parseUpstreamReply(raw)).toBeUndefined();
+    for (const raw of ['null', '42', '"Flushed"', '{"type":', '', '{"type":7}', '{}']) {
+      expect(parseUpstreamReply(raw)).toBeUndefined();
+    }
   });
 });
 
 describe(isFlushLimitWarning.name, () => {
-  it('recognises a Warning that mentions flushing in any field, in any case', () => {
-    expect(isFlushLimitWarning({ type: 'Warning', code: 'FLUSH_LIMIT_EXCEEDED', description: 'x' })).toBe(true);
-    expect(isFlushLimitWarning({ type: 'Warning', code: 'W-0042', description: 'Too many flushes' })).toBe(true);
-    expect(isFlushLimitWarning({ type: 'Warning', warn_msg: 'flush ignored' })).toBe(true);
-    expect(isFlushLimitWarning({ type: 'Warning', code: 'SLOW_DOWN', description: 'rate' })).toBe(false);
-    expect(isFlushLimitWarning({ type: 'Metadata', description: 'flush' })).toBe(false);
+  const warning = (fields: object) =>
+    ({ type: 'Warning', description: 'x', code: 'X', ...fields }) as UpstreamServerMessage;
+
+  it("recognises Deepgram's flush-limit code in the current or the legacy field, nothing else", () => {
+    expect(isFlushLimitWarning(warning({ code: 'FLUSH_LIMIT_EXCEEDED' }))).toBe(true);
+    expect(isFlushLimitWarning(warning({ warn_code: 'FLUSH_LIMIT_EXCEEDED' }))).toBe(true);
+    expect(isFlushLimitWarning(warning({ code: 'SLOW_DOWN', description: 'too many flushes' }))).toBe(false);
+    expect(isFlushLimitWarning({ type: 'Flushed', sequence_id: 0 })).toBe(false);
   });
 });
 
 describe(ReplyNumbering.name, () => {
-  it('numbers Flushed and Cleared per session across connections and lets one Metadata through', () => {
+  it('numbers Flushed and Cleared per session and lets one Metadata through', () => {
     const sut = new ReplyNumbering();
-    const pass = (reply: object) => sut.forClient(reply, JSON.stringify(reply));
-    const metadata = { type: 'Metadata', request_id: 'a' };
-    expect(pass(metadata)).toBe(JSON.stringify(metadata));
-    expect(pass({ type: 'Flushed', sequence_id: 0 })).toBe('{"type":"Flushed","sequence_id":0}');
-    expect(pass({ type: 'Cleared', sequence_id: 0 })).toBe('{"type":"Cleared","sequence_id":0}');
-    // A reopened connection starts again from 0.
-    expect(pass({ type: 'Metadata', request_id: 'b' })).toBeUndefined();
-    expect(pass({ type: 'Flushed', sequence_id: 0 })).toBe('{"type":"Flushed","sequence_id":1}');
-    expect(pass({ type: 'Cleared', sequence_id: 0 })).toBe('{"type":"Cleared","sequence_id":1}');
-    expect(pass({ type: 'Warning', code: 'X' })).toBe('{"type":"Warning","code":"X"}');
+    expect(sut.metadata('{"a":1}')).toBe('{"a":1}');
+    expect(sut.flushed()).toBe('{"type":"Flushed","sequence_id":0}');
+    expect(sut.cleared()).toBe('{"type":"Cleared","sequence_id":0}');
+    expect(sut.metadata('{"b":1}')).toBeUndefined();
+    expect(sut.flushed()).toBe('{"type":"Flushed","sequence_id":1}');
+    expect(sut.cleared()).toBe('{"type":"Cleared","sequence_id":1}');
   });
 });

@@ -1,32 +1,24 @@
-/** A Deepgram text message, as far as the relay reads it. */
-export interface UpstreamReply {
-  type?: unknown;
-  code?: unknown;
-  description?: unknown;
-  warn_code?: unknown;
-  warn_msg?: unknown;
-}
+import { UPSTREAM_FLUSH_LIMIT_WARNING_CODE, UpstreamServerMessage } from '@tts/protocol';
 
-const MENTIONS_FLUSH = /flush/i;
-
-/** A Deepgram text frame, or undefined when it is not a JSON object. */
-export function parseUpstreamReply(raw: string): UpstreamReply | undefined {
+/**
+ * A Deepgram text frame, or undefined when it is not a JSON object with a string `type`. Fields are
+ * not validated further: known types are read as declared, unknown ones are passed through verbatim.
+ */
+export function parseUpstreamReply(raw: string): UpstreamServerMessage | undefined {
   try {
     const reply: unknown = JSON.parse(raw);
-    return typeof reply === 'object' && reply !== null ? reply : undefined;
+    const typed = typeof reply === 'object' && reply !== null && typeof (reply as { type?: unknown }).type === 'string';
+    return typed ? (reply as UpstreamServerMessage) : undefined;
   } catch {
     return undefined;
   }
 }
 
-/**
- * Deepgram's answer to a Flush over its limit. The emulator says FLUSH_LIMIT_EXCEEDED; Deepgram's own
- * code is undocumented, so any Warning that mentions flushing counts.
- */
-export function isFlushLimitWarning(reply: UpstreamReply): boolean {
-  if (reply.type !== 'Warning') return false;
-  return [reply.code, reply.description, reply.warn_code, reply.warn_msg].some(
-    (field) => typeof field === 'string' && MENTIONS_FLUSH.test(field),
+/** Deepgram's answer to a Flush over its limit, by its code (current or legacy field). */
+export function isFlushLimitWarning(reply: UpstreamServerMessage): boolean {
+  return (
+    reply.type === 'Warning' &&
+    (reply.code === UPSTREAM_FLUSH_LIMIT_WARNING_CODE || reply.warn_code === UPSTREAM_FLUSH_LIMIT_WARNING_CODE)
   );
 }
 
@@ -36,23 +28,23 @@ export function isFlushLimitWarning(reply: UpstreamReply): boolean {
  * would restart them at 0.
  */
 export class ReplyNumbering {
-  private flushed = 0;
-  private cleared = 0;
+  private flushedCount = 0;
+  private clearedCount = 0;
   private metadataSent = false;
 
-  /** The frame to send the client, or undefined to swallow it. */
-  forClient(reply: UpstreamReply, raw: string): string | undefined {
-    switch (reply.type) {
-      case 'Flushed':
-        return JSON.stringify({ ...reply, sequence_id: this.flushed++ });
-      case 'Cleared':
-        return JSON.stringify({ ...reply, sequence_id: this.cleared++ });
-      case 'Metadata':
-        if (this.metadataSent) return undefined;
-        this.metadataSent = true;
-        return raw;
-      default:
-        return raw;
-    }
+  /** The next `Flushed` frame for the client. */
+  flushed(): string {
+    return JSON.stringify({ type: 'Flushed', sequence_id: this.flushedCount++ });
+  }
+
+  cleared(): string {
+    return JSON.stringify({ type: 'Cleared', sequence_id: this.clearedCount++ });
+  }
+
+  /** The Metadata frame to pass on, or undefined after the first. */
+  metadata(raw: string): string | undefined {
+    if (this.metadataSent) return undefined;
+    this.metadataSent = true;
+    return raw;
   }
 }

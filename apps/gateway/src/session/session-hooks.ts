@@ -1,5 +1,6 @@
 import { IncomingMessage } from 'http';
 import { ErrorCode, SessionConfig, StreamQuery } from '@tts/protocol';
+import { UpstreamFailure } from '../upstream/upstream-failure';
 
 /** What every extension knows of a client session. */
 export interface SessionInfo {
@@ -42,8 +43,12 @@ export interface SessionTap {
   textSent(characters: number): void;
   /** Milliseconds from a client Flush to the first audio byte of that flush sent to the client. */
   flushLatency?(ms: number): void;
-  /** The upstream refused or dropped the connection (`reason` is Deepgram's, never a key). */
-  upstreamError?(reason: string): void;
+  /** Characters held back by pacing changed by `delta` (text over Deepgram's per-minute limit). */
+  textHeld?(delta: number): void;
+  /** A piece of text went upstream after being held this long. */
+  textHeldFor?(ms: number): void;
+  /** The upstream refused or dropped the connection and the session ends (never carries a key). */
+  upstreamError?(failure: UpstreamFailure): void;
   /** The session has ended; resolves when its final usage is safely handed off. */
   end(): Promise<void>;
 }

@@ -2,16 +2,13 @@ import { IncomingMessage } from 'http';
 import WebSocket from 'ws';
 import { Upstream } from '@tts/config';
 import { DG_ERROR_HEADER, DG_REQUEST_ID_HEADER, SessionConfig, UpstreamClientMessage } from '@tts/protocol';
+import { UpstreamFailure } from './upstream-failure';
 import { upstreamUrl } from './upstream-url';
 
-/** Why an upstream connection ended. `reason` is Deepgram's words (never our key). */
+/** How a connection ended: what it would mean as a failure, and whether it ever opened. */
 export interface UpstreamEnd {
-  code: number;
-  reason: string;
-  /** False when the connection never opened (refused upgrade, network error, timeout). */
   opened: boolean;
-  /** HTTP status of a refused upgrade. */
-  status?: number;
+  failure: UpstreamFailure;
   requestId?: string;
 }
 
@@ -25,6 +22,8 @@ export interface UpstreamListener {
 }
 
 const RETIRE_GRACE_MS = 5000;
+/** Close code of a connection that vanished without a close frame. */
+const ABNORMAL_CLOSURE = 1006;
 
 /** One websocket to Deepgram's /v1/speak for one session; messages sent while connecting are queued. */
 export class UpstreamConnection {
@@ -35,8 +34,9 @@ export class UpstreamConnection {
   private ended = false;
   /** Replaced by a fresh connection: its late events are no longer the session's business. */
   private retired = false;
-  private refusal?: Pick<UpstreamEnd, 'status' | 'requestId' | 'reason'>;
-  private failure?: string;
+  private refusal?: { httpStatus?: number; dgError?: string; requestId?: string };
+  private networkError?: string;
+  private timedOut = false;
   private readonly connectTimer: NodeJS.Timeout;
 
   constructor(upstream: Upstream, config: SessionConfig, connectTimeoutMs: number, listener: UpstreamListener) {
@@ -44,7 +44,10 @@ export class UpstreamConnection {
       headers: { Authorization: `Token ${upstream.apiKey}` },
       perMessageDeflate: false,
     });
-    this.connectTimer = setTimeout(() => this.fail('upstream connect timeout'), connectTimeoutMs);
+    this.connectTimer = setTimeout(() => {
+      this.timedOut = true;
+      this.socket.terminate();
+    }, connectTimeoutMs);
     this.socket.on('open', () => {
       clearTimeout(this.connectTimer);
       this.opened = true;
@@ -64,7 +67,7 @@ export class UpstreamConnection {
     });
     this.socket.on('unexpected-response', (_req, res: IncomingMessage) => this.refused(res));
     this.socket.on('error', (err) => {
-      this.failure ??= err.message;
+      this.networkError ??= err.message;
     });
     this.socket.on('close', (code: number, reason: Buffer) => {
       clearTimeout(this.connectTimer);
@@ -103,16 +106,16 @@ export class UpstreamConnection {
 
   /**
    * Closes a connection that owes nothing, without telling the listener: the session has moved to a
-   * fresh one. Terminated if Deepgram does not answer the Close in time.
+   * fresh one. Aborted if Deepgram does not answer the Close in time.
    */
   retire(): void {
     this.retired = true;
     this.send({ type: 'Close' });
-    setTimeout(() => this.terminate(), RETIRE_GRACE_MS).unref();
+    setTimeout(() => this.abort(), RETIRE_GRACE_MS).unref();
   }
 
-  /** Drops the connection without waiting for the upstream (the session is over). */
-  terminate(): void {
+  /** Drops the connection at once, without a Close or waiting for Deepgram (the session is over). */
+  abort(): void {
     clearTimeout(this.connectTimer);
     this.ended = true;
     this.socket.terminate();
@@ -124,21 +127,29 @@ export class UpstreamConnection {
       return Array.isArray(value) ? value[0] : value;
     };
     this.refusal = {
-      status: res.statusCode,
+      httpStatus: res.statusCode,
+      dgError: header(DG_ERROR_HEADER) ?? res.statusMessage,
       requestId: header(DG_REQUEST_ID_HEADER),
-      reason: header(DG_ERROR_HEADER) ?? res.statusMessage ?? 'upgrade refused',
     };
     res.resume();
     this.socket.terminate();
   }
 
-  private fail(reason: string): void {
-    this.failure = reason;
-    this.socket.terminate();
-  }
-
   private describeEnd(code: number, reason: string): UpstreamEnd {
-    if (this.refusal) return { code, opened: false, ...this.refusal, reason: this.refusal.reason };
-    return { code, reason: reason || this.failure || 'connection lost', opened: this.opened };
+    const opened = this.opened;
+    if (this.refusal) {
+      const { requestId, ...refusal } = this.refusal;
+      return {
+        opened,
+        requestId,
+        failure: { kind: 'refused', ...refusal, reason: refusal.dgError ?? 'upgrade refused' },
+      };
+    }
+    if (this.timedOut) return { opened, failure: { kind: 'timeout', reason: 'upstream connect timeout' } };
+    if (!opened) return { opened, failure: { kind: 'unreachable', reason: this.networkError ?? 'connection failed' } };
+    if (code === ABNORMAL_CLOSURE) {
+      return { opened, failure: { kind: 'lost', closeCode: code, reason: this.networkError ?? 'connection lost' } };
+    }
+    return { opened, failure: { kind: 'closed', closeCode: code, reason } };
   }
 }

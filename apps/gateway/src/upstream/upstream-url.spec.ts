@@ -34,4 +34,11 @@ describe(upstreamUrl.name, () => {
       sample_rate: '8000',
     });
   });
+
+  it("sends the session's speed, and never a speed the session did not choose", () => {
+    const config = { model: 'aura-2-thalia-en', encoding: 'linear16', sample_rate: 16000 } as const;
+    const base = 'ws://127.0.0.1:9/v1/speak?speed=0.5';
+    expect(new URL(upstreamUrl(base, { ...config, speed: 1.25 })).searchParams.get('speed')).toBe('1.25');
+    expect(new URL(upstreamUrl(base, config)).searchParams.has('speed')).toBe(false);
+  });
 });

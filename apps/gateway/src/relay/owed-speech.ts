@@ -1,0 +1,250 @@
+import { UpstreamClientMessage } from '@tts/protocol';
+import { SlidingWindowBudget } from './sliding-window-budget';
+
+/** Deepgram's per-connection limits as the relay paces them. */
+export interface UpstreamPace {
+  /** Speak characters per sliding window (Deepgram: 2,400 per 60 s). */
+  textLimit: number;
+  textWindowMs: number;
+  /** Flushes per sliding window (Deepgram: 20 per 60 s). */
+  flushLimit: number;
+  flushWindowMs: number;
+}
+
+/** Text the client sent that has not gone upstream yet (Speak piece), or a client Flush behind it. */
+type HeldItem = { kind: 'speak'; text: string; heldAt: number } | { kind: 'flush'; flushes: number; clientAt: number };
+/** A Flush on its way: `flushes` client Flushes it answers (0: the gateway's own, before a Close). */
+interface PendingFlush {
+  flushes: number;
+  clientAt: number;
+}
+/** A Flush written upstream and not answered yet; its text goes back if Deepgram refuses it. */
+interface OwedFlush extends PendingFlush {
+  text: string[];
+}
+
+/** What the pacer does next: write a message, or wait (for the text or the Flush allowance). */
+export type PaceStep =
+  | { kind: 'send'; message: UpstreamClientMessage; heldMs?: number }
+  | { kind: 'wait'; waitMs: number; forText: boolean }
+  | { kind: 'idle' };
+
+/**
+ * The one record of a session's speech between client and Deepgram: text held back by pacing,
+ * text sent since the last Flush (replayed on a new connection), the Flushes and Clears Deepgram
+ * still owes an answer for. `next()` releases held text and Flushes in client order, within the
+ * connection's character and Flush allowances. Pure bookkeeping: the caller owns sockets and timers.
+ */
+export class OwedSpeech {
+  private held: HeldItem[] = [];
+  private heldTextChars = 0;
+  private sentSinceFlush: string[] = [];
+  private sentSinceFlushChars = 0;
+  /** A Flush that reached the head of the queue but waits for the Flush allowance; text behind it passes. */
+  private waitingFlush?: PendingFlush;
+  private flushNotBefore = 0;
+  /** Set when a client Flush first had to wait for the Flush allowance: the client is told once. */
+  private deferredFlushMs?: number;
+  private refusalsInARow = 0;
+  private owedFlushes: OwedFlush[] = [];
+  /** Per Clear in flight: how many owed Flushes were sent before it (Deepgram drops those). */
+  private owedClears: number[] = [];
+  private readonly text: SlidingWindowBudget;
+  private readonly flushBudget: SlidingWindowBudget;
+
+  constructor(private readonly pace: UpstreamPace) {
+    this.text = new SlidingWindowBudget(pace.textLimit, pace.textWindowMs);
+    this.flushBudget = new SlidingWindowBudget(pace.flushLimit, pace.flushWindowMs);
+  }
+
+  /** Characters held back by pacing. */
+  get heldChars(): number {
+    return this.heldTextChars;
+  }
+
+  /** Characters the session holds without a Flush having gone upstream for them (held or sent). */
+  get unflushedChars(): number {
+    return this.heldTextChars + this.sentSinceFlushChars;
+  }
+
+  /** Deepgram owes a Flushed or a Cleared. */
+  get answersOwed(): boolean {
+    return this.owedFlushes.length > 0 || this.owedClears.length > 0;
+  }
+
+  /** Something still has to go upstream: held text or Flushes, or a Flush waiting for its allowance. */
+  get pendingUpstream(): boolean {
+    return this.held.length > 0 || this.waitingFlush !== undefined;
+  }
+
+  /** Nothing held, nothing waiting, nothing owed. */
+  get settled(): boolean {
+    return this.held.length === 0 && !this.waitingFlush && !this.answersOwed;
+  }
+
+  /** Client time of the oldest Flush awaiting its Flushed (for the Flush-to-first-audio metric). */
+  get oldestFlushAt(): number | undefined {
+    return this.owedFlushes[0]?.clientAt;
+  }
+
+  /** A Clear is in flight: audio arriving now belongs to cleared text. */
+  get clearing(): boolean {
+    return this.owedClears.length > 0;
+  }
+
+  speak(pieces: readonly string[], now: number): void {
+    for (const text of pieces) {
+      this.held.push({ kind: 'speak', text, heldAt: now });
+      this.heldTextChars += text.length;
+    }
+  }
+
+  /** A client Flush (`flushes` 1) or the gateway's own before a Close (0: no Flushed for the client). */
+  flush(clientAt: number, flushes = 1): void {
+    this.held.push({ kind: 'flush', flushes, clientAt });
+  }
+
+  /** Text the session holds or has sent with no Flush after it. */
+  get needsFlush(): boolean {
+    const last = this.held.at(-1);
+    return last ? last.kind === 'speak' : this.sentSinceFlush.length > 0 && !this.waitingFlush;
+  }
+
+  /** Barge-in: every held, unflushed and waiting piece is dropped. Returns the held characters dropped. */
+  clear(): number {
+    const dropped = this.heldTextChars;
+    this.held = [];
+    this.heldTextChars = 0;
+    this.sentSinceFlush = [];
+    this.sentSinceFlushChars = 0;
+    this.waitingFlush = undefined;
+    this.owedClears.push(this.owedFlushes.length);
+    return dropped;
+  }
+
+  /** The next step of the pacer at `now`; call it again after each `send`. */
+  next(now: number): PaceStep {
+    if (this.waitingFlush) {
+      const waitMs = Math.max(this.flushBudget.waitMs(1, now), this.flushNotBefore - now);
+      if (waitMs <= 0) return this.sendFlush(this.waitingFlush, now);
+      const step = this.nextHeld(now, true);
+      return step.kind === 'idle' ? { kind: 'wait', waitMs, forText: false } : minWait(step, waitMs);
+    }
+    return this.nextHeld(now, false);
+  }
+
+  /**
+   * Milliseconds until everything held now could have been sent, ignoring Flushes (an estimate
+   * for the client's notice).
+   */
+  heldDelayMs(now: number): number {
+    return this.text.waitMs(this.heldTextChars, now);
+  }
+
+  /** How long a Flush was just deferred for the Flush allowance (once per deferral), else undefined. */
+  takeFlushDeferral(): number | undefined {
+    const waitMs = this.deferredFlushMs;
+    this.deferredFlushMs = undefined;
+    return waitMs;
+  }
+
+  /** Deepgram answered the oldest Flush. Returns how many `Flushed` the client gets for it. */
+  flushed(): number {
+    this.refusalsInARow = 0;
+    for (let i = 0; i < this.owedClears.length; i++) this.owedClears[i] = Math.max(0, this.owedClears[i] - 1);
+    const answered = this.owedFlushes.shift();
+    return answered ? answered.flushes : 1;
+  }
+
+  /** Deepgram answered the oldest Clear: the Flushes sent before it will never be answered. */
+  cleared(): void {
+    const dropped = this.owedClears.shift() ?? 0;
+    this.owedFlushes.splice(0, dropped);
+    for (let i = 0; i < this.owedClears.length; i++) this.owedClears[i] = Math.max(0, this.owedClears[i] - dropped);
+  }
+
+  /**
+   * Deepgram ignored our latest Flush (over its own count) and still holds its text: the text counts
+   * as unflushed again, and the Flush waits `retryMs`, doubling on each refusal in a row.
+   * Returns the wait, or undefined when no Flush is owed.
+   */
+  flushRefused(now: number, firstRetryMs: number): number | undefined {
+    const refused = this.owedFlushes.pop();
+    if (!refused) return undefined;
+    this.sentSinceFlush = refused.text.concat(this.sentSinceFlush);
+    this.sentSinceFlushChars += charsOf(refused.text);
+    const retryMs = Math.min(firstRetryMs * 2 ** this.refusalsInARow++, this.pace.flushWindowMs);
+    this.flushNotBefore = now + retryMs;
+    this.waitingFlush = mergeFlush(refused, this.waitingFlush);
+    return retryMs;
+  }
+
+  /** Answers taken as lost (Deepgram silent too long): nothing is owed any more. */
+  forgetOwed(): void {
+    this.owedFlushes = [];
+    this.owedClears = [];
+  }
+
+  /**
+   * A new upstream connection with nothing owed: its allowances start afresh, and the text sent
+   * since the last Flush is held again, to be replayed first.
+   */
+  newConnection(now: number): void {
+    this.text.reset();
+    this.flushBudget.reset();
+    const replay = this.sentSinceFlush.map((text): HeldItem => ({ kind: 'speak', text, heldAt: now }));
+    this.heldTextChars += this.sentSinceFlushChars;
+    this.held = replay.concat(this.held);
+    this.sentSinceFlush = [];
+    this.sentSinceFlushChars = 0;
+  }
+
+  private nextHeld(now: number, flushWaiting: boolean): PaceStep {
+    for (;;) {
+      const head = this.held[0];
+      if (!head) return { kind: 'idle' };
+      if (head.kind === 'speak') {
+        const waitMs = this.text.waitMs(head.text.length, now);
+        if (waitMs > 0) return { kind: 'wait', waitMs, forText: true };
+        this.held.shift();
+        this.heldTextChars -= head.text.length;
+        this.text.record(head.text.length, now);
+        this.sentSinceFlush.push(head.text);
+        this.sentSinceFlushChars += head.text.length;
+        return { kind: 'send', message: { type: 'Speak', text: head.text }, heldMs: now - head.heldAt };
+      }
+      this.held.shift();
+      const flushWaitMs = this.flushBudget.waitMs(1, now);
+      if (flushWaiting || flushWaitMs > 0) {
+        // Over the Flush allowance: later Flushes merge into this one when they reach the head.
+        this.waitingFlush = mergeFlush(head, this.waitingFlush);
+        if (flushWaiting) continue;
+        this.deferredFlushMs = flushWaitMs;
+        return this.next(now);
+      }
+      return this.sendFlush(head, now);
+    }
+  }
+
+  private sendFlush(flush: PendingFlush, now: number): PaceStep {
+    this.waitingFlush = undefined;
+    this.flushBudget.record(1, now);
+    this.owedFlushes.push({ ...flush, text: this.sentSinceFlush });
+    this.sentSinceFlush = [];
+    this.sentSinceFlushChars = 0;
+    return { kind: 'send', message: { type: 'Flush' } };
+  }
+}
+
+function mergeFlush(flush: PendingFlush, into: PendingFlush | undefined): PendingFlush {
+  if (!into) return { flushes: flush.flushes, clientAt: flush.clientAt };
+  return { flushes: into.flushes + flush.flushes, clientAt: Math.min(into.clientAt, flush.clientAt) };
+}
+
+function minWait(step: PaceStep, waitMs: number): PaceStep {
+  return step.kind === 'wait' && step.waitMs > waitMs ? { ...step, waitMs } : step;
+}
+
+function charsOf(texts: readonly string[]): number {
+  return texts.reduce((n, text) => n + text.length, 0);
+}

@@ -1,0 +1,188 @@
+import pino from 'pino';
+import { UpstreamClientMessage } from '@tts/protocol';
+import { UpstreamEnd, UpstreamListener } from '../upstream/upstream-connection';
+import { RelaySettings } from './relay-settings';
+import { SpeechRelay } from './speech-relay';
+import { SpeechRelayHost, UpstreamLink } from './speech-relay-host';
+
+/** A stand-in upstream: records what the relay writes; the spec plays Deepgram's part. */
+class FakeLink implements UpstreamLink {
+  readonly sent: UpstreamClientMessage[] = [];
+  isOpen = false;
+  ageMs = 0;
+  aborted = false;
+  constructor(readonly listener: UpstreamListener) {}
+  send(message: UpstreamClientMessage): void {
+    this.sent.push(message);
+  }
+  pause(): void {}
+  resume(): void {}
+  retire(): void {}
+  abort(): void {
+    this.aborted = true;
+  }
+  open(): void {
+    this.isOpen = true;
+    this.listener.onUpstreamOpen();
+  }
+  reply(message: object): void {
+    this.listener.onUpstreamText(JSON.stringify(message));
+  }
+  end(end: Partial<UpstreamEnd['failure']> & { opened?: boolean }): void {
+    this.isOpen = false;
+    const { opened = true, ...failure } = end;
+    this.listener.onUpstreamEnd({ opened, failure: { kind: 'closed', reason: '', ...failure } });
+  }
+  types(): string[] {
+    return this.sent.map((m) => m.type);
+  }
+}
+
+const pace = { textLimit: 2400, textWindowMs: 61_000, flushLimit: 20, flushWindowMs: 61_000 };
+const settings = { maxQueuedTextChars: 20_000, upstreamMaxAgeMs: 3_300_000, pace } as RelaySettings;
+const config = {
+  model: 'aura-2-thalia-en',
+  encoding: 'linear16',
+  sample_rate: 16000,
+  container: 'none',
+  language: 'en',
+} as const;
+
+describe(SpeechRelay.name, () => {
+  let links: FakeLink[];
+  let events: string[];
+  let sut: SpeechRelay;
+  const link = () => links[links.length - 1];
+
+  beforeEach(() => {
+    jest.useFakeTimers({ now: 0 });
+    links = [];
+    events = [];
+    const host: SpeechRelayHost = {
+      speechConnected: () => events.push('connected'),
+      sendAudio: () => events.push('audio'),
+      sendText: (raw) => events.push(JSON.parse(raw).type === 'Warning' ? `Warning:${JSON.parse(raw).code}` : raw),
+      utteranceDelivered: () => undefined,
+      sendRateLimited: () => events.push('rate_limited'),
+      speechFinished: () => events.push('finished'),
+      speechFailed: (message) => events.push(`failed:${message}`),
+    };
+    const tap = { audioDelivered: () => undefined, textSent: () => undefined, end: () => Promise.resolve() };
+    sut = new SpeechRelay(settings, config, tap, host, pino({ level: 'silent' }), (listener) => {
+      links.push(new FakeLink(listener));
+      return link();
+    });
+  });
+  afterEach(() => jest.useRealTimers());
+
+  it('dormant -> connecting -> open: nothing is written before the upstream opens', () => {
+    expect(sut.current).toBe('dormant');
+    sut.connect();
+    expect(sut.current).toBe('connecting');
+    sut.speak('Hola.');
+    expect(link().sent).toEqual([]);
+    link().open();
+    expect(sut.current).toBe('open');
+    expect(link().sent).toEqual([{ type: 'Speak', text: 'Hola.' }]);
+    expect(events).toEqual(['connected']);
+  });
+
+  it('writes nothing on a (pooled) link that is already open until it announces its open, so the status comes first', () => {
+    sut.connect();
+    link().isOpen = true;
+    sut.speak('palabra '.repeat(400));
+    expect(link().sent).toEqual([]);
+    expect(events).toEqual([]);
+    link().open();
+    expect(events).toEqual(['connected', 'Warning:text_held']);
+    expect(link().sent).toHaveLength(2);
+  });
+
+  it('splits by the model limit (1,000 on Aura-2) and holds what is over 2,400 a window, with one notice', () => {
+    sut.connect();
+    link().open();
+    sut.speak('palabra '.repeat(400)); // 3,200 characters
+    expect(link().sent.map((m) => (m.type === 'Speak' ? m.text.length : 0))).toEqual([1000, 1000]);
+    sut.speak('más.');
+    expect(events.filter((e) => e === 'Warning:text_held')).toHaveLength(1);
+    expect(sut.busy).toBe(true);
+    jest.advanceTimersByTime(61_000);
+    expect(link().sent.map((m) => (m.type === 'Speak' ? m.text.length : 0))).toEqual([1000, 1000, 1000, 200, 4]);
+  });
+
+  it('open -> draining -> closing -> ended: held text is spoken and answered before Close goes upstream', () => {
+    sut.connect();
+    link().open();
+    sut.speak('x '.repeat(1500));
+    sut.close();
+    expect(sut.current).toBe('draining');
+    jest.advanceTimersByTime(61_000);
+    expect(link().types()).toEqual(['Speak', 'Speak', 'Speak', 'Flush']);
+    link().reply({ type: 'Flushed', sequence_id: 0 });
+    expect(sut.current).toBe('closing');
+    expect(link().types().at(-1)).toBe('Close');
+    link().end({ closeCode: 1000 });
+    expect(sut.current).toBe('ended');
+    expect(events).toEqual(['connected', 'Warning:text_held', 'finished']); // no Flushed for the gateway's own Flush
+  });
+
+  it('one Flushed per client Flush, even when Flushes merged over the Flush allowance', () => {
+    sut.connect();
+    link().open();
+    for (let i = 0; i < 21; i++) {
+      sut.speak(`Frase ${i}.`);
+      sut.flush(Date.now());
+    }
+    expect(
+      link()
+        .types()
+        .filter((t) => t === 'Flush'),
+    ).toHaveLength(20);
+    expect(events).toContain('rate_limited');
+    jest.advanceTimersByTime(61_000);
+    expect(
+      link()
+        .types()
+        .filter((t) => t === 'Flush'),
+    ).toHaveLength(21);
+    for (let i = 0; i < 21; i++) link().reply({ type: 'Flushed', sequence_id: i });
+    expect(events.filter((e) => e.includes('Flushed'))).toHaveLength(21);
+    expect(sut.busy).toBe(false);
+  });
+
+  it('an idle close with nothing owed goes dormant and reopens, replaying unflushed text', () => {
+    sut.connect();
+    link().open();
+    sut.speak('Sin flush.');
+    link().end({ closeCode: 1011, reason: 'NET-0001' });
+    expect(sut.current).toBe('dormant');
+    expect(links).toHaveLength(1);
+    sut.flush(Date.now());
+    expect(sut.current).toBe('connecting');
+    link().open();
+    expect(link().sent).toEqual([{ type: 'Speak', text: 'Sin flush.' }, { type: 'Flush' }]);
+  });
+
+  it('a close while answers are owed, or a refused upgrade, fails with the structured reason', () => {
+    sut.connect();
+    link().open();
+    sut.speak('Hola.');
+    sut.flush(Date.now());
+    link().end({ closeCode: 1008, reason: 'DATA-0001' });
+    expect(events.at(-1)).toBe('failed:Deepgram closed the connection (1008 DATA-0001)');
+  });
+
+  it('a Clear drops held text: none of it is ever written upstream', () => {
+    sut.connect();
+    link().open();
+    sut.speak('y '.repeat(1500));
+    sut.clear();
+    link().listener.onUpstreamAudio(Buffer.alloc(10));
+    expect(events).not.toContain('audio');
+    link().reply({ type: 'Cleared', sequence_id: 0 });
+    jest.advanceTimersByTime(61_000);
+    expect(link().types()).toEqual(['Speak', 'Speak', 'Clear']);
+    expect(events.at(-1)).toBe('{"type":"Cleared","sequence_id":0}');
+    expect(sut.busy).toBe(false);
+  });
+});

@@ -1,0 +1,30 @@
+import { resolveSessionConfig } from './session-config';
+
+describe('resolveSessionConfig: speed', () => {
+  it('keeps a speed in range on English and Spanish Aura-2 voices, and none when not asked', () => {
+    expect(resolveSessionConfig({ model: 'aura-2-thalia-en', speed: 1.5 })).toMatchObject({
+      ok: true,
+      config: { speed: 1.5 },
+    });
+    expect(resolveSessionConfig({ speed: 0.7 }, 'es')).toMatchObject({
+      ok: true,
+      config: { model: 'aura-2-estrella-es', speed: 0.7 },
+    });
+    const plain = resolveSessionConfig({ model: 'aura-2-thalia-en' });
+    expect(plain.ok && 'speed' in plain.config).toBe(false);
+  });
+
+  it.each([
+    [{ model: 'aura-2-thalia-en', speed: 1.51 }, 'speed must be a number from 0.7 to 1.5'],
+    [{ model: 'aura-2-thalia-en', speed: 0.69 }, 'speed must be a number from 0.7 to 1.5'],
+    [{ model: 'aura-2-thalia-en', speed: '1' }, 'speed must be a number from 0.7 to 1.5'],
+    [{ model: 'aura-2-thalia-en', speed: Number.NaN }, 'speed must be a number from 0.7 to 1.5'],
+    [{ model: 'aura-2-thalia-en', speed: null }, 'speed must be a number from 0.7 to 1.5'],
+    [{ model: 'aura-2-julius-de', language: 'de', speed: 1 }, 'speed is only supported'],
+    [{ model: 'aura-asteria-en', speed: 1 }, 'speed is only supported'],
+  ])('refuses %j', (input, message) => {
+    const result = resolveSessionConfig(input);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.message).toContain(message);
+  });
+});

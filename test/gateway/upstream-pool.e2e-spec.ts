@@ -1,0 +1,181 @@
+import pino from 'pino';
+import { DEFAULT_SESSION_CONFIG } from '@tts/protocol';
+import { UpstreamEnd, UpstreamListener } from '../../apps/gateway/src/upstream/upstream-connection';
+import { PoolConfig, UpstreamPool } from '../../apps/gateway/src/upstream/upstream-pool';
+import { UpstreamPoolSettings } from '../../apps/gateway/src/upstream/upstream-pool-settings';
+import { eventually } from '../ops/app-process';
+import { EmulatorOptions, RunningEmulator, expectedAudioBytes, startTestEmulator } from '../support/emulator';
+
+/** What a session would see of its upstream connection. */
+class SessionSide implements UpstreamListener {
+  opens = 0;
+  readonly texts: Record<string, unknown>[] = [];
+  audioBytes = 0;
+  end?: UpstreamEnd;
+
+  onUpstreamOpen(): void {
+    this.opens++;
+  }
+  onUpstreamAudio(chunk: Buffer): void {
+    this.audioBytes += chunk.length;
+  }
+  onUpstreamText(raw: string): void {
+    this.texts.push(JSON.parse(raw) as Record<string, unknown>);
+  }
+  onUpstreamEnd(end: UpstreamEnd): void {
+    this.end = end;
+  }
+  onRelayFault(error: Error): void {
+    throw error;
+  }
+  types(): unknown[] {
+    return this.texts.map((t) => t.type);
+  }
+}
+
+const ENGLISH_MULAW: PoolConfig = { model: 'aura-2-thalia-en', encoding: 'mulaw', sample_rate: 8000 };
+const TEXT = 'Hola desde una conexión ya abierta.';
+
+describe('upstream pool against the emulator', () => {
+  let emulator: RunningEmulator | undefined;
+  let pool: UpstreamPool | undefined;
+
+  async function startPool(
+    settings: { size?: number; configs?: number; maxIdleMs?: number },
+    emulatorOptions: EmulatorOptions = {},
+    beforeStart?: (emulator: RunningEmulator) => void,
+  ): Promise<{ emulator: RunningEmulator; pool: UpstreamPool }> {
+    emulator = await startTestEmulator(emulatorOptions);
+    beforeStart?.(emulator);
+    const { size = 1, configs = 2, maxIdleMs = 60_000 } = settings;
+    pool = new UpstreamPool(
+      new UpstreamPoolSettings(size, configs, maxIdleMs, 5000),
+      { url: emulator.url, apiKey: 'pool-test-key' },
+      pino({ level: 'silent' }),
+    );
+    pool.start();
+    return { emulator, pool };
+  }
+
+  const ready = (sut: UpstreamPool, n: number) =>
+    eventually(() => (sut.stats().ready === n ? true : undefined), 10_000, `${n} ready`);
+
+  afterEach(async () => {
+    pool?.stop();
+    await emulator?.close();
+    pool = emulator = undefined;
+  });
+
+  it('hands out a warm connection that behaves like a fresh one, with nothing sent on it before', async () => {
+    const { emulator, pool: sut } = await startPool({ size: 1 });
+    await ready(sut, 1);
+    expect(emulator.connections[0].query).toMatchObject({ model: 'aura-2-estrella-es', sample_rate: '16000' });
+    const session = new SessionSide();
+
+    const connection = sut.take(DEFAULT_SESSION_CONFIG, session)!;
+    // Reads as connecting until the session hears of the open, asynchronously, as for a fresh connection.
+    expect([connection.isOpen, session.opens]).toEqual([false, 0]);
+    await Promise.resolve();
+    expect([connection.isOpen, session.opens]).toEqual([true, 1]);
+    connection.send({ type: 'Speak', text: TEXT });
+    connection.send({ type: 'Flush' });
+    await eventually(() => session.end ?? (session.types().includes('Flushed') || undefined), 10_000, 'Flushed');
+
+    expect(session.opens).toBe(1);
+    expect(session.types()).toEqual(['Metadata', 'Flushed']);
+    expect(session.texts[1]).toMatchObject({ sequence_id: 0 });
+    expect(session.audioBytes).toBe(expectedAudioBytes(TEXT, 'linear16', 16000));
+    expect(emulator.connections[0].received.map((m) => JSON.parse(m) as unknown)).toEqual([
+      { type: 'Speak', text: TEXT },
+      { type: 'Flush' },
+    ]);
+    // Refilled with a new connection; the one handed out never comes back.
+    await ready(sut, 1);
+    expect(emulator.connections).toHaveLength(2);
+    expect(sut.stats()).toMatchObject({ hits: 1, misses: 0 });
+    connection.retire();
+  });
+
+  it.each([
+    ['an idle close (NET-0001)', /^NET-0001$/, {}, { idleMs: 1500 }],
+    ['the lifetime limit', /^NET-000[23]$/, { maxConnectionMs: 1500 }, undefined],
+  ] as const)('replaces a pooled connection Deepgram ends: %s', async (_name, reason, options, firstFault) => {
+    const { emulator, pool: sut } = await startPool({ size: 1 }, options, (emu) => {
+      if (firstFault) emu.injectFault(firstFault);
+    });
+    await ready(sut, 1);
+    const end = await emulator.connections[0].ended;
+    expect(end).toMatchObject({ code: 1011, reason: expect.stringMatching(reason), by: 'server' });
+
+    await eventually(() => (emulator.connections.length === 2 ? true : undefined), 10_000, 'replacement');
+    await ready(sut, 1);
+    expect(sut.stats().discarded.closed).toBeGreaterThanOrEqual(1);
+    const session = new SessionSide();
+    const connection = sut.take(DEFAULT_SESSION_CONFIG, session)!;
+    connection.send({ type: 'Speak', text: TEXT });
+    connection.send({ type: 'Flush' });
+    await eventually(() => session.end ?? (session.types().includes('Flushed') || undefined), 10_000, 'Flushed');
+    expect(session.audioBytes).toBe(expectedAudioBytes(TEXT, 'linear16', 16000));
+    connection.retire();
+  });
+
+  it('retires a connection that waited its maximum time, with a Close and nothing else, and replaces it', async () => {
+    const { emulator, pool: sut } = await startPool({ size: 1, maxIdleMs: 300 });
+    await ready(sut, 1);
+    const end = await emulator.connections[0].ended;
+
+    expect(end?.code).toBe(1000);
+    expect(emulator.connections[0].received).toEqual([JSON.stringify({ type: 'Close' })]);
+    await eventually(() => (emulator.connections.length >= 2 ? true : undefined), 10_000, 'replacement');
+    expect(sut.stats().discarded.retired).toBeGreaterThanOrEqual(1);
+    expect(sut.stats().discarded.closed).toBe(0);
+  });
+
+  it('gives nothing for another configuration, then keeps that one warm too, least recently used evicted', async () => {
+    const { emulator, pool: sut } = await startPool({ size: 1, configs: 2 });
+    await ready(sut, 1);
+
+    expect(sut.take(ENGLISH_MULAW, new SessionSide())).toBeUndefined();
+    expect(sut.stats().misses).toBe(1);
+    await ready(sut, 2);
+    expect(emulator.connections[1].query).toMatchObject({ model: 'aura-2-thalia-en', encoding: 'mulaw' });
+    const english = sut.take(ENGLISH_MULAW, new SessionSide());
+    expect(english).toBeDefined();
+    english!.retire();
+
+    // A different speed is a different configuration: the default one, least recently used, is evicted.
+    const faster: PoolConfig = { ...DEFAULT_SESSION_CONFIG, speed: 1.2 };
+    expect(sut.take(faster, new SessionSide())).toBeUndefined();
+    const evicted = await emulator.connections[0].ended;
+    expect(evicted?.code).toBe(1000);
+    expect(sut.stats().discarded.evicted).toBe(1);
+    await ready(sut, 2); // english refilled, faster warmed: never more than size x configs
+    expect(sut.stats().connecting).toBe(0);
+  });
+
+  it('is exhausted after `size` sessions until it refills: the next one gets nothing', async () => {
+    const { pool: sut } = await startPool({ size: 1 });
+    await ready(sut, 1);
+    const first = sut.take(DEFAULT_SESSION_CONFIG, new SessionSide());
+
+    expect(first).toBeDefined();
+    expect(sut.take(DEFAULT_SESSION_CONFIG, new SessionSide())).toBeUndefined();
+    expect(sut.stats()).toMatchObject({ hits: 1, misses: 1, ready: 0, connecting: 1 });
+    first!.retire();
+  });
+
+  it('waits before retrying a refused upgrade, then warms up once the upstream accepts', async () => {
+    const { emulator, pool: sut } = await startPool({ size: 1 }, {}, (emu) => emu.injectFault({ refuseStatus: 503 }));
+    await ready(sut, 1);
+
+    expect(emulator.connections.map((c) => c.refused?.status)).toEqual([503, undefined]);
+    expect(sut.stats().discarded.failed).toBe(1);
+  });
+
+  it('opens nothing with size 0', async () => {
+    const { pool: sut } = await startPool({ size: 0 });
+
+    expect(sut.take(DEFAULT_SESSION_CONFIG, new SessionSide())).toBeUndefined();
+    expect(sut.stats()).toMatchObject({ ready: 0, connecting: 0, hits: 0, misses: 0 });
+  });
+});
