@@ -1,6 +1,7 @@
 import { parseWav } from '@tts/audio';
 import { CONNECTED_MESSAGE } from '@tts/protocol';
-import { AppProcess, eventually, scrape } from '../ops/app-process';
+import { AppProcess, scrape } from '../ops/app-process';
+import { isDefined, pollUntil } from '../support/poll';
 import { EmulatedConnection, RunningEmulator, expectedAudioBytes } from '../support/emulator';
 import { TestGateway, connectClient, useRelayStack } from '../support/gateway';
 import { TestClient } from '../support/ws-client';
@@ -44,8 +45,9 @@ describe('gateway relay with warm upstream connections', () => {
 
   const metrics = () => scrape({ baseUrl: `http://127.0.0.1:${gateway.port}` } as AppProcess);
   const poolReady = () =>
-    eventually(
+    pollUntil(
       async () => ((await metrics())('tts_gateway_upstream_pool_connections{state="ready"}') === 1 ? true : undefined),
+      isDefined,
       10_000,
       'a warm connection',
     );
@@ -148,8 +150,9 @@ describe('gateway relay with warm upstream connections', () => {
     expect(carrier.query).toMatchObject({ model: 'aura-2-estrella-es', speed: '1.2' });
     expect(warm.received).toEqual([]);
     // The pool now warms that configuration too (size 1 each): the next such session starts on it.
-    await eventually(
+    await pollUntil(
       async () => ((await metrics())('tts_gateway_upstream_pool_connections{state="ready"}') === 2 ? true : undefined),
+      isDefined,
       10_000,
       'both configurations warm',
     );

@@ -3,7 +3,7 @@ import { DEFAULT_SESSION_CONFIG } from '@tts/protocol';
 import { UpstreamEnd, UpstreamListener } from '../../apps/gateway/src/upstream/upstream-connection';
 import { PoolConfig, UpstreamPool } from '../../apps/gateway/src/upstream/upstream-pool';
 import { UpstreamPoolSettings } from '../../apps/gateway/src/upstream/upstream-pool-settings';
-import { eventually } from '../ops/app-process';
+import { isDefined, pollUntil } from '../support/poll';
 import { EmulatorOptions, RunningEmulator, expectedAudioBytes, startTestEmulator } from '../support/emulator';
 
 /** What a session would see of its upstream connection. */
@@ -58,7 +58,7 @@ describe('upstream pool against the emulator', () => {
   }
 
   const ready = (sut: UpstreamPool, n: number) =>
-    eventually(() => (sut.stats().ready === n ? true : undefined), 10_000, `${n} ready`);
+    pollUntil(() => (sut.stats().ready === n ? true : undefined), isDefined, 10_000, `${n} ready`);
 
   afterEach(async () => {
     pool?.stop();
@@ -79,7 +79,12 @@ describe('upstream pool against the emulator', () => {
     expect([connection.isOpen, session.opens]).toEqual([true, 1]);
     connection.send({ type: 'Speak', text: TEXT });
     connection.send({ type: 'Flush' });
-    await eventually(() => session.end ?? (session.types().includes('Flushed') || undefined), 10_000, 'Flushed');
+    await pollUntil(
+      () => session.end ?? (session.types().includes('Flushed') || undefined),
+      isDefined,
+      10_000,
+      'Flushed',
+    );
 
     expect(session.opens).toBe(1);
     expect(session.types()).toEqual(['Metadata', 'Flushed']);
@@ -107,14 +112,19 @@ describe('upstream pool against the emulator', () => {
     const end = await emulator.connections[0].ended;
     expect(end).toMatchObject({ code: 1011, reason: expect.stringMatching(reason), by: 'server' });
 
-    await eventually(() => (emulator.connections.length === 2 ? true : undefined), 10_000, 'replacement');
+    await pollUntil(() => (emulator.connections.length === 2 ? true : undefined), isDefined, 10_000, 'replacement');
     await ready(sut, 1);
     expect(sut.stats().discarded.closed).toBeGreaterThanOrEqual(1);
     const session = new SessionSide();
     const connection = sut.take(DEFAULT_SESSION_CONFIG, session)!;
     connection.send({ type: 'Speak', text: TEXT });
     connection.send({ type: 'Flush' });
-    await eventually(() => session.end ?? (session.types().includes('Flushed') || undefined), 10_000, 'Flushed');
+    await pollUntil(
+      () => session.end ?? (session.types().includes('Flushed') || undefined),
+      isDefined,
+      10_000,
+      'Flushed',
+    );
     expect(session.audioBytes).toBe(expectedAudioBytes(TEXT, 'linear16', 16000));
     connection.retire();
   });
@@ -126,7 +136,7 @@ describe('upstream pool against the emulator', () => {
 
     expect(end?.code).toBe(1000);
     expect(emulator.connections[0].received).toEqual([JSON.stringify({ type: 'Close' })]);
-    await eventually(() => (emulator.connections.length >= 2 ? true : undefined), 10_000, 'replacement');
+    await pollUntil(() => (emulator.connections.length >= 2 ? true : undefined), isDefined, 10_000, 'replacement');
     expect(sut.stats().discarded.retired).toBeGreaterThanOrEqual(1);
     expect(sut.stats().discarded.closed).toBe(0);
   });
