@@ -91,7 +91,7 @@ export function benchOptions(argv = process.argv.slice(2)): BenchOptions {
     emulatorSpeed: num('speed', 1),
     handshakeMs: num('handshake-ms', 250),
     firstUtterance: { sessions: num('first-sessions', full ? 50 : 20), spacingMs: num('first-spacing-ms', 200) },
-    poolSize: num('pool-size', 4),
+    poolSize: num('pool-size', 2),
     burst: {
       sessions: list(get('burst-sessions') ?? (full ? '300,1000' : '300')),
       ttfbMs: num('burst-ttfb-ms', 20),
