@@ -37,6 +37,8 @@ export class BenchSession {
   private readonly headerBytes: number;
   private flushed?: () => void;
   private failure?: string;
+  /** The session got as far as being able to speak. */
+  opened = false;
 
   constructor(
     private readonly kind: PathKind,
@@ -50,8 +52,12 @@ export class BenchSession {
     this.headerBytes = kind === 'gateway' ? WAV_HEADER_BYTES : 0;
   }
 
-  /** Resolves once the session can speak: socket open (direct) or the gateway's upstream is connected. */
-  connect(timeoutMs: number): Promise<void> {
+  /**
+   * Resolves once the session can speak: socket open (direct) or the gateway's upstream is connected.
+   * `cold`: resolves as soon as the socket is open, as a real client would start speaking (the
+   * gateway may still be opening its upstream then).
+   */
+  connect(timeoutMs: number, cold = false): Promise<void> {
     return new Promise((resolve, reject) => {
       const headers = this.kind === 'gateway' ? {} : { Authorization: 'Token bench-key' };
       const ws = new WebSocket(this.url, { headers, perMessageDeflate: false });
@@ -65,11 +71,13 @@ export class BenchSession {
       };
       const ready = (): void => {
         clearTimeout(timer);
+        this.opened = true;
         resolve();
       };
       ws.on('open', () => {
         if (this.kind !== 'gateway') return ready();
         ws.send(JSON.stringify(CLIENT_CONFIG));
+        if (cold) ready();
       });
       ws.on('message', (data: Buffer, isBinary: boolean) => {
         if (isBinary) return this.playout.audio(performance.now(), data.length - this.headerBytes);
@@ -85,12 +93,25 @@ export class BenchSession {
     });
   }
 
-  async run(startDelayMs: number): Promise<void> {
+  /**
+   * Speaks the script. `coldConnectTimeoutMs`: the session connects only now (after the start delay)
+   * and sends its first utterance at once, Speaks and Flush back to back, as a client that has its
+   * text ready when it connects: that flush's TTFA includes whatever the path does to open.
+   */
+  async run(startDelayMs: number, coldConnectTimeoutMs?: number): Promise<void> {
     await sleep(startDelayMs);
-    for (const utterance of this.script) {
+    if (coldConnectTimeoutMs !== undefined) {
+      const opened = await this.connect(coldConnectTimeoutMs, true).then(
+        () => true,
+        () => false,
+      );
+      if (!opened) return;
+    }
+    for (const [u, utterance] of this.script.entries()) {
       if (this.failure) return;
+      const gapMs = u === 0 && coldConnectTimeoutMs !== undefined ? 0 : this.pacing.speakGapMs;
       for (let i = 0; i < utterance.length; i++) {
-        if (i > 0) await sleep(this.pacing.speakGapMs);
+        if (i > 0 && gapMs > 0) await sleep(gapMs);
         this.send({ type: 'Speak', text: utterance[i] });
       }
       const flushed = new Promise<boolean>((resolve) => {

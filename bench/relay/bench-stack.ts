@@ -50,6 +50,7 @@ export class BenchStack {
       EMULATOR_PORT: String(this.emulatorPort),
       EMULATOR_TTFB_MS: String(this.options.emulatorTtfbMs),
       EMULATOR_SPEED: String(this.options.emulatorSpeed),
+      EMULATOR_HANDSHAKE_DELAY_MS: String(this.options.handshakeMs),
     };
     const emulator = startService({
       name: 'emulator',
@@ -76,8 +77,8 @@ export class BenchStack {
     return first ? Number(first) : undefined;
   }
 
-  /** A gateway process on the emulator; `cpuProfileDir` runs it under `node --cpu-prof`. */
-  async startGateway(name: string, cpuProfileDir?: string): Promise<GatewayProcess> {
+  /** A gateway process on the emulator; `cpuProfileDir` runs it under `node --cpu-prof`; `extraEnv` wins. */
+  async startGateway(name: string, cpuProfileDir?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<GatewayProcess> {
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -90,6 +91,7 @@ export class BenchStack {
       MAX_SESSIONS_PER_COMPANY: '1000000',
       LOG_LEVEL: this.options.gatewayLogLevel,
       DRAIN_TIMEOUT_MS: '2000',
+      ...extraEnv,
     };
     delete env.DEEPGRAM_API_KEY;
     const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
@@ -107,8 +109,8 @@ export class BenchStack {
   }
 
   /** Session URL template (`{i}`: session index) of a path; the gateway path needs the gateway's port. */
-  urlTemplate(kind: PathKind, run: string, gatewayPort = 0): string {
-    const upstreamQuery = `model=${CLIENT_CONFIG.model}&encoding=${CLIENT_CONFIG.encoding}&sample_rate=${CLIENT_CONFIG.sample_rate}`;
+  urlTemplate(kind: PathKind, run: string, gatewayPort = 0, emulatorQuery = ''): string {
+    const upstreamQuery = `model=${CLIENT_CONFIG.model}&encoding=${CLIENT_CONFIG.encoding}&sample_rate=${CLIENT_CONFIG.sample_rate}${emulatorQuery}`;
     if (kind === 'direct') return `ws://127.0.0.1:${this.emulatorPort}${EMULATOR_SPEAK_PATH}?${upstreamQuery}`;
     if (kind === 'nginx') return `ws://127.0.0.1:${this.nginxPort}${EMULATOR_SPEAK_PATH}?${upstreamQuery}`;
     const query = `company_id=${this.companyId}&user_id=bench-user-{i}&session_id=${run}-{i}&language=${CLIENT_CONFIG.language}`;

@@ -6,6 +6,7 @@ async function main(): Promise<void> {
     port: Number(process.env.EMULATOR_PORT),
     ttfbMs: Number(process.env.EMULATOR_TTFB_MS ?? 150),
     speed: Number(process.env.EMULATOR_SPEED ?? 1),
+    handshakeDelayMs: Number(process.env.EMULATOR_HANDSHAKE_DELAY_MS ?? 0),
   });
   // The bench opens thousands of connections; keeping their records would grow this process without end.
   setInterval(() => emulator.connections.splice(0, emulator.connections.length), 5000).unref();

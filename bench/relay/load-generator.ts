@@ -19,6 +19,10 @@ export interface LoadSpec {
   staggerMs: number;
   connectConcurrency: number;
   connectTimeoutMs: number;
+  /** Each session connects only at its start time and speaks its first utterance at once (cold start). */
+  cold?: boolean;
+  /** Every session says this one text in one Speak, then Flush (a burst of equal utterances). */
+  fixedText?: string;
 }
 
 export interface LoadResult {
@@ -27,6 +31,10 @@ export interface LoadResult {
   connected: number;
   errors: Record<string, number>;
   ttfaMs: Summary;
+  /** TTFA of each session's first flush (with `cold`, it includes opening the path). */
+  firstTtfaMs: Summary;
+  /** TTFA of every later flush: the warm figure. */
+  laterTtfaMs: Summary;
   chunkLatenessMs: Summary;
   underruns: number;
   underrunGapMs: Summary;
@@ -67,25 +75,32 @@ export async function runLoad(spec: LoadSpec, onConnected: () => void): Promise<
       new BenchSession(
         spec.kind,
         spec.urlTemplate.replaceAll('{i}', String(i)),
-        sessionScript(i, spec.script),
+        spec.fixedText ? [[spec.fixedText]] : sessionScript(i, spec.script),
         spec.pacing,
         out,
         errors,
       ),
   );
-  const connected = await connectAll(spec, sessions);
+  // Cold sessions connect at their own start time, inside the measured window.
+  const connected = spec.cold ? sessions.map(() => true) : await connectAll(spec, sessions);
   onConnected();
   lag.enable();
+  const coldTimeout = spec.cold ? spec.connectTimeoutMs : undefined;
   await Promise.all(
-    sessions.map((s, i) => (connected[i] ? s.run((i / spec.sessions) * spec.staggerMs) : Promise.resolve())),
+    sessions.map((s, i) =>
+      connected[i] ? s.run((i / spec.sessions) * spec.staggerMs, coldTimeout) : Promise.resolve(),
+    ),
   );
   lag.disable();
+
   return {
     kind: spec.kind,
     sessions: spec.sessions,
-    connected: connected.filter(Boolean).length,
+    connected: spec.cold ? sessions.filter((s) => s.opened).length : connected.filter(Boolean).length,
     errors: Object.fromEntries(errors),
     ttfaMs: summarize(out.ttfaMs),
+    firstTtfaMs: summarize(out.firstTtfaMs),
+    laterTtfaMs: summarize(out.laterTtfaMs),
     chunkLatenessMs: summarize(out.chunkLatenessMs),
     underruns: out.underrunGapMs.length,
     underrunGapMs: summarize(out.underrunGapMs),

@@ -10,8 +10,10 @@ import { benchOptions } from './bench-options';
 import { BenchStack } from './bench-stack';
 import { NGINX_BIN } from './nginx-proxy';
 import { profileTable } from './profile-summary';
-import { addedTable, capacityTable, sideBySideTable, SideBySide } from './relay-report';
+import { addedTable, capacityTable, cpuTable, sideBySideTable, SideBySide } from './relay-report';
 import { capacitySearch, profileRun, sideBySide, warmUpEmulator } from './relay-runs';
+import { burstTable, firstUtteranceTable } from './scenario-report';
+import { burstRuns, firstUtteranceRuns } from './scenario-runs';
 
 const load = (): string =>
   loadavg()
@@ -33,6 +35,8 @@ async function main(): Promise<void> {
     await warmUpEmulator(stack, options);
     const rows: SideBySide[] = [];
     for (const n of options.sessions) rows.push(await sideBySide(stack, options, n));
+    const first = options.firstUtterance.sessions > 0 ? await firstUtteranceRuns(stack, options) : undefined;
+    const bursts = await burstRuns(stack, options);
     const capacity = options.capacity.start > 0 ? await capacitySearch(stack, options, rows) : [];
     const profile = options.profileSessions > 0 ? await profileRun(stack, options) : undefined;
 
@@ -40,7 +44,8 @@ async function main(): Promise<void> {
       `## Relay latency and capacity (${options.mode} mode)`,
       '',
       `${started.toISOString()}, ${cpus().length} x ${cpus()[0]?.model}, node ${process.version}, ${nginxVersion()}; ` +
-        `load average before ${loadBefore}, after ${load()}. Emulator TTFB ${options.emulatorTtfbMs} ms, speed ${options.emulatorSpeed}; ` +
+        `load average before ${loadBefore}, after ${load()}. Emulator TTFB ${options.emulatorTtfbMs} ms, speed ${options.emulatorSpeed}, ` +
+        `handshake ${options.handshakeMs} ms; ` +
         `${options.script.utterances} utterances x ${options.script.chunksPerUtterance} Speaks per session, ` +
         `${options.pacing.speakGapMs} ms apart; playout preroll ${options.pacing.prerollMs} ms. ` +
         (options.cpus
@@ -52,15 +57,31 @@ async function main(): Promise<void> {
       '',
       addedTable(rows),
       '',
+      '### CPU per relayed audio second',
+      '',
+      cpuTable(rows),
+      '',
       '### All paths',
       '',
       sideBySideTable(rows),
     );
+    if (first) {
+      out.push(
+        '',
+        `### First utterance of a new session (${first.sessions} sessions, one every ${options.firstUtterance.spacingMs} ms, ` +
+          `emulator handshake ${options.handshakeMs} ms)`,
+        '',
+        firstUtteranceTable(first),
+      );
+    }
+    if (bursts.length)
+      out.push('', '### Emulator in a burst (direct path, every session flushes within 1 s)', '', burstTable(bursts));
     if (capacity.length) {
       const passed = capacity.filter((s) => s.pass).map((s) => s.sessions);
       out.push(
         '',
-        `### Capacity: p99 added delay < ${options.maxAddedP99Ms} ms and no underruns`,
+        `### Capacity: added TTFA p99 <= 2x nginx's (floor ${options.noiseFloorMs} ms), ` +
+          `underruns <= nginx's + ${options.underrunAllowance * 100} % of flushes`,
         '',
         capacityTable(capacity),
         '',
@@ -72,7 +93,8 @@ async function main(): Promise<void> {
       const table = profile.file && profileTable(profile.file, 15, profile.phase.windowUs);
       out.push(table ? `${table}\n\nProfile (measured window only): ${profile.file}` : 'No profile was written.');
     }
-    if (options.outFile) writeFileSync(options.outFile, JSON.stringify({ options, rows, capacity, profile }, null, 2));
+    if (options.outFile)
+      writeFileSync(options.outFile, JSON.stringify({ options, rows, first, bursts, capacity, profile }, null, 2));
     console.log(out.join('\n'));
   } finally {
     await stack.stop();

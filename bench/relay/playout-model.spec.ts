@@ -44,4 +44,20 @@ describe(FlushPlayout.name, () => {
     expect(out.chunkLatenessMs).toEqual([0]);
     expect(out.flushes).toBe(2);
   });
+
+  it("keeps each session's first flush apart, so a cold start can be told from a warm one", () => {
+    const out = emptyObservations();
+    const first = new FlushPlayout(out, BYTES_PER_MS, 0);
+    const second = new FlushPlayout(out, BYTES_PER_MS, 0);
+    first.flushSent(0);
+    first.audio(400, 10 * BYTES_PER_MS);
+    first.flushSent(1000);
+    first.audio(1150, 10 * BYTES_PER_MS);
+    second.flushSent(0);
+    second.audio(420, 10 * BYTES_PER_MS);
+
+    expect(out.firstTtfaMs).toEqual([400, 420]);
+    expect(out.laterTtfaMs).toEqual([150]);
+    expect(out.ttfaMs).toEqual([400, 150, 420]);
+  });
 });

@@ -8,6 +8,10 @@
 export interface PlayoutObservations {
   /** Flush sent -> first audio byte, per flush. */
   ttfaMs: number[];
+  /** The same for the first flush of each session only (a cold session: its upstream may be new). */
+  firstTtfaMs: number[];
+  /** ... and of every later flush: the warm figure. */
+  laterTtfaMs: number[];
   /** Per chunk after the first of its flush: arrival offset minus the audio duration received before it. */
   chunkLatenessMs: number[];
   /** Silence the player had to insert, per underrun. */
@@ -19,6 +23,8 @@ export interface PlayoutObservations {
 
 export const emptyObservations = (): PlayoutObservations => ({
   ttfaMs: [],
+  firstTtfaMs: [],
+  laterTtfaMs: [],
   chunkLatenessMs: [],
   underrunGapMs: [],
   audioBytes: 0,
@@ -31,6 +37,7 @@ export class FlushPlayout {
   private firstAt = -1;
   private bytesBefore = 0;
   private playEnd = 0;
+  private flushesSent = 0;
 
   constructor(
     private readonly out: PlayoutObservations,
@@ -42,6 +49,7 @@ export class FlushPlayout {
     this.flushAt = now;
     this.firstAt = -1;
     this.bytesBefore = 0;
+    this.flushesSent++;
     this.out.flushes++;
   }
 
@@ -52,6 +60,7 @@ export class FlushPlayout {
     if (this.firstAt < 0) {
       this.firstAt = now;
       this.out.ttfaMs.push(now - this.flushAt);
+      (this.flushesSent === 1 ? this.out.firstTtfaMs : this.out.laterTtfaMs).push(now - this.flushAt);
       this.playEnd = now + this.prerollMs + durationMs;
     } else {
       this.out.chunkLatenessMs.push(now - this.firstAt - this.bytesBefore / this.bytesPerMs);

@@ -12,34 +12,48 @@ let runSeq = 0;
 
 const progress = (line: string): boolean => process.stderr.write(`[bench relay] ${new Date().toISOString()} ${line}\n`);
 
+/** What a phase changes from the standard LLM-like run. */
+export interface PhaseVariant {
+  spec?: Partial<Pick<LoadSpec, 'cold' | 'fixedText' | 'staggerMs'>>;
+  utterances?: number;
+  /** Appended to the emulator's query on the direct and nginx paths (per-connection emulator options). */
+  emulatorQuery?: string;
+  /** Gateway environment on top of the bench's. */
+  gatewayEnv?: NodeJS.ProcessEnv;
+  label?: string;
+}
+
 function loadSpec(
   options: BenchOptions,
   kind: PathKind,
   sessions: number,
   urlTemplate: string,
-  utterances?: number,
+  variant: PhaseVariant = {},
 ): LoadSpec {
   return {
     kind,
     urlTemplate,
     sessions,
-    script: { ...options.script, utterances: utterances ?? options.script.utterances },
+    script: { ...options.script, utterances: variant.utterances ?? options.script.utterances },
     pacing: options.pacing,
     staggerMs: options.staggerMs,
     connectConcurrency: 50,
     connectTimeoutMs: 20_000,
+    ...variant.spec,
   };
 }
 
-async function pathPhase(
+export async function pathPhase(
   stack: BenchStack,
   options: BenchOptions,
   kind: 'direct' | 'nginx',
   n: number,
+  variant: PhaseVariant = {},
 ): Promise<PhaseResult> {
-  progress(`${kind} x${n}`);
+  progress(`${kind} x${n}${variant.label ? ` (${variant.label})` : ''}`);
   const proxyPid = kind === 'nginx' ? stack.nginxWorkerPid() : undefined;
-  return runPhase(loadSpec(options, kind, n, stack.urlTemplate(kind, `r${++runSeq}`)), {
+  const url = stack.urlTemplate(kind, `r${++runSeq}`, 0, variant.emulatorQuery);
+  return runPhase(loadSpec(options, kind, n, url, variant), {
     emulatorPid: stack.emulatorPid,
     proxyPid,
     cpus: options.cpus?.world,
@@ -47,15 +61,17 @@ async function pathPhase(
 }
 
 /** A fresh gateway per measurement: its memory baseline is clean, and it is JIT-warmed by a small run first. */
-async function gatewayPhase(
+export async function gatewayPhase(
   stack: BenchStack,
   options: BenchOptions,
   n: number,
   cpuProfileDir?: string,
+  variant: PhaseVariant = {},
 ): Promise<PhaseResult> {
   const gateway: GatewayProcess = await stack.startGateway(
     `gateway-${n}${cpuProfileDir ? '-prof' : ''}`,
     cpuProfileDir,
+    variant.gatewayEnv,
   );
   try {
     const warm = Math.min(WARMUP_SESSIONS, n);
@@ -66,12 +82,12 @@ async function gatewayPhase(
       cpus: options.cpus?.world,
     };
     await runPhase(
-      loadSpec(options, 'gateway', warm, stack.urlTemplate('gateway', `w${++runSeq}`, gateway.port), 1),
+      loadSpec(options, 'gateway', warm, stack.urlTemplate('gateway', `w${++runSeq}`, gateway.port), { utterances: 1 }),
       procs,
     );
-    progress(`gateway x${n}${cpuProfileDir ? ' (cpu profile)' : ''}`);
+    progress(`gateway x${n}${cpuProfileDir ? ' (cpu profile)' : ''}${variant.label ? ` (${variant.label})` : ''}`);
     return await runPhase(
-      loadSpec(options, 'gateway', n, stack.urlTemplate('gateway', `r${++runSeq}`, gateway.port)),
+      loadSpec(options, 'gateway', n, stack.urlTemplate('gateway', `r${++runSeq}`, gateway.port), variant),
       procs,
     );
   } finally {
@@ -80,7 +96,7 @@ async function gatewayPhase(
 }
 
 export async function warmUpEmulator(stack: BenchStack, options: BenchOptions): Promise<void> {
-  await runPhase(loadSpec(options, 'direct', WARMUP_SESSIONS, stack.urlTemplate('direct', 'warm'), 1), {
+  await runPhase(loadSpec(options, 'direct', WARMUP_SESSIONS, stack.urlTemplate('direct', 'warm'), { utterances: 1 }), {
     emulatorPid: stack.emulatorPid,
     cpus: options.cpus?.world,
   });
@@ -95,7 +111,8 @@ export async function sideBySide(stack: BenchStack, options: BenchOptions, n: nu
 
 /**
  * Steps N up from `start` until the gateway fails the criterion (or down, if `start` already fails)
- * and returns every step; sizes already measured side by side are reused, not run again.
+ * and returns every step; sizes already measured side by side are reused, not run again. Every step
+ * measures all three paths: the criterion is relative to nginx's.
  */
 export async function capacitySearch(
   stack: BenchStack,
@@ -105,12 +122,10 @@ export async function capacitySearch(
   const steps: CapacityStep[] = [];
   const { start, step, max } = options.capacity;
   const measure = async (n: number): Promise<CapacityStep> => {
-    const seen = known.find((k) => k.sessions === n);
-    const direct = seen?.direct ?? (await pathPhase(stack, options, 'direct', n));
-    const gateway = seen?.gateway ?? (await gatewayPhase(stack, options, n));
-    const verdict = judge(gateway.load, direct.load, options.maxAddedP99Ms);
+    const seen = known.find((k) => k.sessions === n) ?? (await sideBySide(stack, options, n));
+    const verdict = judge(seen, options);
     progress(`capacity ${n}: ${verdict.pass ? 'pass' : `fail (${verdict.why})`}`);
-    const result = { sessions: n, direct, gateway, ...verdict };
+    const result = { ...seen, ...verdict };
     steps.push(result);
     return result;
   };

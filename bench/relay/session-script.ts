@@ -89,3 +89,15 @@ export function sessionScript(sessionIndex: number, shape: ScriptShape): Utteran
   }
   return utterances;
 }
+
+/** A deterministic text of about `chars` characters (whole words, ending with a period): one burst utterance. */
+export function burstText(chars: number): string {
+  const words: string[] = [];
+  let length = 0;
+  for (let i = 0; length < chars - 1; i++) {
+    const word = WORDS[(i * 7) % WORDS.length];
+    words.push(word);
+    length += word.length + 1;
+  }
+  return `${words.join(' ')}.`;
+}

@@ -1,0 +1,68 @@
+/**
+ * The two scenarios beside the steady LLM-like load: the first utterance of brand-new sessions
+ * (cold start: does it wait for a Deepgram handshake?) and a burst on the emulator alone (is the
+ * emulator ever the bottleneck?).
+ */
+import { BenchOptions } from './bench-options';
+import { BenchStack } from './bench-stack';
+import { PhaseResult } from './load-phase';
+import { gatewayPhase, pathPhase } from './relay-runs';
+import { burstText } from './session-script';
+
+export interface FirstUtteranceRuns {
+  sessions: number;
+  direct: PhaseResult;
+  nginx: PhaseResult;
+  gatewayPoolOff: PhaseResult;
+  gatewayPoolOn: PhaseResult;
+  poolSize: number;
+}
+
+export interface BurstRun {
+  sessions: number;
+  ttfbMs: number;
+  chars: number;
+  direct: PhaseResult;
+}
+
+/**
+ * Sessions that connect and at once speak one utterance, then a second one after `Flushed`: the first
+ * flush's TTFA is the cold figure, the second the warm one. One new session every `spacingMs`, so a
+ * pool (if any) has time to refill between arrivals. The gateway runs with its upstream pool off, then on.
+ */
+export async function firstUtteranceRuns(stack: BenchStack, options: BenchOptions): Promise<FirstUtteranceRuns> {
+  const { sessions, spacingMs } = options.firstUtterance;
+  const variant = { spec: { cold: true, staggerMs: sessions * spacingMs }, utterances: 2, label: 'cold start' };
+  return {
+    sessions,
+    poolSize: options.poolSize,
+    direct: await pathPhase(stack, options, 'direct', sessions, variant),
+    nginx: await pathPhase(stack, options, 'nginx', sessions, variant),
+    gatewayPoolOff: await gatewayPhase(stack, options, sessions, undefined, {
+      ...variant,
+      label: 'cold start, pool off',
+      gatewayEnv: { UPSTREAM_POOL_SIZE: '0' },
+    }),
+    gatewayPoolOn: await gatewayPhase(stack, options, sessions, undefined, {
+      ...variant,
+      label: `cold start, pool ${options.poolSize}`,
+      gatewayEnv: { UPSTREAM_POOL_SIZE: String(options.poolSize) },
+    }),
+  };
+}
+
+/** Every session (already connected) says one ~`chars`-character text and flushes, all within one second. */
+export async function burstRuns(stack: BenchStack, options: BenchOptions): Promise<BurstRun[]> {
+  const { ttfbMs, chars } = options.burst;
+  const runs: BurstRun[] = [];
+  for (const sessions of options.burst.sessions) {
+    const direct = await pathPhase(stack, options, 'direct', sessions, {
+      spec: { fixedText: burstText(chars), staggerMs: 1000 },
+      utterances: 1,
+      emulatorQuery: `&fault_ttfb_ms=${ttfbMs}`,
+      label: `burst, TTFB ${ttfbMs} ms`,
+    });
+    runs.push({ sessions, ttfbMs, chars, direct });
+  }
+  return runs;
+}
