@@ -3,11 +3,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { BillingEnv } from '@tts/config';
+import { BillingEnv, RedisConnections, RedisConnectionsModule } from '@tts/config';
 import { QueueName } from '@tts/protocol';
 import { BalanceCacheRefresher } from './balance/balance-cache-refresher.service';
 import { BalancePublisher } from './balance/balance-publisher.service';
-import { CreditsBalanceController } from './balance/credits-balance.controller';
+import { CreditsBalanceResponder } from './balance/credits-balance.responder';
 import { CompaniesController } from './companies/companies.controller';
 import { CompaniesService } from './companies/companies.service';
 import { BillingConfigModule } from './config/billing-config.module';
@@ -28,6 +28,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         BillingConfigModule.forRoot(env),
+        RedisConnectionsModule.forRoot(env, 'billing'),
         LoggerModule.forRoot({
           pinoHttp: {
             level: env.LOG_LEVEL,
@@ -36,11 +37,14 @@ export class AppModule {
           },
         }),
         TypeOrmModule.forRoot(billingDataSourceOptions(env.DATABASE_URL)),
-        BullModule.forRoot({ connection: { url: env.REDIS_URL }, prefix: env.BULLMQ_PREFIX }),
+        BullModule.forRootAsync({
+          inject: [RedisConnections],
+          useFactory: (redis: RedisConnections) => redis.bullmq('usage-worker'),
+        }),
         BullModule.registerQueue({ name: QueueName.TtsUsage }),
         TerminusModule,
       ],
-      controllers: [CompaniesController, CreditsBalanceController, HealthController, MetricsController],
+      controllers: [CompaniesController, HealthController, MetricsController],
       providers: [
         CreditLedger,
         BalancePublisher,
@@ -50,7 +54,9 @@ export class AppModule {
         UsageProcessor,
         UsageReportService,
         CompaniesService,
+        CreditsBalanceResponder,
         RedisHealthIndicator,
+        RedisHealthIndicator.probeProvider(),
       ],
     };
   }

@@ -1,13 +1,12 @@
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { Logger } from 'nestjs-pino';
-import { BillingEnv, microserviceRedisOptions } from '@tts/config';
+import { BillingEnv } from '@tts/config';
 import { mountApiDocs } from './admin/api-docs';
 import { mountBullBoard } from './admin/bull-board';
 import { AppModule } from './app.module';
 
-/** Builds the billing app (HTTP admin API + usage worker + Redis request-reply); the caller listens. */
+/** Builds the billing app (HTTP admin API + usage worker + balance request-reply over Redis); the caller listens. */
 export async function createBillingApp(env: BillingEnv): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(env), { bufferLogs: true });
   app.useLogger(app.get(Logger));
@@ -18,10 +17,5 @@ export async function createBillingApp(env: BillingEnv): Promise<INestApplicatio
   app.enableShutdownHooks();
   mountBullBoard(app, env);
   mountApiDocs(app, env);
-  app.connectMicroservice<MicroserviceOptions>(
-    { transport: Transport.REDIS, options: microserviceRedisOptions(env.REDIS_URL) },
-    { inheritAppConfig: true },
-  );
-  await app.startAllMicroservices();
   return app;
 }

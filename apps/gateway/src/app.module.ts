@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { GatewayEnv } from '@tts/config';
+import { GatewayEnv, RedisConnectionsModule } from '@tts/config';
 import { AuthModule } from './auth/auth.module';
 import { CreditsModule } from './credits/credits.module';
 import { DemoModule } from './demo/demo.module';
@@ -21,6 +21,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         LoggingModule.forRoot(env.LOG_LEVEL),
+        RedisConnectionsModule.forRoot(env, 'gateway'),
         SessionModule,
         RelayModule.register(RelaySettings.fromEnv(env)),
         MetricsModule,
@@ -28,7 +29,7 @@ export class AppModule {
         AuthModule.register(env),
         LimitsModule.register(env),
         DemoModule.register(env.DEMO_PAGE),
-        CreditsModule.register(env),
+        CreditsModule.register(),
         UsageModule.register(env),
         // Last: same-depth modules shut down in reverse import order, so the drain runs first.
         DrainModule.register(env),
