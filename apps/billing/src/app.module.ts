@@ -3,7 +3,14 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { BillingEnv, RedisConnections, RedisConnectionsModule } from '@tts/config';
+import {
+  BillingEnv,
+  REDACTED,
+  REDACTED_HEADER_PATHS,
+  RedisConnections,
+  RedisConnectionsModule,
+  requestSerializer,
+} from '@tts/config';
 import { QueueName } from '@tts/protocol';
 import { BalanceCacheRefresher } from './balance/balance-cache-refresher.service';
 import { BalancePublisher } from './balance/balance-publisher.service';
@@ -21,6 +28,11 @@ import { ApplyUsageUseCase } from './usage/apply-usage.use-case';
 import { UsageReportService } from './usage/usage-report.service';
 import { UsageProcessor } from './usage/usage.processor';
 
+/** Values masked wherever they appear in a logged URL or query (the admin token is never accepted from one). */
+function billingSecrets(env: BillingEnv): string[] {
+  return [env.BILLING_ADMIN_TOKEN].filter((s): s is string => !!s);
+}
+
 @Module({})
 export class AppModule {
   static forRoot(env: BillingEnv): DynamicModule {
@@ -32,7 +44,9 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: env.LOG_LEVEL,
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            base: { service: 'billing' },
+            redact: { paths: REDACTED_HEADER_PATHS, censor: REDACTED },
+            serializers: { req: requestSerializer(billingSecrets(env)) },
             autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
           },
         }),

@@ -20,7 +20,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        LoggingModule.forRoot(env.LOG_LEVEL),
+        LoggingModule.forRoot(env),
         RedisConnectionsModule.forRoot(env, 'gateway'),
         SessionModule,
         RelayModule.register(RelaySettings.fromEnv(env)),

@@ -6,3 +6,4 @@ export * from './billing-env';
 export * from './emulator-env';
 export * from './redis-options';
 export * from './redis-connections';
+export * from './log-redaction';
