@@ -7,3 +7,4 @@ export * from './emulator-env';
 export * from './redis-options';
 export * from './redis-connections';
 export * from './log-redaction';
+export * from './security-headers';
