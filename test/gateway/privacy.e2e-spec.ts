@@ -3,7 +3,7 @@ import { TEST_JWT_SECRET, badTokens, tokenFor } from '../support/tokens';
 import { RunningEmulator, startTestEmulator } from '../support/emulator';
 import { TEST_REDIS_URL, cleanupFunding, deleteNamespace, fundCompany } from '../support/gateway';
 import { TestClient } from '../support/ws-client';
-import { AppProcess, GATEWAY_ENTRY, ensureBuilt, startGatewayProcess, streamUrl } from '../ops/app-process';
+import { AppProcess, GATEWAY_ENTRY, ensureBuilt, startApp, startGatewayProcess, streamUrl } from '../ops/app-process';
 
 const PREFIX = `privacy-${process.pid}-${Date.now()}`;
 const NAMESPACE = `test-${PREFIX}`;
@@ -83,7 +83,15 @@ describe('privacy: no key, token or spoken text in logs or client frames', () =>
     };
     [gateway, misconfigured] = await Promise.all([
       startGatewayProcess({ ...env, DEEPGRAM_API_KEY: DEEPGRAM_KEY }),
-      startGatewayProcess({ ...env, DEEPGRAM_API_KEY: WRONG_DEEPGRAM_KEY }),
+      // Never ready: readiness checks the key.
+      startApp(
+        'gateway',
+        GATEWAY_ENTRY,
+        'GATEWAY_PORT',
+        { ...env, DEEPGRAM_API_KEY: WRONG_DEEPGRAM_KEY },
+        20_000,
+        '/health/live',
+      ),
     ]);
   }, 30_000);
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { EventLoopHealthIndicator } from './event-loop.health';
 import { HealthController } from './health.controller';
 import { REDIS_PING_TIMEOUT_MS, REDIS_PROBE, RedisHealthIndicator } from './redis.health';
 import { UpstreamHealthIndicator, UpstreamTarget } from './upstream.health';
+import { UPSTREAM, UpstreamKeyHealthIndicator } from './upstream-key.health';
 
 /** GET /health/live and /health/ready (@nestjs/terminus). Readiness also reads DrainState (DrainModule). */
 @Module({})
@@ -22,10 +23,12 @@ export class HealthModule {
           useFactory: (redis: RedisConnections) =>
             redis.commands('health', { retries: 0, commandTimeoutMs: REDIS_PING_TIMEOUT_MS }),
         },
+        { provide: UPSTREAM, useValue: resolveUpstream(env) },
         { provide: UpstreamTarget, useValue: UpstreamTarget.fromUrl(resolveUpstream(env).url) },
         EventLoopHealthIndicator,
         RedisHealthIndicator,
         UpstreamHealthIndicator,
+        UpstreamKeyHealthIndicator,
       ],
     };
   }
