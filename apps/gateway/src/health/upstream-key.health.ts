@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import WebSocket from 'ws';
 import { Upstream } from '@tts/config';
+import { CachedProbe, ProbeResult } from './cached-probe';
 
 /** Injection token of the resolved upstream (URL and key). */
 export const UPSTREAM = Symbol('UPSTREAM');
@@ -17,13 +18,6 @@ export const UPSTREAM_KEY_TIMEOUT_MS = 5_000;
 /** The WebSocket handshake answers that mean "this key is not accepted". */
 const REFUSING_STATUSES = new Set([401, 402, 403]);
 
-interface KeyCheck {
-  ok: boolean;
-  checkedAt: number;
-  ttlMs: number;
-  detail: Record<string, string | number>;
-}
-
 /**
  * Readiness: the upstream accepts DEEPGRAM_API_KEY. One WebSocket handshake with the key, closed as
  * soon as it opens, before any text: Deepgram bills TTS by characters, so the check costs no money,
@@ -33,8 +27,7 @@ interface KeyCheck {
  */
 @Injectable()
 export class UpstreamKeyHealthIndicator {
-  private last: KeyCheck | undefined;
-  private inFlight: Promise<KeyCheck> | undefined;
+  private readonly keyCheck = new CachedProbe(() => this.handshake());
 
   constructor(
     private readonly indicators: HealthIndicatorService,
@@ -43,21 +36,11 @@ export class UpstreamKeyHealthIndicator {
 
   async check(key: string) {
     const indicator = this.indicators.check(key);
-    const result = await this.keyCheck();
+    const result = await this.keyCheck.result();
     return result.ok ? indicator.up(result.detail) : indicator.down(result.detail);
   }
 
-  private keyCheck(): Promise<KeyCheck> {
-    if (this.last && Date.now() - this.last.checkedAt < this.last.ttlMs) return Promise.resolve(this.last);
-    this.inFlight ??= this.handshake().then((result) => {
-      this.last = result;
-      this.inFlight = undefined;
-      return result;
-    });
-    return this.inFlight;
-  }
-
-  private handshake(): Promise<KeyCheck> {
+  private handshake(): Promise<ProbeResult> {
     return new Promise((resolve) => {
       const socket = new WebSocket(this.upstream.url, {
         headers: { Authorization: `Token ${this.upstream.apiKey}` },
@@ -68,7 +51,7 @@ export class UpstreamKeyHealthIndicator {
         socket.on('error', () => undefined);
         if (socket.readyState === WebSocket.OPEN) socket.close(1000);
         else socket.terminate();
-        resolve({ ok, ttlMs, checkedAt: Date.now(), detail });
+        resolve({ ok, ttlMs, detail });
       };
       socket.once('open', () => done(true, UPSTREAM_KEY_OK_TTL_MS, { key: 'accepted' }));
       socket.once('unexpected-response', (_req, res) => {
