@@ -9,7 +9,7 @@ import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DEFAULT_REDIS_URL } from '@tts/config';
-import { CREDIT_BALANCE_KEY_PREFIX, JobName, QueueName, UsageEvent, usageEventId, usageJobId } from '@tts/protocol';
+import { JobName, QueueName, UsageEvent, usageEventId, usageJobId } from '@tts/protocol';
 import { billingDataSourceOptions } from '../../apps/billing/src/database/data-source';
 import { withDatabase } from './bench-database';
 import { BillingProcess, startBillingProcess } from './billing-processes';
@@ -101,15 +101,15 @@ async function runScenario(db: DataSource, url: string, scenario: Scenario): Pro
     for (const p of processes) await p.stop();
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
-    await deleteBalanceKeys(`bench-${runId}-`);
+    await deleteBalanceKeys(prefix, `bench-${runId}-`);
   }
 }
 
 /** Billing cached each bench company's balance in Redis; remove those keys. */
-async function deleteBalanceKeys(companyPrefix: string): Promise<void> {
+async function deleteBalanceKeys(prefix: string, companyPrefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
   try {
-    const keys = await redis.keys(`${CREDIT_BALANCE_KEY_PREFIX}${companyPrefix}*`);
+    const keys = await redis.keys(`${prefix}:tts:balance*:${companyPrefix}*`);
     for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
   } finally {
     redis.disconnect();

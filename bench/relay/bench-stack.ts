@@ -3,12 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import {
-  CREDIT_BALANCE_KEY_PREFIX,
-  EMULATOR_SPEAK_PATH,
-  SESSION_LEASE_KEY_PREFIX,
-  TTS_STREAM_PATH,
-} from '@tts/protocol';
+import { EMULATOR_SPEAK_PATH, RedisNamespace, TTS_STREAM_PATH } from '@tts/protocol';
 import { BenchOptions } from './bench-options';
 import { CLIENT_CONFIG, PathKind } from './bench-session';
 import { startNginx } from './nginx-proxy';
@@ -43,7 +38,7 @@ export class BenchStack {
 
   async start(): Promise<void> {
     await this.redis.connect();
-    await this.redis.set(CREDIT_BALANCE_KEY_PREFIX + this.companyId, BENCH_CREDITS);
+    await this.redis.set(new RedisNamespace(this.bullPrefix).balanceKey(this.companyId), BENCH_CREDITS);
     this.emulatorPort = await freePort();
     const emulatorEnv = {
       ...process.env,
@@ -124,7 +119,8 @@ export class BenchStack {
   /** Stops every process and removes every Redis key the run created (balance, leases, usage queue). */
   async stop(): Promise<void> {
     await Promise.all(this.children.map((c) => stopService(c)));
-    const keys = [CREDIT_BALANCE_KEY_PREFIX + this.companyId, SESSION_LEASE_KEY_PREFIX + this.companyId];
+    // Balance and leases live in the run's namespace too.
+    const keys: string[] = [];
     let cursor = '0';
     do {
       const [next, found] = await this.redis.scan(cursor, 'MATCH', `${this.bullPrefix}:*`, 'COUNT', 1000);

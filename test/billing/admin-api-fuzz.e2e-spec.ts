@@ -115,7 +115,7 @@ describe('billing admin API under bad input', () => {
     await billing?.close();
     await db?.destroy();
     await database?.drop();
-    await deleteBalanceKeys(id);
+    if (billing) await deleteBalanceKeys(billing.prefix, id);
   });
 
   it('answers every bad parameter with a 4xx that names it, and changes nothing', async () => {

@@ -1,12 +1,13 @@
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { CREDIT_BALANCE_KEY_PREFIX } from '@tts/protocol';
+import { RedisNamespace } from '@tts/protocol';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import {
   ADMIN_TOKEN,
   TEST_REDIS_URL,
   TestBilling,
+  deleteBalanceKeys,
   destroyQueue,
   enqueue,
   openDataSource,
@@ -23,6 +24,7 @@ describe('billing admin API', () => {
   let queue: Queue;
   let redis: Redis;
   let db: DataSource;
+  let prefix: string;
   const co = (name: string) => `admin-${process.pid}-${name}`;
 
   const call = async (method: string, path: string, body?: unknown, token: string | null = ADMIN_TOKEN) => {
@@ -40,7 +42,7 @@ describe('billing admin API', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('admin');
-    const prefix = uniquePrefix('admin');
+    prefix = uniquePrefix('admin');
     queue = usageQueue(prefix);
     redis = new Redis(TEST_REDIS_URL);
     db = await openDataSource(database.url);
@@ -50,8 +52,7 @@ describe('billing admin API', () => {
   afterAll(async () => {
     await billing?.close();
     await destroyQueue(queue);
-    const keys = await redis.keys(`${CREDIT_BALANCE_KEY_PREFIX}admin-${process.pid}-*`);
-    if (keys.length) await redis.del(...keys);
+    await deleteBalanceKeys(prefix, `admin-${process.pid}-`);
     redis.disconnect();
     await db?.destroy();
     await database?.drop();
@@ -131,7 +132,7 @@ describe('billing admin API', () => {
     expect(reused.status).toBe(409);
     const debit = await call('POST', `/v1/companies/${co('acme')}/credits`, { amount: -2.25, reference: `${ref}-d` });
     expect(debit.body.balance_credits).toBe(10.25);
-    expect(Number(await redis.get(`${CREDIT_BALANCE_KEY_PREFIX}${co('acme')}`))).toBe(10.25);
+    expect(Number(await redis.get(new RedisNamespace(prefix).balanceKey(co('acme'))))).toBe(10.25);
     expect((await call('POST', `/v1/companies/${co('nobody')}/credits`, { amount: 1, reference: 'n' })).status).toBe(
       404,
     );

@@ -27,7 +27,7 @@ describe('billing OpenAPI and its Swagger UI', () => {
     await browser?.close();
     await billing?.close();
     await database?.drop();
-    await deleteBalanceKeys(id);
+    if (billing) await deleteBalanceKeys(billing.prefix, id);
   });
 
   it('documents every admin route with a summary, a success schema and error examples', async () => {

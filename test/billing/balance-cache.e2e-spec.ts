@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { CREDIT_BALANCE_KEY_PREFIX, CREDITS_DEPLETED_PATTERN } from '@tts/protocol';
+import { CREDITS_DEPLETED_PATTERN, RedisNamespace } from '@tts/protocol';
 import { BalanceCacheRefresher } from '../../apps/billing/src/balance/balance-cache-refresher.service';
 import { CreditLedger } from '../../apps/billing/src/ledger/credit-ledger.service';
 import { UsagePricing } from '../../apps/billing/src/ledger/usage-pricing';
@@ -23,7 +23,10 @@ import { pollUntil } from '../support/poll';
 /** What gateways read at connect must follow the ledger even when a write was lost or the database was recreated. */
 describe('balance cache and depletion broadcast', () => {
   const company = (name: string) => `cache-${process.pid}-${name}`;
-  const key = (name: string) => CREDIT_BALANCE_KEY_PREFIX + company(name);
+  const prefix = uniquePrefix('cache');
+  const namespace = new RedisNamespace(prefix);
+  const key = (name: string) => namespace.balanceKey(company(name));
+  const versionKey = (name: string) => namespace.balanceVersionKey(company(name));
   const anHourAgo = () => Date.now() - 3_600_000;
   let database: TestDatabase;
   let db: DataSource;
@@ -38,15 +41,14 @@ describe('balance cache and depletion broadcast', () => {
     db = await openDataSource(database.url);
     redis = new Redis(TEST_REDIS_URL);
     subscriber = new Redis(TEST_REDIS_URL);
-    await subscriber.subscribe(CREDITS_DEPLETED_PATTERN);
+    await subscriber.subscribe(namespace.channel(CREDITS_DEPLETED_PATTERN));
     subscriber.on('message', (_channel, message) => {
       const { data } = JSON.parse(message);
       if (String(data.company_id).startsWith(company(''))) announced.push(data);
     });
     // A cache left by a previous database: versions far ahead of the fresh one's, written long ago.
     await db.query(`INSERT INTO companies (company_id, balance_credits) VALUES ($1, 5)`, [company('recreated')]);
-    await redis.mset(key('recreated'), '50.000000000000000000', `${key('recreated')}:v`, `999@${anHourAgo()}`);
-    const prefix = uniquePrefix('cache');
+    await redis.mset(key('recreated'), '50.000000000000000000', versionKey('recreated'), `999@${anHourAgo()}`);
     queue = usageQueue(prefix);
     billing = await startBilling({ DATABASE_URL: database.url, BULLMQ_PREFIX: prefix });
   });
@@ -58,7 +60,7 @@ describe('balance cache and depletion broadcast', () => {
     redis.disconnect();
     await db?.destroy();
     await database?.drop();
-    await deleteBalanceKeys(company(''));
+    await deleteBalanceKeys(prefix, company(''));
   });
 
   it('corrects at boot a cached balance whose version is ahead of a recreated database', async () => {
@@ -68,7 +70,7 @@ describe('balance cache and depletion broadcast', () => {
   it('refreshes the cache and re-announces depletion when a batch is redelivered after a crash before publishing', async () => {
     const id = company('crashed');
     await db.query(`INSERT INTO companies (company_id, balance_credits) VALUES ($1, 1)`, [id]);
-    await redis.mset(key('crashed'), '1.000000000000000000', `${key('crashed')}:v`, `0@${Date.now()}`);
+    await redis.mset(key('crashed'), '1.000000000000000000', versionKey('crashed'), `0@${Date.now()}`);
     const event = usageEvent(id, { audio_bytes: 16000 * 2 * 90 }); // 90 s = 1.5 credits
     // The first delivery committed (as a billing process that died right after COMMIT would have)...
     await new CreditLedger(db, new UsagePricing(1)).applyUsage([event]);
@@ -95,8 +97,8 @@ describe('balance cache and depletion broadcast', () => {
       `INSERT INTO companies (company_id, balance_credits, balance_version) VALUES ($1, 7, 3), ($2, 2, 1)`,
       [company('lost'), company('stale')],
     );
-    await redis.del(key('lost'), `${key('lost')}:v`);
-    await redis.mset(key('stale'), '9.000000000000000000', `${key('stale')}:v`, `8@${anHourAgo()}`);
+    await redis.del(key('lost'), versionKey('lost'));
+    await redis.mset(key('stale'), '9.000000000000000000', versionKey('stale'), `8@${anHourAgo()}`);
     await billing.app.get(BalanceCacheRefresher).refresh();
     expect(await redis.get(key('lost'))).toBe('7.000000000000000000');
     expect(await redis.get(key('stale'))).toBe('2.000000000000000000');
@@ -107,7 +109,7 @@ describe('balance cache and depletion broadcast', () => {
       company('racing'),
     ]);
     // A live write of version 3 landed between the refresh's read (version 2) and its write.
-    await redis.mset(key('racing'), '3.000000000000000000', `${key('racing')}:v`, `3@${Date.now()}`);
+    await redis.mset(key('racing'), '3.000000000000000000', versionKey('racing'), `3@${Date.now()}`);
     await billing.app.get(BalanceCacheRefresher).refresh();
     expect(await redis.get(key('racing'))).toBe('3.000000000000000000');
   });

@@ -2,8 +2,8 @@ import { Logger } from '@nestjs/common';
 import { ClientProxy, ClientRedis } from '@nestjs/microservices';
 import Redis from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
-import { BillingEnv, loadConfig, microserviceRedisOptions } from '@tts/config';
-import { CREDIT_BALANCE_KEY_PREFIX, CREDITS_DEPLETED_PATTERN } from '@tts/protocol';
+import { RedisConnections, microserviceRedisOptions } from '@tts/config';
+import { CREDITS_DEPLETED_PATTERN } from '@tts/protocol';
 import { BalancePublisher } from '../../apps/billing/src/balance/balance-publisher.service';
 import { TEST_REDIS_URL, deleteBalanceKeys } from './support/billing-harness';
 import { RedisProxy } from './support/redis-proxy';
@@ -11,16 +11,20 @@ import { pollUntil } from '../support/poll';
 
 describe(BalancePublisher.name, () => {
   const company = `bp-${process.pid}`;
-  const key = CREDIT_BALANCE_KEY_PREFIX + company;
+  const prefix = `test-bp-${process.pid}`;
+  const connections: RedisConnections[] = [];
+  const namespace = new RedisConnections({ REDIS_URL: TEST_REDIS_URL, BULLMQ_PREFIX: prefix }, 'test').namespace;
+  const key = namespace.balanceKey(company);
   let sut: BalancePublisher;
   let redis: Redis;
   let subscriber: Redis;
   const announced: unknown[] = [];
 
   const publisher = async (redisUrl: string) => {
-    const env = loadConfig(BillingEnv, { REDIS_URL: redisUrl });
+    const redis = new RedisConnections({ REDIS_URL: redisUrl, BULLMQ_PREFIX: prefix }, 'test');
+    connections.push(redis);
     const created = new BalancePublisher(
-      env,
+      redis,
       new ClientRedis(microserviceRedisOptions(redisUrl)) as unknown as ClientProxy,
       new PinoLogger({ pinoHttp: { level: 'silent' } }),
     );
@@ -33,8 +37,7 @@ describe(BalancePublisher.name, () => {
     sut = await publisher(TEST_REDIS_URL);
     redis = new Redis(TEST_REDIS_URL);
     subscriber = new Redis(TEST_REDIS_URL);
-    await subscriber.subscribe(CREDITS_DEPLETED_PATTERN);
-    // The channel is shared by every billing process: keep only this file's company.
+    await subscriber.subscribe(namespace.channel(CREDITS_DEPLETED_PATTERN));
     subscriber.on('message', (_channel, message) => {
       const { data } = JSON.parse(message);
       if (data.company_id === company) announced.push(data);
@@ -43,9 +46,10 @@ describe(BalancePublisher.name, () => {
 
   afterAll(async () => {
     await sut.onApplicationShutdown();
+    connections.forEach((c) => c.close());
     subscriber.disconnect();
     redis.disconnect();
-    await deleteBalanceKeys(company);
+    await deleteBalanceKeys(prefix, company);
   });
 
   it('never lets an older balance overwrite a newer one in the gateways cache', async () => {
@@ -73,7 +77,7 @@ describe(BalancePublisher.name, () => {
     const snapshot = (balance: string, version: string) =>
       sut.publishSnapshot([{ companyId: company, balance, version, decreased: false }]);
     // Left by a previous database (plain version, as older billing wrote it): the snapshot corrects it.
-    await redis.mset(key, '70.000000000000000000', `${key}:v`, '900');
+    await redis.mset(key, '70.000000000000000000', namespace.balanceVersionKey(company), '900');
     expect(await snapshot('1.000000000000000000', '2')).toBe(1);
     expect(await redis.get(key)).toBe('1.000000000000000000');
     // A newer live write just landed: an older snapshot must not undo it.

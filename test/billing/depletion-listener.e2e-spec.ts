@@ -3,7 +3,7 @@ import { ClientRedis, ServerRedis } from '@nestjs/microservices';
 import { IncomingMessage } from 'http';
 import { firstValueFrom } from 'rxjs';
 import { microserviceRedisOptions } from '@tts/config';
-import { CREDITS_DEPLETED_PATTERN, ErrorCode } from '@tts/protocol';
+import { CREDITS_DEPLETED_PATTERN, ErrorCode, RedisNamespace } from '@tts/protocol';
 import { CreditsDepletedListener } from '../../apps/gateway/src/credits/credits-depleted.listener';
 import { ActiveSessions } from '../../apps/gateway/src/session/active-sessions.service';
 import { SessionInfo } from '../../apps/gateway/src/session/session-hooks';
@@ -30,6 +30,8 @@ describe('gateway depletion listener across a Redis outage', () => {
       { terminate: (code) => void ended.push({ connection: connectionId, code }) },
     );
 
+  const namespace = new RedisNamespace(`test-depletion-${process.pid}`);
+
   beforeAll(async () => {
     Logger.overrideLogger(false);
     await proxy.up();
@@ -38,7 +40,7 @@ describe('gateway depletion listener across a Redis outage', () => {
     addSession(sessions, 'a2', company);
     addSession(sessions, 'b1', `${company}-other`);
     // The gateway side reaches Redis through the proxy; billing reaches it directly.
-    listener = new CreditsDepletedListener(new ServerRedis(microserviceRedisOptions(proxy.url)), sessions);
+    listener = new CreditsDepletedListener(new ServerRedis(microserviceRedisOptions(proxy.url)), sessions, namespace);
     await listener.onApplicationBootstrap();
     billing = new ClientRedis(microserviceRedisOptions(TEST_REDIS_URL));
   });
@@ -56,9 +58,12 @@ describe('gateway depletion listener across a Redis outage', () => {
     // Billing keeps announcing until the listener has resubscribed (it reconnects every second).
     await pollUntil(
       async () => {
-        await firstValueFrom(billing.emit(CREDITS_DEPLETED_PATTERN, { company_id: company, balance_credits: 0 }), {
-          defaultValue: undefined,
-        });
+        await firstValueFrom(
+          billing.emit(namespace.channel(CREDITS_DEPLETED_PATTERN), { company_id: company, balance_credits: 0 }),
+          {
+            defaultValue: undefined,
+          },
+        );
         return ended.length;
       },
       (n) => n > 0,

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { parseWav } from '@tts/audio';
-import { CREDIT_BALANCE_KEY_PREFIX } from '@tts/protocol';
+import { RedisNamespace } from '@tts/protocol';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { RunningEmulator, startTestEmulator } from '../support/emulator';
 import { TestGateway, startGateway } from '../support/gateway';
@@ -11,6 +11,7 @@ import {
   ADMIN_TOKEN,
   TEST_REDIS_URL,
   TestBilling,
+  deleteBalanceKeys,
   destroyQueue,
   openDataSource,
   startBilling,
@@ -30,6 +31,8 @@ describe('gateway and billing together', () => {
   let gateway: TestGateway;
   let queue: Queue;
   let redis: Redis;
+  const prefix = uniquePrefix('gwb');
+  let namespace: RedisNamespace;
   let n = 0;
   const company = () => `gwb-${process.pid}-${++n}`;
 
@@ -51,7 +54,7 @@ describe('gateway and billing together', () => {
   beforeAll(async () => {
     database = await createTestDatabase('gateway_billing');
     db = await openDataSource(database.url);
-    const prefix = uniquePrefix('gwb');
+    namespace = new RedisNamespace(prefix);
     queue = usageQueue(prefix);
     redis = new Redis(TEST_REDIS_URL);
     billing = await startBilling({
@@ -68,8 +71,7 @@ describe('gateway and billing together', () => {
     await emulator?.close();
     await billing?.close();
     await destroyQueue(queue);
-    const keys = await redis.keys(`${CREDIT_BALANCE_KEY_PREFIX}gwb-${process.pid}-*`);
-    if (keys.length) await redis.del(...keys);
+    await deleteBalanceKeys(prefix, `gwb-${process.pid}-`);
     redis.disconnect();
     await db?.destroy();
     await database?.drop();
@@ -92,11 +94,11 @@ describe('gateway and billing together', () => {
   it('admits a funded company whose balance is not cached yet by asking billing', async () => {
     const id = company();
     await fund(id, 5);
-    await redis.del(CREDIT_BALANCE_KEY_PREFIX + id, `${CREDIT_BALANCE_KEY_PREFIX}${id}:v`);
+    await redis.del(namespace.balanceKey(id), namespace.balanceVersionKey(id));
     const client = await connect(id);
     client.send({ encoding: 'linear16', sample_rate: 16000, container: 'none' });
     await client.waitFor('status');
-    expect(Number(await redis.get(CREDIT_BALANCE_KEY_PREFIX + id))).toBe(5);
+    expect(Number(await redis.get(namespace.balanceKey(id)))).toBe(5);
     client.close();
     await client.waitForClose();
   });

@@ -39,7 +39,7 @@ describe('usage ledger: exactly once on an at-least-once queue', () => {
     await destroyQueue(queue);
     await db?.destroy();
     await database?.drop();
-    await deleteBalanceKeys(company);
+    await deleteBalanceKeys(prefix, company);
   });
 
   it('charges an event delivered three times once', async () => {

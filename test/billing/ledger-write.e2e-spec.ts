@@ -28,7 +28,7 @@ describe('the ledger write on real Postgres', () => {
     await billing?.close();
     await db?.destroy();
     await database?.drop();
-    await deleteBalanceKeys(co(''));
+    if (billing) await deleteBalanceKeys(billing.prefix, co(''));
   });
 
   it('stores every field of an event in the column of the same name', async () => {

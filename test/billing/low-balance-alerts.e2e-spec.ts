@@ -82,7 +82,7 @@ describe('low-balance alerts (signed webhooks through their own queue)', () => {
     await receiver?.close();
     await db?.destroy();
     await database?.drop();
-    await deleteBalanceKeys(co(''));
+    await deleteBalanceKeys(prefix, co(''));
   });
 
   it('fires once per downward crossing with a valid signature, and again after a top-up and a new fall', async () => {

@@ -54,7 +54,7 @@ describe('low-balance webhooks never go to private addresses in production', () 
     await receiver?.close();
     await db?.destroy();
     await database?.drop();
-    await deleteBalanceKeys(id);
+    if (billing) await deleteBalanceKeys(billing.prefix, id);
   });
 
   it.each([

@@ -72,7 +72,7 @@ describe('low-balance alerts across billing processes', () => {
     await receiver?.close();
     await db?.destroy();
     await database?.drop();
-    await deleteBalanceKeys(co(''));
+    await deleteBalanceKeys(prefix, co(''));
   });
 
   it('fires exactly once when 4 workers apply the usage that crosses the threshold', async () => {

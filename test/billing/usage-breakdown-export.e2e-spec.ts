@@ -47,7 +47,7 @@ describe('usage broken down and exported as CSV', () => {
     await destroyQueue(queue);
     await db?.destroy();
     await database?.drop();
-    await deleteBalanceKeys(co(''));
+    if (billing) await deleteBalanceKeys(billing.prefix, co(''));
   });
 
   it('breaks the totals down by user, session, model and UTC day; the groups add up to the plain totals', async () => {

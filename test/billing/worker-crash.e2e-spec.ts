@@ -40,7 +40,7 @@ describe('billing killed with SIGKILL in the middle of a burst', () => {
     await destroyQueue(queue);
     await db?.destroy();
     await database?.drop();
-    await deleteBalanceKeys(company);
+    await deleteBalanceKeys(prefix, company);
   });
 
   it('restarts and leaves the balance exact', async () => {

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { CREDIT_BALANCE_KEY_PREFIX } from '@tts/protocol';
+import { RedisNamespace } from '@tts/protocol';
 import { TEST_REDIS_URL, TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
 import { badTokens, testAuthEnv, tokenFor } from '../support/tokens';
 
@@ -8,6 +8,7 @@ const PREFIX = `balance-route-${process.pid}`;
 describe('GET /v1/balance', () => {
   let gateway: TestGateway;
   let redis: Redis;
+  let balanceKey: string;
   const company = `${PREFIX}-a`;
   const other = `${PREFIX}-b`;
   const get = (query = '', headers: Record<string, string> = {}) =>
@@ -18,10 +19,11 @@ describe('GET /v1/balance', () => {
     redis = new Redis(TEST_REDIS_URL);
     await fundCompany(other, 5);
     // The exact decimal billing writes (numeric with 18 decimals).
-    await redis.set(CREDIT_BALANCE_KEY_PREFIX + company, '12.345678912345678912');
+    balanceKey = new RedisNamespace(gateway.env.BULLMQ_PREFIX).balanceKey(company);
+    await redis.set(balanceKey, '12.345678912345678912');
   });
   afterAll(async () => {
-    await redis.del(CREDIT_BALANCE_KEY_PREFIX + company);
+    await redis.del(balanceKey);
     redis.disconnect();
     await cleanupFunding();
     await gateway.close();
@@ -68,6 +70,7 @@ describe('GET /v1/balance', () => {
   it('with auth off (local development) reads the company named in the query, and needs one', async () => {
     const open = await startGateway({ DEEPGRAM_URL: 'ws://127.0.0.1:9/v1/speak' });
     try {
+      await fundCompany(other, 5, open.env.BULLMQ_PREFIX);
       const url = `http://127.0.0.1:${open.port}/v1/balance`;
       expect((await fetch(url)).status).toBe(400);
       const response = await fetch(`${url}?company_id=${other}`);

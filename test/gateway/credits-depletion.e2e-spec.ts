@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { CREDIT_BALANCE_KEY_PREFIX } from '@tts/protocol';
+import { redisNamespace } from '@tts/config';
 import { DepletionSweep } from '../../apps/gateway/src/credits/depletion-sweep.service';
 import { SessionHooks } from '../../apps/gateway/src/session/session-hooks.service';
 import { RunningEmulator, startTestEmulator } from '../support/emulator';
@@ -26,7 +26,7 @@ describe('credits depletion without a broadcast', () => {
   };
   const open = (companyId: string) => openSession(gateway, companyId);
   /** Billing's cache write alone: no credits.depleted broadcast is published. */
-  const depleteSilently = (companyId: string) => redis.set(CREDIT_BALANCE_KEY_PREFIX + companyId, '0');
+  const depleteSilently = (companyId: string) => redis.set(redisNamespace(gateway.env).balanceKey(companyId), '0');
   const streaming = async (companyId: string) => {
     const client = await open(companyId);
     client.send({ encoding: 'linear16', sample_rate: 16000, container: 'none' });

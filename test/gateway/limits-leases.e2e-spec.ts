@@ -1,7 +1,7 @@
 import { IncomingMessage } from 'http';
 import Redis from 'ioredis';
-import { ErrorCode, SessionError } from '@tts/protocol';
-import { createLeaseRedis } from '../../apps/gateway/src/limits/limits.module';
+import { RedisConnections } from '@tts/config';
+import { ErrorCode, RedisNamespace, SessionError } from '@tts/protocol';
 import { LimitsSettings } from '../../apps/gateway/src/limits/limits-settings';
 import { SessionLeaseStore } from '../../apps/gateway/src/limits/session-lease.store';
 import { SessionLimitAdmission } from '../../apps/gateway/src/limits/session-limit.admission';
@@ -9,6 +9,7 @@ import { ActiveSessions } from '../../apps/gateway/src/session/active-sessions.s
 import { freePort } from '../ops/app-process';
 
 const COMPANY = `leases-${process.pid}-${Date.now()}`;
+const NAMESPACE = new RedisNamespace(`test-leases-${process.pid}`);
 const holder = (n: number, companyId = COMPANY) => ({ companyId, connectionId: `conn-${n}` });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -18,9 +19,9 @@ describe(SessionLeaseStore.name, () => {
 
   beforeAll(() => {
     redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    sut = new SessionLeaseStore(redis, 400);
+    sut = new SessionLeaseStore(redis, 400, NAMESPACE);
   });
-  afterEach(() => redis.del(SessionLeaseStore.keyOf(COMPANY), SessionLeaseStore.keyOf(`${COMPANY}-b`)));
+  afterEach(() => redis.del(sut.keyOf(COMPANY), sut.keyOf(`${COMPANY}-b`)));
   afterAll(() => redis.quit());
 
   it('grants exactly the limit when many connections race for it', async () => {
@@ -48,7 +49,7 @@ describe(SessionLeaseStore.name, () => {
     }
     expect(await sut.hold(holder(3), 2)).toBe(true);
     expect(await sut.hold(holder(4), 2)).toBe(false);
-    expect(await redis.pttl(SessionLeaseStore.keyOf(COMPANY))).toBeLessThanOrEqual(400);
+    expect(await redis.pttl(sut.keyOf(COMPANY))).toBeLessThanOrEqual(400);
   });
 
   it('reports a lapsed lease whose slot was taken as lost', async () => {
@@ -61,10 +62,14 @@ describe(SessionLeaseStore.name, () => {
 
 describe(`${SessionLimitAdmission.name} with Redis down`, () => {
   it('fails closed at once: a retryable upstream_error refusal, not an unlimited session', async () => {
-    const deadRedis = createLeaseRedis(`redis://127.0.0.1:${await freePort()}`);
+    const dead = new RedisConnections(
+      { REDIS_URL: `redis://127.0.0.1:${await freePort()}`, BULLMQ_PREFIX: 'x' },
+      'test',
+    );
+    const deadRedis = dead.commands('leases');
     deadRedis.on('error', () => {});
     const sut = new SessionLimitAdmission(
-      new SessionLeaseStore(deadRedis, 10_000),
+      new SessionLeaseStore(deadRedis, 10_000, NAMESPACE),
       new LimitsSettings(5, 10_000, 3000),
       new ActiveSessions(),
     );

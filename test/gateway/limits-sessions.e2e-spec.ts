@@ -1,12 +1,22 @@
 import Redis from 'ioredis';
+import { RedisNamespace } from '@tts/protocol';
 import { SessionLeaseStore } from '../../apps/gateway/src/limits/session-lease.store';
 import { RunningEmulator, startTestEmulator } from '../support/emulator';
-import { TEST_REDIS_URL, TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
+import {
+  TEST_REDIS_URL,
+  TestGateway,
+  cleanupFunding,
+  deleteNamespace,
+  fundCompany,
+  startGateway,
+} from '../support/gateway';
 import { TestClient } from '../support/ws-client';
 import { isDefined, pollUntil } from '../support/poll';
 
 const PREFIX = `limits-${process.pid}-${Date.now()}`;
 const LEASE_TTL_MS = 2000;
+const NAMESPACE = `test-${PREFIX}`;
+const leaseKey = (companyId: string) => new RedisNamespace(NAMESPACE).leaseKey(companyId);
 let counter = 0;
 
 async function open(gateway: TestGateway, companyId: string): Promise<TestClient> {
@@ -38,6 +48,8 @@ describe('concurrent sessions per company, across gateway pods', () => {
   beforeAll(async () => {
     emulator = await startTestEmulator();
     const env = {
+      // One deployment: both pods share the namespace in which leases are counted.
+      BULLMQ_PREFIX: NAMESPACE,
       DEEPGRAM_URL: emulator.url,
       MAX_SESSIONS_PER_COMPANY: '2',
       SESSION_LEASE_TTL_MS: String(LEASE_TTL_MS),
@@ -50,9 +62,9 @@ describe('concurrent sessions per company, across gateway pods', () => {
   afterAll(async () => {
     await Promise.all([podA?.close(), podB?.close()]);
     await emulator?.close();
-    if (companies.length) await redis.del(...companies.map(SessionLeaseStore.keyOf));
     await redis?.quit();
     await cleanupFunding();
+    await deleteNamespace(NAMESPACE);
   });
 
   it('admits up to the limit across two pods, refuses the next with too_many_sessions 4429 on either', async () => {
@@ -92,8 +104,8 @@ describe('concurrent sessions per company, across gateway pods', () => {
     const holder = await open(podA, id);
     expect(await outcome(holder)).toBe('admitted');
     // As if Redis had lost the pod for longer than the TTL: the lease is gone and others filled the slots.
-    await redis.del(SessionLeaseStore.keyOf(id));
-    const others = new SessionLeaseStore(redis, 60_000);
+    await redis.del(leaseKey(id));
+    const others = new SessionLeaseStore(redis, 60_000, new RedisNamespace(NAMESPACE));
     await others.hold({ companyId: id, connectionId: 'elsewhere-1' }, 2);
     await others.hold({ companyId: id, connectionId: 'elsewhere-2' }, 2);
     expect(await holder.waitFor('error', 3000)).toMatchObject({ code: 'too_many_sessions' });
@@ -103,7 +115,7 @@ describe('concurrent sessions per company, across gateway pods', () => {
   it("frees a crashed pod's sessions within the lease TTL", async () => {
     const id = await company('crashed');
     // A pod that died holding both slots: leases acquired, never renewed.
-    const crashed = new SessionLeaseStore(redis, LEASE_TTL_MS);
+    const crashed = new SessionLeaseStore(redis, LEASE_TTL_MS, new RedisNamespace(NAMESPACE));
     expect(await crashed.hold({ companyId: id, connectionId: 'dead-pod-1' }, 2)).toBe(true);
     expect(await crashed.hold({ companyId: id, connectionId: 'dead-pod-2' }, 2)).toBe(true);
     const crashedAt = Date.now();

@@ -1,11 +1,12 @@
 import WebSocket from 'ws';
 import { TEST_JWT_SECRET, badTokens, tokenFor } from '../support/tokens';
 import { RunningEmulator, startTestEmulator } from '../support/emulator';
-import { TEST_REDIS_URL, cleanupFunding, fundCompany } from '../support/gateway';
+import { TEST_REDIS_URL, cleanupFunding, deleteNamespace, fundCompany } from '../support/gateway';
 import { TestClient } from '../support/ws-client';
-import { AppProcess, GATEWAY_ENTRY, ensureBuilt, startGatewayProcess, streamUrl } from '../ops/app-process';
+import { AppProcess, GATEWAY_ENTRY, ensureBuilt, startApp, startGatewayProcess, streamUrl } from '../ops/app-process';
 
 const PREFIX = `privacy-${process.pid}-${Date.now()}`;
+const NAMESPACE = `test-${PREFIX}`;
 const DEEPGRAM_KEY = `dg-secret-${process.pid}-c0ffee5ca1ab1e`;
 const WRONG_DEEPGRAM_KEY = `dg-wrong-${process.pid}-badc0ffee0ddf00d`;
 /** Distinctive words that only ever appear in what the users speak. */
@@ -24,7 +25,7 @@ async function openSession(
 ): Promise<Session> {
   const n = ++counter;
   const query: Record<string, string> = { company_id: `${PREFIX}-${n}`, user_id: `u${n}`, session_id: `s${n}` };
-  await fundCompany(query.company_id);
+  await fundCompany(query.company_id, 1000, NAMESPACE);
   const token = how.token ?? (await tokenFor(query.company_id, how.claimsUser ?? query.user_id));
   const headers: Record<string, string> = {};
   const options: WebSocket.ClientOptions = { headers };
@@ -75,6 +76,7 @@ describe('privacy: no key, token or spoken text in logs or client frames', () =>
       AUTH_JWT_SECRET: TEST_JWT_SECRET,
       AUTH_DISABLED: 'false',
       REDIS_URL: TEST_REDIS_URL,
+      BULLMQ_PREFIX: NAMESPACE,
       LOG_LEVEL: 'trace',
       DRAIN_TIMEOUT_MS: '1000',
       CLIENT_MESSAGES_PER_SECOND: '5',
@@ -83,13 +85,22 @@ describe('privacy: no key, token or spoken text in logs or client frames', () =>
     };
     [gateway, misconfigured] = await Promise.all([
       startGatewayProcess({ ...env, DEEPGRAM_API_KEY: DEEPGRAM_KEY }),
-      startGatewayProcess({ ...env, DEEPGRAM_API_KEY: WRONG_DEEPGRAM_KEY }),
+      // Never ready: readiness checks the key.
+      startApp(
+        'gateway',
+        GATEWAY_ENTRY,
+        'GATEWAY_PORT',
+        { ...env, DEEPGRAM_API_KEY: WRONG_DEEPGRAM_KEY },
+        20_000,
+        '/health/live',
+      ),
     ]);
   }, 30_000);
   afterAll(async () => {
     await Promise.all([gateway?.stop(), misconfigured?.stop()]);
     await emulator?.close();
     await cleanupFunding();
+    await deleteNamespace(NAMESPACE);
   });
 
   it('keeps every secret out of every log line and every frame, on good and error paths', async () => {

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { SessionLeaseStore } from '../../apps/gateway/src/limits/session-lease.store';
+import { redisNamespace } from '@tts/config';
 import { SessionHooks } from '../../apps/gateway/src/session/session-hooks.service';
 import { RunningEmulator, startTestEmulator } from '../support/emulator';
 import { TEST_REDIS_URL, TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
@@ -56,7 +56,7 @@ describe('session end: the lease is released before the final usage hand-off', (
   afterAll(async () => {
     await gateway?.close();
     await emulator?.close();
-    if (companies.length) await redis.del(...companies.map(SessionLeaseStore.keyOf));
+    if (companies.length) await redis.del(...companies.map((id) => redisNamespace(gateway.env).leaseKey(id)));
     await redis?.quit();
     await cleanupFunding();
   });

@@ -1,6 +1,7 @@
 import { Logger, LoggerService } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { IncomingMessage } from 'http';
+import { RedisConnections } from '@tts/config';
 import { ErrorCode, SessionConfig, SessionError, UsageEvent } from '@tts/protocol';
 import { GatewayMetrics } from '../../apps/gateway/src/metrics/gateway-metrics.service';
 import { ActiveSessions } from '../../apps/gateway/src/session/active-sessions.service';
@@ -76,10 +77,14 @@ describe('usage publishing during a Redis outage', () => {
 
   it('refuses new sessions once more events are held than the cap, keeps every one and admits again after', async () => {
     const metrics = new GatewayMetrics(new ActiveSessions());
-    const publisher = new UsagePublisher(createUsageQueue(proxy.url, prefix), metrics, {
-      maxHeldEvents: 3,
-      maxOutageMs: 60_000,
-    });
+    const publisher = new UsagePublisher(
+      createUsageQueue(new RedisConnections({ REDIS_URL: proxy.url, BULLMQ_PREFIX: prefix }, 'test')),
+      metrics,
+      {
+        maxHeldEvents: 3,
+        maxOutageMs: 60_000,
+      },
+    );
     const meter = new UsageMeter(publisher, 100);
     meter.onModuleInit();
     const admission = new UsageAdmission(publisher);

@@ -88,13 +88,13 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function waitUntilReady(app: AppProcess, timeoutMs: number): Promise<void> {
+async function waitUntilReady(app: AppProcess, timeoutMs: number, path: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
   void app.exited.then(() => (exited = true));
   while (Date.now() < deadline && !exited) {
     try {
-      if ((await fetch(`${app.baseUrl}/health/ready`)).ok) return;
+      if ((await fetch(`${app.baseUrl}${path}`)).ok) return;
     } catch {
       // not listening yet
     }
@@ -111,6 +111,8 @@ export async function startApp(
   portVar: string,
   env: NodeJS.ProcessEnv,
   readyTimeoutMs = 20_000,
+  /** /health/live for a process meant to stay unready (e.g. a wrong upstream key). */
+  readyPath = '/health/ready',
 ): Promise<AppProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [join(ROOT, 'dist', entry)], {
@@ -146,7 +148,7 @@ export async function startApp(
     },
   };
   try {
-    await waitUntilReady(app, readyTimeoutMs);
+    await waitUntilReady(app, readyTimeoutMs, readyPath);
   } catch (error) {
     child.kill('SIGKILL');
     throw error;

@@ -68,7 +68,7 @@ describe('gateway drain on SIGTERM (real process)', () => {
     await ensureBuilt([GATEWAY_ENTRY]);
     emulator = await startTestEmulator({ speed: 1, ttfbMs: 150 });
     usage = new UsageQueueReader(RUN);
-    await fundCompany(COMPANY);
+    await fundCompany(COMPANY, 1000, RUN);
   });
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { CREDIT_BALANCE_KEY_PREFIX, TTS_STREAM_PATH } from '@tts/protocol';
+import { RedisNamespace, TTS_STREAM_PATH } from '@tts/protocol';
 import { RunningGateway, createGateway } from '../../apps/gateway/src/bootstrap';
 import { EmulatorOptions, RunningEmulator, startTestEmulator } from './emulator';
 import { TestClient } from './ws-client';
@@ -29,10 +29,12 @@ export async function startGateway(envOverrides: NodeJS.ProcessEnv = {}): Promis
     UPSTREAM_POOL_SIZE: '0',
     ...envOverrides,
   });
+  liveNamespaces.add(gateway.env.BULLMQ_PREFIX);
   return {
     ...gateway,
     streamUrl: (query) => `ws://127.0.0.1:${gateway.port}${TTS_STREAM_PATH}?${new URLSearchParams(query)}`,
     close: async () => {
+      liveNamespaces.delete(gateway.env.BULLMQ_PREFIX);
       await gateway.close();
       if (!envOverrides.BULLMQ_PREFIX) await deleteKeys(`${ownPrefix}:*`);
     },
@@ -40,6 +42,11 @@ export async function startGateway(envOverrides: NodeJS.ProcessEnv = {}): Promis
 }
 
 let gatewayCounter = 0;
+/** BULLMQ_PREFIX of every gateway this file started and has not closed: where fundCompany writes by default. */
+const liveNamespaces = new Set<string>();
+
+/** Removes every key of a namespace (BULLMQ_PREFIX) that a test shared between gateways. */
+export const deleteNamespace = (prefix: string) => deleteKeys(`${prefix}:*`);
 
 async function deleteKeys(pattern: string): Promise<void> {
   const client = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 });
@@ -55,17 +62,25 @@ async function deleteKeys(pattern: string): Promise<void> {
 let redis: Redis | undefined;
 const funded = new Set<string>();
 
-/** Gives a company credits the way billing does: its balance key in the real Redis. */
-export async function fundCompany(companyId: string, credits = 1000): Promise<void> {
+/**
+ * Gives a company credits the way billing does: its balance key in the real Redis, in the namespace
+ * `prefix` (a gateway process's BULLMQ_PREFIX) or else in that of every live gateway of this file.
+ */
+export async function fundCompany(companyId: string, credits = 1000, prefix?: string): Promise<void> {
+  const prefixes = prefix ? [prefix] : [...liveNamespaces];
+  if (prefixes.length === 0) throw new Error('fundCompany: start a gateway first, or pass its BULLMQ_PREFIX');
   redis ??= new Redis(TEST_REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2 });
-  await redis.set(`${CREDIT_BALANCE_KEY_PREFIX}${companyId}`, String(credits));
-  funded.add(companyId);
+  for (const p of prefixes) {
+    const key = new RedisNamespace(p).balanceKey(companyId);
+    await redis.set(key, String(credits));
+    funded.add(key);
+  }
 }
 
 /** Removes the balance keys this test file created and closes the Redis connection. */
 export async function cleanupFunding(): Promise<void> {
   if (!redis) return;
-  if (funded.size > 0) await redis.del(...[...funded].map((id) => `${CREDIT_BALANCE_KEY_PREFIX}${id}`));
+  if (funded.size > 0) await redis.del(...funded);
   funded.clear();
   await redis.quit();
   redis = undefined;
@@ -89,7 +104,7 @@ export async function connectClient(
     session_id: `session-${n}`,
     ...query,
   };
-  await fundCompany(full.company_id);
+  await fundCompany(full.company_id, 1000, gateway.env.BULLMQ_PREFIX);
   return TestClient.connect(gateway.streamUrl(full));
 }
 

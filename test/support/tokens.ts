@@ -32,6 +32,11 @@ export const badTokens = {
       .setExpirationTime('5m')
       .sign(privateKey);
   },
+  // Lifetimes past the gateway's AUTH_MAX_TOKEN_TTL_S (default one day), with and without iat.
+  longLived: (companyId: string, userId: string) =>
+    mintClientToken({ secret: TEST_JWT_SECRET, companyId, userId, ttlSeconds: 86_400 + 3600 }),
+  exp9999: (companyId: string, userId: string) =>
+    signed({ company_id: companyId }, userId, 253_402_300_799 - Math.floor(Date.now() / 1000)),
   garbage: async () => 'eyJhbGciOiJIUzI1NiJ9.bm90IGpzb24.c2ln',
 };
 

@@ -1,13 +1,28 @@
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { Logger } from 'nestjs-pino';
-import { BillingEnv, microserviceRedisOptions } from '@tts/config';
+import { BillingEnv, PagePolicy, securityHeaders } from '@tts/config';
 import { mountApiDocs } from './admin/api-docs';
 import { mountBullBoard } from './admin/bull-board';
 import { AppModule } from './app.module';
 
-/** Builds the billing app (HTTP admin API + usage worker + Redis request-reply); the caller listens. */
+/**
+ * Swagger UI and Bull Board style their elements inline; Bull Board also sets a <base href> and asks
+ * for Google Fonts (optional: it renders without them).
+ */
+export const ADMIN_UI_POLICIES: PagePolicy[] = [
+  { path: '/docs*', csp: { 'style-src': ["'unsafe-inline'"] } },
+  {
+    path: '/admin/queues*',
+    csp: {
+      'base-uri': ["'self'"],
+      'style-src': ["'unsafe-inline'", 'https://fonts.googleapis.com'],
+      'font-src': ['https://fonts.gstatic.com'],
+    },
+  },
+];
+
+/** Builds the billing app (HTTP admin API + usage worker + balance request-reply over Redis); the caller listens. */
 export async function createBillingApp(env: BillingEnv): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(env), { bufferLogs: true });
   app.useLogger(app.get(Logger));
@@ -16,12 +31,8 @@ export async function createBillingApp(env: BillingEnv): Promise<INestApplicatio
   }
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
+  app.use(securityHeaders(ADMIN_UI_POLICIES));
   mountBullBoard(app, env);
   mountApiDocs(app, env);
-  app.connectMicroservice<MicroserviceOptions>(
-    { transport: Transport.REDIS, options: microserviceRedisOptions(env.REDIS_URL) },
-    { inheritAppConfig: true },
-  );
-  await app.startAllMicroservices();
   return app;
 }

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { GatewayEnv } from '@tts/config';
+import { GatewayEnv, RedisConnectionsModule } from '@tts/config';
 import { AuthModule } from './auth/auth.module';
 import { BalanceModule } from './balance/balance.module';
 import { CreditsModule } from './credits/credits.module';
@@ -22,7 +22,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        LoggingModule.forRoot(env.LOG_LEVEL),
+        LoggingModule.forRoot(env),
+        RedisConnectionsModule.forRoot(env, 'gateway'),
         SessionModule,
         RelayModule.register(RelaySettings.fromEnv(env), UpstreamPoolSettings.fromEnv(env)),
         MetricsModule,
@@ -31,7 +32,7 @@ export class AppModule {
         LimitsModule.register(env),
         DemoModule.register(env),
         BalanceModule.register(env),
-        CreditsModule.register(env),
+        CreditsModule.register(),
         UsageModule.register(env),
         // Last: same-depth modules shut down in reverse import order, so the drain runs first.
         DrainModule.register(env),

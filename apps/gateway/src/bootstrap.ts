@@ -2,10 +2,20 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AddressInfo } from 'net';
 import { Logger } from 'nestjs-pino';
-import { GatewayEnv, loadConfig } from '@tts/config';
+import { GatewayEnv, PagePolicy, loadConfig, securityHeaders } from '@tts/config';
 import { AppModule } from './app.module';
 import { ROOT_LOGGER, RootLogger } from './logging/logging.module';
 import { RelayWsAdapter } from './relay/relay-ws.adapter';
+
+/**
+ * The demo page (GET /, apps/gateway/src/demo) loads its scripts and styles from files of its own, and the
+ * SDK's player loads its AudioWorklet from a blob: URL: that is all it needs beyond the strict policy
+ * every other response gets (test/browser/demo-page-csp.e2e-spec.ts holds the page to it).
+ */
+export const DEMO_PAGE_POLICY: PagePolicy = {
+  path: '/',
+  csp: { 'script-src': ['blob:'] },
+};
 
 export interface RunningGateway {
   app: INestApplication;
@@ -22,6 +32,7 @@ export async function createGateway(envOverrides: NodeJS.ProcessEnv = {}): Promi
   const env = loadConfig(GatewayEnv, { ...process.env, ...envOverrides });
   const app = await NestFactory.create(AppModule.forRoot(env), { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  app.use(securityHeaders([DEMO_PAGE_POLICY]));
   app.useWebSocketAdapter(new RelayWsAdapter(app, env.CLIENT_MAX_FRAME_BYTES, app.get<RootLogger>(ROOT_LOGGER)));
   await app.listen(env.GATEWAY_PORT);
   const port = (app.getHttpServer().address() as AddressInfo).port;

@@ -38,6 +38,13 @@ export class GatewayEnv extends UsageEnv {
   @IsBoolean()
   AUTH_DISABLED: boolean = false;
 
+  /** Longest client token lifetime accepted (exp - iat, or exp - now without iat); longer ones are refused 4401. */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(60)
+  AUTH_MAX_TOKEN_TTL_S: number = 86_400;
+
   /** Browser origins (scheme://host[:port]); a malformed entry fails at boot rather than as runtime 4403s. */
   @Expose()
   @ToList()

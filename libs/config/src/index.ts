@@ -5,3 +5,6 @@ export * from './gateway-env';
 export * from './billing-env';
 export * from './emulator-env';
 export * from './redis-options';
+export * from './redis-connections';
+export * from './log-redaction';
+export * from './security-headers';

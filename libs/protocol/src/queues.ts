@@ -12,7 +12,7 @@ export enum JobName {
   BalanceLow = 'balance.low',
 }
 
-/** Redis pub/sub channel (via @nestjs/microservices) on which billing announces depleted companies. */
+/** Pattern (via @nestjs/microservices, namespaced by RedisNamespace.channel) on which billing announces depleted companies. */
 export const CREDITS_DEPLETED_PATTERN = 'credits.depleted';
 
 export interface CreditsDepletedEvent {
@@ -20,13 +20,49 @@ export interface CreditsDepletedEvent {
   balance_credits: number;
 }
 
-/** Redis key prefix for per-company session leases (sorted set of connection ids, scored by expiry). */
-export const SESSION_LEASE_KEY_PREFIX = 'tts:leases:';
-/** Redis key holding a company's last known balance, written by billing, read by gateways at connect. */
-export const CREDIT_BALANCE_KEY_PREFIX = 'tts:balance:';
-
-/** Request-reply pattern (via @nestjs/microservices over Redis): a gateway asks billing for a balance it has not cached. */
+/** Request-reply pattern (namespaced by RedisNamespace.channel): a gateway asks billing for a balance it has not cached. */
 export const CREDITS_BALANCE_PATTERN = 'credits.balance';
+
+/**
+ * Every key and pub/sub channel one deployment keeps in Redis, derived from its namespace (BULLMQ_PREFIX,
+ * also the usage queue's BullMQ prefix) and its Redis db. Deployments sharing a Redis server never meet:
+ * - keys start with `<prefix>:tts:<kind>:`, so two prefixes on one db stay apart (different dbs already do);
+ * - channels start with `<prefix>:db<n>:`, because Redis pub/sub ignores db numbers.
+ * Each kind of key has its own segment and kinds contain no ':', so no company id (which may contain
+ * ':') can turn one kind of key into another: `balance:X` is never `balance-version:Y` or `leases:Z`.
+ */
+export class RedisNamespace {
+  private readonly keyRoot: string;
+  private readonly channelRoot: string;
+
+  constructor(
+    readonly prefix: string,
+    readonly db = 0,
+  ) {
+    this.keyRoot = `${prefix}:tts:`;
+    this.channelRoot = `${prefix}:db${db}:`;
+  }
+
+  /** A company's last known balance (decimal text), written by billing, read by gateways at connect. */
+  balanceKey(companyId: string): string {
+    return `${this.keyRoot}balance:${companyId}`;
+  }
+
+  /** `<balance_version>@<written at, ms>` of a company's cached balance; only billing reads it. */
+  balanceVersionKey(companyId: string): string {
+    return `${this.keyRoot}balance-version:${companyId}`;
+  }
+
+  /** A company's session leases (sorted set of connection ids, scored by expiry). */
+  leaseKey(companyId: string): string {
+    return `${this.keyRoot}leases:${companyId}`;
+  }
+
+  /** The pub/sub channel of a microservice pattern (request-reply adds `.reply` to it). */
+  channel(pattern: string): string {
+    return this.channelRoot + pattern;
+  }
+}
 
 export interface CreditsBalanceRequest {
   company_id: string;

@@ -5,7 +5,7 @@ import { AddressInfo } from 'net';
 import { DataSource } from 'typeorm';
 import { BillingEnv, loadConfig } from '@tts/config';
 import Redis from 'ioredis';
-import { CREDIT_BALANCE_KEY_PREFIX, JobName, QueueName, UsageEvent, usageEventId, usageJobId } from '@tts/protocol';
+import { JobName, QueueName, UsageEvent, usageEventId, usageJobId } from '@tts/protocol';
 import { createBillingApp } from '../../../apps/billing/src/billing-app';
 import { billingDataSourceOptions } from '../../../apps/billing/src/database/data-source';
 
@@ -15,6 +15,8 @@ export const ADMIN_TOKEN = 'test-admin-token';
 export interface TestBilling {
   app: INestApplication;
   url: string;
+  /** Its BULLMQ_PREFIX: the namespace of its queues and of the balance keys it writes. */
+  prefix: string;
   close(): Promise<void>;
 }
 
@@ -40,7 +42,7 @@ export async function startBilling(env: Record<string, string>): Promise<TestBil
     await app.close();
     await destroyQueue(usageQueue(config.BULLMQ_PREFIX));
   };
-  return { app, url: `http://127.0.0.1:${port}`, close };
+  return { app, url: `http://127.0.0.1:${port}`, prefix: config.BULLMQ_PREFIX, close };
 }
 
 let eventCounter = 0;
@@ -122,11 +124,11 @@ export function toMicro(decimal: string): bigint {
   return decimal.startsWith('-') ? -micro : micro;
 }
 
-/** Deletes the balance keys (and their version keys) billing wrote for this file's companies. */
-export async function deleteBalanceKeys(companyPrefix: string): Promise<void> {
+/** Deletes the balance keys (and their version keys) billing wrote in namespace `prefix` for this file's companies. */
+export async function deleteBalanceKeys(prefix: string, companyPrefix: string): Promise<void> {
   const redis = new Redis(TEST_REDIS_URL);
   try {
-    const keys = await redis.keys(`${CREDIT_BALANCE_KEY_PREFIX}${companyPrefix}*`);
+    const keys = await redis.keys(`${prefix}:tts:balance*:${companyPrefix}*`);
     if (keys.length > 0) await redis.del(...keys);
   } finally {
     redis.disconnect();

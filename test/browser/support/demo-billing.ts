@@ -48,7 +48,7 @@ export async function startDemoBilling(
     },
     async close() {
       await billing.close();
-      await deleteBalanceKeys(companyPrefix);
+      await deleteBalanceKeys(prefix, companyPrefix);
       await database.drop();
     },
   };

@@ -1,8 +1,7 @@
-/**
- * The Redis balance cache gateways read at connect: `tts:balance:<company>` holds the balance and
- * `tts:balance:<company>:v` holds `<balance_version>@<written at, ms>` (only billing reads it).
+/*
+ * The Redis balance cache gateways read at connect: RedisNamespace.balanceKey holds the balance and
+ * RedisNamespace.balanceVersionKey holds `<balance_version>@<written at, ms>` (only billing reads it).
  */
-export const VERSION_SUFFIX = ':v';
 
 /** Write modes of SET_BALANCES (ARGV[1]). */
 export enum BalanceWriteMode {

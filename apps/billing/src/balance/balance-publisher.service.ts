@@ -4,9 +4,9 @@ import { PinoLogger } from 'nestjs-pino';
 import Redis from 'ioredis';
 import { firstValueFrom } from 'rxjs';
 import { setTimeout as sleep } from 'timers/promises';
-import { BillingEnv } from '@tts/config';
-import { CREDIT_BALANCE_KEY_PREFIX, CREDITS_DEPLETED_PATTERN, CreditsDepletedEvent } from '@tts/protocol';
-import { BILLING_ENV, GATEWAY_EVENTS } from '../config/billing-env.provider';
+import { RedisConnections, whenReady } from '@tts/config';
+import { CREDITS_DEPLETED_PATTERN, CreditsDepletedEvent, RedisNamespace } from '@tts/protocol';
+import { GATEWAY_EVENTS } from '../config/billing-env.provider';
 import {
   BALANCE_CACHE_FRESH_MS,
   BALANCE_PUBLISH_ATTEMPTS,
@@ -14,34 +14,39 @@ import {
 } from '../config/billing.constants';
 import { parseUnits, toReportedNumber } from '../ledger/credit-units';
 import { BalanceChange } from '../ledger/credit-ledger.service';
-import { BalanceWriteMode, SET_BALANCES, VERSION_SUFFIX } from './balance-cache.script';
+import { BalanceWriteMode, SET_BALANCES } from './balance-cache.script';
 
 const CHUNK = 250;
+/** How long boot waits for Redis before the warm-up (which the periodic refresh repeats anyway). */
+const BALANCE_REDIS_READY_TIMEOUT_MS = 2000;
 
 type BalanceRedis = Redis & { setBalances(keyCount: number, ...keysThenArgs: string[]): Promise<number> };
 
 /**
- * Keeps the balance gateways read at connect (`tts:balance:<company>`) equal to the ledger and, when
+ * Keeps the balance gateways read at connect (RedisNamespace.balanceKey) equal to the ledger and, when
  * a decrease leaves a balance at or below zero, tells every gateway to end that company's sessions.
  */
 @Injectable()
 export class BalancePublisher implements OnModuleInit, OnApplicationShutdown {
   private readonly redis: BalanceRedis;
+  private readonly namespace: RedisNamespace;
   private closing = false;
 
   constructor(
-    @Inject(BILLING_ENV) env: BillingEnv,
+    redis: RedisConnections,
     @Inject(GATEWAY_EVENTS) private readonly gateways: ClientProxy,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(BalancePublisher.name);
-    this.redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true }) as BalanceRedis;
+    this.namespace = redis.namespace;
+    // A fail-fast `commands` client: every write here is retried with backoff (or by the next refresh).
+    this.redis = redis.commands('balance-cache') as BalanceRedis;
     this.redis.defineCommand('setBalances', { lua: SET_BALANCES });
-    this.redis.on('error', (e) => this.logger.warn({ err: e.message }, 'balance cache redis error'));
   }
 
   async onModuleInit(): Promise<void> {
-    await this.redis.connect().catch(() => undefined);
+    this.redis.on('error', (e) => this.logger.warn({ err: e.message }, 'balance cache redis error'));
+    await whenReady(this.redis, BALANCE_REDIS_READY_TIMEOUT_MS);
   }
 
   /**
@@ -75,8 +80,8 @@ export class BalancePublisher implements OnModuleInit, OnApplicationShutdown {
 
   private write(chunk: BalanceChange[], mode: BalanceWriteMode): Promise<number> {
     const keys = chunk.flatMap((c) => [
-      CREDIT_BALANCE_KEY_PREFIX + c.companyId,
-      CREDIT_BALANCE_KEY_PREFIX + c.companyId + VERSION_SUFFIX,
+      this.namespace.balanceKey(c.companyId),
+      this.namespace.balanceVersionKey(c.companyId),
     ]);
     const args = chunk.flatMap((c) => [c.balance, c.version]);
     return this.redis.setBalances(keys.length, ...keys, mode, String(BALANCE_CACHE_FRESH_MS), ...args);
@@ -89,7 +94,9 @@ export class BalancePublisher implements OnModuleInit, OnApplicationShutdown {
     };
     this.logger.info({ company_id: change.companyId, balance_credits: event.balance_credits }, 'credits depleted');
     await this.retried('depletion broadcast', { company_id: change.companyId }, () =>
-      firstValueFrom(this.gateways.emit(CREDITS_DEPLETED_PATTERN, event), { defaultValue: undefined }),
+      firstValueFrom(this.gateways.emit(this.namespace.channel(CREDITS_DEPLETED_PATTERN), event), {
+        defaultValue: undefined,
+      }),
     );
   }
 
@@ -110,7 +117,6 @@ export class BalancePublisher implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
-    this.redis.disconnect();
     await this.gateways.close();
   }
 }

@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ClientsModule, Transport } from '@nestjs/microservices';
-import { BillingEnv, microserviceRedisOptions } from '@tts/config';
+import { BillingEnv, RedisConnections } from '@tts/config';
 import { UsagePricing } from '../ledger/usage-pricing';
 import { BILLING_ENV, GATEWAY_EVENTS } from './billing-env.provider';
 
@@ -9,8 +9,15 @@ import { BILLING_ENV, GATEWAY_EVENTS } from './billing-env.provider';
 @Module({})
 export class BillingConfigModule {
   static forRoot(env: BillingEnv): DynamicModule {
-    const clients = ClientsModule.register([
-      { name: GATEWAY_EVENTS, transport: Transport.REDIS, options: microserviceRedisOptions(env.REDIS_URL) },
+    const clients = ClientsModule.registerAsync([
+      {
+        name: GATEWAY_EVENTS,
+        inject: [RedisConnections],
+        useFactory: (redis: RedisConnections) => ({
+          transport: Transport.REDIS,
+          options: redis.pubsub('gateway-events'),
+        }),
+      },
     ]);
     return {
       module: BillingConfigModule,

@@ -1,32 +1,35 @@
-import { Injectable } from '@nestjs/common';
-import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import { Queue } from 'bullmq';
-import { QueueName } from '@tts/protocol';
+import Redis from 'ioredis';
+import { RedisConnections } from '@tts/config';
 
 const PING_TIMEOUT_MS = 1000;
+export const REDIS_PROBE = Symbol('REDIS_PROBE');
 
-/** Redis as the usage queue sees it. */
+/** Redis answers PING on the probe's own `commands` client (fails at once while disconnected). */
 @Injectable()
 export class RedisHealthIndicator {
   constructor(
-    @InjectQueue(QueueName.TtsUsage) private readonly queue: Queue,
     private readonly health: HealthIndicatorService,
+    @Inject(REDIS_PROBE) private readonly probe: Redis,
   ) {}
+
+  static probeProvider() {
+    return {
+      provide: REDIS_PROBE,
+      inject: [RedisConnections],
+      useFactory: (redis: RedisConnections) =>
+        redis.commands('health', { retries: 0, commandTimeoutMs: PING_TIMEOUT_MS }),
+    };
+  }
 
   async isHealthy(key: string): Promise<HealthIndicatorResult> {
     const indicator = this.health.check(key);
     try {
-      await withTimeout(this.queue.getJobCounts('waiting'), PING_TIMEOUT_MS);
+      await this.probe.ping();
       return indicator.up();
     } catch (e) {
       return indicator.down({ message: (e as Error).message });
     }
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

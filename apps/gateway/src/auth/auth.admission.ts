@@ -19,7 +19,7 @@ export class AuthAdmission implements SessionAdmission {
     const credentials = readClientCredentials(session.request);
     if (!credentials) throw new SessionError(ErrorCode.Unauthorized, 'missing token');
     if (!this.key) throw new SessionError(ErrorCode.Unauthorized, 'client auth is not configured');
-    const claims = await verifyClientToken(credentials.token, this.key);
+    const claims = await verifyClientToken(credentials.token, this.key, this.settings.maxTokenTtlS);
     assertClaimsMatch(claims, session);
   }
 }

@@ -1,8 +1,7 @@
 import { DynamicModule, Logger, Module, OnModuleInit } from '@nestjs/common';
-import { GatewayEnv } from '@tts/config';
 import { SessionHooks } from '../session/session-hooks.service';
 import { AuthAdmission } from './auth.admission';
-import { AuthSettings } from './auth-settings';
+import { AuthEnv, AuthSettings } from './auth-settings';
 import { OriginAdmission } from './origin.admission';
 
 /** Client authentication (JWT) and origin checks, run before a connection becomes a session. */
@@ -17,7 +16,7 @@ export class AuthModule implements OnModuleInit {
     private readonly origin: OriginAdmission,
   ) {}
 
-  static register(env: Pick<GatewayEnv, 'AUTH_JWT_SECRET' | 'AUTH_DISABLED' | 'ALLOWED_ORIGINS'>): DynamicModule {
+  static register(env: AuthEnv): DynamicModule {
     return {
       module: AuthModule,
       providers: [{ provide: AuthSettings, useValue: AuthSettings.fromEnv(env) }, AuthAdmission, OriginAdmission],

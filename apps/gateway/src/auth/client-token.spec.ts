@@ -6,10 +6,11 @@ import { mintClientToken } from './mint-token';
 const SECRET = 'unit-secret-of-reasonable-length-0123456789';
 const key = secretKey(SECRET);
 const now = () => Math.floor(Date.now() / 1000);
+const MAX_TTL_S = 86_400;
 
 async function refusal(token: string): Promise<SessionError> {
   try {
-    await verifyClientToken(token, key);
+    await verifyClientToken(token, key, MAX_TTL_S);
   } catch (err) {
     return err as SessionError;
   }
@@ -19,7 +20,7 @@ async function refusal(token: string): Promise<SessionError> {
 describe(verifyClientToken.name, () => {
   it('accepts a minted token and returns its claims', async () => {
     const token = await mintClientToken({ secret: SECRET, companyId: 'acme', userId: 'u1' });
-    await expect(verifyClientToken(token, key)).resolves.toEqual({ userId: 'u1', companyId: 'acme' });
+    await expect(verifyClientToken(token, key, MAX_TTL_S)).resolves.toEqual({ userId: 'u1', companyId: 'acme' });
   });
 
   it.each([
@@ -79,11 +80,31 @@ describe(verifyClientToken.name, () => {
       'token algorithm not allowed',
     ],
     ['garbage', async () => 'not.a.jwt', 'token invalid'],
+    [
+      'living longer than the maximum (exp - iat)',
+      () => mintClientToken({ secret: SECRET, companyId: 'c', userId: 'u', ttlSeconds: MAX_TTL_S + 1 }),
+      `token lifetime exceeds ${MAX_TTL_S} s`,
+    ],
+    [
+      'without iat expiring in year 9999 (exp - now)',
+      () =>
+        new SignJWT({ company_id: 'c' })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('u')
+          .setExpirationTime(253_402_300_799)
+          .sign(key),
+      `token lifetime exceeds ${MAX_TTL_S} s`,
+    ],
   ])('refuses a token %s as unauthorized', async (_, make, reason) => {
     const err = await refusal(await make());
     expect(err).toBeInstanceOf(SessionError);
     expect(err.code).toBe(ErrorCode.Unauthorized);
     expect(err.message).toBe(reason);
+  });
+
+  it('accepts a token living exactly the maximum', async () => {
+    const token = await mintClientToken({ secret: SECRET, companyId: 'c', userId: 'u', ttlSeconds: MAX_TTL_S });
+    await expect(verifyClientToken(token, key, MAX_TTL_S)).resolves.toEqual({ userId: 'u', companyId: 'c' });
   });
 
   it('refuses an RS256 token (algorithm confusion) as unauthorized', async () => {

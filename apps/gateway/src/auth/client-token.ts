@@ -15,10 +15,11 @@ export function secretKey(secret: string): Uint8Array {
 }
 
 /**
- * Verifies a client JWT (signature, algorithm, expiry, required claims). Every failure is the same
- * `unauthorized` refusal with a short reason: the token itself never reaches a message or a log.
+ * Verifies a client JWT (signature, algorithm, expiry, required claims, lifetime at most `maxTtlS`).
+ * Every failure is the same `unauthorized` refusal with a short reason: the token itself never
+ * reaches a message or a log.
  */
-export async function verifyClientToken(token: string, key: Uint8Array): Promise<ClientClaims> {
+export async function verifyClientToken(token: string, key: Uint8Array, maxTtlS: number): Promise<ClientClaims> {
   let payload;
   try {
     ({ payload } = await jwtVerify(token, key, {
@@ -28,6 +29,12 @@ export async function verifyClientToken(token: string, key: Uint8Array): Promise
     }));
   } catch (err) {
     throw new SessionError(ErrorCode.Unauthorized, reasonOf(err));
+  }
+  // A leaked long-lived token (exp in year 9999) would be a permanent credential: cap its lifetime,
+  // from iat when the token has one, else from now.
+  const issuedAt = typeof payload.iat === 'number' ? payload.iat : Math.floor(Date.now() / 1000);
+  if (payload.exp! - issuedAt > maxTtlS) {
+    throw new SessionError(ErrorCode.Unauthorized, `token lifetime exceeds ${maxTtlS} s`);
   }
   const { sub, company_id: companyId } = payload;
   if (typeof sub !== 'string' || !sub || typeof companyId !== 'string' || !companyId) {

@@ -30,9 +30,11 @@ export class BalanceCaller {
     const credentials = readClientCredentials(request);
     if (!credentials) throw new UnauthorizedException('missing token');
     if (!this.key) throw new UnauthorizedException('client auth is not configured');
-    const claims = await verifyClientToken(credentials.token, this.key).catch((err: unknown) => {
-      throw new UnauthorizedException(err instanceof SessionError ? err.message : 'token invalid');
-    });
+    const claims = await verifyClientToken(credentials.token, this.key, this.settings.maxTokenTtlS).catch(
+      (err: unknown) => {
+        throw new UnauthorizedException(err instanceof SessionError ? err.message : 'token invalid');
+      },
+    );
     if (askedCompanyId !== undefined && askedCompanyId !== claims.companyId) {
       throw new ForbiddenException('token company_id does not match the company_id parameter');
     }

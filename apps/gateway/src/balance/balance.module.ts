@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import Redis from 'ioredis';
-import { GatewayEnv } from '@tts/config';
+import { GatewayEnv, RedisConnections } from '@tts/config';
 import { AuthSettings } from '../auth/auth-settings';
 import { BALANCE_READ_TIMEOUT_MS } from '../credits/credits.constants';
 import { BalanceCaller } from './balance-caller';
@@ -11,7 +10,7 @@ import { BALANCE_REDIS, CompanyBalanceReader } from './company-balance.reader';
 @Module({})
 export class BalanceModule {
   static register(
-    env: Pick<GatewayEnv, 'REDIS_URL' | 'AUTH_JWT_SECRET' | 'AUTH_DISABLED' | 'ALLOWED_ORIGINS'>,
+    env: Pick<GatewayEnv, 'AUTH_JWT_SECRET' | 'AUTH_DISABLED' | 'ALLOWED_ORIGINS' | 'AUTH_MAX_TOKEN_TTL_S'>,
   ): DynamicModule {
     return {
       module: BalanceModule,
@@ -21,11 +20,9 @@ export class BalanceModule {
         {
           provide: BALANCE_REDIS,
           // A request must not hang on a Redis outage: it gets a 503 after the timeout.
-          useFactory: () =>
-            new Redis(env.REDIS_URL, {
-              maxRetriesPerRequest: 1,
-              commandTimeout: BALANCE_READ_TIMEOUT_MS,
-            }).on('error', () => undefined),
+          inject: [RedisConnections],
+          useFactory: (redis: RedisConnections) =>
+            redis.commands('balance-route', { commandTimeoutMs: BALANCE_READ_TIMEOUT_MS }),
         },
         BalanceCaller,
         CompanyBalanceReader,

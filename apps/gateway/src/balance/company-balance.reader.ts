@@ -1,6 +1,6 @@
-import { Inject, Injectable, OnApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import Redis from 'ioredis';
-import { CREDIT_BALANCE_KEY_PREFIX } from '@tts/protocol';
+import { RedisNamespace } from '@tts/protocol';
 
 export const BALANCE_REDIS = Symbol('BALANCE_REDIS');
 
@@ -14,19 +14,18 @@ export interface CompanyBalance {
 
 /** Reads the balance billing keeps in Redis for gateways; never asks billing itself (it is a read of the cache). */
 @Injectable()
-export class CompanyBalanceReader implements OnApplicationShutdown {
-  constructor(@Inject(BALANCE_REDIS) private readonly redis: Redis) {}
+export class CompanyBalanceReader {
+  constructor(
+    @Inject(BALANCE_REDIS) private readonly redis: Redis,
+    private readonly namespace: RedisNamespace,
+  ) {}
 
   /** The company's cached balance, or null when billing has not cached one (unknown or not yet used). */
   async read(companyId: string): Promise<CompanyBalance | null> {
-    const value = await this.redis.get(CREDIT_BALANCE_KEY_PREFIX + companyId).catch(() => {
+    const value = await this.redis.get(this.namespace.balanceKey(companyId)).catch(() => {
       throw new ServiceUnavailableException('balance temporarily unavailable, retry shortly');
     });
     if (value === null) return null;
     return { company_id: companyId, balance_credits: Math.round(Number(value) * 1e6) / 1e6, balance_exact: value };
-  }
-
-  onApplicationShutdown(): void {
-    this.redis.disconnect();
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ServerRedis } from '@nestjs/microservices';
-import { CREDITS_DEPLETED_PATTERN, CreditsDepletedEvent } from '@tts/protocol';
+import { CREDITS_DEPLETED_PATTERN, CreditsDepletedEvent, RedisNamespace } from '@tts/protocol';
 import { ActiveSessions } from '../session/active-sessions.service';
 import { endDepletedCompany } from './credits-cutoff';
 
@@ -18,10 +18,12 @@ export class CreditsDepletedListener implements OnApplicationBootstrap, OnApplic
   constructor(
     @Inject(DEPLETION_SERVER) private readonly server: ServerRedis,
     private readonly sessions: ActiveSessions,
+    private readonly namespace: RedisNamespace,
   ) {}
 
   onApplicationBootstrap(): Promise<void> {
-    this.server.addHandler(CREDITS_DEPLETED_PATTERN, async (event: CreditsDepletedEvent) => this.depleted(event), true);
+    const channel = this.namespace.channel(CREDITS_DEPLETED_PATTERN);
+    this.server.addHandler(channel, async (event: CreditsDepletedEvent) => this.depleted(event), true);
     return new Promise((resolve) => {
       this.server.listen((err?: unknown) => {
         if (err) this.logger.error({ err: String(err) }, 'depletion listener failed to start');

@@ -3,11 +3,11 @@ import { ClientProxy } from '@nestjs/microservices';
 import Redis from 'ioredis';
 import { firstValueFrom, timeout } from 'rxjs';
 import {
-  CREDIT_BALANCE_KEY_PREFIX,
   CREDITS_BALANCE_PATTERN,
   CreditsBalanceReply,
   CreditsBalanceRequest,
   ErrorCode,
+  RedisNamespace,
   SessionError,
 } from '@tts/protocol';
 import { SessionAdmission, SessionInfo } from '../session/session-hooks';
@@ -29,6 +29,7 @@ export class CreditsAdmission implements SessionAdmission {
   constructor(
     @Inject(CREDITS_REDIS) private readonly redis: Redis,
     @Inject(BILLING_CLIENT) private readonly billing: ClientProxy,
+    private readonly namespace: RedisNamespace,
   ) {}
 
   async admit(session: SessionInfo): Promise<void> {
@@ -44,7 +45,7 @@ export class CreditsAdmission implements SessionAdmission {
 
   /** The cached decimal balance as a number (the sign is all that matters here), or undefined. */
   private async cachedBalance(companyId: string): Promise<number | undefined> {
-    const value = await this.redis.get(CREDIT_BALANCE_KEY_PREFIX + companyId).catch((err: Error) => {
+    const value = await this.redis.get(this.namespace.balanceKey(companyId)).catch((err: Error) => {
       this.logger.warn({ company_id: companyId, err: err.message }, 'balance cache unreachable');
       return null;
     });
@@ -57,7 +58,7 @@ export class CreditsAdmission implements SessionAdmission {
     try {
       const reply = await firstValueFrom(
         this.billing
-          .send<CreditsBalanceReply>(CREDITS_BALANCE_PATTERN, request)
+          .send<CreditsBalanceReply>(this.namespace.channel(CREDITS_BALANCE_PATTERN), request)
           .pipe(timeout(BALANCE_REQUEST_TIMEOUT_MS)),
       );
       return reply.balance_credits;

@@ -1,7 +1,6 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ClientProxy, ClientsModule, ServerRedis, Transport } from '@nestjs/microservices';
-import Redis from 'ioredis';
-import { RedisEnv, microserviceRedisOptions } from '@tts/config';
+import { RedisConnections } from '@tts/config';
 import { SessionHooks } from '../session/session-hooks.service';
 import { BILLING_CLIENT, CREDITS_REDIS, CreditsAdmission } from './credits.admission';
 import { DEPLETION_SERVER, CreditsDepletedListener } from './credits-depleted.listener';
@@ -15,30 +14,33 @@ export class CreditsModule implements OnModuleInit, OnApplicationShutdown {
     private readonly hooks: SessionHooks,
     private readonly admission: CreditsAdmission,
     private readonly sweep: DepletionSweep,
-    @Inject(CREDITS_REDIS) private readonly redis: Redis,
     @Inject(BILLING_CLIENT) private readonly billing: ClientProxy,
   ) {}
 
-  static register(env: RedisEnv): DynamicModule {
-    const redisOptions = microserviceRedisOptions(env.REDIS_URL);
-    const clients = ClientsModule.register([
-      { name: BILLING_CLIENT, transport: Transport.REDIS, options: redisOptions },
+  static register(): DynamicModule {
+    const clients = ClientsModule.registerAsync([
+      {
+        name: BILLING_CLIENT,
+        inject: [RedisConnections],
+        useFactory: (redis: RedisConnections) => ({ transport: Transport.REDIS, options: redis.pubsub('billing') }),
+      },
     ]);
     return {
       module: CreditsModule,
       imports: [clients],
       providers: [
         {
-          provide: CREDITS_REDIS,
           // Fail fast: a connect must not hang on a Redis outage (billing is asked instead).
-          useFactory: () =>
-            new Redis(env.REDIS_URL, {
-              enableOfflineQueue: false,
-              maxRetriesPerRequest: 1,
-              commandTimeout: BALANCE_READ_TIMEOUT_MS,
-            }).on('error', () => undefined),
+          provide: CREDITS_REDIS,
+          inject: [RedisConnections],
+          useFactory: (redis: RedisConnections) =>
+            redis.commands('balances', { commandTimeoutMs: BALANCE_READ_TIMEOUT_MS }),
         },
-        { provide: DEPLETION_SERVER, useFactory: () => new ServerRedis(redisOptions) },
+        {
+          provide: DEPLETION_SERVER,
+          inject: [RedisConnections],
+          useFactory: (redis: RedisConnections) => new ServerRedis(redis.pubsub('depletions')),
+        },
         CreditsAdmission,
         CreditsDepletedListener,
         DepletionSweep,
@@ -54,7 +56,6 @@ export class CreditsModule implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.redis.disconnect();
     await this.billing.close();
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
-import { CREDIT_BALANCE_KEY_PREFIX } from '@tts/protocol';
+import { RedisNamespace } from '@tts/protocol';
 import { ActiveSessions } from '../session/active-sessions.service';
 import { SessionInfo, SessionObserver, SessionTap } from '../session/session-hooks';
 import { CREDITS_REDIS } from './credits.admission';
@@ -30,6 +30,7 @@ export class DepletionSweep implements SessionObserver, OnApplicationBootstrap, 
   constructor(
     @Inject(CREDITS_REDIS) private readonly redis: Redis,
     private readonly sessions: ActiveSessions,
+    private readonly namespace: RedisNamespace,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -69,7 +70,7 @@ export class DepletionSweep implements SessionObserver, OnApplicationBootstrap, 
   private async check(companyIds: string[]): Promise<void> {
     let balances: (string | null)[];
     try {
-      balances = await this.redis.mget(companyIds.map((id) => CREDIT_BALANCE_KEY_PREFIX + id));
+      balances = await this.redis.mget(companyIds.map((id) => this.namespace.balanceKey(id)));
     } catch (err) {
       // The broadcast still works if only this connection suffers; one line per outage.
       if (!this.unreachable) this.logger.warn({ err: (err as Error).message }, 'balance check: cache unreachable');

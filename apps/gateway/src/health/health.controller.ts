@@ -4,6 +4,7 @@ import { DrainState } from '../drain/drain-state';
 import { EventLoopHealthIndicator } from './event-loop.health';
 import { RedisHealthIndicator } from './redis.health';
 import { UpstreamHealthIndicator } from './upstream.health';
+import { UpstreamKeyHealthIndicator } from './upstream-key.health';
 
 /** Kubernetes probes; unauthenticated. 200 with terminus's JSON when healthy, 503 when not. */
 @Controller('health')
@@ -14,6 +15,7 @@ export class HealthController {
     private readonly eventLoop: EventLoopHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly upstream: UpstreamHealthIndicator,
+    private readonly upstreamKey: UpstreamKeyHealthIndicator,
     private readonly drain: DrainState,
   ) {}
 
@@ -32,6 +34,7 @@ export class HealthController {
       () => this.accepting('sessions'),
       () => this.redis.check('redis'),
       () => this.upstream.check('upstream'),
+      () => this.upstreamKey.check('upstream_key'),
     ]);
   }
 

@@ -1,11 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { GatewayEnv, resolveUpstream } from '@tts/config';
+import { GatewayEnv, RedisConnections, resolveUpstream } from '@tts/config';
 import { DrainStateModule } from '../drain/drain-state';
 import { EventLoopHealthIndicator } from './event-loop.health';
 import { HealthController } from './health.controller';
-import { RedisHealthIndicator, RedisProbeClient } from './redis.health';
+import { REDIS_PING_TIMEOUT_MS, REDIS_PROBE, RedisHealthIndicator } from './redis.health';
 import { UpstreamHealthIndicator, UpstreamTarget } from './upstream.health';
+import { UPSTREAM, UpstreamKeyHealthIndicator } from './upstream-key.health';
 
 /** GET /health/live and /health/ready (@nestjs/terminus). Readiness also reads DrainState (DrainModule). */
 @Module({})
@@ -16,11 +17,18 @@ export class HealthModule {
       imports: [TerminusModule.forRoot({ errorLogStyle: 'json' }), DrainStateModule],
       controllers: [HealthController],
       providers: [
-        { provide: RedisProbeClient, useFactory: () => RedisProbeClient.connect(env.REDIS_URL) },
+        {
+          provide: REDIS_PROBE,
+          inject: [RedisConnections],
+          useFactory: (redis: RedisConnections) =>
+            redis.commands('health', { retries: 0, commandTimeoutMs: REDIS_PING_TIMEOUT_MS }),
+        },
+        { provide: UPSTREAM, useValue: resolveUpstream(env) },
         { provide: UpstreamTarget, useValue: UpstreamTarget.fromUrl(resolveUpstream(env).url) },
         EventLoopHealthIndicator,
         RedisHealthIndicator,
         UpstreamHealthIndicator,
+        UpstreamKeyHealthIndicator,
       ],
     };
   }

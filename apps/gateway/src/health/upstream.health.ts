@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { connect } from 'net';
+import { CachedProbe, ProbeResult } from './cached-probe';
 
 /** Probes run every few seconds per pod; the result is reused so many probes cost one connect. */
 export const UPSTREAM_CHECK_TTL_MS = 5000;
@@ -21,20 +22,13 @@ export class UpstreamTarget {
   }
 }
 
-interface Reachability {
-  ok: boolean;
-  checkedAt: number;
-  detail: Record<string, string | number>;
-}
-
 /**
- * Readiness: the upstream's host accepts a TCP connection. Deliberately no WebSocket handshake:
- * an opened /v1/speak session is billed by Deepgram, a bare TCP connect is not.
+ * Readiness: the upstream's host accepts a TCP connection (cheap, so checked every few seconds; the
+ * key itself is checked, more rarely, by UpstreamKeyHealthIndicator).
  */
 @Injectable()
 export class UpstreamHealthIndicator {
-  private last: Reachability | undefined;
-  private inFlight: Promise<Reachability> | undefined;
+  private readonly reachability = new CachedProbe(() => this.probe());
 
   constructor(
     private readonly indicators: HealthIndicatorService,
@@ -43,22 +37,11 @@ export class UpstreamHealthIndicator {
 
   async check(key: string) {
     const indicator = this.indicators.check(key);
-    const result = await this.reachability();
+    const result = await this.reachability.result();
     return result.ok ? indicator.up(result.detail) : indicator.down(result.detail);
   }
 
-  private reachability(): Promise<Reachability> {
-    const ttl = this.last?.ok ? UPSTREAM_CHECK_TTL_MS : UPSTREAM_FAILURE_TTL_MS;
-    if (this.last && Date.now() - this.last.checkedAt < ttl) return Promise.resolve(this.last);
-    this.inFlight ??= this.probe().then((result) => {
-      this.last = result;
-      this.inFlight = undefined;
-      return result;
-    });
-    return this.inFlight;
-  }
-
-  private probe(): Promise<Reachability> {
+  private probe(): Promise<ProbeResult> {
     const { host, port } = this.target;
     const started = Date.now();
     return new Promise((resolve) => {
@@ -69,7 +52,7 @@ export class UpstreamHealthIndicator {
           host: `${host}:${port}`,
           ...(ok ? { connect_ms: Date.now() - started } : { message: message! }),
         };
-        resolve({ ok, checkedAt: Date.now(), detail });
+        resolve({ ok, detail, ttlMs: ok ? UPSTREAM_CHECK_TTL_MS : UPSTREAM_FAILURE_TTL_MS });
       };
       socket.once('connect', () => done(true));
       socket.once('timeout', () => done(false, `no TCP connect within ${UPSTREAM_CONNECT_TIMEOUT_MS} ms`));

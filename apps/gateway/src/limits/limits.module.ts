@@ -1,16 +1,12 @@
 import { DynamicModule, Inject, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
+import { RedisConnections, whenReady } from '@tts/config';
 import { SessionHooks } from '../session/session-hooks.service';
 import { LimitsEnv, LimitsSettings } from './limits-settings';
 import { SessionLeaseStore } from './session-lease.store';
 import { SessionLimitAdmission } from './session-limit.admission';
 
 const LEASE_REDIS = Symbol('LEASE_REDIS');
-
-/** No offline queue and one quick attempt: a connect must be refused fast when Redis is down. */
-export function createLeaseRedis(url: string): Redis {
-  return new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 2000 });
-}
 
 /** Limits enforced before a session starts: concurrent sessions per company, across pods. */
 @Module({})
@@ -30,13 +26,16 @@ export class LimitsModule implements OnModuleInit, OnApplicationShutdown {
       providers: [
         { provide: LimitsSettings, useValue: settings },
         {
+          // Fail fast (a `commands` client): a connect must be refused quickly when Redis is down.
           provide: LEASE_REDIS,
-          useFactory: () => createLeaseRedis(env.REDIS_URL),
+          inject: [RedisConnections],
+          useFactory: (redis: RedisConnections) => redis.commands('leases'),
         },
         {
           provide: SessionLeaseStore,
-          inject: [LEASE_REDIS],
-          useFactory: (redis: Redis) => new SessionLeaseStore(redis, settings.leaseTtlMs),
+          inject: [LEASE_REDIS, RedisConnections],
+          useFactory: (redis: Redis, connections: RedisConnections) =>
+            new SessionLeaseStore(redis, settings.leaseTtlMs, connections.namespace),
         },
         SessionLimitAdmission,
       ],
@@ -46,12 +45,13 @@ export class LimitsModule implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     this.hooks.addAdmission(this.sessionLimit);
     this.logRedisOutages();
-    await this.connected(2000);
+    // Briefly, so the first connections are not refused; boots anyway if Redis is down.
+    await whenReady(this.redis, 2000);
   }
 
+  /** The lease client itself is closed by RedisConnections, after the drain has released every lease. */
   onApplicationShutdown(): void {
     this.sessionLimit.stop();
-    this.redis.disconnect();
   }
 
   /** One line per outage, not one per reconnect attempt. */
@@ -64,20 +64,6 @@ export class LimitsModule implements OnModuleInit, OnApplicationShutdown {
     this.redis.on('ready', () => {
       if (down) this.logger.log('session lease Redis reachable again');
       down = false;
-    });
-  }
-
-  /** Waits briefly for Redis so the first connections are not refused; boots anyway if it is down. */
-  private connected(timeoutMs: number): Promise<void> {
-    if (this.redis.status === 'ready') return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.redis.off('ready', done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      this.redis.once('ready', done);
     });
   }
 }

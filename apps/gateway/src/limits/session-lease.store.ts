@@ -1,5 +1,5 @@
 import Redis, { Result } from 'ioredis';
-import { SESSION_LEASE_KEY_PREFIX } from '@tts/protocol';
+import { RedisNamespace } from '@tts/protocol';
 
 /**
  * One script both acquires and renews, for one company and any number of its connections: drop expired
@@ -45,6 +45,7 @@ export class SessionLeaseStore {
   constructor(
     private readonly redis: Redis,
     private readonly ttlMs: number,
+    private readonly namespace: RedisNamespace,
   ) {
     // Defined once per connection; several stores (tests, two gateways in one process) may share one.
     if (typeof (redis as Partial<Redis>).holdSessionLeases !== 'function') {
@@ -52,18 +53,13 @@ export class SessionLeaseStore {
     }
   }
 
-  static keyOf(companyId: string): string {
-    return `${SESSION_LEASE_KEY_PREFIX}${companyId}`;
+  keyOf(companyId: string): string {
+    return this.namespace.leaseKey(companyId);
   }
 
   /** Acquires or renews; false when the company already holds `limit` live leases. */
   async hold({ companyId, connectionId }: LeaseHolder, limit: number): Promise<boolean> {
-    const refused = await this.redis.holdSessionLeases(
-      SessionLeaseStore.keyOf(companyId),
-      limit,
-      this.ttlMs,
-      connectionId,
-    );
+    const refused = await this.redis.holdSessionLeases(this.keyOf(companyId), limit, this.ttlMs, connectionId);
     return refused.length === 0;
   }
 
@@ -77,7 +73,7 @@ export class SessionLeaseStore {
     }
     const pipeline = this.redis.pipeline();
     for (const [companyId, ids] of byCompany) {
-      pipeline.holdSessionLeases(SessionLeaseStore.keyOf(companyId), limit, this.ttlMs, ...ids);
+      pipeline.holdSessionLeases(this.keyOf(companyId), limit, this.ttlMs, ...ids);
     }
     const results = (await pipeline.exec()) ?? [];
     const lost: LeaseHolder[] = [];
@@ -90,11 +86,11 @@ export class SessionLeaseStore {
   }
 
   async release({ companyId, connectionId }: LeaseHolder): Promise<void> {
-    await this.redis.zrem(SessionLeaseStore.keyOf(companyId), connectionId);
+    await this.redis.zrem(this.keyOf(companyId), connectionId);
   }
 
   /** Leases of a company not yet expired by this process's clock (for tests and diagnostics). */
   count(companyId: string): Promise<number> {
-    return this.redis.zcount(SessionLeaseStore.keyOf(companyId), `(${Date.now()}`, '+inf');
+    return this.redis.zcount(this.keyOf(companyId), `(${Date.now()}`, '+inf');
   }
 }

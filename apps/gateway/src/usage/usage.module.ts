@@ -1,6 +1,6 @@
 import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { UsageEnv } from '@tts/config';
+import { RedisConnections, UsageEnv } from '@tts/config';
 import { QueueName } from '@tts/protocol';
 import { SessionHooks } from '../session/session-hooks.service';
 import { UsageAdmission } from './usage.admission';
@@ -12,18 +12,20 @@ import { QUEUE_RECONNECT_MAX_MS, QUEUE_RECONNECT_STEP_MS } from './usage.constan
  * The tts-usage queue as the gateway publishes to it. No offline queue: while Redis is down a publish
  * fails fast and the publisher holds and retries (a boot without Redis simply waits for it); ioredis
  * keeps reconnecting in the background, every few seconds at most.
+ * Raw bullmq rather than @nestjs/bullmq (billing's side): UsagePublisher closes the queue at shutdown
+ * with a bound, after its last publish, while @nestjs/bullmq's own shutdown hook awaits close() without
+ * one, which would hold a pod's exit for as long as Redis is unreachable.
  */
-export function createUsageQueue(redisUrl: string, prefix: string): Queue {
-  return new Queue(QueueName.TtsUsage, {
-    prefix,
-    connection: {
-      url: redisUrl,
+export function createUsageQueue(redis: RedisConnections): Queue {
+  return new Queue(
+    QueueName.TtsUsage,
+    redis.bullmq('usage-producer', {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,
       retryStrategy: (attempt: number) => Math.min(attempt * QUEUE_RECONNECT_STEP_MS, QUEUE_RECONNECT_MAX_MS),
-    },
-  });
+    }),
+  );
 }
 
 /** Usage metering: every session's billable audio, published to billing through the tts-usage queue. */
@@ -41,7 +43,7 @@ export class UsageModule implements OnModuleInit {
       providers: [
         { provide: USAGE_REPORT_INTERVAL, useValue: env.USAGE_FLUSH_INTERVAL_MS },
         { provide: USAGE_PUBLISH_LIMITS, useValue: usagePublishLimits(env.USAGE_FLUSH_INTERVAL_MS) },
-        { provide: USAGE_QUEUE, useFactory: () => createUsageQueue(env.REDIS_URL, env.BULLMQ_PREFIX) },
+        { provide: USAGE_QUEUE, inject: [RedisConnections], useFactory: createUsageQueue },
         UsagePublisher,
         UsageMeter,
         UsageAdmission,

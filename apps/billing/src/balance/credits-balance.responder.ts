@@ -1,0 +1,58 @@
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ServerRedis } from '@nestjs/microservices';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { PinoLogger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { RedisConnections } from '@tts/config';
+import { CREDITS_BALANCE_PATTERN, CreditsBalanceReply, CreditsBalanceRequest } from '@tts/protocol';
+import { toReportedNumber } from '../ledger/credit-units';
+import { BalancePublisher } from './balance-publisher.service';
+
+/**
+ * Answers a gateway that found no cached balance at connect, and caches the answer for the next one.
+ * Its own microservices server listens on the deployment's namespaced channel (a decorator's pattern
+ * is fixed at compile time, the namespace is not), so another deployment's gateways never reach it.
+ */
+@Injectable()
+export class CreditsBalanceResponder implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly server: ServerRedis;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly publisher: BalancePublisher,
+    private readonly redis: RedisConnections,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(CreditsBalanceResponder.name);
+    this.server = new ServerRedis(redis.pubsub('balance-requests'));
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    const channel = this.redis.namespace.channel(CREDITS_BALANCE_PATTERN);
+    this.server.addHandler(channel, async (request: CreditsBalanceRequest) => this.balance(request));
+    return new Promise((resolve) => {
+      this.server.listen((err?: unknown) => {
+        if (err) this.logger.error({ err: String(err) }, 'balance request listener failed to start');
+        resolve();
+      });
+    });
+  }
+
+  async balance(request: CreditsBalanceRequest): Promise<CreditsBalanceReply> {
+    const companyId = String(request?.company_id ?? '');
+    const [row] = await this.db.query(
+      `SELECT balance_credits::text AS balance, balance_version::text AS version FROM companies WHERE company_id = $1`,
+      [companyId],
+    );
+    if (!row) return { company_id: companyId, balance_credits: null };
+    // Caching is a courtesy here: the gateway gets its answer even when Redis refuses the write.
+    await this.publisher
+      .publishSnapshot([{ companyId, balance: row.balance, version: row.version, decreased: false }])
+      .catch(() => 0);
+    return { company_id: companyId, balance_credits: toReportedNumber(row.balance) };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.server.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,101 @@
+/** Shown instead of a credential in a log line. */
+export const REDACTED = '[redacted]';
+
+/** Header paths pino must never print (credentials and signatures). */
+export const REDACTED_HEADER_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["sec-websocket-protocol"]',
+  'req.headers["x-tts-signature"]',
+  'res.headers["set-cookie"]',
+];
+
+/**
+ * Query parameter names that carry a credential, judged on the decoded, lower-cased name: `token`,
+ * `access_token`, `TOKEN`, `%74oken`, `api_key`, `X-Api-Key`, `password`, `client_secret`, `jwt`...
+ */
+const CREDENTIAL_NAME = /token|secret|passw|pwd|api[-_ ]?key|^key$|auth|jwt|signature|credential|session[-_ ]?key/;
+/** A JWT anywhere in a URL, whatever parameter (or path segment) carries it. */
+const JWT = /eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g;
+/** A parameter name printed as is; anything stranger (e.g. `token=<jwt>` spelled `token%3D<jwt>`) is not. */
+const PLAIN_NAME = /^[\w.[\]-]{1,64}$/;
+
+/** Decodes as a query parser would, repeatedly, so double-encoded names are judged by what they spell. */
+function decodedName(raw: string): string {
+  let name = raw.replace(/\+/g, ' ');
+  for (let i = 0; i < 3; i++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(name);
+    } catch {
+      next = name.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    }
+    if (next === name) break;
+    name = next;
+  }
+  return name.toLowerCase();
+}
+
+export function isCredentialName(raw: string): boolean {
+  return CREDENTIAL_NAME.test(decodedName(raw));
+}
+
+/**
+ * A URL (path + query) safe for a log line: every parameter whose decoded name looks like a credential
+ * has its value masked, any JWT-shaped text is masked, and so is every `secrets` value (raw or encoded).
+ */
+export function redactUrl(url: string | undefined, secrets: readonly string[] = []): string | undefined {
+  if (!url) return url;
+  let safe = url;
+  const q = url.indexOf('?');
+  if (q >= 0) {
+    const params = url
+      .slice(q + 1)
+      .split('&')
+      .map((pair) => {
+        const eq = pair.indexOf('=');
+        const name = eq >= 0 ? pair.slice(0, eq) : pair;
+        if (!isCredentialName(name)) return pair;
+        return `${PLAIN_NAME.test(name) ? name : REDACTED}=${REDACTED}`;
+      });
+    safe = `${url.slice(0, q)}?${params.join('&')}`;
+  }
+  return maskSecrets(safe.replace(JWT, REDACTED), secrets);
+}
+
+/** A parsed query object (Express, qs) with credential-named entries masked, nested ones included. */
+export function redactQuery(query: unknown, secrets: readonly string[] = []): unknown {
+  if (typeof query === 'string') return maskSecrets(query.replace(JWT, REDACTED), secrets);
+  if (Array.isArray(query)) return query.map((v) => redactQuery(v, secrets));
+  if (!query || typeof query !== 'object') return query;
+  return Object.fromEntries(
+    Object.entries(query).map(([name, value]) => [
+      isCredentialName(name) ? (PLAIN_NAME.test(name) ? name : REDACTED) : name,
+      isCredentialName(name) ? REDACTED : redactQuery(value, secrets),
+    ]),
+  );
+}
+
+function maskSecrets(text: string, secrets: readonly string[]): string {
+  let masked = text;
+  for (const secret of secrets) {
+    if (secret.length < 4) continue;
+    for (const form of new Set([secret, encodeURIComponent(secret)])) masked = masked.split(form).join(REDACTED);
+  }
+  return masked;
+}
+
+interface SerializedRequest {
+  url?: string;
+  query?: unknown;
+  [key: string]: unknown;
+}
+
+/** pino-http `req` serializer masking credentials in the URL and the parsed query. */
+export function requestSerializer(secrets: readonly string[] = []) {
+  return (req: SerializedRequest): SerializedRequest => ({
+    ...req,
+    url: redactUrl(req.url, secrets),
+    ...('query' in req ? { query: redactQuery(req.query, secrets) } : {}),
+  });
+}

@@ -1,0 +1,126 @@
+import { TTS_STREAM_PATH } from '@tts/protocol';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { RunningEmulator, startTestEmulator } from '../support/emulator';
+import { TEST_REDIS_URL, deleteNamespace } from '../support/gateway';
+import { TEST_JWT_SECRET, tokenFor } from '../support/tokens';
+import {
+  AppProcess,
+  BILLING_ENTRY,
+  GATEWAY_ENTRY,
+  ensureBuilt,
+  startBillingProcess,
+  startGatewayProcess,
+} from '../ops/app-process';
+
+const NAMESPACE = `test-privacy-urls-${process.pid}`;
+const ADMIN_TOKEN = `admin-secret-${process.pid}-5ca1ab1e0ddba11`;
+const DEEPGRAM_KEY = `dg-secret-${process.pid}-0ddba115ca1ab1e`;
+
+/** Every way a client could spell a credential in a query string: case, percent-encoding, aliases. */
+const SPELLINGS = (secret: string): string[] => {
+  const encoded = encodeURIComponent(secret);
+  return [
+    `token=${secret}`,
+    `TOKEN=${secret}`,
+    `Token=${encoded}`,
+    `%74oken=${secret}`,
+    `%54OKEN=${secret}`,
+    `tok%65n=${encoded}`,
+    `%2574oken=${secret}`,
+    `access_token=${secret}`,
+    `Access_Token=${secret}`,
+    `api_key=${secret}`,
+    `token[]=${secret}`,
+    `token%5B%5D=${secret}`,
+    `token%3D${encoded}`,
+    `a=1&token=${secret}&b=2`,
+    `password=${secret}`,
+  ];
+};
+
+async function request(app: AppProcess, path: string, query: string, headers: Record<string, string> = {}) {
+  const res = await fetch(`${app.baseUrl}${path}?${query}`, { headers });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/**
+ * Logs at trace level while every route of both services is called with credentials in the URL,
+ * spelled every way a query parser would still read as a credential: none of them may be logged.
+ */
+describe('privacy: credentials in URLs never reach a log line', () => {
+  let database: TestDatabase;
+  let gateway: AppProcess;
+  let billing: AppProcess;
+  let emulator: RunningEmulator;
+
+  beforeAll(async () => {
+    await ensureBuilt([GATEWAY_ENTRY, BILLING_ENTRY]);
+    database = await createTestDatabase('privacy_urls');
+    const shared = { REDIS_URL: TEST_REDIS_URL, BULLMQ_PREFIX: NAMESPACE, LOG_LEVEL: 'trace' };
+    emulator = await startTestEmulator({ apiKey: DEEPGRAM_KEY });
+    // One after the other: a failed start must not leave the other process running.
+    billing = await startBillingProcess({ ...shared, DATABASE_URL: database.url, BILLING_ADMIN_TOKEN: ADMIN_TOKEN });
+    gateway = await startGatewayProcess({
+      ...shared,
+      DEEPGRAM_URL: emulator.url,
+      AUTH_JWT_SECRET: TEST_JWT_SECRET,
+      AUTH_DISABLED: 'false',
+      DEEPGRAM_API_KEY: DEEPGRAM_KEY,
+      DEMO_PAGE: 'true',
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([gateway?.stop(), billing?.stop()]);
+    await emulator?.close();
+    await database?.drop();
+    await deleteNamespace(NAMESPACE);
+  });
+
+  it('masks client tokens, the admin token and the Deepgram key on every route, however they are spelled', async () => {
+    const jwt = await tokenFor('privacy-co', 'privacy-user');
+    const gatewayRoutes = [
+      '/',
+      '/client/tts-client.js',
+      '/health/live',
+      '/health/ready',
+      '/metrics',
+      TTS_STREAM_PATH,
+      '/nope',
+    ];
+    const billingRoutes = [
+      '/v1/companies/privacy-co',
+      '/v1/companies/privacy-co/usage',
+      '/health/ready',
+      '/metrics',
+      '/docs',
+      '/admin/queues',
+      '/nope',
+    ];
+    const statuses: number[] = [];
+    for (const path of gatewayRoutes) {
+      for (const query of [...SPELLINGS(jwt), `q=${DEEPGRAM_KEY}`]) statuses.push(await request(gateway, path, query));
+    }
+    const bearer = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    for (const path of billingRoutes) {
+      for (const query of SPELLINGS(ADMIN_TOKEN)) {
+        statuses.push(await request(billing, path, query));
+        statuses.push(await request(billing, path, query, bearer));
+      }
+    }
+    // Log lines are written as the responses finish; stopping flushes them.
+    await Promise.all([gateway.stop(), billing.stop()]);
+    const logs = [...gateway.logs, ...billing.logs].map((line) => JSON.stringify(line));
+
+    // The capture is real: request lines of both services, at trace level, for these very calls.
+    expect(statuses.every((s) => s < 500)).toBe(true);
+    const requestLines = (service: string) =>
+      logs.filter((l) => l.includes(`"service":"${service}"`) && l.includes('"url":"/'));
+    expect(requestLines('gateway').length).toBeGreaterThan(gatewayRoutes.length * 10);
+    expect(requestLines('billing').length).toBeGreaterThan(billingRoutes.length * 10);
+    expect(logs.some((l) => l.includes('[redacted]'))).toBe(true);
+
+    const secrets = [jwt, jwt.split('.')[2], encodeURIComponent(jwt), ADMIN_TOKEN, DEEPGRAM_KEY, TEST_JWT_SECRET];
+    for (const secret of secrets) expect(logs.filter((l) => l.includes(secret))).toEqual([]);
+  }, 90_000);
+});
