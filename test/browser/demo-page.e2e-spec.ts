@@ -207,7 +207,10 @@ describe('demo page (playground)', () => {
     const snippet = await page.evaluate(() => navigator.clipboard.readText());
     expect(snippet).toContain("import { TtsClient, TtsPlayer } from 'http://127.0.0.1:");
 
-    const second = await context.newPage();
+    // The developer's own page: a context of its own, whose CSP is the developer's business (the test
+    // injects the module into a gateway document, which carries the gateway's strict policy).
+    const developer = await browser.newContext({ bypassCSP: true });
+    const second = await developer.newPage();
     const frames: string[] = [];
     let audioFrames = 0;
     second.on('websocket', (socket) =>
@@ -228,7 +231,7 @@ describe('demo page (playground)', () => {
     expect(frames.some((f) => f.includes('"type":"Flushed"'))).toBe(true);
     expect(frames.at(-1)).toContain('"message":"closed"');
     expect(audioFrames).toBeGreaterThan(0);
-    await second.close();
+    await developer.close();
     await page.screenshot({ path: `${SHOTS}-5-code.png`, fullPage: true });
   });
 

@@ -72,7 +72,8 @@ describe('SDK player in a real browser', () => {
     await stack?.close();
   });
   beforeEach(async () => {
-    page = await browser.newPage();
+    // The test injects its own module into a gateway document: the gateway's CSP guards its pages, not this harness.
+    page = await browser.newPage({ bypassCSP: true });
     // A document really loaded from the gateway (a page fulfilled by page.route would count as a public
     // origin and be refused loopback WebSockets by Local Network Access), then the bundle as a module script.
     await page.goto(`${stack.origin}/client/tts-client.js`);
