@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import { TEST_JWT_SECRET, badTokens, tokenFor } from '../support/tokens';
 import { RunningEmulator, startTestEmulator } from '../support/emulator';
 import { TEST_REDIS_URL, cleanupFunding, fundCompany } from '../support/gateway';
+import { deleteKeys } from '../support/redis-keys';
 import { TestClient } from '../support/ws-client';
 import { AppProcess, GATEWAY_ENTRY, ensureBuilt, startGatewayProcess, streamUrl } from '../ops/app-process';
 
@@ -74,6 +75,8 @@ describe('privacy: no key, token or spoken text in logs or client frames', () =>
       AUTH_JWT_SECRET: TEST_JWT_SECRET,
       AUTH_DISABLED: 'false',
       REDIS_URL: TEST_REDIS_URL,
+      // Usage jobs stay in this file's own queue, never in a developer's default `bull:tts-usage`.
+      BULLMQ_PREFIX: PREFIX,
       LOG_LEVEL: 'trace',
       DRAIN_TIMEOUT_MS: '1000',
       CLIENT_MESSAGES_PER_SECOND: '5',
@@ -88,6 +91,7 @@ describe('privacy: no key, token or spoken text in logs or client frames', () =>
     await Promise.all([gateway?.stop(), misconfigured?.stop()]);
     await emulator?.close();
     await cleanupFunding();
+    await deleteKeys(`${PREFIX}:*`);
   });
 
   it('keeps every secret out of every log line and every frame, on good and error paths', async () => {

@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import { CREDIT_BALANCE_KEY_PREFIX, TTS_STREAM_PATH } from '@tts/protocol';
 import { RunningGateway, createGateway } from '../../apps/gateway/src/bootstrap';
 import { EmulatorOptions, RunningEmulator, startTestEmulator } from './emulator';
+import { deleteKeys } from './redis-keys';
 import { TestClient } from './ws-client';
 
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -38,17 +39,6 @@ export async function startGateway(envOverrides: NodeJS.ProcessEnv = {}): Promis
 }
 
 let gatewayCounter = 0;
-
-async function deleteKeys(pattern: string): Promise<void> {
-  const client = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 });
-  try {
-    const keys: string[] = [];
-    for await (const batch of client.scanStream({ match: pattern, count: 500 })) keys.push(...(batch as string[]));
-    if (keys.length > 0) await client.del(...keys);
-  } finally {
-    client.disconnect();
-  }
-}
 
 let redis: Redis | undefined;
 const funded = new Set<string>();
