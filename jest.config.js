@@ -19,6 +19,7 @@ module.exports = {
   // The run ends by checking that no test left usage jobs in the default `tts-usage` queue.
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  setupFiles: ['<rootDir>/test/support/register-worker.ts'],
   testTimeout: 30_000,
   maxWorkers: 2,
 };

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { GatewayEnv } from '@tts/config';
 import { AuthModule } from './auth/auth.module';
+import { ClientBundleModule } from './client-bundle/client-bundle.module';
 import { CreditsModule } from './credits/credits.module';
 import { DemoModule } from './demo/demo.module';
 import { DrainModule } from './drain/drain.module';
@@ -28,6 +29,7 @@ export class AppModule {
         AuthModule.register(env),
         LimitsModule.register(env),
         DemoModule.register(env.DEMO_PAGE),
+        ClientBundleModule,
         CreditsModule.register(env),
         UsageModule.register(env),
         // Last: same-depth modules shut down in reverse import order, so the drain runs first.
