@@ -1,5 +1,6 @@
 import { Page } from 'playwright-core';
 import type { StreamTarget } from '@tts/client';
+import { expectedAudioBytes } from '../../support/emulator';
 
 export interface PlayedOnce {
   playedSamples: number;
@@ -41,4 +42,12 @@ export function playOnce(page: Page, target: StreamTarget, text: string): Promis
     },
     { target, text },
   );
+}
+
+/** Every sample of `text` (linear16 24 kHz) was played (the resampler may hold back one), without errors. */
+export function expectWholeUtterance(played: PlayedOnce, text: string): void {
+  const samples = expectedAudioBytes(text, 'linear16', 24000) / 2;
+  expect(played.errors).toEqual([]);
+  expect(played.playedSamples).toBeGreaterThanOrEqual(samples - 1);
+  expect(played.playedSamples).toBeLessThanOrEqual(samples);
 }
