@@ -12,7 +12,9 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export default async function globalTeardown(): Promise<void> {
   const runDir = process.env.TTS_TEST_RUN_DIR!;
   try {
-    const snapshot = UsageQueueSnapshot.fromJSON(JSON.parse(readFileSync(join(runDir, 'usage-snapshot.json'), 'utf8')));
+    const snapshotFile = join(runDir, 'usage-snapshot.json');
+    if (!existsSync(snapshotFile)) return;
+    const snapshot = UsageQueueSnapshot.fromJSON(JSON.parse(readFileSync(snapshotFile, 'utf8')));
     const pidsFile = join(runDir, 'pids');
     const pids = existsSync(pidsFile) ? readFileSync(pidsFile, 'utf8').split('\n').filter(Boolean) : [];
     const ours = (company = '') => pids.some((pid) => new RegExp(`(^|-)${pid}(-|$)`).test(company));

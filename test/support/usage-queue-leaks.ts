@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import Redis from 'ioredis';
 import { QueueName } from '../../libs/protocol/src/queues';
 import { DEFAULT_BULLMQ_PREFIX } from '../../libs/config/src/shared-env';
 
@@ -39,6 +40,20 @@ export class UsageQueueSnapshot {
 
   static fromJSON(json: { prefix: string; ids: string[] }): UsageQueueSnapshot {
     return new UsageQueueSnapshot(json.prefix, new Set(json.ids));
+  }
+}
+
+/** True when Redis answers a PING within a second (BullMQ itself would wait for it forever). */
+export async function redisAnswers(redisUrl: string): Promise<boolean> {
+  const client = new Redis(redisUrl, { lazyConnect: true, connectTimeout: 1000, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
   }
 }
 
