@@ -16,6 +16,10 @@ module.exports = {
     '^@tts/(protocol|audio|config|client)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  // The run ends by checking that no test left usage jobs in the default `tts-usage` queue.
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  setupFiles: ['<rootDir>/test/support/register-worker.ts'],
   testTimeout: 30_000,
   maxWorkers: 2,
 };

@@ -1,18 +1,25 @@
 /**
  * `npm start`: the whole local stack in one foreground command, on this machine's Redis and Postgres.
  * Migrates the database (creating it if missing), starts billing, the emulator (unless DEEPGRAM_API_KEY
- * is set) and the gateway, funds a demo company, and prints a ready demo URL. Ctrl-C stops everything.
+ * is set) and the gateway, funds a demo company, and prints a ready demo URL and how to mint more tokens.
+ * Logs are shown human-readable. Ctrl-C stops everything within a couple of seconds (local drain of
+ * LOCAL_DRAIN_MS, open sessions end with server_shutdown); a second Ctrl-C kills at once.
  */
 import { ChildProcess, spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import { join } from 'path';
 import { createInterface } from 'readline';
 import { mintClientToken } from '../apps/gateway/src/auth/mint-token';
+import { localLogLine } from './local-logs';
 
 const DIST = join(__dirname, '..');
 const DEMO_COMPANY = process.env.DEMO_COMPANY_ID ?? 'demo';
 const DEMO_USER = process.env.DEMO_USER_ID ?? 'demo-user';
 const DEMO_CREDITS = 100;
+/** Local only: sessions get this long to finish on Ctrl-C (production drains for DRAIN_TIMEOUT_MS, 30 s). */
+const LOCAL_DRAIN_MS = '500';
+/** Past this, the stop stops waiting for a part and kills it. */
+const STOP_DEADLINE_MS = 8000;
 
 interface Part {
   name: string;
@@ -29,6 +36,7 @@ const env: NodeJS.ProcessEnv = {
   WEBHOOK_SIGNING_SECRET: process.env.WEBHOOK_SIGNING_SECRET ?? randomBytes(24).toString('hex'),
   // A local receiver (e.g. http://127.0.0.1:9000/hook) is the point of trying webhooks locally.
   WEBHOOK_ALLOW_PRIVATE_ADDRESSES: process.env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES ?? 'true',
+  DRAIN_TIMEOUT_MS: process.env.DRAIN_TIMEOUT_MS ?? LOCAL_DRAIN_MS,
 };
 const gatewayPort = Number(env.GATEWAY_PORT ?? 8080);
 const billingPort = Number(env.BILLING_PORT ?? 8081);
@@ -37,11 +45,12 @@ if (!env.DEEPGRAM_API_KEY && !env.DEEPGRAM_URL) env.DEEPGRAM_URL = `ws://127.0.0
 
 const children: ChildProcess[] = [];
 let stopping = false;
+let gatewayChild: ChildProcess | undefined;
 
 function run(name: string, entry: string): ChildProcess {
   const child = spawn(process.execPath, [join(DIST, entry)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout!, child.stderr!]) {
-    createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${name}] ${line}\n`));
+    createInterface({ input: stream }).on('line', (line) => process.stdout.write(localLogLine(name, line)));
   }
   child.on('exit', (code, signal) => {
     if (!stopping) {
@@ -89,16 +98,30 @@ async function admin(method: string, path: string, body?: unknown): Promise<unkn
 async function stop(exitCode: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  const exited = children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r))));
-  for (const c of children) c.kill('SIGTERM');
-  const force = setTimeout(() => children.forEach((c) => c.kill('SIGKILL')), 40_000);
-  await Promise.all(exited);
+  console.log('[start] stopping (Ctrl-C again to kill at once)');
+  const force = setTimeout(() => forceStop(), STOP_DEADLINE_MS);
+  // The gateway first: its drain ends open sessions cleanly while billing and the upstream still run.
+  const gateway = children.filter((c) => c === gatewayChild);
+  await terminate(gateway);
+  await terminate(children.filter((c) => c !== gatewayChild));
   clearTimeout(force);
   process.exit(exitCode);
 }
 
+function terminate(parts: ChildProcess[]): Promise<unknown> {
+  const exited = parts.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r))));
+  for (const c of parts) c.kill('SIGTERM');
+  return Promise.all(exited);
+}
+
+/** The second Ctrl-C: no more waiting for anyone. */
+function forceStop(): void {
+  for (const c of children) c.kill('SIGKILL');
+  process.exit(130);
+}
+
 async function main(): Promise<void> {
-  process.on('SIGINT', () => void stop(0));
+  process.on('SIGINT', () => (stopping ? forceStop() : void stop(0)));
   process.on('SIGTERM', () => void stop(0));
 
   await runToCompletion('migrate', 'apps/billing/src/database/migrate.js');
@@ -108,7 +131,8 @@ async function main(): Promise<void> {
   }
   parts.push({ name: 'gateway', entry: 'apps/gateway/src/main.js', port: gatewayPort });
   for (const part of parts) {
-    run(part.name, part.entry);
+    const child = run(part.name, part.entry);
+    if (part.name === 'gateway') gatewayChild = child;
     await waitReady(part);
   }
 
@@ -142,10 +166,25 @@ async function main(): Promise<void> {
       // Local development only: a token made up for this run is shown so the admin API can be tried.
       `  Admin token:    ${process.env.BILLING_ADMIN_TOKEN ? '$BILLING_ADMIN_TOKEN' : `${env.BILLING_ADMIN_TOKEN} (generated for this run)`}`,
       `  Demo company:   ${DEMO_COMPANY}, balance ${company.balance_credits} credits`,
+      ...otherCompanyHelp(),
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
   );
+}
+
+/** How to speak as another company: create and fund it, then mint a token with this run's secret. */
+function otherCompanyHelp(): string[] {
+  const secret = process.env.AUTH_JWT_SECRET ? '$AUTH_JWT_SECRET' : env.AUTH_JWT_SECRET;
+  const admin = process.env.BILLING_ADMIN_TOKEN ? '$BILLING_ADMIN_TOKEN' : env.BILLING_ADMIN_TOKEN;
+  const api = `http://localhost:${billingPort}/v1/companies/<COMPANY>`;
+  const auth = `-H 'authorization: Bearer ${admin}' -H 'content-type: application/json'`;
+  return [
+    '  Another company:',
+    `    curl -X PUT ${api} ${auth} -d '{"name":"My company"}'`,
+    `    curl -X POST ${api}/credits ${auth} -d '{"amount":10,"reference":"first-top-up"}'`,
+    `    AUTH_JWT_SECRET=${secret} node dist/apps/gateway/src/auth/mint-token.cli.js --company <COMPANY> --user <USER>`,
+  ];
 }
 
 main().catch((error: Error) => {

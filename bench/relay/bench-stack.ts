@@ -57,12 +57,12 @@ export class BenchStack {
     });
     this.track(emulator);
     this.emulatorPid = emulator.pid!;
-    await waitReady('emulator', this.emulatorPort, `http://127.0.0.1:${this.emulatorPort}/health/ready`);
+    await waitReady('emulator', this.emulatorPort, `http://127.0.0.1:${this.emulatorPort}/health/ready`, emulator);
     this.nginxPort = await freePort();
     const nginx = startNginx(join(this.workDir, 'nginx'), this.nginxPort, this.emulatorPort, this.options.cpus?.proxy);
     this.track(nginx);
     this.nginxMasterPid = nginx.pid!;
-    await waitReady('nginx', this.nginxPort);
+    await waitReady('nginx', this.nginxPort, undefined, nginx);
   }
 
   /** The one nginx worker (a child of the master we started): the process that forwards the bytes. */
@@ -99,7 +99,7 @@ export class BenchStack {
       cpus: this.options.cpus?.proxy,
     });
     this.track(child);
-    await waitReady(name, port, `http://127.0.0.1:${port}/health/ready`);
+    await waitReady(name, port, `http://127.0.0.1:${port}/health/ready`, child);
     return { child, port };
   }
 

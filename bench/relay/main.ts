@@ -8,6 +8,7 @@ import { cpus, loadavg } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { benchOptions } from './bench-options';
 import { BenchStack } from './bench-stack';
+import { NginxUnavailable, ensureNginx } from './nginx-install';
 import { NGINX_BIN } from './nginx-proxy';
 import { profileTable } from './profile-summary';
 import { addedTable, capacityTable, cpuTable, sideBySideTable, SideBySide } from './relay-report';
@@ -26,6 +27,7 @@ const nginxVersion = (): string =>
 
 async function main(): Promise<void> {
   const options = benchOptions();
+  ensureNginx(NGINX_BIN);
   const stack = new BenchStack(options);
   const loadBefore = load();
   const started = new Date();
@@ -102,6 +104,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: Error) => {
-  console.error(`[bench relay] failed: ${err.stack ?? err.message}`);
+  console.error(`[bench relay] failed: ${err instanceof NginxUnavailable ? err.message : (err.stack ?? err.message)}`);
   process.exit(1);
 });

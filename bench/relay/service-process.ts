@@ -31,11 +31,19 @@ export function pinned(cpus: string | undefined, command: string, args: string[]
   return cpus ? ['taskset', ['-c', cpus, command, ...args]] : [command, args];
 }
 
+/** Every service still running: killed when the bench process exits, however it exits. */
+const started = new Set<ChildProcess>();
+process.once('exit', () => started.forEach((child) => child.kill('SIGKILL')));
+
 export function startService(spec: ServiceSpec): ChildProcess {
   const log = openSync(join(spec.logDir, `${spec.name}.log`), 'a');
   const [command, args] = pinned(spec.cpus, spec.command, spec.args);
   const child = spawn(command, args, { env: spec.env ?? process.env, stdio: ['ignore', log, log] });
+  // A command that cannot be spawned must not crash the bench past its cleanup: report it and let waitReady fail.
+  child.on('error', (err) => console.error(`[bench] ${spec.name} could not start: ${err.message}`));
+  started.add(child);
   child.on('exit', (code, signal) => {
+    started.delete(child);
     if (!(child as { stopping?: boolean }).stopping) {
       console.error(
         `[bench] ${spec.name} exited unexpectedly (${signal ?? code}); see ${spec.logDir}/${spec.name}.log`,
@@ -55,10 +63,19 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-/** Waits until the port accepts TCP connections, or `readyUrl` (if given) answers 2xx. */
-export async function waitReady(name: string, port: number, readyUrl?: string, timeoutMs = 30_000): Promise<void> {
+/** Waits until the port accepts TCP connections, or `readyUrl` (if given) answers 2xx; fails at once if `child` died. */
+export async function waitReady(
+  name: string,
+  port: number,
+  readyUrl?: string,
+  child?: ChildProcess,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (child && (child.exitCode !== null || child.signalCode !== null || !child.pid)) {
+      throw new Error(`${name} exited before it was ready (${child.signalCode ?? child.exitCode ?? 'not started'})`);
+    }
     if (readyUrl) {
       const ok = await fetch(readyUrl).then(
         (res) => res.ok,

@@ -6,6 +6,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { NginxUnavailable, ensureNginx } from '../relay/nginx-install';
+import { NGINX_BIN } from '../relay/nginx-proxy';
 
 const DIST_BENCH = join(__dirname, '..');
 
@@ -30,6 +32,15 @@ function runPart(part: Part): Promise<{ code: number; report: string }> {
 }
 
 async function main(): Promise<void> {
+  // Before anything starts: the relay bench's nginx reference is installed or the run stops here.
+  try {
+    ensureNginx(NGINX_BIN);
+  } catch (err) {
+    if (!(err instanceof NginxUnavailable)) throw err;
+    console.error(`[bench] ${err.message}`);
+    process.exitCode = 1;
+    return;
+  }
   const reports: string[] = [];
   let failed = false;
   for (const part of PARTS) {

@@ -89,6 +89,11 @@ describe('gateway and billing together', () => {
   it('refuses an unknown company (billing asked, no such company) with 4402', async () => {
     const client = await connect(`gwb-${process.pid}-unknown`);
     expect((await client.waitForClose()).code).toBe(4402);
+    // The message says what is wrong and how to fix it, not "no credits left".
+    expect(client.texts[0]).toMatchObject({
+      code: 'insufficient_credits',
+      message: expect.stringMatching(/^unknown company: .*PUT \/v1\/companies\/\{id\}/),
+    });
   });
 
   it('admits a funded company whose balance is not cached yet by asking billing', async () => {

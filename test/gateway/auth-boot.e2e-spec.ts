@@ -2,8 +2,10 @@ import { spawnSync } from 'child_process';
 import { join } from 'path';
 import { startTestEmulator } from '../support/emulator';
 import { TEST_REDIS_URL } from '../support/gateway';
+import { deleteKeys } from '../support/redis-keys';
 import { GATEWAY_ENTRY, ensureBuilt, freePort, startGatewayProcess } from '../ops/app-process';
 
+const PREFIX = `test-auth-boot-${process.pid}`;
 const ENTRY = join(__dirname, '..', '..', 'dist', GATEWAY_ENTRY);
 
 describe('gateway boot: auth configuration', () => {
@@ -28,9 +30,11 @@ describe('gateway boot: auth configuration', () => {
       AUTH_DISABLED: 'true',
       DEEPGRAM_URL: emulator.url,
       REDIS_URL: TEST_REDIS_URL,
+      BULLMQ_PREFIX: PREFIX,
       LOG_LEVEL: 'info',
     });
     await gateway.stop();
+    await deleteKeys(`${PREFIX}:*`);
     await emulator.close();
     const warnings = gateway.logs.filter((l) => l.level === 40 && String(l.msg).includes('AUTH_DISABLED=true'));
     expect(warnings).toHaveLength(1);

@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import { RedisNamespace, TTS_STREAM_PATH } from '@tts/protocol';
 import { RunningGateway, createGateway } from '../../apps/gateway/src/bootstrap';
 import { EmulatorOptions, RunningEmulator, startTestEmulator } from './emulator';
+import { deleteKeys } from './redis-keys';
 import { TestClient } from './ws-client';
 
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -47,17 +48,6 @@ const liveNamespaces = new Set<string>();
 
 /** Removes every key of a namespace (BULLMQ_PREFIX) that a test shared between gateways. */
 export const deleteNamespace = (prefix: string) => deleteKeys(`${prefix}:*`);
-
-async function deleteKeys(pattern: string): Promise<void> {
-  const client = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 });
-  try {
-    const keys: string[] = [];
-    for await (const batch of client.scanStream({ match: pattern, count: 500 })) keys.push(...(batch as string[]));
-    if (keys.length > 0) await client.del(...keys);
-  } finally {
-    client.disconnect();
-  }
-}
 
 let redis: Redis | undefined;
 const funded = new Set<string>();

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { GatewayEnv, RedisConnectionsModule } from '@tts/config';
 import { AuthModule } from './auth/auth.module';
 import { BalanceModule } from './balance/balance.module';
+import { ClientBundleModule } from './client-bundle/client-bundle.module';
 import { CreditsModule } from './credits/credits.module';
 import { DemoModule } from './demo/demo.module';
 import { DrainModule } from './drain/drain.module';
@@ -32,6 +33,7 @@ export class AppModule {
         LimitsModule.register(env),
         DemoModule.register(env),
         BalanceModule.register(env),
+        ClientBundleModule,
         CreditsModule.register(),
         UsageModule.register(env),
         // Last: same-depth modules shut down in reverse import order, so the drain runs first.

@@ -54,7 +54,9 @@ export function parseClientMessage(frame: string): ParseResult {
       return { ok: true, message: { type: 'Config', config: pickConfig(body) } };
     default:
       return invalid(
-        typeof type === 'string' ? 'unknown message type' : '"type" must be one of Speak, Flush, Clear, Close',
+        typeof type === 'string'
+          ? `unknown message type ${JSON.stringify(type.slice(0, 40))}; valid types: Speak, Flush, Clear, Close (a Config has no "type")`
+          : '"type" must be one of Speak, Flush, Clear, Close',
       );
   }
 }

@@ -1,13 +1,15 @@
 import { existsSync } from 'fs';
 import { Browser, LaunchOptions, chromium } from 'playwright-core';
+import { chooseBrowser } from './browser-choice';
+import { bundledChromium } from './bundled-chromium';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** Headless Debian chromium; a real AudioContext runs without audio hardware and without a gesture. */
-export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`chromium not found at ${CHROMIUM_PATH} (set CHROMIUM_PATH)`);
+/**
+ * Headless Chromium (see chooseBrowser for which one); a real AudioContext runs without audio hardware and
+ * without a gesture.
+ */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  const choice = chooseBrowser(process.env, existsSync);
   const options: LaunchOptions = {
-    executablePath: CHROMIUM_PATH,
     args: [
       '--headless',
       '--no-sandbox',
@@ -17,5 +19,13 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
       ...extraArgs,
     ],
   };
+  if (choice.kind === 'system') {
+    options.executablePath = choice.path;
+  } else {
+    const bundled = await bundledChromium();
+    options.executablePath = bundled.executablePath;
+    // Its own fonts, so pages render text on a machine without any installed.
+    options.env = { ...process.env, FONTCONFIG_PATH: bundled.fontConfigPath };
+  }
   return chromium.launch(options);
 }

@@ -38,9 +38,14 @@ export class CreditsAdmission implements SessionAdmission {
     if (balance === undefined) {
       throw new SessionError(ErrorCode.UpstreamError, 'credit check temporarily unavailable, retry shortly');
     }
-    if (balance === null || !(balance > 0)) {
-      throw new SessionError(ErrorCode.InsufficientCredits, 'the company has no credits left');
+    if (balance === null) {
+      throw new SessionError(
+        ErrorCode.InsufficientCredits,
+        'unknown company: billing has no company with this company_id; create it and add credits with the ' +
+          'billing admin API (PUT /v1/companies/{id}, then POST /v1/companies/{id}/credits)',
+      );
     }
+    if (!(balance > 0)) throw new SessionError(ErrorCode.InsufficientCredits, 'the company has no credits left');
   }
 
   /** The cached decimal balance as a number (the sign is all that matters here), or undefined. */

@@ -1,12 +1,7 @@
 import { Controller, Get, Header, NotFoundException, Param, Res } from '@nestjs/common';
 import type { ServerResponse } from 'http';
-import { readFile } from 'fs/promises';
-import { join, resolve } from 'path';
 import { readDemoAsset, readDemoPage } from './demo-assets';
 import { DemoSettings } from './demo-settings';
-
-// dist/client/ is built by `npm run build:client`; from dist/apps/... or from the sources (tests).
-const BUNDLE_CANDIDATES = ['../../../../client', '../../../../dist/client'].map((dir) => resolve(__dirname, dir));
 
 @Controller()
 export class DemoController {
@@ -37,29 +32,4 @@ export class DemoController {
   async favicon(@Res({ passthrough: true }) response: ServerResponse): Promise<string> {
     return this.asset('favicon.svg', response);
   }
-
-  @Get('client/tts-client.js')
-  @Header('Content-Type', 'text/javascript; charset=utf-8')
-  @Header('Cache-Control', 'no-cache')
-  bundle(): Promise<string> {
-    return firstReadable(BUNDLE_CANDIDATES.map((dir) => join(dir, 'tts-client.js')));
-  }
-
-  @Get('client/tts-client.js.map')
-  @Header('Content-Type', 'application/json')
-  @Header('Cache-Control', 'no-cache')
-  bundleSourceMap(): Promise<string> {
-    return firstReadable(BUNDLE_CANDIDATES.map((dir) => join(dir, 'tts-client.js.map')));
-  }
-}
-
-async function firstReadable(paths: string[]): Promise<string> {
-  for (const path of paths) {
-    try {
-      return await readFile(path, 'utf8');
-    } catch {
-      // try the next layout
-    }
-  }
-  throw new NotFoundException('client bundle not built (npm run build:client)');
 }

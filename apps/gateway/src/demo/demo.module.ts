@@ -3,7 +3,7 @@ import { GatewayEnv } from '@tts/config';
 import { DemoController } from './demo.controller';
 import { DemoSettings } from './demo-settings';
 
-/** The playground at `/` (DEMO_PAGE=true) with its files under /demo/, and the browser SDK bundle at /client/tts-client.js. */
+/** The playground at `/` (DEMO_PAGE=true) with its files under /demo/; the SDK bundle it loads is served by ClientBundleModule. */
 @Module({})
 export class DemoModule {
   static register(

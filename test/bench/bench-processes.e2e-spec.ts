@@ -1,0 +1,85 @@
+/**
+ * `npm run bench` on a fresh machine: without nginx (and no way to install it) it stops with one clear
+ * line before starting anything; when a part fails mid-start, nothing it started is left running; and a
+ * normal start/stop of the bench stack leaves no process behind. Runs the compiled bench (dist/).
+ */
+import { spawnSync } from 'child_process';
+import { join } from 'path';
+import { ensureBuilt } from '../ops/app-process';
+
+const ROOT = join(__dirname, '..', '..');
+const RUN_ALL = join(ROOT, 'dist/bench/src/run-all.js');
+const RELAY = join(ROOT, 'dist/bench/relay/main.js');
+const STACK = join(ROOT, 'dist/bench/relay/bench-stack.js');
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Pids of this worktree's bench emulators still running. */
+const emulators = (): number[] => {
+  const found = spawnSync('pgrep', ['-f', join(ROOT, 'dist/bench/relay/emulator-process.js')], { encoding: 'utf8' });
+  return found.stdout.split('\n').filter(Boolean).map(Number);
+};
+
+describe('bench processes', () => {
+  beforeAll(() => ensureBuilt(['bench/src/run-all.js', 'bench/relay/main.js']), 120_000);
+
+  it('without nginx and not allowed to install it, fails with one clear line and starts nothing', () => {
+    const run = spawnSync(process.execPath, [RUN_ALL], {
+      env: { ...process.env, BENCH_NGINX_BIN: '/nonexistent/nginx', BENCH_INSTALL_NGINX: 'false' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n')).toEqual([
+      '[bench] nginx not found at /nonexistent/nginx and BENCH_INSTALL_NGINX=false: ' +
+        'install nginx (apt-get install nginx) or point BENCH_NGINX_BIN at one',
+    ]);
+    expect(emulators()).toEqual([]);
+  });
+
+  it.each([
+    ['exits at once', '/bin/false'],
+    ['cannot be executed', '/etc/hostname'],
+  ])(
+    'stops the emulator it started when nginx %s',
+    (_how, bin) => {
+      const before = emulators();
+      // The emulator is already up when nginx fails.
+      const run = spawnSync(process.execPath, [RELAY, '--quick'], {
+        env: { ...process.env, BENCH_NGINX_BIN: bin },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/nginx exited before it was ready/);
+      expect(emulators().filter((pid) => !before.includes(pid))).toEqual([]);
+    },
+    70_000,
+  );
+
+  it('starts and stops the stack (emulator, nginx) leaving no process behind', () => {
+    const script = `
+      const { BenchStack } = require(${JSON.stringify(STACK)});
+      const { benchOptions } = require(${JSON.stringify(join(ROOT, 'dist/bench/relay/bench-options.js'))});
+      (async () => {
+        const stack = new BenchStack(benchOptions());
+        await stack.start();
+        console.log(JSON.stringify({ emulator: stack.emulatorPid, nginx: stack.nginxWorkerPid() }));
+        await stack.stop();
+      })().catch((e) => { console.error(e); process.exit(1); });`;
+    const run = spawnSync(process.execPath, ['-e', script, '--', '--quick'], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    const pids = JSON.parse(run.stdout) as { emulator: number; nginx: number };
+    expect(pids.emulator).toBeGreaterThan(0);
+    expect(pids.nginx).toBeGreaterThan(0);
+    expect([alive(pids.emulator), alive(pids.nginx)]).toEqual([false, false]);
+  }, 70_000);
+});

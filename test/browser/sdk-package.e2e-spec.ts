@@ -1,0 +1,63 @@
+/**
+ * The SDK as a frontend developer installs it: `npm pack` of libs/client installed into an app outside
+ * the repository, type-checked and bundled there, then played in Chromium from the app's own origin.
+ */
+import { Browser } from 'playwright-core';
+import { testAuthEnv, tokenFor } from '../support/tokens';
+import { BrowserStack, startBrowserStack } from './support/browser-stack';
+import { launchChromium } from './support/chromium';
+import { PackedSdkApp, createPackedSdkApp } from './support/packed-sdk-app';
+import { expectWholeUtterance, playOnce } from './support/play-once';
+import { StaticSite, startStaticSite } from './support/static-site';
+
+const TEXT = 'Installed from the tarball.';
+const ROOT = `${__dirname}/../..`;
+
+describe('SDK installed from its npm tarball', () => {
+  let app: PackedSdkApp;
+  let stack: BrowserStack;
+  let browser: Browser;
+  let site: StaticSite;
+
+  beforeAll(async () => {
+    [app, stack, browser] = await Promise.all([
+      createPackedSdkApp(),
+      startBrowserStack('browser-package', testAuthEnv),
+      launchChromium(),
+    ]);
+    site = await startStaticSite(app.files);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    await stack?.close();
+    app?.remove();
+  });
+
+  it('installs as @tts-gateway/client outside the workspace, loading in CommonJS too', () => {
+    expect(app.installed.name).toBe('@tts-gateway/client');
+    expect(app.dir.startsWith(ROOT)).toBe(false);
+    const resolved = app.node(
+      "const sdk = require('@tts-gateway/client'); console.log(require.resolve('@tts-gateway/client'), typeof sdk.TtsClient, typeof sdk.TtsPlayer)",
+    );
+    expect(resolved.trim()).toBe(`${app.dir}/node_modules/@tts-gateway/client/dist/index.cjs function function`);
+  });
+
+  it('plays speech from the gateway in the built app through TtsClient and TtsPlayer', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${site.origin}/`);
+      await page.waitForFunction(() => window.sdk !== undefined);
+      const companyId = await stack.company('app');
+      const token = await tokenFor(companyId, 'app-user');
+      const played = await playOnce(
+        page,
+        { url: stack.origin, companyId, userId: 'app-user', sessionId: 'pkg', token },
+        TEXT,
+      );
+      expectWholeUtterance(played, TEXT);
+    } finally {
+      await page.close();
+    }
+  });
+});

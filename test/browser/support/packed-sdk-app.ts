@@ -1,0 +1,69 @@
+import { execFileSync } from 'child_process';
+import { build } from 'esbuild';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const CLIENT_DIR = join(ROOT, 'libs', 'client');
+const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+
+/** The app's own code, as a frontend developer writes it against the installed package. */
+const APP_SOURCE = `import { TtsClient, TtsPlayer, VOICES } from '@tts-gateway/client';
+import type { SessionConfigRequest } from '@tts-gateway/client';
+
+const config: SessionConfigRequest = { model: VOICES[0].model, encoding: 'linear16', sample_rate: 24000 };
+// The page's test harness drives the SDK through these (see play-once.ts).
+(window as unknown as { sdk: unknown }).sdk = { TtsClient, TtsPlayer, config };
+`;
+
+export interface PackedSdkApp {
+  /** Folder outside the repository holding the app, its node_modules and the built files. */
+  dir: string;
+  /** The installed package's name and version, from its package.json in the app's node_modules. */
+  installed: { name: string; version: string };
+  /** What the built page needs: index.html and app.js. */
+  files: Record<string, string>;
+  /** Runs a CommonJS snippet in the app folder (Node resolving the package as a consumer would). */
+  node(script: string): string;
+  remove(): void;
+}
+
+/**
+ * `npm pack` of libs/client, installed from the tarball (offline: the package has no dependencies) into
+ * a fresh app in a temp folder, type-checked with tsc and bundled with esbuild there.
+ */
+export async function createPackedSdkApp(): Promise<PackedSdkApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'tts-sdk-app-'));
+  const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: 'pipe' });
+  npm(['pack', '--silent', '--pack-destination', dir], CLIENT_DIR);
+  const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'))!;
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'my-tts-app', private: true, version: '1.0.0' }));
+  npm(['install', `./${tarball}`, '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], dir);
+
+  writeFileSync(join(dir, 'main.ts'), APP_SOURCE);
+  const strict = ['--noEmit', '--strict', '--target', 'es2020', '--module', 'esnext', '--moduleResolution', 'bundler'];
+  execFileSync(process.execPath, [TSC, ...strict, '--lib', 'es2020,dom', 'main.ts'], { cwd: dir, stdio: 'pipe' });
+  await build({
+    absWorkingDir: dir,
+    entryPoints: ['main.ts'],
+    outfile: join(dir, 'app.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    logLevel: 'silent',
+  });
+  const installed = JSON.parse(
+    readFileSync(join(dir, 'node_modules', '@tts-gateway', 'client', 'package.json'), 'utf8'),
+  ) as PackedSdkApp['installed'];
+  return {
+    dir,
+    installed,
+    files: {
+      '/': '<!doctype html><meta charset="utf-8"><title>my tts app</title><script type="module" src="/app.js"></script>',
+      '/app.js': readFileSync(join(dir, 'app.js'), 'utf8'),
+    },
+    node: (script) => execFileSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8' }),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
