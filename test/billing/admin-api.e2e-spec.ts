@@ -214,6 +214,7 @@ describe('billing admin API', () => {
       minutes: 1.75,
       credits: 3.5,
       events: 3,
+      exact: { seconds: '105', minutes: '1.75', credits: '3.5' },
     });
     expect(all.body.items).toHaveLength(2);
     expect(all.body.page.next_offset).toBe(2);

@@ -54,7 +54,7 @@ describe('low-balance webhooks never go to private addresses in production', () 
     await receiver?.close();
     await db?.destroy();
     await database?.drop();
-    if (billing) await deleteBalanceKeys(billing.prefix, id);
+    if (billing) await deleteBalanceKeys(billing.prefix, id); // and `${id}-named`
   });
 
   it.each([
@@ -81,6 +81,23 @@ describe('low-balance webhooks never go to private addresses in production', () 
       (r) => r.length === 1 && r[0].failed_at !== null,
     );
     expect(row.failed_at).not.toBeNull();
+    expect(receiver.received).toHaveLength(0);
+  });
+
+  it('refuses at connect time a name that resolves to a private address: no request, failed for good', async () => {
+    // Names are judged by the lookup the delivery's own connection makes, not by an earlier, separate one.
+    const named = `${id}-named`;
+    await db.query(`INSERT INTO companies (company_id, balance_credits) VALUES ($1, 2)`, [named]);
+    await db.query(
+      `INSERT INTO low_balance_alerts (company_id, threshold_credits, webhook_url, above_threshold, armed_version)
+       VALUES ($1, 1, $2, true, 0)`,
+      [named, receiver.url('/named').replace('127.0.0.1', 'localhost')],
+    );
+    await enqueue(queue, [usageEvent(named, { audio_bytes: 16000 * 2 * 60 })]);
+    await pollUntil(
+      () => db.query(`SELECT failed_at FROM low_balance_events WHERE company_id = $1`, [named]),
+      (r) => r.length === 1 && r[0].failed_at !== null,
+    );
     expect(receiver.received).toHaveLength(0);
   });
 });

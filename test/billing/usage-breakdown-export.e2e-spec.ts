@@ -15,8 +15,32 @@ import {
   usageQueue,
 } from './support/billing-harness';
 import { pollUntil } from '../support/poll';
+import { divRound, parseUnits, toReportedNumber } from '../../apps/billing/src/ledger/credit-units';
 
 const BIG = 100_000;
+
+interface Sums {
+  audio_bytes: number;
+  seconds: number;
+  minutes: number;
+  credits: number;
+  events: number;
+  exact: { seconds: string; minutes: string; credits: string };
+}
+
+/**
+ * Exact: events and bytes as integers, seconds and credits as the decimal text summed in 10^-18 units.
+ * Minutes are seconds / 60 at 18 decimals, so they are checked as derived from the exact seconds.
+ */
+function expectGroupsToAddUp(groups: Sums[], totals: Sums): void {
+  const units = (f: 'seconds' | 'credits') => groups.reduce((n, g) => n + parseUnits(g.exact[f]), 0n);
+  expect(groups.reduce((n, g) => n + g.events, 0)).toBe(totals.events);
+  expect(groups.reduce((n, g) => n + g.audio_bytes, 0)).toBe(totals.audio_bytes);
+  expect(units('seconds')).toBe(parseUnits(totals.exact.seconds));
+  expect(units('credits')).toBe(parseUnits(totals.exact.credits));
+  expect(parseUnits(totals.exact.minutes)).toBe(divRound(units('seconds'), 60n));
+  for (const g of groups) expect(parseUnits(g.exact.minutes)).toBe(divRound(parseUnits(g.exact.seconds), 60n));
+}
 
 describe('usage broken down and exported as CSV', () => {
   let database: TestDatabase;
@@ -69,8 +93,16 @@ describe('usage broken down and exported as CSV', () => {
       () => getJson(`/v1/companies/${id}/usage`),
       (r) => r.body.totals.events === 36,
     );
-    const plain = (await getJson(`/v1/companies/${id}/usage`)).body.totals;
-    expect(plain).toMatchObject({ events: 36, seconds: 666, audio_bytes: 666 * 32000 });
+    const plain: Sums = (await getJson(`/v1/companies/${id}/usage`)).body.totals;
+    expect(plain).toMatchObject({
+      events: 36,
+      audio_bytes: 666 * 32000,
+      seconds: 666,
+      minutes: 11.1,
+      exact: { seconds: '666', minutes: '11.1' },
+    });
+    // The JSON numbers are the exact sums rounded once to 6 decimals.
+    for (const f of ['seconds', 'minutes', 'credits'] as const) expect(plain[f]).toBe(toReportedNumber(plain.exact[f]));
 
     for (const [group, keys] of [
       ['user_id', ['u0', 'u1', 'u2']],
@@ -82,11 +114,7 @@ describe('usage broken down and exported as CSV', () => {
       expect(status).toBe(200);
       expect(body.totals).toEqual(plain);
       expect(body.groups.map((g: { key: string }) => g.key)).toEqual(keys);
-      const sum = (f: string) => body.groups.reduce((n: number, g: Record<string, number>) => n + g[f], 0);
-      expect(sum('events')).toBe(plain.events);
-      expect(sum('audio_bytes')).toBe(plain.audio_bytes);
-      expect(sum('seconds')).toBeCloseTo(plain.seconds, 6);
-      expect(sum('credits')).toBeCloseTo(plain.credits, 5);
+      expectGroupsToAddUp(body.groups, plain);
     }
     // Paged groups and the period filter apply to the breakdown too.
     const first = await getJson(`/v1/companies/${id}/usage?group_by=session_id&limit=3`);

@@ -1,5 +1,5 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject } from '@nestjs/common';
+import { Inject, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Job, UnrecoverableError } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
@@ -12,11 +12,14 @@ import { BillingMetrics } from '../metrics/billing-metrics.service';
 import { LowBalanceEventRow, lowBalanceWebhookBody } from './low-balance-webhook';
 import { WebhookJob } from './low-balance-outbox.service';
 import { SIGNATURE_HEADER, webhookSignature } from './webhook-signature';
-import { privateAddressOf } from './webhook-url';
+import { PrivateAddressError, WebhookSender } from './webhook-sender';
 
 /** POSTs one fired low-balance alert to its webhook; a non-2xx or a timeout fails the attempt (retried). */
 @Processor(QueueName.LowBalanceWebhooks, { concurrency: WEBHOOK_WORKER_CONCURRENCY })
-export class LowBalanceWebhookProcessor extends WorkerHost {
+export class LowBalanceWebhookProcessor extends WorkerHost implements OnApplicationShutdown {
+  /** Every delivery connects through its pinned lookup: the address checked is the address used. */
+  private readonly sender: WebhookSender;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(BILLING_ENV) private readonly env: BillingEnv,
@@ -25,6 +28,10 @@ export class LowBalanceWebhookProcessor extends WorkerHost {
   ) {
     super();
     logger.setContext(LowBalanceWebhookProcessor.name);
+    this.sender = new WebhookSender({
+      allowPrivate: env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    });
   }
 
   async process(job: Job<WebhookJob>): Promise<void> {
@@ -38,22 +45,20 @@ export class LowBalanceWebhookProcessor extends WorkerHost {
     if (row.delivered_at) return; // a re-queued copy of a delivered alert
     const secret = this.env.WEBHOOK_SIGNING_SECRET;
     if (!secret) throw new UnrecoverableError('WEBHOOK_SIGNING_SECRET is not set: cannot sign');
-    if (!this.env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES && (await privateAddressOf(row.webhook_url))) {
-      throw new UnrecoverableError('webhook_url resolves to a private address');
-    }
     const body = lowBalanceWebhookBody(row);
-    const res = await fetch(row.webhook_url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: webhookSignature(body, secret) },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(this.env.WEBHOOK_TIMEOUT_MS),
+    const headers = { 'content-type': 'application/json', [SIGNATURE_HEADER]: webhookSignature(body, secret) };
+    const status = await this.sender.post(row.webhook_url, body, headers).catch((e: Error) => {
+      // A name pointing at a private address now (re-pointed after arming) fails for good.
+      throw e instanceof PrivateAddressError ? new UnrecoverableError(e.message) : e;
     });
-    await res.body?.cancel();
-    if (res.status < 200 || res.status > 299) throw new Error(`webhook answered ${res.status}`);
+    if (status < 200 || status > 299) throw new Error(`webhook answered ${status}`);
     await this.db.query(`UPDATE low_balance_events SET delivered_at = now() WHERE event_id = $1::uuid`, [row.event_id]);
     this.metrics.alertsDelivered.inc();
     this.logger.info({ company_id: row.company_id, event_id: row.event_id }, 'low balance webhook delivered');
+  }
+
+  onApplicationShutdown(): void {
+    this.sender.close();
   }
 
   /** Worker-level errors (Redis, an expired lock): the job itself is retried; without a listener they surface unhandled. */

@@ -33,5 +33,7 @@ export const WEBHOOK_WORKER_CONCURRENCY = 20;
 export const WEBHOOK_KEEP_COMPLETED_S = 7 * 24 * 3600;
 /** Connections of the CSV export pool (each running export holds one for its whole stream). */
 export const USAGE_EXPORT_CONNECTIONS = 4;
+/** An export that cannot get a database connection within this long answers 503 instead of hanging. */
+export const USAGE_EXPORT_CONNECT_TIMEOUT_MS = 5_000;
 /** Rows fetched from the export cursor per round trip; also the most rows an export holds in memory. */
 export const USAGE_EXPORT_BATCH_ROWS = 500;

@@ -2,11 +2,16 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { Pool } from 'pg';
 import QueryStream from 'pg-query-stream';
+import { once } from 'events';
 import { Transform, Writable } from 'stream';
 import { pipeline } from 'stream/promises';
 import { BillingEnv } from '@tts/config';
 import { BILLING_ENV } from '../config/billing-env.provider';
-import { USAGE_EXPORT_BATCH_ROWS, USAGE_EXPORT_CONNECTIONS } from '../config/billing.constants';
+import {
+  USAGE_EXPORT_BATCH_ROWS,
+  USAGE_EXPORT_CONNECT_TIMEOUT_MS,
+  USAGE_EXPORT_CONNECTIONS,
+} from '../config/billing.constants';
 import { BillingMetrics } from '../metrics/billing-metrics.service';
 import { csvRecord } from './csv';
 import { UsagePeriodDto } from './dto/usage-period.dto';
@@ -52,11 +57,19 @@ export class UsageExportService implements OnApplicationShutdown {
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(UsageExportService.name);
-    this.pool = new Pool({ connectionString: env.DATABASE_URL, max: USAGE_EXPORT_CONNECTIONS });
+    this.pool = new Pool({
+      connectionString: env.DATABASE_URL,
+      max: USAGE_EXPORT_CONNECTIONS,
+      connectionTimeoutMillis: USAGE_EXPORT_CONNECT_TIMEOUT_MS,
+    });
     this.pool.on('error', (e) => this.logger.warn({ err: e.message }, 'export pool connection error'));
   }
 
-  /** Writes the header and every row to `out`; resolves when all was written, rejects if `out` closed early. */
+  /**
+   * Writes the header and every row to `out`; resolves when all was written, rejects if `out` closed early.
+   * `out` is left untouched until the first batch was fetched: a database that cannot start the export
+   * (no connection, a failing query) rejects before any byte, so the caller can still answer an error.
+   */
   async write(companyId: string, period: UsagePeriodDto, out: Writable): Promise<void> {
     const filter = usageFilter(companyId, period);
     const client = await this.pool.connect();
@@ -82,6 +95,7 @@ export class UsageExportService implements OnApplicationShutdown {
           done(null, header ? csvRecord([...USAGE_CSV_COLUMNS]) : undefined);
         },
       });
+      await once(rows, 'readable'); // the first batch (or the end): rejects if the query fails
       await pipeline(rows, toCsv, out);
     } catch (e) {
       failed = e as Error;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { toReportedNumber } from '../ledger/credit-units';
 import { UsageGroup, UsageQueryDto } from './dto/usage-query.dto';
 import { UsageFilter, usageFilter } from './usage-filter';
@@ -13,12 +13,20 @@ interface SumsRow {
   events: number;
 }
 
+/** The same sums as exact decimal text (trailing zeros trimmed): what a billing team adds up. */
+export interface ExactSums {
+  seconds: string;
+  minutes: string;
+  credits: string;
+}
+
 export interface UsageSums {
   audio_bytes: number;
   seconds: number;
   minutes: number;
   credits: number;
   events: number;
+  exact: ExactSums;
 }
 
 export interface UsagePage {
@@ -39,10 +47,11 @@ export interface UsageBreakdown {
   page: UsagePage;
 }
 
-/** Sums of a set of ledger rows, exact in SQL numeric, rounded once for JSON. */
-const SUMS = `coalesce(sum(audio_bytes), 0)::text AS audio_bytes, coalesce(sum(seconds), 0)::text AS seconds,
-  (coalesce(sum(seconds), 0) / 60)::numeric(38,18)::text AS minutes,
-  coalesce(sum(credits), 0)::text AS credits, count(*)::int AS events`;
+/** Sums of a set of ledger rows, exact in SQL numeric (minutes: seconds / 60 at the ledger's 18 decimals). */
+const SUMS = `coalesce(sum(audio_bytes), 0)::text AS audio_bytes,
+  trim_scale(coalesce(sum(seconds), 0))::text AS seconds,
+  trim_scale((coalesce(sum(seconds), 0) / 60)::numeric(38,18))::text AS minutes,
+  trim_scale(coalesce(sum(credits), 0))::text AS credits, count(*)::int AS events`;
 
 /** The SQL of each group_by key; `day` is the UTC date of interval_end (the field from/to filter on). */
 const GROUP_KEYS: Record<UsageGroup, string> = {
@@ -58,58 +67,72 @@ const reported = (r: SumsRow): UsageSums => ({
   minutes: toReportedNumber(r.minutes),
   credits: toReportedNumber(r.credits),
   events: r.events,
+  exact: { seconds: r.seconds, minutes: r.minutes, credits: r.credits },
 });
 
-/** A company's applied usage, filtered by session and by interval_end in [from, to): items or groups. */
+/**
+ * A company's applied usage, filtered by session and by interval_end in [from, to): items or groups.
+ * A report's statements read one snapshot (REPEATABLE READ, read only): a batch committed between the
+ * page and the totals would otherwise make the groups disagree with the totals of the same answer.
+ */
 @Injectable()
 export class UsageReportService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async report(companyId: string, q: UsageQueryDto): Promise<UsageReport> {
     const filter = usageFilter(companyId, q);
-    const rows: Array<Record<string, string | number | boolean | Date>> = await this.db.query(
-      `SELECT event_id, session_id, connection_id, user_id, gateway_id, model, encoding, sample_rate, container,
-              audio_bytes::text, characters::text, seconds::text, credits::text, interval_start, interval_end, final,
-              applied_at
-         FROM usage_ledger WHERE ${filter.where}
-        ORDER BY interval_end, id LIMIT $5 OFFSET $6`,
-      [...filter.params, q.limit + 1, q.offset],
-    );
-    return {
-      totals: await this.totals(filter),
-      items: rows.slice(0, q.limit).map((r) => ({
-        ...r,
-        audio_bytes: Number(r.audio_bytes),
-        characters: Number(r.characters),
-        seconds: toReportedNumber(r.seconds as string),
-        credits: toReportedNumber(r.credits as string),
-      })),
-      page: page(q, rows.length),
-    };
+    return this.snapshot(async (db) => {
+      const rows: Array<Record<string, string | number | boolean | Date>> = await db.query(
+        `SELECT event_id, session_id, connection_id, user_id, gateway_id, model, encoding, sample_rate, container,
+                audio_bytes::text, characters::text, seconds::text, credits::text, interval_start, interval_end,
+                final, applied_at
+           FROM usage_ledger WHERE ${filter.where}
+          ORDER BY interval_end, id LIMIT $5 OFFSET $6`,
+        [...filter.params, q.limit + 1, q.offset],
+      );
+      return {
+        totals: await totals(db, filter),
+        items: rows.slice(0, q.limit).map((r) => ({
+          ...r,
+          audio_bytes: Number(r.audio_bytes),
+          characters: Number(r.characters),
+          seconds: toReportedNumber(r.seconds as string),
+          credits: toReportedNumber(r.credits as string),
+        })),
+        page: page(q, rows.length),
+      };
+    });
   }
 
   /** The same totals broken down by `group`, groups ordered by key and paged like items. */
   async breakdown(companyId: string, group: UsageGroup, q: UsageQueryDto): Promise<UsageBreakdown> {
     const filter = usageFilter(companyId, q);
-    const rows: Array<SumsRow & { key: string }> = await this.db.query(
-      `SELECT ${GROUP_KEYS[group]} AS key, ${SUMS} FROM usage_ledger WHERE ${filter.where}
-        GROUP BY 1 ORDER BY 1 LIMIT $5 OFFSET $6`,
-      [...filter.params, q.limit + 1, q.offset],
-    );
-    return {
-      totals: await this.totals(filter),
-      groups: rows.slice(0, q.limit).map((r) => ({ key: r.key, ...reported(r) })),
-      page: page(q, rows.length),
-    };
+    return this.snapshot(async (db) => {
+      const rows: Array<SumsRow & { key: string }> = await db.query(
+        `SELECT ${GROUP_KEYS[group]} AS key, ${SUMS} FROM usage_ledger WHERE ${filter.where}
+          GROUP BY 1 ORDER BY 1 LIMIT $5 OFFSET $6`,
+        [...filter.params, q.limit + 1, q.offset],
+      );
+      return {
+        totals: await totals(db, filter),
+        groups: rows.slice(0, q.limit).map((r) => ({ key: r.key, ...reported(r) })),
+        page: page(q, rows.length),
+      };
+    });
   }
 
-  private async totals(filter: UsageFilter): Promise<UsageSums> {
-    const [row]: SumsRow[] = await this.db.query(
-      `SELECT ${SUMS} FROM usage_ledger WHERE ${filter.where}`,
-      filter.params,
-    );
-    return reported(row);
+  /** Runs `read` in one REPEATABLE READ, READ ONLY transaction: every statement sees the same committed rows. */
+  private snapshot<T>(read: (db: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction('REPEATABLE READ', async (db) => {
+      await db.query('SET TRANSACTION READ ONLY');
+      return read(db);
+    });
   }
+}
+
+async function totals(db: EntityManager, filter: UsageFilter): Promise<UsageSums> {
+  const [row]: SumsRow[] = await db.query(`SELECT ${SUMS} FROM usage_ledger WHERE ${filter.where}`, filter.params);
+  return reported(row);
 }
 
 function page(q: UsageQueryDto, fetched: number): UsagePage {

@@ -1,13 +1,24 @@
-import { Controller, Get, NotFoundException, Param, Query, Res, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  NotFoundException,
+  Param,
+  Query,
+  Res,
+  ServiceUnavailableException,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiExtraModels,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
+  ApiResponse,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
+import { PinoLogger } from 'nestjs-pino';
 import { Writable } from 'stream';
 import { ApiErrors } from '../admin/api-errors';
 import { AdminTokenGuard } from '../admin/admin-token.guard';
@@ -20,7 +31,13 @@ import { UsageExportService, USAGE_CSV_COLUMNS } from './usage-export.service';
 import { UsageBreakdown, UsageReport, UsageReportService } from './usage-report.service';
 
 /** The slice of Express's response the CSV route needs. */
-type CsvResponse = Writable & { setHeader(name: string, value: string): void; headersSent: boolean };
+type CsvResponse = Writable & {
+  setHeader(name: string, value: string): void;
+  removeHeader(name: string): void;
+  headersSent: boolean;
+};
+
+export const EXPORT_UNAVAILABLE = 'usage export unavailable: the database could not start it; try again later';
 
 @ApiTags('usage')
 @ApiBearerAuth()
@@ -32,7 +49,10 @@ export class UsageController {
     private readonly companies: CompaniesService,
     private readonly usage: UsageReportService,
     private readonly exports: UsageExportService,
-  ) {}
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(UsageController.name);
+  }
 
   @Get('usage')
   @ApiOperation({
@@ -63,6 +83,11 @@ export class UsageController {
     description: 'CSV attachment',
     schema: { type: 'string', example: `${USAGE_CSV_COLUMNS.join(',')}\r\n` },
   })
+  @ApiResponse({
+    status: 503,
+    description: 'The database could not start the export (no connection, a failing query), or no admin token is set',
+    schema: { example: { statusCode: 503, message: EXPORT_UNAVAILABLE, error: 'Service Unavailable' } },
+  })
   @ApiErrors(400, 404)
   async csv(
     @Param('companyId', CompanyIdPipe) id: string,
@@ -73,8 +98,23 @@ export class UsageController {
     const span = [period.from?.slice(0, 10) ?? 'start', period.to?.slice(0, 10) ?? 'now'].join('_');
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="usage-${id.replace(/:/g, '_')}-${span}.csv"`);
-    // A client that hangs up ends the stream; what was sent is all there is, nothing to report.
-    await this.exports.write(id, period, res).catch(() => res.destroy());
+    await this.exports.write(id, period, res).catch((e: Error & { code?: string }) => this.failed(id, e, res));
+  }
+
+  /**
+   * Nothing sent yet: a 503 JSON answer (Nest's error body, no SQL, no stack). Mid-stream the status is
+   * gone, so the connection is cut: a truncated CSV must not look complete. The log names the error, not the query.
+   */
+  private failed(companyId: string, e: Error & { code?: string }, res: CsvResponse): void {
+    if (e.code === 'ERR_STREAM_PREMATURE_CLOSE') return void res.destroy(); // the client hung up
+    this.logger.error(
+      { company_id: companyId, err: e.message, code: e.code, sent: res.headersSent },
+      'usage export failed',
+    );
+    if (res.headersSent) return void res.destroy();
+    res.removeHeader('Content-Disposition');
+    res.removeHeader('Content-Type');
+    throw new ServiceUnavailableException(EXPORT_UNAVAILABLE);
   }
 
   private async known(id: string): Promise<void> {

@@ -1,12 +1,23 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 /** OpenAPI shapes of the usage answers (the service builds plain objects of the same shape). */
+export class ExactSumsView {
+  @ApiProperty({ example: '90' }) seconds: string;
+  @ApiProperty({ example: '1.5', description: 'seconds / 60 at 18 decimals' }) minutes: string;
+  @ApiProperty({ example: '1.500000000000000013' }) credits: string;
+}
+
 export class UsageSumsView {
   @ApiProperty({ example: 2880000 }) audio_bytes: number;
   @ApiProperty({ example: 90, description: 'rounded to 6 decimals' }) seconds: number;
   @ApiProperty({ example: 1.5 }) minutes: number;
   @ApiProperty({ example: 1.5 }) credits: number;
   @ApiProperty({ example: 3 }) events: number;
+  @ApiProperty({
+    type: ExactSumsView,
+    description: 'the same sums as exact decimal text (trailing zeros trimmed): add these, not the rounded numbers',
+  })
+  exact: ExactSumsView;
 }
 
 export class UsagePageView {
