@@ -10,6 +10,7 @@ import { SessionInfo } from '../../apps/gateway/src/session/session-hooks';
 import { TEST_REDIS_URL } from './support/billing-harness';
 import { RedisProxy } from './support/redis-proxy';
 import { pollUntil } from '../support/poll';
+import { testLogger } from '../support/logger';
 
 describe('gateway depletion listener across a Redis outage', () => {
   const proxy = new RedisProxy();
@@ -33,14 +34,19 @@ describe('gateway depletion listener across a Redis outage', () => {
   const namespace = new RedisNamespace(`test-depletion-${process.pid}`);
 
   beforeAll(async () => {
-    Logger.overrideLogger(false);
+    Logger.overrideLogger(false); // ServerRedis's own reconnect logs during the outage
     await proxy.up();
     const sessions = new ActiveSessions();
     addSession(sessions, 'a1', company);
     addSession(sessions, 'a2', company);
     addSession(sessions, 'b1', `${company}-other`);
     // The gateway side reaches Redis through the proxy; billing reaches it directly.
-    listener = new CreditsDepletedListener(new ServerRedis(microserviceRedisOptions(proxy.url)), sessions, namespace);
+    listener = new CreditsDepletedListener(
+      new ServerRedis(microserviceRedisOptions(proxy.url)),
+      sessions,
+      namespace,
+      testLogger(),
+    );
     await listener.onApplicationBootstrap();
     billing = new ClientRedis(microserviceRedisOptions(TEST_REDIS_URL));
   });

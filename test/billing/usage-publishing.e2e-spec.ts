@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { IncomingMessage } from 'http';
 import { QueueName, SessionConfig, UsageEvent, usageJobId } from '@tts/protocol';
@@ -8,6 +7,7 @@ import { UsagePublisher } from '../../apps/gateway/src/usage/usage-publisher.ser
 import { destroyQueue, uniquePrefix, usageQueue } from './support/billing-harness';
 import { RedisProxy } from './support/redis-proxy';
 import { pollUntil } from '../support/poll';
+import { testLogger } from '../support/logger';
 
 const CONFIG: SessionConfig = {
   model: 'aura-2-thalia-en',
@@ -36,7 +36,7 @@ function gatewayUsage(proxy: RedisProxy, prefix: string, intervalMs = 100) {
     prefix,
     connection: { url: proxy.url, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 },
   });
-  const publisher = new UsagePublisher(queue);
+  const publisher = new UsagePublisher(queue, testLogger()); // the outage logs are expected here
   const meter = new UsageMeter(publisher, intervalMs);
   meter.onModuleInit();
   return {
@@ -57,7 +57,6 @@ describe('gateway usage metering and publishing', () => {
   let reader: Queue;
 
   beforeAll(async () => {
-    Logger.overrideLogger(false); // the outage logs are expected here
     await proxy.up();
   });
   beforeEach(() => {

@@ -7,6 +7,7 @@ import { SessionLeaseStore } from '../../apps/gateway/src/limits/session-lease.s
 import { SessionLimitAdmission } from '../../apps/gateway/src/limits/session-limit.admission';
 import { ActiveSessions } from '../../apps/gateway/src/session/active-sessions.service';
 import { freePort } from '../ops/app-process';
+import { testLogger } from '../support/logger';
 
 const COMPANY = `leases-${process.pid}-${Date.now()}`;
 const NAMESPACE = new RedisNamespace(`test-leases-${process.pid}`);
@@ -72,6 +73,7 @@ describe(`${SessionLimitAdmission.name} with Redis down`, () => {
       new SessionLeaseStore(deadRedis, 10_000, NAMESPACE),
       new LimitsSettings(5, 10_000, 3000),
       new ActiveSessions(),
+      testLogger(),
     );
     const session = {
       connectionId: 'c1',

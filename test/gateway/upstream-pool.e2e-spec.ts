@@ -1,10 +1,10 @@
-import pino from 'pino';
 import { DEFAULT_SESSION_CONFIG } from '@tts/protocol';
 import { UpstreamEnd, UpstreamListener } from '../../apps/gateway/src/upstream/upstream-connection';
 import { PoolConfig, UpstreamPool } from '../../apps/gateway/src/upstream/upstream-pool';
 import { UpstreamPoolSettings } from '../../apps/gateway/src/upstream/upstream-pool-settings';
 import { isDefined, pollUntil } from '../support/poll';
 import { EmulatorOptions, RunningEmulator, expectedAudioBytes, startTestEmulator } from '../support/emulator';
+import { testLogger } from '../support/logger';
 
 /** What a session would see of its upstream connection. */
 class SessionSide implements UpstreamListener {
@@ -51,7 +51,7 @@ describe('upstream pool against the emulator', () => {
     pool = new UpstreamPool(
       new UpstreamPoolSettings(size, configs, maxIdleMs, 5000),
       { url: emulator.url, apiKey: 'pool-test-key' },
-      pino({ level: 'silent' }),
+      testLogger(),
     );
     pool.start();
     return { emulator, pool };

@@ -1,4 +1,3 @@
-import { Logger, LoggerService } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { IncomingMessage } from 'http';
 import { RedisConnections } from '@tts/config';
@@ -16,6 +15,7 @@ import { RunningEmulator, startTestEmulator } from '../support/emulator';
 import { TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
 import { openSession, sessionOutcome } from '../support/session-outcome';
 import { pollUntil } from '../support/poll';
+import { recordingLogger } from '../support/logger';
 
 const PREFIX = `usage-outage-${process.pid}-${Date.now()}`;
 const CONFIG: SessionConfig = {
@@ -36,15 +36,8 @@ const capSession = (n: number) =>
     openedAt: new Date(),
   }) as SessionInfo;
 
-/** Nest's logger, recording what was logged at error level (the outage logs are expected here). */
-const errors: string[] = [];
-const recordingLogger: LoggerService = {
-  log: () => undefined,
-  warn: () => undefined,
-  debug: () => undefined,
-  verbose: () => undefined,
-  error: (...args: unknown[]) => void errors.push(JSON.stringify(args)),
-};
+/** The publisher's logger, recording what was logged at error level (the outage logs are expected here). */
+const { logger: publisherLogger, lines: errors } = recordingLogger('error');
 
 async function queued(queue: Queue): Promise<UsageEvent[]> {
   const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
@@ -58,7 +51,6 @@ describe('usage publishing during a Redis outage', () => {
   let reader: Queue;
 
   beforeAll(async () => {
-    Logger.overrideLogger(recordingLogger);
     await proxy.up();
   });
   beforeEach(() => {
@@ -79,6 +71,7 @@ describe('usage publishing during a Redis outage', () => {
     const metrics = new GatewayMetrics(new ActiveSessions());
     const publisher = new UsagePublisher(
       createUsageQueue(new RedisConnections({ REDIS_URL: proxy.url, BULLMQ_PREFIX: prefix }, 'test')),
+      publisherLogger,
       metrics,
       {
         maxHeldEvents: 3,

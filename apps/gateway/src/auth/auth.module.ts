@@ -1,4 +1,5 @@
-import { DynamicModule, Logger, Module, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
 import { SessionHooks } from '../session/session-hooks.service';
 import { AuthAdmission } from './auth.admission';
 import { AuthEnv, AuthSettings } from './auth-settings';
@@ -7,14 +8,15 @@ import { OriginAdmission } from './origin.admission';
 /** Client authentication (JWT) and origin checks, run before a connection becomes a session. */
 @Module({})
 export class AuthModule implements OnModuleInit {
-  private readonly logger = new Logger(AuthModule.name);
-
   constructor(
     private readonly hooks: SessionHooks,
     private readonly settings: AuthSettings,
     private readonly auth: AuthAdmission,
     private readonly origin: OriginAdmission,
-  ) {}
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(AuthModule.name);
+  }
 
   static register(env: AuthEnv): DynamicModule {
     return {

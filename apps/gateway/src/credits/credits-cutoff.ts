@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
 import { ErrorCode } from '@tts/protocol';
 import { ActiveSessions } from '../session/active-sessions.service';
 
@@ -8,7 +8,7 @@ export type DepletionSource = 'broadcast' | 'balance_check';
 /** Ends every session of a company that ran out of credits on this pod (idempotent: ended sessions are gone). */
 export function endDepletedCompany(
   sessions: ActiveSessions,
-  logger: Logger,
+  logger: PinoLogger,
   companyId: string,
   source: DepletionSource,
 ): number {
@@ -17,6 +17,6 @@ export function endDepletedCompany(
     ErrorCode.InsufficientCredits,
     'the company has run out of credits',
   );
-  if (ended > 0) logger.log({ company_id: companyId, sessions: ended, source }, 'sessions ended: credits depleted');
+  if (ended > 0) logger.info({ company_id: companyId, sessions: ended, source }, 'sessions ended: credits depleted');
   return ended;
 }

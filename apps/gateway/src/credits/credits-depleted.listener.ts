@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ServerRedis } from '@nestjs/microservices';
+import { PinoLogger } from 'nestjs-pino';
 import { CREDITS_DEPLETED_PATTERN, CreditsDepletedEvent, RedisNamespace } from '@tts/protocol';
 import { ActiveSessions } from '../session/active-sessions.service';
 import { endDepletedCompany } from './credits-cutoff';
@@ -13,13 +14,14 @@ export const DEPLETION_SERVER = Symbol('DEPLETION_SERVER');
  */
 @Injectable()
 export class CreditsDepletedListener implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(CreditsDepletedListener.name);
-
   constructor(
     @Inject(DEPLETION_SERVER) private readonly server: ServerRedis,
     private readonly sessions: ActiveSessions,
     private readonly namespace: RedisNamespace,
-  ) {}
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(CreditsDepletedListener.name);
+  }
 
   onApplicationBootstrap(): Promise<void> {
     const channel = this.namespace.channel(CREDITS_DEPLETED_PATTERN);

@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import Redis from 'ioredis';
+import { PinoLogger } from 'nestjs-pino';
 import { firstValueFrom, timeout } from 'rxjs';
 import {
   CREDITS_BALANCE_PATTERN,
@@ -24,13 +25,14 @@ export const BILLING_CLIENT = Symbol('BILLING_CLIENT');
  */
 @Injectable()
 export class CreditsAdmission implements SessionAdmission {
-  private readonly logger = new Logger(CreditsAdmission.name);
-
   constructor(
     @Inject(CREDITS_REDIS) private readonly redis: Redis,
     @Inject(BILLING_CLIENT) private readonly billing: ClientProxy,
     private readonly namespace: RedisNamespace,
-  ) {}
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(CreditsAdmission.name);
+  }
 
   async admit(session: SessionInfo): Promise<void> {
     const companyId = session.query.company_id;

@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
+import { PinoLogger } from 'nestjs-pino';
 import { RedisNamespace } from '@tts/protocol';
 import { ActiveSessions } from '../session/active-sessions.service';
 import { SessionInfo, SessionObserver, SessionTap } from '../session/session-hooks';
@@ -22,7 +23,6 @@ const NO_OP_TAP: SessionTap = {
  */
 @Injectable()
 export class DepletionSweep implements SessionObserver, OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(DepletionSweep.name);
   private timer?: NodeJS.Timeout;
   private sweeping = false;
   private unreachable = false;
@@ -31,7 +31,10 @@ export class DepletionSweep implements SessionObserver, OnApplicationBootstrap, 
     @Inject(CREDITS_REDIS) private readonly redis: Redis,
     private readonly sessions: ActiveSessions,
     private readonly namespace: RedisNamespace,
-  ) {}
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(DepletionSweep.name);
+  }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.sweep(), DEPLETION_SWEEP_INTERVAL_MS);

@@ -1,4 +1,5 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
 import { ErrorCode } from '@tts/protocol';
 import { GatewayMetrics } from '../metrics/gateway-metrics.service';
 import { ActiveSessions } from '../session/active-sessions.service';
@@ -16,15 +17,17 @@ const POLL_MS = 50;
  */
 @Injectable()
 export class GatewayDrain implements OnModuleDestroy, BeforeApplicationShutdown {
-  private readonly logger = new Logger(GatewayDrain.name);
   private drained: Promise<void> | undefined;
 
   constructor(
     private readonly state: DrainState,
     private readonly sessions: ActiveSessions,
     private readonly settings: DrainSettings,
+    private readonly logger: PinoLogger,
     @Optional() private readonly metrics?: GatewayMetrics,
-  ) {}
+  ) {
+    logger.setContext(GatewayDrain.name);
+  }
 
   onModuleDestroy(): void {
     this.begin();
@@ -39,7 +42,7 @@ export class GatewayDrain implements OnModuleDestroy, BeforeApplicationShutdown 
     if (this.state.draining) return;
     this.state.begin();
     this.metrics?.draining.set(1);
-    this.logger.log({ activeSessions: this.sessions.size, drainTimeoutMs: this.settings.timeoutMs }, 'drain started');
+    this.logger.info({ activeSessions: this.sessions.size, drainTimeoutMs: this.settings.timeoutMs }, 'drain started');
   }
 
   private async drain(signal?: string): Promise<void> {
@@ -54,7 +57,7 @@ export class GatewayDrain implements OnModuleDestroy, BeforeApplicationShutdown 
         this.logger.error({ activeSessions: this.sessions.size }, 'sessions still open after the final usage grace');
       }
     }
-    this.logger.log({ signal, drainMs: Date.now() - started, forced: !finished }, 'drain finished');
+    this.logger.info({ signal, drainMs: Date.now() - started, forced: !finished }, 'drain finished');
   }
 
   /** True when no session is left within `ms`. */

@@ -1,5 +1,6 @@
-import { DynamicModule, Inject, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
+import { PinoLogger } from 'nestjs-pino';
 import { RedisConnections, whenReady } from '@tts/config';
 import { SessionHooks } from '../session/session-hooks.service';
 import { LimitsEnv, LimitsSettings } from './limits-settings';
@@ -11,13 +12,14 @@ const LEASE_REDIS = Symbol('LEASE_REDIS');
 /** Limits enforced before a session starts: concurrent sessions per company, across pods. */
 @Module({})
 export class LimitsModule implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger(LimitsModule.name);
-
   constructor(
     private readonly hooks: SessionHooks,
     private readonly sessionLimit: SessionLimitAdmission,
     @Inject(LEASE_REDIS) private readonly redis: Redis,
-  ) {}
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(LimitsModule.name);
+  }
 
   static register(env: LimitsEnv): DynamicModule {
     const settings = LimitsSettings.fromEnv(env);
@@ -62,7 +64,7 @@ export class LimitsModule implements OnModuleInit, OnApplicationShutdown {
       down = true;
     });
     this.redis.on('ready', () => {
-      if (down) this.logger.log('session lease Redis reachable again');
+      if (down) this.logger.info('session lease Redis reachable again');
       down = false;
     });
   }

@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
 import { ErrorCode, SessionError } from '@tts/protocol';
 import { ActiveSessions } from '../session/active-sessions.service';
 import { SessionAdmission, SessionInfo, SessionRelease } from '../session/session-hooks';
@@ -13,7 +14,6 @@ import { LeaseHolder, SessionLeaseStore } from './session-lease.store';
  */
 @Injectable()
 export class SessionLimitAdmission implements SessionAdmission {
-  private readonly logger = new Logger(SessionLimitAdmission.name);
   private readonly held = new Map<string, LeaseHolder>();
   private renewTimer?: NodeJS.Timeout;
   private renewing = false;
@@ -22,7 +22,10 @@ export class SessionLimitAdmission implements SessionAdmission {
     private readonly store: SessionLeaseStore,
     private readonly settings: LimitsSettings,
     private readonly sessions: ActiveSessions,
-  ) {}
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(SessionLimitAdmission.name);
+  }
 
   async admit(session: SessionInfo): Promise<SessionRelease> {
     const holder = { companyId: session.query.company_id, connectionId: session.connectionId };

@@ -3,7 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import pino, { Logger } from 'pino';
 import { GatewayEnv, REDACTED, REDACTED_HEADER_PATHS, requestSerializer } from '@tts/config';
 
-/** The process's root pino logger, for code that logs outside a request (the relay's sessions). */
+/** The root pino logger, for the relay only: per-session child bindings on the hot path, without DI (providers inject PinoLogger). */
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 export type RootLogger = Logger;
 

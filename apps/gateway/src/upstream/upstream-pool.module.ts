@@ -1,6 +1,6 @@
 import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
 import { Upstream } from '@tts/config';
-import { ROOT_LOGGER, RootLogger } from '../logging/logging.module';
 import { GatewayMetrics } from '../metrics/gateway-metrics.service';
 import { UpstreamPool } from './upstream-pool';
 import { registerUpstreamPoolMetrics } from './upstream-pool.metrics';
@@ -17,9 +17,10 @@ export class UpstreamPoolModule implements OnApplicationBootstrap, OnModuleDestr
       providers: [
         {
           provide: UpstreamPool,
-          inject: [ROOT_LOGGER, GatewayMetrics],
-          useFactory: (log: RootLogger, metrics: GatewayMetrics) => {
-            const pool = new UpstreamPool(settings, upstream, log.child({ component: 'upstream-pool' }));
+          inject: [PinoLogger, GatewayMetrics],
+          useFactory: (logger: PinoLogger, metrics: GatewayMetrics) => {
+            logger.setContext(UpstreamPool.name);
+            const pool = new UpstreamPool(settings, upstream, logger);
             registerUpstreamPoolMetrics(metrics.registry, pool);
             return pool;
           },

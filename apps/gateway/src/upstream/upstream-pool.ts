@@ -1,4 +1,4 @@
-import { Logger } from 'pino';
+import { PinoLogger } from 'nestjs-pino';
 import { Upstream } from '@tts/config';
 import { DEFAULT_SESSION_CONFIG, SessionConfig } from '@tts/protocol';
 import { PooledConnection } from './pooled-connection';
@@ -64,7 +64,7 @@ export class UpstreamPool {
   constructor(
     private readonly settings: UpstreamPoolSettings,
     private readonly upstream: Upstream,
-    private readonly log: Logger,
+    private readonly log: PinoLogger,
   ) {}
 
   get enabled(): boolean {

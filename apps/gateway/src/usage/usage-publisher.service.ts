@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { PinoLogger } from 'nestjs-pino';
 import {
   JobName,
   USAGE_JOB_ATTEMPTS,
@@ -47,7 +48,6 @@ const JOB_OPTIONS = {
  */
 @Injectable()
 export class UsagePublisher implements OnApplicationShutdown {
-  private readonly logger = new Logger(UsagePublisher.name);
   private readonly held = new Map<string, UsageEvent>();
   private inFlight: Promise<void> | undefined;
   private failures = 0;
@@ -58,11 +58,13 @@ export class UsagePublisher implements OnApplicationShutdown {
 
   constructor(
     @Inject(USAGE_QUEUE) private readonly queue: Queue,
+    private readonly logger: PinoLogger,
     @Optional() private readonly metrics?: GatewayMetrics,
     @Optional()
     @Inject(USAGE_PUBLISH_LIMITS)
     private readonly limits: UsagePublishLimits = usagePublishLimits(Number.POSITIVE_INFINITY),
   ) {
+    logger.setContext(UsagePublisher.name);
     queue.on('error', (err: Error) => this.logger.debug({ err: err.message }, 'usage queue connection error'));
   }
 
@@ -83,7 +85,7 @@ export class UsagePublisher implements OnApplicationShutdown {
     if (ok === !this.refusing) return ok;
     this.refusing = !ok;
     if (ok) {
-      this.logger.log({ held: this.held.size }, 'usage is recorded again: new sessions are admitted');
+      this.logger.info({ held: this.held.size }, 'usage is recorded again: new sessions are admitted');
     } else {
       this.logger.error(
         { held: this.held.size, outage_ms: outageMs },
@@ -118,7 +120,7 @@ export class UsagePublisher implements OnApplicationShutdown {
       for (const e of batch) this.held.delete(e.event_id);
       this.metrics?.usageEventsHeld.set(this.held.size);
       this.metrics?.usageEventsPublished.inc(batch.length);
-      if (this.failures > 0) this.logger.log({ held: this.held.size }, 'usage queue reachable again');
+      if (this.failures > 0) this.logger.info({ held: this.held.size }, 'usage queue reachable again');
       this.failures = 0;
       this.outageSince = undefined;
     }
