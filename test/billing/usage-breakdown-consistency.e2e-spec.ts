@@ -42,7 +42,7 @@ describe('usage breakdown read while usage is applied', () => {
     await billing?.close();
     await destroyQueue(queue);
     await database?.drop();
-    await deleteBalanceKeys(id);
+    if (billing) await deleteBalanceKeys(billing.prefix, id);
   });
 
   it('answers every group_by request from one snapshot: sum(groups) equals totals exactly', async () => {

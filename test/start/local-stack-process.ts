@@ -56,7 +56,9 @@ export async function startLocalStack(extraEnv: NodeJS.ProcessEnv = {}): Promise
   for (const stream of [child.stdout!, child.stderr!]) {
     createInterface({ input: stream }).on('line', (line) => (output += `${line}\n`));
   }
-  const demoUrl = new URL(await pollUntil(() => /Demo page:\s+(\S+)/.exec(output)?.[1], isDefined, 60_000, 'the demo URL'));
+  const demoUrl = new URL(
+    await pollUntil(() => /Demo page:\s+(\S+)/.exec(output)?.[1], isDefined, 60_000, 'the demo URL'),
+  );
   return {
     child,
     output: () => output,
