@@ -161,6 +161,8 @@ describe('SDK player in a real browser', () => {
     const nextSamples = expectedAudioBytes('Next turn.', 'linear16', 24000) / 2;
     expect(next.stats.playedSamples - cut.stats.playedSamples).toBeGreaterThanOrEqual(nextSamples - 1);
     expect(next.stats.playedSamples - cut.stats.playedSamples).toBeLessThanOrEqual(nextSamples);
-    expect(next.events).toEqual(['start', 'start', 'end:1']);
+    // The cut utterance never ends; the next one does. Its sequence_id is 1 if Deepgram answered the cut
+    // Flush before its Cleared (the SDK drops that Flushed: it came before the Cleared it waits for), else 0.
+    expect(next.events).toEqual(['start', 'start', expect.stringMatching(/^end:[01]$/)]);
   });
 });

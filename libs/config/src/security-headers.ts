@@ -4,11 +4,21 @@ import helmet from 'helmet';
 type Directive = string | ((req: IncomingMessage, res: ServerResponse) => string);
 export type CspDirectives = Record<string, Directive[]>;
 
-/** Same-host WebSocket URLs: 'self' covers them in current browsers, older ones need them spelled out. */
-const sameHostSockets: Directive[] = [
-  (req) => `ws://${req.headers.host ?? 'localhost'}`,
-  (req) => `wss://${req.headers.host ?? 'localhost'}`,
-];
+/** host[:port] or [ipv6][:port]: nothing a client could use to break out of a CSP source. */
+const PLAIN_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * Same-host WebSocket URLs: 'self' covers them in current browsers, older ones need them spelled out.
+ * The Host header is the client's: anything but a plain host (a `,` or `;` would make helmet refuse the
+ * whole policy and the request fail) falls back to 'self'.
+ */
+const sameHostSocket =
+  (scheme: 'ws' | 'wss'): Directive =>
+  (req) => {
+    const host = req.headers.host;
+    return host && PLAIN_HOST.test(host) ? `${scheme}://${host}` : "'self'";
+  };
+const sameHostSockets: Directive[] = [sameHostSocket('ws'), sameHostSocket('wss')];
 
 /** The policy of every response without a page policy: nothing but this origin, never framed. */
 export const STRICT_CSP: CspDirectives = {

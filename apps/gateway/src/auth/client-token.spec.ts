@@ -95,6 +95,29 @@ describe(verifyClientToken.name, () => {
           .sign(key),
       `token lifetime exceeds ${MAX_TTL_S} s`,
     ],
+    [
+      'expiring in year 9999 with an iat forged an hour before it',
+      () =>
+        new SignJWT({ company_id: 'c' })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('u')
+          .setIssuedAt(253_402_300_799 - 3600)
+          .setExpirationTime(253_402_300_799)
+          .sign(key),
+      'token issued in the future',
+    ],
+    [
+      'whose iat is within the clock tolerance ahead but whose exp is further than the maximum from now',
+      () =>
+        new SignJWT({ company_id: 'c' })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('u')
+          // exp - iat is within the maximum; only exp - now is over it.
+          .setIssuedAt(Math.floor(Date.now() / 1000) + 4)
+          .setExpirationTime(Math.floor(Date.now() / 1000) + MAX_TTL_S + 2)
+          .sign(key),
+      `token lifetime exceeds ${MAX_TTL_S} s`,
+    ],
   ])('refuses a token %s as unauthorized', async (_, make, reason) => {
     const err = await refusal(await make());
     expect(err).toBeInstanceOf(SessionError);

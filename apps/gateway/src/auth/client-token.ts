@@ -14,6 +14,9 @@ export function secretKey(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
+/** Seconds of clock skew between the token's minter and this gateway that are forgiven. */
+const CLOCK_TOLERANCE_S = 5;
+
 /**
  * Verifies a client JWT (signature, algorithm, expiry, required claims, lifetime at most `maxTtlS`).
  * Every failure is the same `unauthorized` refusal with a short reason: the token itself never
@@ -25,15 +28,19 @@ export async function verifyClientToken(token: string, key: Uint8Array, maxTtlS:
     ({ payload } = await jwtVerify(token, key, {
       algorithms: [CLIENT_TOKEN_ALG],
       requiredClaims: ['sub', 'company_id', 'exp'],
-      clockTolerance: 5,
+      clockTolerance: CLOCK_TOLERANCE_S,
     }));
   } catch (err) {
     throw new SessionError(ErrorCode.Unauthorized, reasonOf(err));
   }
-  // A leaked long-lived token (exp in year 9999) would be a permanent credential: cap its lifetime,
-  // from iat when the token has one, else from now.
-  const issuedAt = typeof payload.iat === 'number' ? payload.iat : Math.floor(Date.now() / 1000);
-  if (payload.exp! - issuedAt > maxTtlS) {
+  // A leaked long-lived token (exp in year 9999) would be a permanent credential: cap its lifetime from
+  // iat, and what is left of it from now, so a forged-forward iat cannot stretch it either.
+  const now = Math.floor(Date.now() / 1000);
+  if (typeof payload.iat === 'number' && payload.iat > now + CLOCK_TOLERANCE_S) {
+    throw new SessionError(ErrorCode.Unauthorized, 'token issued in the future');
+  }
+  const issuedAt = typeof payload.iat === 'number' ? payload.iat : now;
+  if (payload.exp! - issuedAt > maxTtlS || payload.exp! - now > maxTtlS) {
     throw new SessionError(ErrorCode.Unauthorized, `token lifetime exceeds ${maxTtlS} s`);
   }
   const { sub, company_id: companyId } = payload;
