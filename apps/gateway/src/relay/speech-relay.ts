@@ -42,6 +42,10 @@ export class SpeechRelay implements UpstreamListener {
   );
   private readonly speakCharLimit: number;
   private connectedOnce = false;
+  /** The current upstream sent audio or an answer: it made progress. */
+  private linkProgressed = false;
+  /** Upstreams in a row that closed while text waited to go up, without speaking or answering anything. */
+  private fruitlessCloses = 0;
   private paceTimer?: NodeJS.Timeout;
   private closeTimer?: NodeJS.Timeout;
   private readonly pacing: PacingReport;
@@ -146,6 +150,7 @@ export class SpeechRelay implements UpstreamListener {
 
   onUpstreamAudio(chunk: Buffer): void {
     this.watchdog.frame();
+    this.linkProgressed = true;
     if (this.owed.clearing) return; // audio of cleared text
     this.output.audio(chunk, this.owed.oldestFlushAt);
   }
@@ -156,10 +161,12 @@ export class SpeechRelay implements UpstreamListener {
     this.watchdog.frame();
     switch (reply.type) {
       case 'Flushed':
+        this.linkProgressed = true;
         // One Flushed per client Flush merged into this one; none for the gateway's own before a Close.
         this.output.flushed(this.owed.flushed());
         break;
       case 'Cleared':
+        this.linkProgressed = true;
         this.owed.cleared();
         this.output.cleared();
         break;
@@ -183,7 +190,7 @@ export class SpeechRelay implements UpstreamListener {
     if (this.state === 'ended') return;
     if (this.state === 'closing') return this.finish();
     const { failure } = end;
-    if (!isRestorable(failure, end.opened, this.owed.answersOwed)) {
+    if (!isRestorable(failure, end.opened, this.owed.answersOwed) || this.reopensInALoop()) {
       const message = upstreamFailureMessage(failure);
       this.log.warn({ ...failure, request_id: end.requestId }, message);
       this.tap.upstreamError?.(failure);
@@ -232,7 +239,18 @@ export class SpeechRelay implements UpstreamListener {
     this.pacing.flushDeferred(this.owed.takeFlushDeferral());
   }
 
+  /**
+   * A reopen happens by itself while text waits to go up. Two upstreams in a row that closed that way
+   * without a single audio frame or answer would replay the same text forever: the session fails instead.
+   */
+  private reopensInALoop(): boolean {
+    if (this.linkProgressed || !this.owed.pendingUpstream) this.fruitlessCloses = 0;
+    else this.fruitlessCloses++;
+    return this.fruitlessCloses >= 2;
+  }
+
   private openLink(): void {
+    this.linkProgressed = false;
     this.owed.newConnection(Date.now());
     this.upstream.open();
     if (this.state === 'dormant' || this.state === 'open') this.state = 'connecting';
