@@ -5,11 +5,12 @@ import { TEXT_FORMAT, answer, audioOf, connectRaw, metric, receivedAudio, speaks
 describe('gateway relay: held text when Deepgram closes an idle connection before the text window frees', () => {
   let emulator: RunningEmulator;
   let gateway: TestGateway;
-  // Deepgram's 2,400 characters over a 5 s window (6 s with the gateway's margin), and its idle close
-  // (60 s in production, as long as the window) shorter than that: 2 s.
+  // Deepgram's 2,400 characters over a 20 s window (21 s with the gateway's margin), and its idle close
+  // (60 s in production, as long as the window) shorter than that: 2 s. The window is long enough that
+  // it never frees first, however slowly the emulator streams on a busy machine.
   useRelayStack((stack) => ({ emulator, gateway } = stack), {
-    emulator: { charWindowMs: 5000, idleTimeoutMs: 2000 },
-    gateway: { UPSTREAM_TEXT_WINDOW_MS: '5000' },
+    emulator: { charWindowMs: 20_000, idleTimeoutMs: 2000 },
+    gateway: { UPSTREAM_TEXT_WINDOW_MS: '20000' },
   });
 
   it('speaks the text that fit at once, then the held rest: all audio exact, one Flushed after it, nothing sent twice', async () => {
