@@ -234,6 +234,16 @@ describe(SpeechRelay.name, () => {
     expect(sut.busy).toBe(false);
   });
 
+  it('passes no Flushed to the client that no Flush is owed (e.g. a late one after the answer was given up)', () => {
+    sut.connect();
+    link().open();
+    sut.speak('Hola.');
+    sut.flush(Date.now());
+    jest.advanceTimersByTime(60_000); // Deepgram silent: the watchdog gives the answer up
+    link().reply({ type: 'Flushed', sequence_id: 0 });
+    expect(events.filter((e) => e.includes('Flushed'))).toEqual([]);
+  });
+
   it('an idle close with nothing owed goes dormant and reopens, replaying unflushed text', () => {
     sut.connect();
     link().open();
