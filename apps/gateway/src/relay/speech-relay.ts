@@ -8,6 +8,7 @@ import { ClientSpeechOutput } from './client-speech-output';
 import { PacingReport } from './pacing-report';
 import { OwedSpeech } from './owed-speech';
 import { RelaySettings } from './relay-settings';
+import { ReopenGuard } from './reopen-guard';
 import { splitSpeakText } from './speak-splitter';
 import { OpenUpstream, SpeechRelayHost } from './speech-relay-host';
 import { UpstreamSlot } from './upstream-slot';
@@ -42,10 +43,7 @@ export class SpeechRelay implements UpstreamListener {
   );
   private readonly speakCharLimit: number;
   private connectedOnce = false;
-  /** The current upstream sent audio or an answer: it made progress. */
-  private linkProgressed = false;
-  /** Upstreams in a row that closed while text waited to go up, without speaking or answering anything. */
-  private fruitlessCloses = 0;
+  private readonly reopens = new ReopenGuard();
   private paceTimer?: NodeJS.Timeout;
   private closeTimer?: NodeJS.Timeout;
   private readonly pacing: PacingReport;
@@ -150,7 +148,7 @@ export class SpeechRelay implements UpstreamListener {
 
   onUpstreamAudio(chunk: Buffer): void {
     this.watchdog.frame();
-    this.linkProgressed = true;
+    this.reopens.progress();
     if (this.owed.clearing) return; // audio of cleared text
     this.output.audio(chunk, this.owed.oldestFlushAt);
   }
@@ -161,12 +159,12 @@ export class SpeechRelay implements UpstreamListener {
     this.watchdog.frame();
     switch (reply.type) {
       case 'Flushed':
-        this.linkProgressed = true;
+        this.reopens.progress();
         // One Flushed per client Flush merged into this one; none for the gateway's own before a Close.
         this.output.flushed(this.owed.flushed());
         break;
       case 'Cleared':
-        this.linkProgressed = true;
+        this.reopens.progress();
         this.owed.cleared();
         this.output.cleared();
         break;
@@ -190,7 +188,7 @@ export class SpeechRelay implements UpstreamListener {
     if (this.state === 'ended') return;
     if (this.state === 'closing') return this.finish();
     const { failure } = end;
-    if (!isRestorable(failure, end.opened, this.owed.answersOwed) || this.reopensInALoop()) {
+    if (!isRestorable(failure, end.opened, this.owed.answersOwed) || this.reopens.loops(this.owed.pendingUpstream)) {
       const message = upstreamFailureMessage(failure);
       this.log.warn({ ...failure, request_id: end.requestId }, message);
       this.tap.upstreamError?.(failure);
@@ -239,18 +237,8 @@ export class SpeechRelay implements UpstreamListener {
     this.pacing.flushDeferred(this.owed.takeFlushDeferral());
   }
 
-  /**
-   * A reopen happens by itself while text waits to go up. Two upstreams in a row that closed that way
-   * without a single audio frame or answer would replay the same text forever: the session fails instead.
-   */
-  private reopensInALoop(): boolean {
-    if (this.linkProgressed || !this.owed.pendingUpstream) this.fruitlessCloses = 0;
-    else this.fruitlessCloses++;
-    return this.fruitlessCloses >= 2;
-  }
-
   private openLink(): void {
-    this.linkProgressed = false;
+    this.reopens.opened();
     this.owed.newConnection(Date.now());
     this.upstream.open();
     if (this.state === 'dormant' || this.state === 'open') this.state = 'connecting';
