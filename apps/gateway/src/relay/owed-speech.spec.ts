@@ -151,6 +151,25 @@ describe(OwedSpeech.name, () => {
     expect(sut.settled).toBe(true);
   });
 
+  it("the gateway's own Flush at hold start waits for the Flush allowance like any Flush", () => {
+    const sut = new OwedSpeech({ ...PACE, flushLimit: 1 });
+    sut.speak(['x'], 0);
+    sut.flush(0);
+    sut.speak([words(1000, 'a'), words(1000, 'b'), words(1000, 'c')], 0);
+    sut.flush(9);
+    expect(drain(sut, 0)).toEqual({
+      sent: ['x', 'Flush', words(1000, 'a'), words(1000, 'b')],
+      stop: { kind: 'wait', waitMs: 61_000, forText: true },
+    });
+    expect(sut.takeFlushDeferral()).toBeUndefined(); // no client Flush was deferred
+    expect(sut.flushed()).toBe(1);
+    expect(drain(sut, 61_000).sent).toEqual(['Flush', words(1000, 'c')]);
+    expect(sut.flushed()).toBe(0);
+    expect(drain(sut, 122_000).sent).toEqual(['Flush']);
+    expect(sut.flushed()).toBe(1);
+    expect(sut.settled).toBe(true);
+  });
+
   it('within one episode of held text, flushes again only before a long wait', () => {
     const sut = new OwedSpeech(PACE);
     const piece = (tag: string) => words(600, tag);
