@@ -42,6 +42,15 @@ describe('Deepgram emulator process (Nest app)', () => {
     client.ws.close();
   });
 
+  it('keeps no record of its connections (keys, text): a long-running process must not grow with them', async () => {
+    const client = await connectSpeak(`ws://${base}/v1/speak`, { key: KEY });
+    client.send({ type: 'Speak', text: 'secreto' });
+    client.send({ type: 'Flush' });
+    await client.next('Flushed');
+    expect(emulator.speak.server.connections).toEqual([]);
+    client.ws.close();
+  });
+
   it('refuses any other key with 401', async () => {
     const status = await new Promise<number>((resolve) => {
       const ws = new WebSocket(`ws://${base}/v1/speak`, { headers: { Authorization: 'Token other' } });

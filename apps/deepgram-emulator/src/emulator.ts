@@ -43,6 +43,11 @@ export interface EmulatorOptions {
   handshakeDelayMs?: number;
   /** Typical audio frame duration; frames vary between 0.4x and 2x of it (default 50). */
   chunkMs?: number;
+  /**
+   * Keep a record of every connection in `connections` (default true: tests read them). A long-running
+   * emulator turns it off: records hold each upgrade's headers (keys included) and every Speak text.
+   */
+  recordConnections?: boolean;
   /** Structured logger; silent by default (the process entry point passes its own). */
   logger?: Logger;
 }
@@ -51,6 +56,7 @@ export interface RunningEmulator {
   /** ws://127.0.0.1:<port>/v1/speak */
   url: string;
   port: number;
+  /** Every connection so far (empty when `recordConnections` is false). */
   connections: EmulatedConnection[];
   /** Applies to the next connection (or `connections` of them; Infinity: all until clearFaults). */
   injectFault(fault: InjectedFault): void;
@@ -73,6 +79,7 @@ export function speakServerSettings(options: EmulatorOptions): SpeakServerSettin
     flushLimit: options.flushLimit ?? UPSTREAM_FLUSH_LIMIT,
     flushWindowMs: options.flushWindowMs ?? UPSTREAM_FLUSH_WINDOW_MS,
     handshakeDelayMs: options.handshakeDelayMs ?? 0,
+    recordConnections: options.recordConnections ?? true,
   };
 }
 

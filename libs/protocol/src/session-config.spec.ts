@@ -14,6 +14,12 @@ describe('resolveSessionConfig: speed', () => {
     expect(plain.ok && 'speed' in plain.config).toBe(false);
   });
 
+  it('resolves speed 1 (the default) to no speed: the same config, upstream URL and warm pool slot as none', () => {
+    expect(resolveSessionConfig({ model: 'aura-2-thalia-en', speed: 1 })).toEqual(
+      resolveSessionConfig({ model: 'aura-2-thalia-en' }),
+    );
+  });
+
   it.each([
     [{ model: 'aura-2-thalia-en', speed: 1.51 }, 'speed must be a number from 0.7 to 1.5'],
     [{ model: 'aura-2-thalia-en', speed: 0.69 }, 'speed must be a number from 0.7 to 1.5'],

@@ -11,7 +11,7 @@ export interface SessionConfig {
   sample_rate: number;
   container: AudioContainer;
   language: string;
-  /** Speaking rate sent upstream; absent: Deepgram's default (1). */
+  /** Speaking rate sent upstream; absent: Deepgram's default (1; a Config's `speed: 1` resolves to absent). */
   speed?: number;
 }
 
@@ -97,6 +97,7 @@ export function resolveSessionConfig(input: ConfigInput, queryLanguage: string =
     container,
     language: voice.language,
   };
-  if (speed !== undefined) config.speed = speed;
+  // 1 is Deepgram's default: left out, so the session shares the default upstream (and warm pool slot).
+  if (speed !== undefined && speed !== UPSTREAM_SPEED.default) config.speed = speed;
   return { ok: true, config };
 }

@@ -38,6 +38,10 @@ describe(checkSpeakRequest.name, () => {
     'speed=1.51',
     'speed=fast',
     'speed=',
+    'speed=0x1',
+    'speed=Infinity',
+    'speed=%201',
+    'speed=1..2',
     'model=aura-2-julius-de&speed=1',
     'model=aura-asteria-en&speed=1.2',
   ])('refuses %s with 400', (q) => {
@@ -51,6 +55,10 @@ describe(checkSpeakRequest.name, () => {
     ['speed=0.7', 0.7],
     ['speed=1.5', 1.5],
     ['model=aura-2-estrella-es&speed=1.25', 1.25],
+    ['speed=.9', 0.9],
+    ['speed=1.', 1],
+    ['speed=1.2e0', 1.2],
+    ['speed=%2B1.1', 1.1],
   ])('takes %s on English and Spanish Aura-2 voices', (q, speed) => {
     expect(checkSpeakRequest(request({ authorization: 'Token k' }), query(q))).toMatchObject({ params: { speed } });
   });

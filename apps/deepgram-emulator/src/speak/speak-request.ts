@@ -26,6 +26,9 @@ export interface Refusal {
   message: string;
 }
 
+/** A float as a float parser reads one (`.9`, `1.`, `1e0`); not hex, `Infinity` or blank, which Number() also takes. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 export type SpeakRequestCheck = { ok: true; params: SpeakParams } | { ok: false; refusal: Refusal };
 
 const refuse = (status: number, error: string, message: string): SpeakRequestCheck => ({
@@ -61,7 +64,7 @@ export function checkSpeakRequest(req: IncomingMessage, query: URLSearchParams, 
     return refuse(400, 'Bad Request', `Unsupported sample_rate for ${encoding}: ${String(rawRate).slice(0, 16)}`);
   }
   const rawSpeed = query.get('speed');
-  const speed = rawSpeed === null ? UPSTREAM_SPEED.default : /^\d+(\.\d+)?$/.test(rawSpeed) ? Number(rawSpeed) : NaN;
+  const speed = rawSpeed === null ? UPSTREAM_SPEED.default : DECIMAL.test(rawSpeed) ? Number(rawSpeed) : NaN;
   if (rawSpeed !== null && !supportsSpeed(model)) {
     return refuse(400, 'Bad Request', `The speed parameter is not supported for model ${model}`);
   }

@@ -14,14 +14,22 @@ export interface SpeakServerSettings extends SessionSettings {
   apiKey?: string;
   /** Every upgrade is answered this much later (Deepgram's TLS and upgrade time); 0: at once. */
   handshakeDelayMs: number;
+  /**
+   * Keep every connection's record (headers, text received) in `connections` for tests to read. Off in
+   * the standalone process, which would otherwise keep keys and text of every connection forever.
+   */
+  recordConnections: boolean;
 }
 
 /** Deepgram's /v1/speak websocket on an existing HTTP server's `upgrade` event. */
 export class SpeakServer {
+  /** Every connection so far, when `recordConnections`; else empty. */
   readonly connections: EmulatedConnection[] = [];
+  /** The connections not ended yet (kept either way, to close them on shutdown). */
+  private readonly live = new Set<EmulatedConnection>();
   private readonly faults = new FaultQueue();
   private readonly sessions = new Set<SpeakSession>();
-  /** Not connections.length: long-running users (the bench) prune that array. */
+  /** Not connections.length: that array stays empty when connections are not recorded. */
   private lastId = 0;
   private readonly wss = new WebSocketServer({
     noServer: true,
@@ -56,7 +64,7 @@ export class SpeakServer {
   }
 
   private async closeAll(): Promise<void> {
-    const ends = this.connections.map((c) => c.ended);
+    const ends = [...this.live].map((c) => c.ended);
     for (const session of this.sessions) session.closeWith(1001, 'NET-0000');
     for (const client of this.wss.clients) client.terminate();
     let timer: NodeJS.Timeout | undefined;
@@ -82,8 +90,21 @@ export class SpeakServer {
       return refuse(socket, requestId, { status: 404, error: 'NOT_FOUND', message: 'Not found.' });
     }
     const fault = this.faults.take(faultFromQuery(url.searchParams));
-    const { record, finish } = newConnectionRecord(++this.lastId, requestId, req.headers, url.searchParams, fault);
-    this.connections.push(record);
+    const recording = this.settings.recordConnections;
+    const headers = recording ? req.headers : {};
+    const { record, finish: recordEnd } = newConnectionRecord(
+      ++this.lastId,
+      requestId,
+      headers,
+      url.searchParams,
+      fault,
+    );
+    if (recording) this.connections.push(record);
+    this.live.add(record);
+    const finish = (end?: ConnectionEnd): void => {
+      this.live.delete(record);
+      recordEnd(end);
+    };
     const check = checkSpeakRequest(req, url.searchParams, this.settings.apiKey);
     const refusal: Refusal | undefined = fault.refuseStatus
       ? { status: fault.refuseStatus, error: 'INJECTED_FAULT', message: 'Refused by fault injection.' }

@@ -24,6 +24,8 @@ export class SpeakService implements OnApplicationBootstrap, BeforeApplicationSh
       ttfbMs: env.EMULATOR_TTFB_MS,
       speed: env.EMULATOR_SPEED,
       handshakeDelayMs: env.EMULATOR_HANDSHAKE_DELAY_MS,
+      // A process runs indefinitely: no per-connection records (they would keep keys and text forever).
+      recordConnections: false,
     });
     this.server = new SpeakServer(settings, logger);
   }

@@ -43,6 +43,12 @@ describe(AudioFramer.name, () => {
     expect(sut.frame(Buffer.from([5]))).toEqual(Buffer.from([3, 5]));
   });
 
+  it('carries the odd byte of a turn whose last chunk is empty', () => {
+    const sut = new AudioFramer('linear16', 16000, 'none');
+    expect(sut.frameAll([Buffer.from([1, 2, 3]), Buffer.alloc(0)], 3)).toEqual(Buffer.from([1, 2]));
+    expect(sut.frame(Buffer.from([4]))).toEqual(Buffer.from([3, 4]));
+  });
+
   it('passes even raw chunks through without copying', () => {
     const sut = new AudioFramer('linear16', 16000, 'none');
     const chunk = pcm(640);

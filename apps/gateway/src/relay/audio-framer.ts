@@ -40,7 +40,7 @@ export class AudioFramer {
     const total = carried + length;
     const whole = this.sampleBytes === 1 ? total : total - (total & 1);
     const last = chunks[chunks.length - 1];
-    const nextCarry = whole < total ? last[last.length - 1] : -1;
+    const nextCarry = whole < total ? lastByte(chunks) : -1;
     this.lastSampleBytes = whole;
     if (whole === 0) {
       this.carry = nextCarry;
@@ -66,4 +66,13 @@ export class AudioFramer {
   reset(): void {
     this.carry = -1;
   }
+}
+
+/** The last byte of non-empty `chunks` (a trailing chunk may be empty). */
+function lastByte(chunks: readonly Buffer[]): number {
+  for (let i = chunks.length - 1; i >= 0; i--) {
+    const chunk = chunks[i];
+    if (chunk.length > 0) return chunk[chunk.length - 1];
+  }
+  return -1;
 }

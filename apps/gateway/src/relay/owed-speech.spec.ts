@@ -101,22 +101,115 @@ describe(OwedSpeech.name, () => {
 
   it('a new connection replays the text sent since the last Flush, with a fresh allowance', () => {
     const sut = new OwedSpeech(PACE);
-    sut.speak([words(1000, 'a'), words(1000, 'b'), words(1000, 'c')], 0);
+    sut.speak([words(1000, 'a'), words(1000, 'b')], 0);
     expect(drain(sut, 0).sent).toHaveLength(2);
     sut.newConnection(10);
-    expect(sut.heldChars).toBe(3000);
+    expect(sut.heldChars).toBe(2000);
     expect(drain(sut, 10).sent).toEqual([words(1000, 'a'), words(1000, 'b')]);
+  });
+
+  it("a Flush that waited for the old connection's allowance follows the replayed text on the new one", () => {
+    const sut = new OwedSpeech({ ...PACE, flushLimit: 1 });
+    sut.speak(['one'], 0);
+    sut.flush(0);
+    sut.speak(['two'], 0);
+    sut.flush(1);
+    expect(drain(sut, 0).sent).toEqual(['one', 'Flush', 'two']);
+    expect(sut.flushed()).toBe(1);
+    sut.newConnection(10);
+    expect(drain(sut, 10).sent).toEqual(['two', 'Flush']);
+    expect(sut.flushed()).toBe(1);
+    expect(sut.settled).toBe(true);
   });
 
   it('counts held and unflushed text against the session bound', () => {
     const sut = new OwedSpeech(PACE);
-    sut.speak([words(1000, 'a'), words(1000, 'b'), words(1000, 'c')], 0);
+    sut.speak([words(1000, 'a'), words(1000, 'b')], 0);
     drain(sut, 0);
-    expect(sut.unflushedChars).toBe(3000);
+    expect(sut.unflushedChars).toBe(2000);
+    sut.speak([words(1000, 'c')], 0);
+    drain(sut, 0);
+    expect(sut.unflushedChars).toBe(1000); // the text that fit went with the gateway's own Flush
     sut.flush(0);
     drain(sut, 0);
-    expect(sut.unflushedChars).toBe(3000); // the Flush waits behind the held piece
+    expect(sut.unflushedChars).toBe(1000); // the Flush waits behind the held piece
     drain(sut, 61_000);
     expect(sut.unflushedChars).toBe(0);
+  });
+
+  it('when holding starts, flushes the text already sent (no client Flushed for it): its audio never waits for the window', () => {
+    const sut = new OwedSpeech(PACE);
+    sut.speak([words(1000, 'a'), words(1000, 'b'), words(1000, 'c')], 0);
+    sut.flush(7);
+    const first = drain(sut, 0);
+    expect(first.sent).toEqual([words(1000, 'a'), words(1000, 'b'), 'Flush']);
+    expect(first.stop).toEqual({ kind: 'wait', waitMs: 61_000, forText: true });
+    expect(sut.flushed()).toBe(0);
+    expect(drain(sut, 61_000).sent).toEqual([words(1000, 'c'), 'Flush']);
+    expect(sut.oldestFlushAt).toBe(7);
+    expect(sut.flushed()).toBe(1);
+    expect(sut.settled).toBe(true);
+  });
+
+  it("the gateway's own Flush at hold start waits for the Flush allowance like any Flush", () => {
+    const sut = new OwedSpeech({ ...PACE, flushLimit: 1 });
+    sut.speak(['x'], 0);
+    sut.flush(0);
+    sut.speak([words(1000, 'a'), words(1000, 'b'), words(1000, 'c')], 0);
+    sut.flush(9);
+    expect(drain(sut, 0)).toEqual({
+      sent: ['x', 'Flush', words(1000, 'a'), words(1000, 'b')],
+      stop: { kind: 'wait', waitMs: 61_000, forText: true },
+    });
+    expect(sut.takeFlushDeferral()).toBeUndefined(); // no client Flush was deferred
+    expect(sut.flushed()).toBe(1);
+    expect(drain(sut, 61_000).sent).toEqual(['Flush', words(1000, 'c')]);
+    expect(sut.flushed()).toBe(0);
+    expect(drain(sut, 122_000).sent).toEqual(['Flush']);
+    expect(sut.flushed()).toBe(1);
+    expect(sut.settled).toBe(true);
+  });
+
+  it('within one episode of held text, flushes again only before a long wait', () => {
+    const sut = new OwedSpeech(PACE);
+    const piece = (tag: string) => words(600, tag);
+    sut.speak([piece('a')], 0);
+    drain(sut, 0);
+    sut.speak(['b', 'c', 'd'].map(piece), 10);
+    drain(sut, 10);
+    sut.speak(['e', 'f', 'g', 'h', 'i'].map(piece), 20);
+    expect(drain(sut, 20).sent).toEqual(['Flush']); // holding starts: a-d are flushed
+    // A short wait within the episode: no extra Flush.
+    expect(drain(sut, 61_000)).toEqual({ sent: [piece('e')], stop: { kind: 'wait', waitMs: 10, forText: true } });
+    // The next piece waits a whole window: what went up is flushed rather than left silent.
+    expect(drain(sut, 61_010).sent).toEqual([piece('f'), piece('g'), piece('h'), 'Flush']);
+  });
+
+  it('a Flushed nobody is owed (e.g. after the answers were given up) gives the client no Flushed', () => {
+    const sut = new OwedSpeech(PACE);
+    expect(sut.flushed()).toBe(0);
+    sut.speak(['a'], 0);
+    sut.flush(0);
+    drain(sut, 0);
+    sut.forgetOwed();
+    expect(sut.flushed()).toBe(0);
+    expect(sut.settled).toBe(true);
+  });
+
+  it('a refused Flush is the last one sent: an older Flush still being spoken keeps its answer', () => {
+    const sut = new OwedSpeech(PACE);
+    sut.speak(['older'], 0);
+    sut.flush(1);
+    sut.speak(['newer'], 0);
+    sut.flush(2);
+    drain(sut, 0);
+    sut.flushRefused(100, 1000);
+    expect(sut.unflushedChars).toBe('newer'.length);
+    expect(sut.oldestFlushAt).toBe(1);
+    expect(sut.flushed()).toBe(1); // the older Flush's own answer
+    expect(drain(sut, 1100).sent).toEqual(['Flush']);
+    expect(sut.oldestFlushAt).toBe(2);
+    expect(sut.flushed()).toBe(1);
+    expect(sut.settled).toBe(true);
   });
 });

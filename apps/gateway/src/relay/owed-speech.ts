@@ -11,9 +11,15 @@ export interface UpstreamPace {
   flushWindowMs: number;
 }
 
+/**
+ * Within an episode of held text, a wait this long for the character allowance also flushes the text
+ * already sent: Deepgram speaks only flushed text, and would otherwise stay silent that long.
+ */
+export const LONG_HOLD_MS = 2000;
+
 /** Text the client sent that has not gone upstream yet (Speak piece), or a client Flush behind it. */
 type HeldItem = { kind: 'speak'; text: string; heldAt: number } | { kind: 'flush'; flushes: number; clientAt: number };
-/** A Flush on its way: `flushes` client Flushes it answers (0: the gateway's own, before a Close). */
+/** A Flush on its way: `flushes` client Flushes it answers (0: the gateway's own, at hold start or before a Close). */
 interface PendingFlush {
   flushes: number;
   clientAt: number;
@@ -46,6 +52,8 @@ export class OwedSpeech {
   /** Set when a client Flush first had to wait for the Flush allowance: the client is told once. */
   private deferredFlushMs?: number;
   private refusalsInARow = 0;
+  /** An episode of held text is under way (its start flushed the text sent before it). */
+  private holding = false;
   private owedFlushes: OwedFlush[] = [];
   /** Per Clear in flight: how many owed Flushes were sent before it (Deepgram drops those). */
   private owedClears: number[] = [];
@@ -118,6 +126,7 @@ export class OwedSpeech {
     this.sentSinceFlush = [];
     this.sentSinceFlushChars = 0;
     this.waitingFlush = undefined;
+    this.holding = false;
     this.owedClears.push(this.owedFlushes.length);
     return dropped;
   }
@@ -148,12 +157,16 @@ export class OwedSpeech {
     return waitMs;
   }
 
-  /** Deepgram answered the oldest Flush. Returns how many `Flushed` the client gets for it. */
+  /**
+   * Deepgram answered the oldest Flush. Returns how many `Flushed` the client gets for it: none for the
+   * gateway's own, and none for a Flushed nobody is owed (e.g. one arriving after the answers were given up).
+   */
   flushed(): number {
+    const answered = this.owedFlushes.shift();
+    if (!answered) return 0;
     this.refusalsInARow = 0;
     for (let i = 0; i < this.owedClears.length; i++) this.owedClears[i] = Math.max(0, this.owedClears[i] - 1);
-    const answered = this.owedFlushes.shift();
-    return answered ? answered.flushes : 1;
+    return answered.flushes;
   }
 
   /** Deepgram answered the oldest Clear: the Flushes sent before it will never be answered. */
@@ -166,6 +179,8 @@ export class OwedSpeech {
   /**
    * Deepgram ignored our latest Flush (over its own count) and still holds its text: the text counts
    * as unflushed again, and the Flush waits `retryMs`, doubling on each refusal in a row.
+   * Deepgram refuses a Flush the moment it reads it, while a Flush it accepted is answered only after
+   * its audio: the refused one is the last one sent, never an older one still being spoken.
    * Returns the wait, or undefined when no Flush is owed.
    */
   flushRefused(now: number, firstRetryMs: number): number | undefined {
@@ -192,7 +207,13 @@ export class OwedSpeech {
   newConnection(now: number): void {
     this.text.reset();
     this.flushBudget.reset();
+    this.holding = false;
     const replay = this.sentSinceFlush.map((text): HeldItem => ({ kind: 'speak', text, heldAt: now }));
+    // A Flush that waited for the old connection's allowance covers the replayed text: it follows it.
+    if (this.waitingFlush) replay.push({ kind: 'flush', ...this.waitingFlush });
+    this.waitingFlush = undefined;
+    this.flushNotBefore = 0;
+    this.refusalsInARow = 0;
     this.heldTextChars += this.sentSinceFlushChars;
     this.held = replay.concat(this.held);
     this.sentSinceFlush = [];
@@ -205,9 +226,18 @@ export class OwedSpeech {
       if (!head) return { kind: 'idle' };
       if (head.kind === 'speak') {
         const waitMs = this.text.waitMs(head.text.length, now);
-        if (waitMs > 0) return { kind: 'wait', waitMs, forText: true };
+        if (waitMs > 0) {
+          // Text already sent must not wait for the held text's Flush: Deepgram would stay silent
+          // (and close the idle connection) until the window frees.
+          const flushFirst =
+            (!this.holding || waitMs >= LONG_HOLD_MS) && !flushWaiting && this.sentSinceFlush.length > 0;
+          this.holding = true;
+          if (flushFirst) return this.flushSentText(now);
+          return { kind: 'wait', waitMs, forText: true };
+        }
         this.held.shift();
         this.heldTextChars -= head.text.length;
+        if (this.heldTextChars === 0) this.holding = false;
         this.text.record(head.text.length, now);
         this.sentSinceFlush.push(head.text);
         this.sentSinceFlushChars += head.text.length;
@@ -224,6 +254,15 @@ export class OwedSpeech {
       }
       return this.sendFlush(head, now);
     }
+  }
+
+  /** The gateway's own Flush (no client `Flushed`) for the text sent before a hold, within the Flush allowance. */
+  private flushSentText(now: number): PaceStep {
+    const own: PendingFlush = { flushes: 0, clientAt: now };
+    if (this.flushBudget.waitMs(1, now) <= 0) return this.sendFlush(own, now);
+    // Over the Flush allowance: it waits like a client Flush would, and later Flushes merge into it.
+    this.waitingFlush = own;
+    return this.next(now);
   }
 
   private sendFlush(flush: PendingFlush, now: number): PaceStep {

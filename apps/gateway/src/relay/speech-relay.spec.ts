@@ -11,9 +11,12 @@ class FakeLink implements UpstreamLink {
   isOpen = false;
   ageMs = 0;
   aborted = false;
+  /** Deepgram's side of each message, when the spec plays it. */
+  onSend?: (message: UpstreamClientMessage) => void;
   constructor(readonly listener: UpstreamListener) {}
   send(message: UpstreamClientMessage): void {
     this.sent.push(message);
+    this.onSend?.(message);
   }
   pause(): void {}
   resume(): void {}
@@ -38,6 +41,30 @@ class FakeLink implements UpstreamLink {
   }
 }
 
+/** Deepgram on a link: opens, speaks each Flush 100 ms later, closes 1011 NET-0001 after 60 s with no message. */
+function actLikeDeepgram(link: FakeLink): void {
+  let idle: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => link.isOpen && link.end({ closeCode: 1011, reason: 'NET-0001' }), 60_000);
+  };
+  link.onSend = (message) => {
+    arm();
+    if (message.type === 'Close') return link.end({ closeCode: 1000 });
+    if (message.type !== 'Flush') return;
+    setTimeout(() => {
+      if (!link.isOpen) return;
+      link.listener.onUpstreamAudio(Buffer.alloc(64));
+      link.reply({ type: 'Flushed', sequence_id: 0 });
+      arm();
+    }, 100);
+  };
+  setTimeout(() => {
+    link.open();
+    arm();
+  }, 10);
+}
+
 const pace = { textLimit: 2400, textWindowMs: 61_000, flushLimit: 20, flushWindowMs: 61_000 };
 const settings = { maxQueuedTextChars: 20_000, upstreamMaxAgeMs: 3_300_000, pace } as RelaySettings;
 const config = {
@@ -52,12 +79,15 @@ describe(SpeechRelay.name, () => {
   let links: FakeLink[];
   let events: string[];
   let sut: SpeechRelay;
+  /** Plays the upstream's part on each new link, when set. */
+  let onNewLink: ((link: FakeLink) => void) | undefined;
   const link = () => links[links.length - 1];
 
   beforeEach(() => {
     jest.useFakeTimers({ now: 0 });
     links = [];
     events = [];
+    onNewLink = undefined;
     const host: SpeechRelayHost = {
       speechConnected: () => events.push('connected'),
       sendAudio: () => events.push('audio'),
@@ -70,10 +100,59 @@ describe(SpeechRelay.name, () => {
     const tap = { audioDelivered: () => undefined, textSent: () => undefined, end: () => Promise.resolve() };
     sut = new SpeechRelay(settings, config, tap, host, pino({ level: 'silent' }), (listener) => {
       links.push(new FakeLink(listener));
+      onNewLink?.(link());
       return link();
     });
   });
   afterEach(() => jest.useRealTimers());
+
+  describe('against an upstream that closes after 60 s without a message (NET-0001)', () => {
+    const speakTexts = () => links.flatMap((l) => l.sent.flatMap((m) => (m.type === 'Speak' ? [m.text] : [])));
+
+    it('flushes the text that fit when holding starts: its audio comes at once, and nothing is sent twice', () => {
+      const timeline: [number, string][] = [];
+      const record = events.push.bind(events);
+      events.push = (...items: string[]) => {
+        for (const item of items) timeline.push([Date.now(), item]);
+        return record(...items);
+      };
+      onNewLink = actLikeDeepgram;
+      sut.connect();
+      jest.advanceTimersByTime(10);
+      const text = 'palabra '.repeat(375); // 3,000 characters: 2,000 fit the window, 1,000 are held
+      sut.speak(text);
+      sut.flush(Date.now());
+      expect(link().types()).toEqual(['Speak', 'Speak', 'Flush']); // the gateway's own Flush for what fit
+      jest.advanceTimersByTime(200_000);
+      const audioTimes = timeline.filter(([, e]) => e === 'audio').map(([at]) => at);
+      expect(audioTimes[0]).toBeLessThan(pace.textWindowMs); // the first audio never waited for the window
+      const flushed = timeline.filter(([, e]) => e.includes('Flushed'));
+      expect(flushed).toHaveLength(1);
+      expect(flushed[0][0]).toBeGreaterThanOrEqual(audioTimes.at(-1)!);
+      expect(speakTexts().join('')).toBe(text); // Deepgram got every character once
+      expect(links.length).toBeLessThanOrEqual(2);
+      expect(sut.busy).toBe(false);
+      sut.close();
+      jest.advanceTimersByTime(1000);
+      expect(events.at(-1)).toBe('finished');
+    });
+
+    it('gives up with upstream_error when reopened upstreams keep closing without speaking, instead of replaying forever', () => {
+      // Each upstream refuses the Flush (so nothing is owed) and closes: the text would be replayed on and on.
+      onNewLink = (l) =>
+        setTimeout(() => {
+          l.open();
+          l.reply({ type: 'Warning', code: 'FLUSH_LIMIT_EXCEEDED', description: 'too many' });
+          l.end({ closeCode: 1011, reason: 'NET-0000' });
+        }, 10);
+      sut.connect();
+      sut.speak('Hola.');
+      sut.flush(Date.now());
+      jest.advanceTimersByTime(1000);
+      expect(links).toHaveLength(2);
+      expect(events.at(-1)).toBe('failed:Deepgram closed the connection (1011 NET-0000)');
+    });
+  });
 
   it('dormant -> connecting -> open: nothing is written before the upstream opens', () => {
     expect(sut.current).toBe('dormant');
@@ -95,19 +174,20 @@ describe(SpeechRelay.name, () => {
     expect(events).toEqual([]);
     link().open();
     expect(events).toEqual(['connected', 'Warning:text_held']);
-    expect(link().sent).toHaveLength(2);
+    expect(link().types()).toEqual(['Speak', 'Speak', 'Flush']);
   });
 
   it('splits by the model limit (1,000 on Aura-2) and holds what is over 2,400 a window, with one notice', () => {
     sut.connect();
     link().open();
     sut.speak('palabra '.repeat(400)); // 3,200 characters
-    expect(link().sent.map((m) => (m.type === 'Speak' ? m.text.length : 0))).toEqual([1000, 1000]);
+    expect(link().sent.map((m) => (m.type === 'Speak' ? m.text.length : m.type))).toEqual([1000, 1000, 'Flush']);
     sut.speak('más.');
     expect(events.filter((e) => e === 'Warning:text_held')).toHaveLength(1);
     expect(sut.busy).toBe(true);
     jest.advanceTimersByTime(61_000);
-    expect(link().sent.map((m) => (m.type === 'Speak' ? m.text.length : 0))).toEqual([1000, 1000, 1000, 200, 4]);
+    const speakLengths = link().sent.flatMap((m) => (m.type === 'Speak' ? [m.text.length] : []));
+    expect(speakLengths).toEqual([1000, 1000, 1000, 200, 4]);
   });
 
   it('open -> draining -> closing -> ended: held text is spoken and answered before Close goes upstream', () => {
@@ -116,9 +196,12 @@ describe(SpeechRelay.name, () => {
     sut.speak('x '.repeat(1500));
     sut.close();
     expect(sut.current).toBe('draining');
-    jest.advanceTimersByTime(61_000);
-    expect(link().types()).toEqual(['Speak', 'Speak', 'Speak', 'Flush']);
+    expect(link().types()).toEqual(['Speak', 'Speak', 'Flush']); // what fit is spoken at once
     link().reply({ type: 'Flushed', sequence_id: 0 });
+    jest.advanceTimersByTime(61_000);
+    expect(link().types()).toEqual(['Speak', 'Speak', 'Flush', 'Speak', 'Flush']);
+    expect(sut.current).toBe('draining');
+    link().reply({ type: 'Flushed', sequence_id: 1 });
     expect(sut.current).toBe('closing');
     expect(link().types().at(-1)).toBe('Close');
     link().end({ closeCode: 1000 });
@@ -139,15 +222,26 @@ describe(SpeechRelay.name, () => {
         .filter((t) => t === 'Flush'),
     ).toHaveLength(20);
     expect(events).toContain('rate_limited');
+    for (let i = 0; i < 20; i++) link().reply({ type: 'Flushed', sequence_id: i });
     jest.advanceTimersByTime(61_000);
     expect(
       link()
         .types()
         .filter((t) => t === 'Flush'),
     ).toHaveLength(21);
-    for (let i = 0; i < 21; i++) link().reply({ type: 'Flushed', sequence_id: i });
+    link().reply({ type: 'Flushed', sequence_id: 20 });
     expect(events.filter((e) => e.includes('Flushed'))).toHaveLength(21);
     expect(sut.busy).toBe(false);
+  });
+
+  it('passes no Flushed to the client that no Flush is owed (e.g. a late one after the answer was given up)', () => {
+    sut.connect();
+    link().open();
+    sut.speak('Hola.');
+    sut.flush(Date.now());
+    jest.advanceTimersByTime(60_000); // Deepgram silent: the watchdog gives the answer up
+    link().reply({ type: 'Flushed', sequence_id: 0 });
+    expect(events.filter((e) => e.includes('Flushed'))).toEqual([]);
   });
 
   it('an idle close with nothing owed goes dormant and reopens, replaying unflushed text', () => {
@@ -181,7 +275,7 @@ describe(SpeechRelay.name, () => {
     expect(events).not.toContain('audio');
     link().reply({ type: 'Cleared', sequence_id: 0 });
     jest.advanceTimersByTime(61_000);
-    expect(link().types()).toEqual(['Speak', 'Speak', 'Clear']);
+    expect(link().types()).toEqual(['Speak', 'Speak', 'Flush', 'Clear']);
     expect(events.at(-1)).toBe('{"type":"Cleared","sequence_id":0}');
     expect(sut.busy).toBe(false);
   });

@@ -8,6 +8,7 @@ import { ClientSpeechOutput } from './client-speech-output';
 import { PacingReport } from './pacing-report';
 import { OwedSpeech } from './owed-speech';
 import { RelaySettings } from './relay-settings';
+import { ReopenGuard } from './reopen-guard';
 import { splitSpeakText } from './speak-splitter';
 import { OpenUpstream, SpeechRelayHost } from './speech-relay-host';
 import { UpstreamSlot } from './upstream-slot';
@@ -42,6 +43,7 @@ export class SpeechRelay implements UpstreamListener {
   );
   private readonly speakCharLimit: number;
   private connectedOnce = false;
+  private readonly reopens = new ReopenGuard();
   private paceTimer?: NodeJS.Timeout;
   private closeTimer?: NodeJS.Timeout;
   private readonly pacing: PacingReport;
@@ -146,6 +148,7 @@ export class SpeechRelay implements UpstreamListener {
 
   onUpstreamAudio(chunk: Buffer): void {
     this.watchdog.frame();
+    this.reopens.progress();
     if (this.owed.clearing) return; // audio of cleared text
     this.output.audio(chunk, this.owed.oldestFlushAt);
   }
@@ -156,10 +159,12 @@ export class SpeechRelay implements UpstreamListener {
     this.watchdog.frame();
     switch (reply.type) {
       case 'Flushed':
+        this.reopens.progress();
         // One Flushed per client Flush merged into this one; none for the gateway's own before a Close.
         this.output.flushed(this.owed.flushed());
         break;
       case 'Cleared':
+        this.reopens.progress();
         this.owed.cleared();
         this.output.cleared();
         break;
@@ -183,7 +188,7 @@ export class SpeechRelay implements UpstreamListener {
     if (this.state === 'ended') return;
     if (this.state === 'closing') return this.finish();
     const { failure } = end;
-    if (!isRestorable(failure, end.opened, this.owed.answersOwed)) {
+    if (!isRestorable(failure, end.opened, this.owed.answersOwed) || this.reopens.loops(this.owed.pendingUpstream)) {
       const message = upstreamFailureMessage(failure);
       this.log.warn({ ...failure, request_id: end.requestId }, message);
       this.tap.upstreamError?.(failure);
@@ -233,6 +238,7 @@ export class SpeechRelay implements UpstreamListener {
   }
 
   private openLink(): void {
+    this.reopens.opened();
     this.owed.newConnection(Date.now());
     this.upstream.open();
     if (this.state === 'dormant' || this.state === 'open') this.state = 'connecting';

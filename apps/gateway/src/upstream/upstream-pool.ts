@@ -1,6 +1,6 @@
 import { PinoLogger } from 'nestjs-pino';
 import { Upstream } from '@tts/config';
-import { DEFAULT_SESSION_CONFIG, SessionConfig } from '@tts/protocol';
+import { DEFAULT_SESSION_CONFIG, SessionConfig, UPSTREAM_SPEED } from '@tts/protocol';
 import { PooledConnection } from './pooled-connection';
 import { PooledListener } from './pooled-listener';
 import { UpstreamConnection, UpstreamEnd, UpstreamListener } from './upstream-connection';
@@ -16,7 +16,9 @@ const SHORTEST_HEALTHY_MS = 1000;
 export type PoolConfig = Pick<SessionConfig, 'model' | 'encoding' | 'sample_rate'> & { speed?: number };
 
 export function poolKey(config: PoolConfig): string {
-  return `${config.model}|${config.encoding}|${config.sample_rate}|${config.speed ?? ''}`;
+  // Deepgram's default rate is the same upstream as none at all.
+  const speed = config.speed === UPSTREAM_SPEED.default ? undefined : config.speed;
+  return `${config.model}|${config.encoding}|${config.sample_rate}|${speed ?? ''}`;
 }
 
 /** Why a pooled connection left the pool other than to a session. */
