@@ -42,6 +42,17 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig(GatewayEnv, { ...env, REDIS_URL: 'redis://:pw-secret@h/x' })).not.toThrow(/pw-secret/);
   });
 
+  it('reads BILLING_ADMIN_ORIGINS as a list of origins and refuses a malformed entry at boot', () => {
+    const origins = 'https://billing.example.com, https://ops.example.com:8443';
+    expect(loadConfig(BillingEnv, { BILLING_ADMIN_ORIGINS: origins }).BILLING_ADMIN_ORIGINS).toEqual([
+      'https://billing.example.com',
+      'https://ops.example.com:8443',
+    ]);
+    expect(() => loadConfig(BillingEnv, { BILLING_ADMIN_ORIGINS: 'billing.example.com' })).toThrow(
+      /BILLING_ADMIN_ORIGINS: each entry must be an origin/,
+    );
+  });
+
   it('refuses a malformed ALLOWED_ORIGINS entry at boot', () => {
     expect(() =>
       loadConfig(GatewayEnv, { AUTH_DISABLED: 'true', ALLOWED_ORIGINS: 'https://ok.example.com,app.example.com' }),
