@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ClientProxy, ClientRedis } from '@nestjs/microservices';
 import Redis from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
-import { RedisConnections, microserviceRedisOptions } from '@tts/config';
+import { RedisConnections } from '@tts/config';
 import { CREDITS_DEPLETED_PATTERN } from '@tts/protocol';
 import { BalancePublisher } from '../../apps/billing/src/balance/balance-publisher.service';
 import { TEST_REDIS_URL, deleteBalanceKeys } from './support/billing-harness';
@@ -25,7 +25,7 @@ describe(BalancePublisher.name, () => {
     connections.push(redis);
     const created = new BalancePublisher(
       redis,
-      new ClientRedis(microserviceRedisOptions(redisUrl)) as unknown as ClientProxy,
+      new ClientRedis(redis.pubsub('publisher')) as unknown as ClientProxy,
       new PinoLogger({ pinoHttp: { level: 'silent' } }),
     );
     await created.onModuleInit();
@@ -84,6 +84,35 @@ describe(BalancePublisher.name, () => {
     await sut.publish([{ companyId: company, balance: '0.500000000000000000', version: '3', decreased: false }]);
     expect(await snapshot('1.000000000000000000', '2')).toBe(0);
     expect(await redis.get(key)).toBe('0.500000000000000000');
+  });
+
+  it('with a ?db=N URL, writes the balance into db N and announces on the channel named dbN', async () => {
+    const db = 9;
+    const url = new URL(TEST_REDIS_URL);
+    url.pathname = '';
+    url.searchParams.set('db', String(db));
+    const inDb = new Redis(url.toString());
+    const channel = `${prefix}:db${db}:${CREDITS_DEPLETED_PATTERN}`;
+    const heard = new Redis(TEST_REDIS_URL);
+    const messages: string[] = [];
+    await heard.subscribe(channel);
+    heard.on('message', (_channel, message) => messages.push(message));
+    const onDb = await publisher(url.toString());
+    try {
+      await onDb.publish([{ companyId: company, balance: '-1.000000000000000000', version: '1', decreased: true }]);
+      expect(await inDb.get(key)).toBe('-1.000000000000000000');
+      await pollUntil(
+        async () => messages.length,
+        (n) => n >= 1,
+        2000,
+      );
+      expect(JSON.parse(messages[0]).data).toEqual({ company_id: company, balance_credits: -1 });
+    } finally {
+      await onDb.onApplicationShutdown();
+      await inDb.del(key, namespace.balanceVersionKey(company));
+      inDb.disconnect();
+      heard.disconnect();
+    }
   });
 
   it('retries a cache write while Redis is unreachable instead of dropping it', async () => {

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ClientRedis, ServerRedis } from '@nestjs/microservices';
 import { IncomingMessage } from 'http';
 import { firstValueFrom } from 'rxjs';
-import { microserviceRedisOptions } from '@tts/config';
+import { RedisConnections } from '@tts/config';
 import { CREDITS_DEPLETED_PATTERN, ErrorCode, RedisNamespace } from '@tts/protocol';
 import { CreditsDepletedListener } from '../../apps/gateway/src/credits/credits-depleted.listener';
 import { ActiveSessions } from '../../apps/gateway/src/session/active-sessions.service';
@@ -32,6 +32,8 @@ describe('gateway depletion listener across a Redis outage', () => {
     );
 
   const namespace = new RedisNamespace(`test-depletion-${process.pid}`);
+  const pubsub = (redisUrl: string) =>
+    new RedisConnections({ REDIS_URL: redisUrl, BULLMQ_PREFIX: namespace.prefix }, 'test').pubsub('depletion');
 
   beforeAll(async () => {
     Logger.overrideLogger(false); // ServerRedis's own reconnect logs during the outage
@@ -41,14 +43,9 @@ describe('gateway depletion listener across a Redis outage', () => {
     addSession(sessions, 'a2', company);
     addSession(sessions, 'b1', `${company}-other`);
     // The gateway side reaches Redis through the proxy; billing reaches it directly.
-    listener = new CreditsDepletedListener(
-      new ServerRedis(microserviceRedisOptions(proxy.url)),
-      sessions,
-      namespace,
-      testLogger(),
-    );
+    listener = new CreditsDepletedListener(new ServerRedis(pubsub(proxy.url)), sessions, namespace, testLogger());
     await listener.onApplicationBootstrap();
-    billing = new ClientRedis(microserviceRedisOptions(TEST_REDIS_URL));
+    billing = new ClientRedis(pubsub(TEST_REDIS_URL));
   });
 
   afterAll(async () => {

@@ -38,6 +38,23 @@ const SPELLINGS = (secret: string): string[] => {
   ];
 };
 
+/** Every way a client or a proxy could put a credential into a request header. */
+const HEADER_SPELLINGS = (secret: string): Record<string, string> => ({
+  'Proxy-Authorization': `Bearer ${secret}`,
+  'X-Api-Key': secret,
+  'Api-Key': secret,
+  'X-Auth-Token': secret,
+  'X-Access-Token': secret,
+  'X-Client-Secret': secret,
+  'X-Hub-Signature-256': `sha256=${secret}`,
+  'X-Amzn-Oidc-Data': secret,
+  'X-Amzn-Oidc-Accesstoken': secret,
+  Cookie: `session=${secret}`,
+  Referer: `https://app.example/demo?company_id=privacy-co&token=${secret}`,
+  'X-Original-Url': `/client/?%74oken=${encodeURIComponent(secret)}`,
+  'X-Debug-Note': `carried ${secret} along`,
+});
+
 async function request(app: AppProcess, path: string, query: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${app.baseUrl}${path}?${query}`, { headers });
   await res.arrayBuffer();
@@ -48,7 +65,7 @@ async function request(app: AppProcess, path: string, query: string, headers: Re
  * Logs at trace level while every route of both services is called with credentials in the URL,
  * spelled every way a query parser would still read as a credential: none of them may be logged.
  */
-describe('privacy: credentials in URLs never reach a log line', () => {
+describe('privacy: credentials in URLs and headers never reach a log line', () => {
   let database: TestDatabase;
   let gateway: AppProcess;
   let billing: AppProcess;
@@ -77,7 +94,7 @@ describe('privacy: credentials in URLs never reach a log line', () => {
     await deleteNamespace(NAMESPACE);
   });
 
-  it('masks client tokens, the admin token and the Deepgram key on every route, however they are spelled', async () => {
+  it('masks client tokens, the admin token and the Deepgram key in URLs and headers on every route, however they are spelled', async () => {
     const jwt = await tokenFor('privacy-co', 'privacy-user');
     const gatewayRoutes = [
       '/',
@@ -100,6 +117,8 @@ describe('privacy: credentials in URLs never reach a log line', () => {
     const statuses: number[] = [];
     for (const path of gatewayRoutes) {
       for (const query of [...SPELLINGS(jwt), `q=${DEEPGRAM_KEY}`]) statuses.push(await request(gateway, path, query));
+      for (const secret of [jwt, DEEPGRAM_KEY])
+        statuses.push(await request(gateway, path, 'a=1', HEADER_SPELLINGS(secret)));
     }
     const bearer = { authorization: `Bearer ${ADMIN_TOKEN}` };
     for (const path of billingRoutes) {
@@ -107,6 +126,9 @@ describe('privacy: credentials in URLs never reach a log line', () => {
         statuses.push(await request(billing, path, query));
         statuses.push(await request(billing, path, query, bearer));
       }
+      statuses.push(await request(billing, path, 'a=1', HEADER_SPELLINGS(ADMIN_TOKEN)));
+      statuses.push(await request(billing, path, 'a=1', { ...HEADER_SPELLINGS(ADMIN_TOKEN), ...bearer }));
+      statuses.push(await request(billing, path, 'a=1', HEADER_SPELLINGS(jwt)));
     }
     // Log lines are written as the responses finish; stopping flushes them.
     await Promise.all([gateway.stop(), billing.stop()]);
@@ -119,6 +141,11 @@ describe('privacy: credentials in URLs never reach a log line', () => {
     expect(requestLines('gateway').length).toBeGreaterThan(gatewayRoutes.length * 10);
     expect(requestLines('billing').length).toBeGreaterThan(billingRoutes.length * 10);
     expect(logs.some((l) => l.includes('[redacted]'))).toBe(true);
+    // The header spellings were logged (as masked headers), on both services.
+    for (const service of ['gateway', 'billing']) {
+      expect(requestLines(service).some((l) => l.includes('"x-amzn-oidc-data":"[redacted]"'))).toBe(true);
+      expect(requestLines(service).some((l) => l.includes('token=[redacted]'))).toBe(true);
+    }
 
     const secrets = [jwt, jwt.split('.')[2], encodeURIComponent(jwt), ADMIN_TOKEN, DEEPGRAM_KEY, TEST_JWT_SECRET];
     for (const secret of secrets) expect(logs.filter((l) => l.includes(secret))).toEqual([]);

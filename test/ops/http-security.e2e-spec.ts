@@ -30,6 +30,9 @@ function expectSecurityHeaders(headers: Headers): void {
 const cspViolations = (messages: ConsoleMessage[]) =>
   messages.map((m) => m.text()).filter((t) => /Content Security Policy|Refused to/i.test(t) && !/fonts\./.test(t));
 
+/** The billing's public origin behind a proxy that rewrites Host (BILLING_ADMIN_ORIGINS). */
+const PUBLIC_ORIGIN = 'https://billing.example.com';
+
 describe('HTTP security: headers on every response, admin UIs safe from cross-site requests', () => {
   let database: TestDatabase;
   let billing: TestBilling;
@@ -42,7 +45,11 @@ describe('HTTP security: headers on every response, admin UIs safe from cross-si
   beforeAll(async () => {
     Logger.overrideLogger(false);
     database = await createTestDatabase('http_security');
-    billing = await startBilling({ DATABASE_URL: database.url, BULLMQ_PREFIX: prefix });
+    billing = await startBilling({
+      DATABASE_URL: database.url,
+      BULLMQ_PREFIX: prefix,
+      BILLING_ADMIN_ORIGINS: PUBLIC_ORIGIN,
+    });
     queue = usageQueue(prefix);
     emulator = await startTestEmulator();
     gateway = await startGateway({ DEEPGRAM_URL: emulator.url, DEMO_PAGE: 'true', BULLMQ_PREFIX: prefix });
@@ -110,6 +117,20 @@ describe('HTTP security: headers on every response, admin UIs safe from cross-si
         { origin: billing.url, 'content-type': 'application/json' },
         JSON.stringify({ name: 'probe', data: {}, options: {} }),
       );
+      expect(res.status).toBeLessThan(300);
+      expect(await jobs()).toBe(before + 1);
+      await queue.obliterate({ force: true });
+    });
+
+    it('behind a proxy that rewrote Host, accepts its public origin from BILLING_ADMIN_ORIGINS, not a forwarded host', async () => {
+      const job = JSON.stringify({ name: 'probe', data: {}, options: {} });
+      const spoofed = await addJob(
+        { origin: EVIL, 'x-forwarded-host': new URL(EVIL).host, 'content-type': 'application/json' },
+        job,
+      );
+      expect(spoofed.status).toBe(403);
+      const before = await jobs();
+      const res = await addJob({ origin: PUBLIC_ORIGIN, 'content-type': 'application/json' }, job);
       expect(res.status).toBeLessThan(300);
       expect(await jobs()).toBe(before + 1);
       await queue.obliterate({ force: true });

@@ -11,8 +11,8 @@ import { ADMIN_TOKEN, TestBilling, startBilling } from '../billing/support/billi
 /** Several seconds of audio at real-time pacing: the session is still streaming when the other side depletes. */
 const LONG_TEXT = 'Una frase larga que el emulador tarda varios segundos en pronunciar, sin prisa ninguna. '.repeat(3);
 const NO_CREDITS = 'insufficient_credits 4402 the company has no credits left';
-/** What a deployment whose billing never heard of the company answers. */
-const UNKNOWN_COMPANY = /^insufficient_credits 4402 unknown company/;
+/** What a gateway says when its own billing answers that the company does not exist. */
+const UNKNOWN_COMPANY = /^insufficient_credits 4402 unknown company: billing has no company with this company_id/;
 
 /** One complete deployment (gateway + billing with its own ledger) on a Redis db and namespace. */
 class Deployment {

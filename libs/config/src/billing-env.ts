@@ -1,7 +1,7 @@
 import { Expose, Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { DEFAULT_DATABASE_URL, RedisEnv } from './shared-env';
-import { ToBoolean, ToNumber } from './transforms';
+import { IsOriginList, ToBoolean, ToNumber } from './transforms';
 
 const CREDITS_PER_MINUTE_TEXT = /^\d{1,9}(\.\d{1,6})?$/;
 
@@ -23,6 +23,14 @@ export class BillingEnv extends RedisEnv {
   @IsOptional()
   @IsString()
   BILLING_ADMIN_TOKEN?: string;
+
+  /**
+   * Origins, besides the one in the request's own Host header, from which the admin UIs (Bull Board,
+   * /docs) accept state-changing requests: set it to the public origin when a proxy rewrites Host.
+   */
+  @Expose()
+  @IsOriginList()
+  BILLING_ADMIN_ORIGINS: string[] = [];
 
   /**
    * Checked on its text, never as a float: up to 9 integer digits and 6 decimals (15 significant

@@ -3,7 +3,7 @@ import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf }
 import { DEEPGRAM_SPEAK_URL } from '@tts/protocol';
 import { ConfigError } from './load-config';
 import { UsageEnv } from './shared-env';
-import { ToBoolean, ToList, ToNumber } from './transforms';
+import { IsOriginList, ToBoolean, ToNumber } from './transforms';
 
 export const LOCAL_EMULATOR_URL = 'ws://127.0.0.1:8090/v1/speak';
 
@@ -47,12 +47,7 @@ export class GatewayEnv extends UsageEnv {
 
   /** Browser origins (scheme://host[:port]); a malformed entry fails at boot rather than as runtime 4403s. */
   @Expose()
-  @ToList()
-  @IsString({ each: true })
-  @Matches(/^https?:\/\/[^/\s?#]+\/?$/, {
-    each: true,
-    message: 'each entry must be an origin such as https://app.example.com',
-  })
+  @IsOriginList()
   ALLOWED_ORIGINS: string[] = [];
 
   @Expose()

@@ -33,6 +33,26 @@ describe(loadConfig.name, () => {
     }
   });
 
+  it('takes the Redis db as ioredis does and refuses a db it cannot use, without printing the URL', () => {
+    const env = { AUTH_DISABLED: 'true' };
+    expect(loadConfig(GatewayEnv, { ...env, REDIS_URL: 'redis://h:6379?db=7' }).REDIS_URL).toBe('redis://h:6379?db=7');
+    expect(() => loadConfig(GatewayEnv, { ...env, REDIS_URL: 'redis://:pw-secret@h:6379?db=seven' })).toThrow(
+      /REDIS_URL: db \(the \/N path or \?db=N\) must be an integer/,
+    );
+    expect(() => loadConfig(GatewayEnv, { ...env, REDIS_URL: 'redis://:pw-secret@h/x' })).not.toThrow(/pw-secret/);
+  });
+
+  it('reads BILLING_ADMIN_ORIGINS as a list of origins and refuses a malformed entry at boot', () => {
+    const origins = 'https://billing.example.com, https://ops.example.com:8443';
+    expect(loadConfig(BillingEnv, { BILLING_ADMIN_ORIGINS: origins }).BILLING_ADMIN_ORIGINS).toEqual([
+      'https://billing.example.com',
+      'https://ops.example.com:8443',
+    ]);
+    expect(() => loadConfig(BillingEnv, { BILLING_ADMIN_ORIGINS: 'billing.example.com' })).toThrow(
+      /BILLING_ADMIN_ORIGINS: each entry must be an origin/,
+    );
+  });
+
   it('refuses a malformed ALLOWED_ORIGINS entry at boot', () => {
     expect(() =>
       loadConfig(GatewayEnv, { AUTH_DISABLED: 'true', ALLOWED_ORIGINS: 'https://ok.example.com,app.example.com' }),

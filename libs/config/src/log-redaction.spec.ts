@@ -1,4 +1,4 @@
-import { REDACTED, redactQuery, redactUrl } from './log-redaction';
+import { REDACTED, redactHeaders, redactQuery, redactUrl, requestSerializer } from './log-redaction';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
 const OPAQUE = 'opaque-secret-0123456789';
@@ -64,5 +64,53 @@ describe(redactQuery.name, () => {
       nested: { access_token: REDACTED },
       t: [REDACTED],
     });
+  });
+});
+
+describe(redactHeaders.name, () => {
+  it.each([
+    'authorization',
+    'proxy-authorization',
+    'cookie',
+    'set-cookie',
+    'x-api-key',
+    'api-key',
+    'x-auth-token',
+    'x-csrf-token',
+    'x-client-secret',
+    'x-tts-signature',
+    'x-hub-signature-256',
+    'sec-websocket-protocol',
+    'x-amzn-oidc-data',
+    'x-amzn-oidc-accesstoken',
+    'x-amzn-oidc-identity',
+  ])('masks the whole %s header', (name) => {
+    expect(redactHeaders({ [name]: `Bearer ${OPAQUE}`, accept: '*/*' })).toEqual({ [name]: REDACTED, accept: '*/*' });
+  });
+
+  it('masks credential parameters of URL-valued headers and JWTs and secrets under any header', () => {
+    const headers = {
+      referer: `https://app.example/demo?company_id=c&token=${OPAQUE}`,
+      origin: 'https://app.example',
+      'x-original-url': `/client/x?%74oken=${OPAQUE}`,
+      'x-forwarded-for': '10.0.0.1',
+      'x-anything': `v=${JWT}`,
+      'x-debug': [`k=${OPAQUE}`],
+      'user-agent': 'curl/8',
+    };
+    expect(redactHeaders(headers, [OPAQUE])).toEqual({
+      referer: `https://app.example/demo?company_id=c&token=${REDACTED}`,
+      origin: 'https://app.example',
+      'x-original-url': `/client/x?${REDACTED}=${REDACTED}`,
+      'x-forwarded-for': '10.0.0.1',
+      'x-anything': `v=${REDACTED}`,
+      'x-debug': [`k=${REDACTED}`],
+      'user-agent': 'curl/8',
+    });
+  });
+
+  it('is applied by the request serializer', () => {
+    const req = requestSerializer()({ url: '/x', headers: { 'x-api-key': OPAQUE, referer: `/p?jwt=${OPAQUE}` } });
+    expect(JSON.stringify(req)).not.toContain(OPAQUE);
   });
 });

@@ -1,12 +1,17 @@
 /** Shown instead of a credential in a log line. */
 export const REDACTED = '[redacted]';
 
-/** Header paths pino must never print (credentials and signatures). */
+/**
+ * Header paths pino masks in any object it logs (a second line of defence: requestSerializer masks
+ * every credential-named request header, whatever its spelling).
+ */
 export const REDACTED_HEADER_PATHS = [
   'req.headers.authorization',
+  'req.headers["proxy-authorization"]',
   'req.headers.cookie',
   'req.headers["sec-websocket-protocol"]',
   'req.headers["x-tts-signature"]',
+  'req.headers["x-api-key"]',
   'res.headers["set-cookie"]',
 ];
 
@@ -38,6 +43,36 @@ function decodedName(raw: string): string {
 
 export function isCredentialName(raw: string): boolean {
   return CREDENTIAL_NAME.test(decodedName(raw));
+}
+
+/**
+ * Header names whose whole value is a credential: every credential-like name above (authorization,
+ * proxy-authorization, x-api-key, *token*, *secret*, *signature*...) plus cookies, the WebSocket
+ * subprotocol (it carries the client's JWT) and identity headers a load balancer adds (x-amzn-oidc-*).
+ */
+const CREDENTIAL_HEADER = /cookie|^sec-websocket-protocol$|^x-amzn-oidc-/;
+
+export function isCredentialHeader(name: string): boolean {
+  return isCredentialName(name) || CREDENTIAL_HEADER.test(name.toLowerCase());
+}
+
+/**
+ * Request headers safe for a log line: credential-named ones masked whole; every other value read as a
+ * URL would be (so a Referer's `?token=` is masked by name), and JWT- and secret-masked.
+ */
+export function redactHeaders(headers: unknown, secrets: readonly string[] = []): unknown {
+  if (!headers || typeof headers !== 'object') return headers;
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [
+      name,
+      isCredentialHeader(name) ? REDACTED : redactHeaderValue(value, secrets),
+    ]),
+  );
+}
+
+function redactHeaderValue(value: unknown, secrets: readonly string[]): unknown {
+  if (Array.isArray(value)) return value.map((v) => redactHeaderValue(v, secrets));
+  return typeof value === 'string' ? redactUrl(value, secrets) : value;
 }
 
 /**
@@ -91,11 +126,12 @@ interface SerializedRequest {
   [key: string]: unknown;
 }
 
-/** pino-http `req` serializer masking credentials in the URL and the parsed query. */
+/** pino-http `req` serializer masking credentials in the URL, the parsed query and the headers. */
 export function requestSerializer(secrets: readonly string[] = []) {
   return (req: SerializedRequest): SerializedRequest => ({
     ...req,
     url: redactUrl(req.url, secrets),
     ...('query' in req ? { query: redactQuery(req.query, secrets) } : {}),
+    ...('headers' in req ? { headers: redactHeaders(req.headers, secrets) } : {}),
   });
 }

@@ -1,5 +1,6 @@
 import { Expose } from 'class-transformer';
-import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { redisUrlProblem } from './redis-options';
 import { ToNumber } from './transforms';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -17,10 +18,22 @@ export class LogEnv {
   LOG_LEVEL: string = 'info';
 }
 
+/** A URL ioredis can use as is: the namespace's db is what ioredis connects to (`/N` or `?db=N`). */
+function IsRedisUrl() {
+  return ValidateBy({
+    name: 'isRedisUrl',
+    validator: {
+      validate: (value) => typeof value === 'string' && redisUrlProblem(value) === undefined,
+      // The reason, never the URL (it may carry a password).
+      defaultMessage: (args) => `${redisUrlProblem(String(args?.value))}`,
+    },
+  });
+}
+
 export class RedisEnv extends LogEnv {
   @Expose()
   @IsString()
-  @Matches(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })
+  @IsRedisUrl()
   REDIS_URL: string = DEFAULT_REDIS_URL;
 
   /** BullMQ key prefix of the usage queue; producers and consumers must agree (tests isolate with their own). */

@@ -1,4 +1,6 @@
+import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
+import { IsString, Matches } from 'class-validator';
 
 /** 'true'/'1'/'yes' -> true; 'false'/'0'/'no' -> false; anything else stays a string and fails @IsBoolean. */
 export const ToBoolean = () =>
@@ -25,4 +27,15 @@ export const ToList = () =>
           .map((s) => s.trim())
           .filter(Boolean)
       : value,
+  );
+
+/** A comma-separated list of browser origins (scheme://host[:port]); a malformed entry fails at boot. */
+export const IsOriginList = () =>
+  applyDecorators(
+    ToList(),
+    IsString({ each: true }),
+    Matches(/^https?:\/\/[^/\s?#]+\/?$/, {
+      each: true,
+      message: 'each entry must be an origin such as https://app.example.com',
+    }),
   );

@@ -15,10 +15,10 @@ type NextFunction = () => void;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** host[:port] of an Origin or Referer header, or undefined when it is not a URL (e.g. `null`). */
-function hostOf(url: string): string | undefined {
+/** An Origin or Referer header as a URL, or undefined when it is not one (e.g. `null`). */
+function urlOf(text: string): URL | undefined {
   try {
-    return new URL(url).host;
+    return new URL(text);
   } catch {
     return undefined;
   }
@@ -28,13 +28,22 @@ function hostOf(url: string): string | undefined {
  * A state-changing request a browser sent from another site. Browsers resend cached Basic credentials
  * and always attach Origin (or at least Referer) to a cross-site POST/PUT/DELETE, whatever its content
  * type, so any such header naming another host refuses it. Clients that send neither (curl, scripts)
- * are not browsers acting for a user and pass on their credentials alone.
+ * are not browsers acting for a user and pass on their credentials alone. `trustedOrigins`
+ * (BILLING_ADMIN_ORIGINS) are also the service's own: behind a proxy that rewrites Host, its public origin.
+ * X-Forwarded-Host is never read: whoever can reach the service directly could set it.
  */
-export function isCrossSite(req: Request): boolean {
+export function isCrossSite(req: Request, trustedOrigins: ReadonlySet<string> = new Set()): boolean {
   if (SAFE_METHODS.has(req.method.toUpperCase())) return false;
   const claimed = req.headers.origin ?? req.headers.referer;
   if (claimed === undefined) return false;
-  return hostOf(claimed) !== req.headers.host;
+  const url = urlOf(claimed);
+  if (!url) return true;
+  return url.host !== req.headers.host && !trustedOrigins.has(url.origin);
+}
+
+/** BILLING_ADMIN_ORIGINS as URL origins (lower-case, default port dropped), as `new URL().origin` gives them. */
+function originSet(origins: readonly string[]): ReadonlySet<string> {
+  return new Set(origins.map((origin) => new URL(origin).origin));
 }
 
 /**
@@ -42,10 +51,11 @@ export function isCrossSite(req: Request): boolean {
  * password, a Basic prompt when refused, and no state change requested from another site.
  */
 export function adminBrowserAuth(env: BillingEnv) {
+  const trusted = originSet(env.BILLING_ADMIN_ORIGINS);
   return (req: Request, res: Response, next: NextFunction) => {
     if (!env.BILLING_ADMIN_TOKEN) {
       res.status(503).json({ statusCode: 503, message: 'admin API disabled: BILLING_ADMIN_TOKEN is not configured' });
-    } else if (isCrossSite(req)) {
+    } else if (isCrossSite(req, trusted)) {
       res.status(403).json({ statusCode: 403, message: 'cross-site request refused: Origin is not this service' });
     } else if (!isAdminAuthorized(req.headers.authorization, env.BILLING_ADMIN_TOKEN, true)) {
       res.setHeader('WWW-Authenticate', 'Basic realm="billing"');

@@ -19,8 +19,9 @@ export class BalanceCaller {
     this.key = settings.secret ? secretKey(settings.secret) : undefined;
   }
 
-  async companyOf(request: IncomingMessage, askedCompanyId: string | undefined): Promise<string> {
-    if (askedCompanyId !== undefined && !COMPANY_ID.test(askedCompanyId)) {
+  /** `askedCompanyId` as parsed from the query: a repeated or bracketed `company_id` is refused, not ignored. */
+  async companyOf(request: IncomingMessage, askedCompanyId: unknown): Promise<string> {
+    if (askedCompanyId !== undefined && (typeof askedCompanyId !== 'string' || !COMPANY_ID.test(askedCompanyId))) {
       throw new BadRequestException('company_id must be 1-128 characters of A-Z a-z 0-9 . _ : -');
     }
     if (this.settings.disabled) {

@@ -13,8 +13,8 @@ export class BalanceController {
 
   @Get()
   @Header('Cache-Control', 'no-store')
-  async balance(@Req() request: IncomingMessage, @Query('company_id') companyId?: string): Promise<CompanyBalance> {
-    const company = await this.caller.companyOf(request, typeof companyId === 'string' ? companyId : undefined);
+  async balance(@Req() request: IncomingMessage, @Query('company_id') companyId?: unknown): Promise<CompanyBalance> {
+    const company = await this.caller.companyOf(request, companyId);
     const balance = await this.balances.read(company);
     if (!balance) throw new NotFoundException('no balance known for this company yet');
     return balance;
