@@ -1,7 +1,7 @@
 import { Socket } from 'net';
 import { ActiveSessions } from '../../apps/gateway/src/session/active-sessions.service';
-import { RunningEmulator, expectedAudioBytes, startTestEmulator } from '../support/emulator';
-import { TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
+import { RunningEmulator, expectedAudioBytes } from '../support/emulator';
+import { TestGateway, fundCompany, startGateway, useRelayStack } from '../support/gateway';
 import { TestClient } from '../support/ws-client';
 import { isDefined, pollUntil } from '../support/poll';
 
@@ -25,20 +25,13 @@ describe('clients that misbehave in time', () => {
   let emulator: RunningEmulator;
   let gateway: TestGateway;
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    gateway = await startGateway({
-      DEEPGRAM_URL: emulator.url,
+  useRelayStack((stack) => ({ emulator, gateway } = stack), {
+    gateway: {
       CLIENT_BUFFER_HIGH_BYTES: '65536',
       CLIENT_BUFFER_LOW_BYTES: '16384',
       CLIENT_SLOW_TIMEOUT_MS: String(SLOW_TIMEOUT_MS),
       DRAIN_TIMEOUT_MS: '1000',
-    });
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await emulator?.close();
-    await cleanupFunding();
+    },
   });
 
   it('ends a socket that never sends anything with idle_timeout 4408', async () => {
