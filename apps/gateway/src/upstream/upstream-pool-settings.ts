@@ -2,23 +2,26 @@ import { GatewayEnv } from '@tts/config';
 
 /** The pool's slice of the gateway config. */
 export class UpstreamPoolSettings {
-  constructor(
-    /** Warm connections per configuration; 0 turns the pool off. */
-    readonly size: number,
-    /** Configurations kept warm: the most recently used. */
-    readonly configs: number,
-    /** A connection waits in the pool at most this long, then it is closed and replaced. */
-    readonly maxIdleMs: number,
-    readonly connectTimeoutMs: number,
-  ) {}
+  /** Warm connections per configuration; 0 turns the pool off. */
+  readonly size!: number;
+  /** Configurations kept warm: the most recently used. */
+  readonly configs!: number;
+  /** A connection waits in the pool at most this long, then it is closed and replaced. */
+  readonly maxIdleMs!: number;
+  readonly connectTimeoutMs!: number;
+
+  /** Fields by name, so two numbers can never trade places unnoticed. */
+  constructor(fields: UpstreamPoolSettings) {
+    Object.assign(this, fields);
+  }
 
   static fromEnv(env: GatewayEnv): UpstreamPoolSettings {
-    return new UpstreamPoolSettings(
-      env.UPSTREAM_POOL_SIZE,
-      env.UPSTREAM_POOL_CONFIGS,
+    return new UpstreamPoolSettings({
+      size: env.UPSTREAM_POOL_SIZE,
+      configs: env.UPSTREAM_POOL_CONFIGS,
       // Never handed out older than the relay's own rotation age.
-      Math.min(env.UPSTREAM_POOL_MAX_IDLE_MS, env.UPSTREAM_MAX_AGE_MS),
-      env.UPSTREAM_CONNECT_TIMEOUT_MS,
-    );
+      maxIdleMs: Math.min(env.UPSTREAM_POOL_MAX_IDLE_MS, env.UPSTREAM_MAX_AGE_MS),
+      connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
+    });
   }
 }
