@@ -1,13 +1,14 @@
 import { hostname } from 'os';
 import { GatewayEnv, Upstream, resolveUpstream } from '@tts/config';
 import { UPSTREAM_CHARS_PER_WINDOW, UPSTREAM_FLUSH_LIMIT } from '@tts/protocol';
+import { ConfigSlice } from '../config-slice';
 import { UpstreamPace } from './owed-speech';
 
 /** Deepgram counts text and Flushes when they arrive, some time after we write them: a second of margin. */
 export const UPSTREAM_WINDOW_MARGIN_MS = 1000;
 
 /** The slice of the gateway config the relay reads, resolved once at boot. */
-export class RelaySettings {
+export class RelaySettings extends ConfigSlice<RelaySettings> {
   readonly upstream!: Upstream;
   readonly gatewayId!: string;
   readonly maxFrameBytes!: number;
@@ -21,11 +22,6 @@ export class RelaySettings {
   readonly upstreamConnectTimeoutMs!: number;
   readonly upstreamMaxAgeMs!: number;
   readonly pace!: UpstreamPace;
-
-  /** Fields by name: thirteen positional values, most of them numbers, would swap unnoticed. */
-  constructor(fields: RelaySettings) {
-    Object.assign(this, fields);
-  }
 
   static fromEnv(env: GatewayEnv): RelaySettings {
     return new RelaySettings({

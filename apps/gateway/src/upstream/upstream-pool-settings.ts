@@ -1,7 +1,8 @@
 import { GatewayEnv } from '@tts/config';
+import { ConfigSlice } from '../config-slice';
 
 /** The pool's slice of the gateway config. */
-export class UpstreamPoolSettings {
+export class UpstreamPoolSettings extends ConfigSlice<UpstreamPoolSettings> {
   /** Warm connections per configuration; 0 turns the pool off. */
   readonly size!: number;
   /** Configurations kept warm: the most recently used. */
@@ -9,11 +10,6 @@ export class UpstreamPoolSettings {
   /** A connection waits in the pool at most this long, then it is closed and replaced. */
   readonly maxIdleMs!: number;
   readonly connectTimeoutMs!: number;
-
-  /** Fields by name, so two numbers can never trade places unnoticed. */
-  constructor(fields: UpstreamPoolSettings) {
-    Object.assign(this, fields);
-  }
 
   static fromEnv(env: GatewayEnv): UpstreamPoolSettings {
     return new UpstreamPoolSettings({
