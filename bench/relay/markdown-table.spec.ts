@@ -3,18 +3,15 @@ import { errorCounts, markdownTable } from './markdown-table';
 describe(markdownTable.name, () => {
   it('writes the header, its separator and one line per row, cells in column order', () => {
     expect(
-      markdownTable(
-        ['sessions', 'verdict'],
-        [
-          ['10', 'pass'],
-          ['20', 'fail: errors'],
-        ],
-      ),
+      markdownTable('sessions | verdict', [
+        ['10', 'pass'],
+        ['20', 'fail: errors'],
+      ]),
     ).toBe('| sessions | verdict |\n|---|---|\n| 10 | pass |\n| 20 | fail: errors |');
   });
 
   it('writes only the header when there are no rows', () => {
-    expect(markdownTable(['a'], [])).toBe('| a |\n|---|');
+    expect(markdownTable('a', [])).toBe('| a |\n|---|');
   });
 });
 

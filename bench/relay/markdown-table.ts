@@ -1,7 +1,17 @@
-/** The bench's report tables, in Markdown: one header row, its separator, one line per row of cells. */
-export function markdownTable(columns: readonly string[], rows: readonly (readonly string[])[]): string {
+/**
+ * The bench's report tables, in Markdown: the header (column names as they read in it, `a | b | c`),
+ * its separator, one line per row of cells.
+ */
+export function markdownTable(header: string, rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-  return [line(columns), `|${columns.map(() => '---').join('|')}|`, ...rows.map(line)].join('\n');
+  return [
+    `| ${header} |`,
+    `|${header
+      .split(' | ')
+      .map(() => '---')
+      .join('|')}|`,
+    ...rows.map(line),
+  ].join('\n');
 }
 
 /** A count of errors by kind, as `kind xN, ...`, or `0` when there were none. */

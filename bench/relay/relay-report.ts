@@ -104,32 +104,12 @@ function pathRow(label: string, phase: PhaseResult, direct: LoadResult): string[
   ];
 }
 
-const PATH_COLUMNS = [
-  'sessions',
-  'path',
-  'connected',
-  'errors',
-  'TTFA p50',
-  'TTFA p99',
-  'added TTFA p50',
-  'added TTFA p99',
-  'chunk late p50',
-  'chunk late p99',
-  'added chunk p99',
-  'underruns',
-  'audio MB',
-  'loadgen lag p99',
-  'emulator CPU',
-  'proxy CPU',
-  'loadgen CPU',
-  'gateway RSS peak',
-  'gateway loop delay p99 / max',
-  'gateway RSS/session',
-];
+const PATH_HEADER =
+  'sessions | path | connected | errors | TTFA p50 | TTFA p99 | added TTFA p50 | added TTFA p99 | chunk late p50 | chunk late p99 | added chunk p99 | underruns | audio MB | loadgen lag p99 | emulator CPU | proxy CPU | loadgen CPU | gateway RSS peak | gateway loop delay p99 / max | gateway RSS/session';
 
 export function sideBySideTable(rows: SideBySide[]): string {
   return markdownTable(
-    PATH_COLUMNS,
+    PATH_HEADER,
     rows.flatMap((row) => {
       const d = row.direct.load;
       return [
@@ -146,16 +126,10 @@ const ratio = (c: number, b: number): string => (b > 0.05 ? (c / b).toFixed(1) :
 const pair = (p50: number, p99: number): string => `${fmtMs(p50)} / ${fmtMs(p99)} ms`;
 
 export function addedTable(rows: SideBySide[]): string {
-  const columns = [
-    'sessions',
-    'nginx adds TTFA p50 / p99',
-    'gateway adds TTFA p50 / p99',
-    'ratio (c)/(b) p50 / p99',
-    'nginx adds chunk p50 / p99',
-    'gateway adds chunk p50 / p99',
-  ];
+  const header =
+    'sessions | nginx adds TTFA p50 / p99 | gateway adds TTFA p50 / p99 | ratio (c)/(b) p50 / p99 | nginx adds chunk p50 / p99 | gateway adds chunk p50 / p99';
   return markdownTable(
-    columns,
+    header,
     rows.map((row) => {
       const b = addedDelay(row.nginx.load, row.direct.load);
       const c = addedDelay(row.gateway.load, row.direct.load);
@@ -172,19 +146,10 @@ export function addedTable(rows: SideBySide[]): string {
 }
 
 export function capacityTable(steps: CapacityStep[]): string {
-  const columns = [
-    'sessions',
-    'nginx adds TTFA p99',
-    'gateway adds TTFA p50 / p99',
-    'underruns (direct / nginx / gateway)',
-    'flushes',
-    'CPU s per audio s (nginx / gateway)',
-    'gateway loop delay p99 / max',
-    'gateway RSS/session',
-    'verdict',
-  ];
+  const header =
+    'sessions | nginx adds TTFA p99 | gateway adds TTFA p50 / p99 | underruns (direct / nginx / gateway) | flushes | CPU s per audio s (nginx / gateway) | gateway loop delay p99 / max | gateway RSS/session | verdict';
   return markdownTable(
-    columns,
+    header,
     steps.map((s) => {
       const a = addedDelay(s.gateway.load, s.direct.load);
       const b = addedDelay(s.nginx.load, s.direct.load);
@@ -210,17 +175,10 @@ const cpu = (phase: PhaseResult, which: 'proxy' | 'emulator' = 'proxy'): string 
 
 /** CPU per relayed audio second, per path: the "gateway <= 2x nginx" comparison. */
 export function cpuTable(rows: SideBySide[]): string {
-  const columns = [
-    'sessions',
-    'audio s',
-    'nginx CPU s / audio s',
-    'gateway CPU s / audio s',
-    'gateway / nginx',
-    'emulator CPU s / audio s (direct)',
-    'emulator CPU per session (% of a core, direct)',
-  ];
+  const header =
+    'sessions | audio s | nginx CPU s / audio s | gateway CPU s / audio s | gateway / nginx | emulator CPU s / audio s (direct) | emulator CPU per session (% of a core, direct)';
   return markdownTable(
-    columns,
+    header,
     rows.map((row) => {
       const n = cpuPerAudioSecond(row.nginx, row.nginx.cpu.proxy);
       const g = cpuPerAudioSecond(row.gateway, row.gateway.cpu.proxy);

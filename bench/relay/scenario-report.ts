@@ -6,14 +6,8 @@ import { fmtMs } from './stats';
 export const BURST_P99_BUDGET_MS = 25;
 
 export function firstUtteranceTable(runs: FirstUtteranceRuns): string {
-  const columns = [
-    'path',
-    'sessions (connected)',
-    'errors',
-    'first utterance TTFA p50 / p99 (cold)',
-    'later utterances TTFA p50 / p99 (warm)',
-    'cold p50 minus warm direct p50',
-  ];
+  const header =
+    'path | sessions (connected) | errors | first utterance TTFA p50 / p99 (cold) | later utterances TTFA p50 / p99 (warm) | cold p50 minus warm direct p50';
   const warmDirect = runs.direct.load.laterTtfaMs.p50;
   const row = (label: string, phase: FirstUtteranceRuns['direct']): string[] => {
     const r = phase.load;
@@ -26,7 +20,7 @@ export function firstUtteranceTable(runs: FirstUtteranceRuns): string {
       `${fmtMs(r.firstTtfaMs.p50 - warmDirect)} ms`,
     ];
   };
-  return markdownTable(columns, [
+  return markdownTable(header, [
     row('(a) direct', runs.direct),
     row('(b) nginx', runs.nginx),
     row('(c) gateway, pool off', runs.gatewayPoolOff),
@@ -35,19 +29,9 @@ export function firstUtteranceTable(runs: FirstUtteranceRuns): string {
 }
 
 export function burstTable(runs: BurstRun[]): string {
-  const columns = [
-    'sessions',
-    'text',
-    'TTFB',
-    'TTFA p50 / p99',
-    'p99 minus TTFB',
-    'errors',
-    'emulator CPU (one core)',
-    'emulator CPU per session',
-    `verdict (p99 <= TTFB + ${BURST_P99_BUDGET_MS} ms)`,
-  ];
+  const header = `sessions | text | TTFB | TTFA p50 / p99 | p99 minus TTFB | errors | emulator CPU (one core) | emulator CPU per session | verdict (p99 <= TTFB + ${BURST_P99_BUDGET_MS} ms)`;
   return markdownTable(
-    columns,
+    header,
     runs.map((run) => {
       const r = run.direct.load;
       const over = r.ttfaMs.p99 - run.ttfbMs;
