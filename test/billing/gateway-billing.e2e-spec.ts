@@ -4,8 +4,7 @@ import { DataSource } from 'typeorm';
 import { parseWav } from '@tts/audio';
 import { CREDIT_BALANCE_KEY_PREFIX } from '@tts/protocol';
 import { createTestDatabase, TestDatabase } from '../support/database';
-import { RunningEmulator, startTestEmulator } from '../support/emulator';
-import { TestGateway, startGateway } from '../support/gateway';
+import { TestGateway, useRelayStack } from '../support/gateway';
 import { TestClient } from '../support/ws-client';
 import {
   ADMIN_TOKEN,
@@ -26,8 +25,8 @@ describe('gateway and billing together', () => {
   let database: TestDatabase;
   let db: DataSource;
   let billing: TestBilling;
-  let emulator: RunningEmulator;
   let gateway: TestGateway;
+  let prefix: string;
   let queue: Queue;
   let redis: Redis;
   let n = 0;
@@ -51,7 +50,7 @@ describe('gateway and billing together', () => {
   beforeAll(async () => {
     database = await createTestDatabase('gateway_billing');
     db = await openDataSource(database.url);
-    const prefix = uniquePrefix('gwb');
+    prefix = uniquePrefix('gwb');
     queue = usageQueue(prefix);
     redis = new Redis(TEST_REDIS_URL);
     billing = await startBilling({
@@ -59,13 +58,12 @@ describe('gateway and billing together', () => {
       BULLMQ_PREFIX: prefix,
       CREDITS_PER_MINUTE: String(CREDITS_PER_MINUTE),
     });
-    emulator = await startTestEmulator();
-    gateway = await startGateway({ DEEPGRAM_URL: emulator.url, BULLMQ_PREFIX: prefix, USAGE_FLUSH_INTERVAL_MS: '200' });
   });
-
+  // Hooks run in the order declared: the gateway boots after billing, on its queue, and closes before it.
+  useRelayStack((stack) => ({ gateway } = stack), {
+    gateway: () => ({ BULLMQ_PREFIX: prefix, USAGE_FLUSH_INTERVAL_MS: '200' }),
+  });
   afterAll(async () => {
-    await gateway?.close();
-    await emulator?.close();
     await billing?.close();
     await destroyQueue(queue);
     const keys = await redis.keys(`${CREDIT_BALANCE_KEY_PREFIX}gwb-${process.pid}-*`);
