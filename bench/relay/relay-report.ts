@@ -2,6 +2,7 @@ import { BenchOptions } from './bench-options';
 import { CLIENT_CONFIG } from './bench-session';
 import { PhaseResult } from './load-phase';
 import { LoadResult } from './load-generator';
+import { errorCounts, markdownTable } from './markdown-table';
 import { fmtMs } from './stats';
 
 /** What a path adds to the direct path, from the same run: differences of percentiles over sessions. */
@@ -75,19 +76,15 @@ const loop = (phase: PhaseResult): string =>
   phase.gateway?.eventLoop
     ? `${fmtMs(phase.gateway.eventLoop.p99Ms)} / ${fmtMs(phase.gateway.eventLoop.maxMs)} ms`
     : '';
-const errs = (r: LoadResult): string =>
-  Object.entries(r.errors)
-    .map(([k, v]) => `${k} x${v}`)
-    .join(', ') || '0';
 
-function pathRow(label: string, phase: PhaseResult, direct: LoadResult): string {
+function pathRow(label: string, phase: PhaseResult, direct: LoadResult): string[] {
   const r = phase.load;
   const a = addedDelay(r, direct);
   const same = r === direct;
   return [
     label,
     `${r.connected}/${r.sessions}`,
-    errs(r),
+    errorCounts(r.errors),
     fmtMs(r.ttfaMs.p50),
     fmtMs(r.ttfaMs.p99),
     same ? '-' : fmtMs(a.ttfaP50),
@@ -104,59 +101,71 @@ function pathRow(label: string, phase: PhaseResult, direct: LoadResult): string 
     phase.gateway ? `${(phase.gateway.rssMaxKb / 1024).toFixed(0)} MB` : '',
     loop(phase),
     kb(phase.gateway?.rssPerSessionKb),
-  ].join(' | ');
+  ];
 }
 
 const PATH_HEADER =
-  '| sessions | path | connected | errors | TTFA p50 | TTFA p99 | added TTFA p50 | added TTFA p99 | chunk late p50 | chunk late p99 | added chunk p99 | underruns | audio MB | loadgen lag p99 | emulator CPU | proxy CPU | loadgen CPU | gateway RSS peak | gateway loop delay p99 / max | gateway RSS/session |\n' +
-  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+  'sessions | path | connected | errors | TTFA p50 | TTFA p99 | added TTFA p50 | added TTFA p99 | chunk late p50 | chunk late p99 | added chunk p99 | underruns | audio MB | loadgen lag p99 | emulator CPU | proxy CPU | loadgen CPU | gateway RSS peak | gateway loop delay p99 / max | gateway RSS/session';
 
 export function sideBySideTable(rows: SideBySide[]): string {
-  const lines = [PATH_HEADER];
-  for (const row of rows) {
-    const d = row.direct.load;
-    lines.push(`| ${row.sessions} | ${pathRow('(a) direct', row.direct, d)} |`);
-    lines.push(`| ${row.sessions} | ${pathRow('(b) nginx', row.nginx, d)} |`);
-    lines.push(`| ${row.sessions} | ${pathRow('(c) gateway', row.gateway, d)} |`);
-  }
-  return lines.join('\n');
+  return markdownTable(
+    PATH_HEADER,
+    rows.flatMap((row) => {
+      const d = row.direct.load;
+      return [
+        [String(row.sessions), ...pathRow('(a) direct', row.direct, d)],
+        [String(row.sessions), ...pathRow('(b) nginx', row.nginx, d)],
+        [String(row.sessions), ...pathRow('(c) gateway', row.gateway, d)],
+      ];
+    }),
+  );
 }
 
 const ratio = (c: number, b: number): string => (b > 0.05 ? (c / b).toFixed(1) : 'n/a (nginx adds ~0)');
+/** A p50 / p99 pair in ms. */
+const pair = (p50: number, p99: number): string => `${fmtMs(p50)} / ${fmtMs(p99)} ms`;
 
 export function addedTable(rows: SideBySide[]): string {
-  const lines = [
-    '| sessions | nginx adds TTFA p50 / p99 | gateway adds TTFA p50 / p99 | ratio (c)/(b) p50 / p99 | nginx adds chunk p50 / p99 | gateway adds chunk p50 / p99 |',
-    '|---|---|---|---|---|---|',
-  ];
-  for (const row of rows) {
-    const b = addedDelay(row.nginx.load, row.direct.load);
-    const c = addedDelay(row.gateway.load, row.direct.load);
-    lines.push(
-      `| ${row.sessions} | ${fmtMs(b.ttfaP50)} / ${fmtMs(b.ttfaP99)} ms | ${fmtMs(c.ttfaP50)} / ${fmtMs(c.ttfaP99)} ms | ` +
-        `${ratio(c.ttfaP50, b.ttfaP50)} / ${ratio(c.ttfaP99, b.ttfaP99)} | ${fmtMs(b.chunkP50)} / ${fmtMs(b.chunkP99)} ms | ` +
-        `${fmtMs(c.chunkP50)} / ${fmtMs(c.chunkP99)} ms |`,
-    );
-  }
-  return lines.join('\n');
+  const header =
+    'sessions | nginx adds TTFA p50 / p99 | gateway adds TTFA p50 / p99 | ratio (c)/(b) p50 / p99 | nginx adds chunk p50 / p99 | gateway adds chunk p50 / p99';
+  return markdownTable(
+    header,
+    rows.map((row) => {
+      const b = addedDelay(row.nginx.load, row.direct.load);
+      const c = addedDelay(row.gateway.load, row.direct.load);
+      return [
+        String(row.sessions),
+        pair(b.ttfaP50, b.ttfaP99),
+        pair(c.ttfaP50, c.ttfaP99),
+        `${ratio(c.ttfaP50, b.ttfaP50)} / ${ratio(c.ttfaP99, b.ttfaP99)}`,
+        pair(b.chunkP50, b.chunkP99),
+        pair(c.chunkP50, c.chunkP99),
+      ];
+    }),
+  );
 }
 
 export function capacityTable(steps: CapacityStep[]): string {
-  const lines = [
-    '| sessions | nginx adds TTFA p99 | gateway adds TTFA p50 / p99 | underruns (direct / nginx / gateway) | flushes | CPU s per audio s (nginx / gateway) | gateway loop delay p99 / max | gateway RSS/session | verdict |',
-    '|---|---|---|---|---|---|---|---|---|',
-  ];
-  for (const s of steps) {
-    const a = addedDelay(s.gateway.load, s.direct.load);
-    const b = addedDelay(s.nginx.load, s.direct.load);
-    lines.push(
-      `| ${s.sessions} | ${fmtMs(b.ttfaP99)} ms | ${fmtMs(a.ttfaP50)} / ${fmtMs(a.ttfaP99)} ms | ` +
-        `${s.direct.load.underruns} / ${s.nginx.load.underruns} / ${s.gateway.load.underruns} | ${s.gateway.load.flushes} | ` +
-        `${cpu(s.nginx)} / ${cpu(s.gateway)} | ${loop(s.gateway)} | ` +
-        `${kb(s.gateway.gateway?.rssPerSessionKb)} | ${s.pass ? 'pass' : `fail: ${s.why}`} |`,
-    );
-  }
-  return lines.join('\n');
+  const header =
+    'sessions | nginx adds TTFA p99 | gateway adds TTFA p50 / p99 | underruns (direct / nginx / gateway) | flushes | CPU s per audio s (nginx / gateway) | gateway loop delay p99 / max | gateway RSS/session | verdict';
+  return markdownTable(
+    header,
+    steps.map((s) => {
+      const a = addedDelay(s.gateway.load, s.direct.load);
+      const b = addedDelay(s.nginx.load, s.direct.load);
+      return [
+        String(s.sessions),
+        `${fmtMs(b.ttfaP99)} ms`,
+        pair(a.ttfaP50, a.ttfaP99),
+        `${s.direct.load.underruns} / ${s.nginx.load.underruns} / ${s.gateway.load.underruns}`,
+        String(s.gateway.load.flushes),
+        `${cpu(s.nginx)} / ${cpu(s.gateway)}`,
+        loop(s.gateway),
+        kb(s.gateway.gateway?.rssPerSessionKb),
+        s.pass ? 'pass' : `fail: ${s.why}`,
+      ];
+    }),
+  );
 }
 
 const cpu = (phase: PhaseResult, which: 'proxy' | 'emulator' = 'proxy'): string => {
@@ -166,19 +175,22 @@ const cpu = (phase: PhaseResult, which: 'proxy' | 'emulator' = 'proxy'): string 
 
 /** CPU per relayed audio second, per path: the "gateway <= 2x nginx" comparison. */
 export function cpuTable(rows: SideBySide[]): string {
-  const lines = [
-    '| sessions | audio s | nginx CPU s / audio s | gateway CPU s / audio s | gateway / nginx | emulator CPU s / audio s (direct) | emulator CPU per session (% of a core, direct) |',
-    '|---|---|---|---|---|---|---|',
-  ];
-  for (const row of rows) {
-    const n = cpuPerAudioSecond(row.nginx, row.nginx.cpu.proxy);
-    const g = cpuPerAudioSecond(row.gateway, row.gateway.cpu.proxy);
-    const audioS = row.gateway.load.audioBytes / AUDIO_BYTES_PER_SECOND;
-    lines.push(
-      `| ${row.sessions} | ${audioS.toFixed(0)} | ${cpu(row.nginx)} | ${cpu(row.gateway)} | ` +
-        `${Number.isFinite(n) && n > 0 ? (g / n).toFixed(2) : 'n/a'} | ${cpu(row.direct, 'emulator')} | ` +
-        `${(row.direct.cpu.emulator / row.sessions).toFixed(3)} |`,
-    );
-  }
-  return lines.join('\n');
+  const header =
+    'sessions | audio s | nginx CPU s / audio s | gateway CPU s / audio s | gateway / nginx | emulator CPU s / audio s (direct) | emulator CPU per session (% of a core, direct)';
+  return markdownTable(
+    header,
+    rows.map((row) => {
+      const n = cpuPerAudioSecond(row.nginx, row.nginx.cpu.proxy);
+      const g = cpuPerAudioSecond(row.gateway, row.gateway.cpu.proxy);
+      return [
+        String(row.sessions),
+        (row.gateway.load.audioBytes / AUDIO_BYTES_PER_SECOND).toFixed(0),
+        cpu(row.nginx),
+        cpu(row.gateway),
+        Number.isFinite(n) && n > 0 ? (g / n).toFixed(2) : 'n/a',
+        cpu(row.direct, 'emulator'),
+        (row.direct.cpu.emulator / row.sessions).toFixed(3),
+      ];
+    }),
+  );
 }

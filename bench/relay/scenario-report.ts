@@ -1,50 +1,52 @@
+import { errorCounts, markdownTable } from './markdown-table';
 import { BurstRun, FirstUtteranceRuns } from './scenario-runs';
 import { fmtMs } from './stats';
 
 /** Emulator first-audio target in a burst: TTFB plus this much at p99. */
 export const BURST_P99_BUDGET_MS = 25;
 
-const errs = (errors: Record<string, number>): string =>
-  Object.entries(errors)
-    .map(([k, v]) => `${k} x${v}`)
-    .join(', ') || '0';
-
 export function firstUtteranceTable(runs: FirstUtteranceRuns): string {
-  const lines = [
-    '| path | sessions (connected) | errors | first utterance TTFA p50 / p99 (cold) | later utterances TTFA p50 / p99 (warm) | cold p50 minus warm direct p50 |',
-    '|---|---|---|---|---|---|',
-  ];
+  const header =
+    'path | sessions (connected) | errors | first utterance TTFA p50 / p99 (cold) | later utterances TTFA p50 / p99 (warm) | cold p50 minus warm direct p50';
   const warmDirect = runs.direct.load.laterTtfaMs.p50;
-  const row = (label: string, phase: FirstUtteranceRuns['direct']): string => {
+  const row = (label: string, phase: FirstUtteranceRuns['direct']): string[] => {
     const r = phase.load;
-    return (
-      `| ${label} | ${r.sessions} (${r.connected}) | ${errs(r.errors)} | ${fmtMs(r.firstTtfaMs.p50)} / ${fmtMs(r.firstTtfaMs.p99)} ms | ` +
-      `${fmtMs(r.laterTtfaMs.p50)} / ${fmtMs(r.laterTtfaMs.p99)} ms | ${fmtMs(r.firstTtfaMs.p50 - warmDirect)} ms |`
-    );
+    return [
+      label,
+      `${r.sessions} (${r.connected})`,
+      errorCounts(r.errors),
+      `${fmtMs(r.firstTtfaMs.p50)} / ${fmtMs(r.firstTtfaMs.p99)} ms`,
+      `${fmtMs(r.laterTtfaMs.p50)} / ${fmtMs(r.laterTtfaMs.p99)} ms`,
+      `${fmtMs(r.firstTtfaMs.p50 - warmDirect)} ms`,
+    ];
   };
-  lines.push(
+  return markdownTable(header, [
     row('(a) direct', runs.direct),
     row('(b) nginx', runs.nginx),
     row('(c) gateway, pool off', runs.gatewayPoolOff),
     row(`(c) gateway, pool of ${runs.poolSize}`, runs.gatewayPoolOn),
-  );
-  return lines.join('\n');
+  ]);
 }
 
 export function burstTable(runs: BurstRun[]): string {
-  const lines = [
-    `| sessions | text | TTFB | TTFA p50 / p99 | p99 minus TTFB | errors | emulator CPU (one core) | emulator CPU per session | verdict (p99 <= TTFB + ${BURST_P99_BUDGET_MS} ms) |`,
-    '|---|---|---|---|---|---|---|---|---|',
-  ];
-  for (const run of runs) {
-    const r = run.direct.load;
-    const over = r.ttfaMs.p99 - run.ttfbMs;
-    const pass = over <= BURST_P99_BUDGET_MS && r.connected === r.sessions && !Object.keys(r.errors).length;
-    lines.push(
-      `| ${run.sessions} | ${run.chars} chars | ${run.ttfbMs} ms | ${fmtMs(r.ttfaMs.p50)} / ${fmtMs(r.ttfaMs.p99)} ms | ` +
-        `${fmtMs(over)} ms | ${errs(r.errors)} | ${run.direct.cpu.emulator.toFixed(0)} % | ` +
-        `${(run.direct.cpu.emulator / run.sessions).toFixed(3)} % | ${pass ? 'pass' : 'fail'} |`,
-    );
-  }
-  return lines.join('\n');
+  const header = `sessions | text | TTFB | TTFA p50 / p99 | p99 minus TTFB | errors | emulator CPU (one core) | emulator CPU per session | verdict (p99 <= TTFB + ${BURST_P99_BUDGET_MS} ms)`;
+  return markdownTable(
+    header,
+    runs.map((run) => {
+      const r = run.direct.load;
+      const over = r.ttfaMs.p99 - run.ttfbMs;
+      const pass = over <= BURST_P99_BUDGET_MS && r.connected === r.sessions && !Object.keys(r.errors).length;
+      return [
+        String(run.sessions),
+        `${run.chars} chars`,
+        `${run.ttfbMs} ms`,
+        `${fmtMs(r.ttfaMs.p50)} / ${fmtMs(r.ttfaMs.p99)} ms`,
+        `${fmtMs(over)} ms`,
+        errorCounts(r.errors),
+        `${run.direct.cpu.emulator.toFixed(0)} %`,
+        `${(run.direct.cpu.emulator / run.sessions).toFixed(3)} %`,
+        pass ? 'pass' : 'fail',
+      ];
+    }),
+  );
 }

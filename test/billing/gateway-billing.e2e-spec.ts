@@ -4,8 +4,7 @@ import { DataSource } from 'typeorm';
 import { parseWav } from '@tts/audio';
 import { RedisNamespace } from '@tts/protocol';
 import { createTestDatabase, TestDatabase } from '../support/database';
-import { RunningEmulator, startTestEmulator } from '../support/emulator';
-import { TestGateway, startGateway } from '../support/gateway';
+import { TestGateway, useRelayStack } from '../support/gateway';
 import { TestClient } from '../support/ws-client';
 import {
   ADMIN_TOKEN,
@@ -27,7 +26,6 @@ describe('gateway and billing together', () => {
   let database: TestDatabase;
   let db: DataSource;
   let billing: TestBilling;
-  let emulator: RunningEmulator;
   let gateway: TestGateway;
   let queue: Queue;
   let redis: Redis;
@@ -62,13 +60,12 @@ describe('gateway and billing together', () => {
       BULLMQ_PREFIX: prefix,
       CREDITS_PER_MINUTE: String(CREDITS_PER_MINUTE),
     });
-    emulator = await startTestEmulator();
-    gateway = await startGateway({ DEEPGRAM_URL: emulator.url, BULLMQ_PREFIX: prefix, USAGE_FLUSH_INTERVAL_MS: '200' });
   });
-
+  // Hooks run in the order declared: the gateway boots after billing, on its queue, and closes before it.
+  useRelayStack((stack) => ({ gateway } = stack), {
+    gateway: () => ({ BULLMQ_PREFIX: prefix, USAGE_FLUSH_INTERVAL_MS: '200' }),
+  });
   afterAll(async () => {
-    await gateway?.close();
-    await emulator?.close();
     await billing?.close();
     await destroyQueue(queue);
     await deleteBalanceKeys(prefix, `gwb-${process.pid}-`);

@@ -1,8 +1,7 @@
 import { DrainState } from '../../apps/gateway/src/drain/drain-state';
 import { ADMISSION_PIPELINE } from '../../apps/gateway/src/session/admission-pipeline';
 import { SessionHooks } from '../../apps/gateway/src/session/session-hooks.service';
-import { RunningEmulator, startTestEmulator } from '../support/emulator';
-import { TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
+import { TestGateway, fundCompany, useRelayStack } from '../support/gateway';
 import { sessionOutcome } from '../support/session-outcome';
 import { testAuthEnv, tokenFor } from '../support/tokens';
 import { TestClient } from '../support/ws-client';
@@ -12,14 +11,12 @@ let counter = 0;
 
 /** The admission pipeline as a connecting client meets it: which step refuses first, and which never ran. */
 describe('gateway admission pipeline order', () => {
-  let emulator: RunningEmulator;
   let gateway: TestGateway;
   /** The steps that ran for the current connection, by class name. */
   let ran: string[] = [];
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    gateway = await startGateway({ ...testAuthEnv, DEEPGRAM_URL: emulator.url });
+  useRelayStack((stack) => ({ gateway } = stack), { gateway: testAuthEnv });
+  beforeAll(() => {
     // Records each real step as the relay runs it; the step itself still decides.
     for (const step of gateway.app.get(SessionHooks).admissions) {
       const admit = step.admit.bind(step);
@@ -30,11 +27,6 @@ describe('gateway admission pipeline order', () => {
     }
   });
   beforeEach(() => (ran = []));
-  afterAll(async () => {
-    await gateway?.close();
-    await emulator?.close();
-    await cleanupFunding();
-  });
 
   async function connect(opts: { token: boolean; credits?: number }): Promise<TestClient> {
     const n = ++counter;

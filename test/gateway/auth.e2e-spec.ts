@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { RunningEmulator, startTestEmulator } from '../support/emulator';
-import { TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
+import { TestGateway, cleanupFunding, fundCompany, startGateway, useRelayStack } from '../support/gateway';
 import { badTokens, testAuthEnv, tokenFor } from '../support/tokens';
 import { TestClient } from '../support/ws-client';
 
@@ -56,18 +56,9 @@ async function expectRefused(client: TestClient, code: string, closeCode: number
 }
 
 describe('gateway auth', () => {
-  let emulator: RunningEmulator;
   let gateway: TestGateway;
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    gateway = await startGateway({ ...testAuthEnv, DEEPGRAM_URL: emulator.url });
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await emulator?.close();
-    await cleanupFunding();
-  });
+  useRelayStack((stack) => ({ gateway } = stack), { gateway: testAuthEnv });
 
   it.each(['query', 'header'] as const)('admits a valid token sent in the %s', async (via) => {
     await expectAdmitted(await attempt(gateway, { via }));

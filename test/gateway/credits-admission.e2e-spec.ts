@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { RunningEmulator, startTestEmulator } from '../support/emulator';
-import { TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
+import { TestGateway, fundCompany, useRelayStack } from '../support/gateway';
 import { openSession, sessionOutcome } from '../support/session-outcome';
 import { RedisProxy } from '../billing/support/redis-proxy';
 import { pollUntil } from '../support/poll';
@@ -13,23 +12,19 @@ const PREFIX = `credits-admission-${process.pid}-${Date.now()}`;
  */
 describe('credits admission', () => {
   const proxy = new RedisProxy();
-  let emulator: RunningEmulator;
   let gateway: TestGateway;
 
+  // Hooks run in the order declared: the proxy is up before the stack boots and until it has closed.
   beforeAll(async () => {
     Logger.overrideLogger(false);
     await proxy.up();
-    emulator = await startTestEmulator();
-    // Every Redis connection of this gateway (balance cache, billing request-reply, leases, usage) can be cut.
-    gateway = await startGateway({ DEEPGRAM_URL: emulator.url, REDIS_URL: proxy.url, DRAIN_TIMEOUT_MS: '1000' });
   });
-  afterAll(async () => {
-    await proxy.up();
-    await gateway?.close();
-    await emulator?.close();
-    await proxy.down();
-    await cleanupFunding();
+  afterAll(() => proxy.up());
+  // Every Redis connection of this gateway (balance cache, billing request-reply, leases, usage) can be cut.
+  useRelayStack((stack) => ({ gateway } = stack), {
+    gateway: () => ({ REDIS_URL: proxy.url, DRAIN_TIMEOUT_MS: '1000' }),
   });
+  afterAll(() => proxy.down());
 
   it('refuses a company whose cached balance is 0 with insufficient_credits 4402', async () => {
     const id = `${PREFIX}-empty`;

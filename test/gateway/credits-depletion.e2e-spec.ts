@@ -2,8 +2,7 @@ import Redis from 'ioredis';
 import { redisNamespace } from '@tts/config';
 import { DepletionSweep } from '../../apps/gateway/src/credits/depletion-sweep.service';
 import { SessionHooks } from '../../apps/gateway/src/session/session-hooks.service';
-import { RunningEmulator, startTestEmulator } from '../support/emulator';
-import { TEST_REDIS_URL, TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
+import { TEST_REDIS_URL, TestGateway, fundCompany, useRelayStack } from '../support/gateway';
 import { openSession } from '../support/session-outcome';
 
 const PREFIX = `credits-depletion-${process.pid}-${Date.now()}`;
@@ -15,7 +14,6 @@ const LONG_TEXT = 'Una frase larga que el emulador tarda varios segundos en pron
  * depletion broadcast reaches this pod (missed while reconnecting, or sent before the session registered).
  */
 describe('credits depletion without a broadcast', () => {
-  let emulator: RunningEmulator;
   let gateway: TestGateway;
   let redis: Redis;
 
@@ -36,17 +34,9 @@ describe('credits depletion without a broadcast', () => {
     return client;
   };
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator({ speed: 1 });
-    gateway = await startGateway({ DEEPGRAM_URL: emulator.url, DRAIN_TIMEOUT_MS: '1000' });
-    redis = new Redis(TEST_REDIS_URL);
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await emulator?.close();
-    await redis?.quit();
-    await cleanupFunding();
-  });
+  useRelayStack((stack) => ({ gateway } = stack), { emulator: { speed: 1 }, gateway: { DRAIN_TIMEOUT_MS: '1000' } });
+  beforeAll(() => (redis = new Redis(TEST_REDIS_URL)));
+  afterAll(() => redis?.quit());
 
   it('ends a streaming session within 5 s of its cached balance reaching 0, and no other company', async () => {
     const [depleted, funded] = await Promise.all([company('silent'), company('bystander')]);

@@ -2,8 +2,8 @@ import { setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
 import WebSocket from 'ws';
 import { ActiveSessions } from '../../apps/gateway/src/session/active-sessions.service';
-import { RunningEmulator, expectedAudioBytes, startTestEmulator } from '../support/emulator';
-import { TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
+import { expectedAudioBytes } from '../support/emulator';
+import { TestGateway, fundCompany, useRelayStack } from '../support/gateway';
 import { TestClient } from '../support/ws-client';
 import { pollUntil } from '../support/poll';
 
@@ -94,18 +94,12 @@ async function hostileClient(gateway: TestGateway, n: number): Promise<HostileRe
 }
 
 describe('hostile input', () => {
-  let emulator: RunningEmulator;
   let gateway: TestGateway;
 
-  beforeAll(async () => {
-    // Paced (10x real time) so the good session streams for seconds, right through the flood.
-    emulator = await startTestEmulator({ speed: 10 });
-    gateway = await startGateway({ DEEPGRAM_URL: emulator.url, DRAIN_TIMEOUT_MS: '1000' });
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await emulator?.close();
-    await cleanupFunding();
+  // Paced (10x real time) so the good session streams for seconds, right through the flood.
+  useRelayStack((stack) => ({ gateway } = stack), {
+    emulator: { speed: 10 },
+    gateway: { DRAIN_TIMEOUT_MS: '1000' },
   });
 
   it(`survives ${HOSTILE_CONNECTIONS * FRAMES_PER_CONNECTION}+ hostile frames while a good session gets all its audio`, async () => {

@@ -1,7 +1,7 @@
 import { Socket } from 'net';
 import { ActiveSessions } from '../../apps/gateway/src/session/active-sessions.service';
-import { RunningEmulator, expectedAudioBytes, startTestEmulator } from '../support/emulator';
-import { TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
+import { expectedAudioBytes } from '../support/emulator';
+import { TestGateway, fundCompany, useRelayStack } from '../support/gateway';
 import { TestClient } from '../support/ws-client';
 import { isDefined, pollUntil } from '../support/poll';
 
@@ -21,38 +21,31 @@ async function connect(gateway: TestGateway, name: string): Promise<TestClient> 
 /** The TCP socket under a ws client: pausing it is a client that stops reading. */
 const tcp = (client: TestClient) => (client.ws as unknown as { _socket: Socket })._socket;
 
+describe('clients that misbehave in time: silence', () => {
+  let impatient: TestGateway;
+
+  useRelayStack((stack) => ({ gateway: impatient } = stack), { gateway: { IDLE_TIMEOUT_MS: '1000' } });
+
+  it('ends a socket that never sends anything with idle_timeout 4408', async () => {
+    const silent = await connect(impatient, 'silent');
+    const openedAt = Date.now();
+    expect(await silent.waitFor('error', 5000)).toMatchObject({ code: 'idle_timeout' });
+    expect((await silent.waitForClose()).code).toBe(4408);
+    expect(Date.now() - openedAt).toBeGreaterThanOrEqual(900);
+    expect(Date.now() - openedAt).toBeLessThan(4000);
+  });
+});
+
 describe('clients that misbehave in time', () => {
-  let emulator: RunningEmulator;
   let gateway: TestGateway;
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    gateway = await startGateway({
-      DEEPGRAM_URL: emulator.url,
+  useRelayStack((stack) => ({ gateway } = stack), {
+    gateway: {
       CLIENT_BUFFER_HIGH_BYTES: '65536',
       CLIENT_BUFFER_LOW_BYTES: '16384',
       CLIENT_SLOW_TIMEOUT_MS: String(SLOW_TIMEOUT_MS),
       DRAIN_TIMEOUT_MS: '1000',
-    });
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await emulator?.close();
-    await cleanupFunding();
-  });
-
-  it('ends a socket that never sends anything with idle_timeout 4408', async () => {
-    const impatient = await startGateway({ DEEPGRAM_URL: emulator.url, IDLE_TIMEOUT_MS: '1000' });
-    try {
-      const silent = await connect(impatient, 'silent');
-      const openedAt = Date.now();
-      expect(await silent.waitFor('error', 5000)).toMatchObject({ code: 'idle_timeout' });
-      expect((await silent.waitForClose()).code).toBe(4408);
-      expect(Date.now() - openedAt).toBeGreaterThanOrEqual(900);
-      expect(Date.now() - openedAt).toBeLessThan(4000);
-    } finally {
-      await impatient.close();
-    }
+    },
   });
 
   it('ends a client that stops reading within a bound, while another session streams unaffected', async () => {

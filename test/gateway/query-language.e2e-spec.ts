@@ -1,5 +1,5 @@
-import { RunningEmulator, startTestEmulator } from '../support/emulator';
-import { TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
+import { RunningEmulator } from '../support/emulator';
+import { TestGateway, fundCompany, useRelayStack } from '../support/gateway';
 import { TestClient } from '../support/ws-client';
 
 describe('gateway: the language query parameter', () => {
@@ -7,17 +7,8 @@ describe('gateway: the language query parameter', () => {
   let gateway: TestGateway;
   const company = `query-language-${process.pid}`;
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    gateway = await startGateway({ DEEPGRAM_URL: emulator.url });
-    await fundCompany(company);
-  });
-
-  afterAll(async () => {
-    await gateway.close();
-    await emulator.close();
-    await cleanupFunding();
-  });
+  useRelayStack((stack) => ({ emulator, gateway } = stack));
+  beforeAll(() => fundCompany(company));
 
   const url = (language: string) =>
     gateway.streamUrl({ company_id: company, user_id: 'u1', session_id: `s-${language}`, language });

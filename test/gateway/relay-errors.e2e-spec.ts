@@ -1,6 +1,6 @@
 import { AddressInfo, Server, Socket, createServer } from 'net';
 import WebSocket from 'ws';
-import { expectedAudioBytes, RunningEmulator, startTestEmulator } from '../support/emulator';
+import { expectedAudioBytes, RunningEmulator } from '../support/emulator';
 import { TestGateway, cleanupFunding, connectClient, startGateway, useRelayStack } from '../support/gateway';
 import { TestClient } from '../support/ws-client';
 
@@ -162,23 +162,15 @@ describe('gateway relay: upstream refusal', () => {
 });
 
 describe('gateway relay: per-connection limits', () => {
-  let emulator: RunningEmulator;
   let gateway: TestGateway;
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    gateway = await startGateway({
-      DEEPGRAM_URL: emulator.url,
+  useRelayStack((stack) => ({ gateway } = stack), {
+    gateway: {
       CLIENT_MESSAGES_PER_SECOND: '5',
       CLIENT_MESSAGE_BURST: '5',
       MAX_QUEUED_TEXT_CHARS: '2000',
       IDLE_TIMEOUT_MS: '1000',
-    });
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await emulator?.close();
-    await cleanupFunding();
+    },
   });
 
   it('drops messages over the rate with rate_limited and keeps going', async () => {

@@ -3,8 +3,8 @@ import { ActiveSessions } from '../../apps/gateway/src/session/active-sessions.s
 import { SessionHooks } from '../../apps/gateway/src/session/session-hooks.service';
 import { SessionInfo, SessionTap } from '../../apps/gateway/src/session/session-hooks';
 import { RelayGateway } from '../../apps/gateway/src/relay/relay.gateway';
-import { RunningEmulator, expectedAudioBytes, startTestEmulator } from '../support/emulator';
-import { TestGateway, cleanupFunding, connectClient, startGateway } from '../support/gateway';
+import { expectedAudioBytes } from '../support/emulator';
+import { TestGateway, connectClient, useRelayStack } from '../support/gateway';
 
 const PREFIX = 'relay-hooks';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -19,16 +19,14 @@ interface TapRecord {
 
 /** How the relay honours the SessionHooks contract the auth, limits, credits and metering modules rely on. */
 describe('gateway relay: session hooks contract', () => {
-  let emulator: RunningEmulator;
   let gateway: TestGateway;
   let sessions: ActiveSessions;
   const releases = new Map<string, number>();
   const taps = new Map<string, TapRecord>();
   const calls: string[] = [];
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    gateway = await startGateway({ DEEPGRAM_URL: emulator.url });
+  useRelayStack((stack) => ({ gateway } = stack));
+  beforeAll(() => {
     const hooks = gateway.app.get(SessionHooks);
     sessions = gateway.app.get(ActiveSessions);
     // Probes after the real pipeline steps, which pass here (auth off, funded company, no drain).
@@ -72,11 +70,6 @@ describe('gateway relay: session hooks contract', () => {
         end: async () => undefined,
       }),
     });
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await emulator?.close();
-    await cleanupFunding();
   });
 
   it('runs admissions in order, holds early frames, feeds the taps and ends them before `closed`', async () => {

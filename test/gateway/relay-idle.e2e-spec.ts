@@ -1,23 +1,17 @@
-import { CHARACTER_MS, expectedAudioBytes, RunningEmulator, startTestEmulator } from '../support/emulator';
-import { TestGateway, cleanupFunding, connectClient, startGateway } from '../support/gateway';
+import { CHARACTER_MS, expectedAudioBytes } from '../support/emulator';
+import { TestGateway, connectClient, useRelayStack } from '../support/gateway';
 
 const PREFIX = 'relay-idle';
 const IDLE_MS = 1000;
 
 /** Idle means nobody talking and nobody listening: audio still streaming to the client keeps a session alive. */
 describe('gateway relay: idle timeout while audio plays', () => {
-  let emulator: RunningEmulator;
   let gateway: TestGateway;
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator({ speed: 1 }); // real-time pacing: the utterance outlasts the idle limit
-    gateway = await startGateway({ DEEPGRAM_URL: emulator.url, IDLE_TIMEOUT_MS: String(IDLE_MS) });
-  });
-
-  afterAll(async () => {
-    await gateway.close();
-    await emulator.close();
-    await cleanupFunding();
+  // Real-time pacing: the utterance outlasts the idle limit.
+  useRelayStack((stack) => ({ gateway } = stack), {
+    emulator: { speed: 1 },
+    gateway: { IDLE_TIMEOUT_MS: String(IDLE_MS) },
   });
 
   it('delivers an utterance longer than the idle limit in full, then times out a limit after it', async () => {

@@ -1,12 +1,6 @@
 import { parseWav } from '@tts/audio';
-import {
-  EmulatedConnection,
-  EmulatorOptions,
-  RunningEmulator,
-  expectedAudioBytes,
-  startTestEmulator,
-} from '../support/emulator';
-import { TestGateway, cleanupFunding, connectClient, startGateway, useRelayStack } from '../support/gateway';
+import { EmulatedConnection, RunningEmulator, expectedAudioBytes } from '../support/emulator';
+import { TestGateway, connectClient, useRelayStack } from '../support/gateway';
 import { TestClient } from '../support/ws-client';
 
 const PREFIX = 'relay-upstream';
@@ -15,23 +9,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Sample bytes of the WAV frames received from index `from` on. */
 function sampleBytes(client: TestClient, from = 0): number {
   return client.received.slice(from).reduce((n, r) => n + (r.kind === 'binary' ? parseWav(r.data).data.length : 0), 0);
-}
-
-/** Runs `body` against an emulator and a gateway of its own, closed after it whatever happens. */
-async function withOwnStack(
-  emulatorOptions: EmulatorOptions,
-  gatewayEnv: NodeJS.ProcessEnv,
-  body: (emulator: RunningEmulator, gateway: TestGateway) => Promise<void>,
-): Promise<void> {
-  const emulator = await startTestEmulator(emulatorOptions);
-  const gateway = await startGateway({ DEEPGRAM_URL: emulator.url, ...gatewayEnv });
-  try {
-    await body(emulator, gateway);
-  } finally {
-    await gateway.close();
-    await emulator.close();
-    await cleanupFunding();
-  }
 }
 
 function connectionsOf(emulator: RunningEmulator, before: number): EmulatedConnection[] {
@@ -163,75 +140,80 @@ describe('gateway relay: barge-in', () => {
   });
 });
 
-describe('gateway relay: reopening expired upstreams', () => {
-  it.each([
-    ['idle close (NET-0001)', { idleTimeoutMs: 300 }, 'NET-0001'],
-    ['connection lifetime (NET-0003)', { maxConnectionMs: 400 }, 'NET-0003'],
-  ])('reopens transparently after the %s, replaying unflushed text', (_name, options, reason) =>
-    withOwnStack(options, {}, async (emulator, gateway) => {
-      const client = await connectClient(gateway, PREFIX);
-      client.send({ encoding: 'mulaw', sample_rate: 8000, container: 'none' });
-      client.send({ type: 'Speak', text: 'Primera.' });
-      client.send({ type: 'Flush' });
-      await client.waitFor('Flushed');
-      client.send({ type: 'Speak', text: 'Esta frase espera al Flush.' });
-      const first = emulator.connections[0];
-      expect((await first.ended)?.reason).toBe(reason);
-      await sleep(50);
+describe.each([
+  ['idle close (NET-0001)', { idleTimeoutMs: 300 }, 'NET-0001'],
+  ['connection lifetime (NET-0003)', { maxConnectionMs: 400 }, 'NET-0003'],
+])('gateway relay: reopening an upstream expired by its %s', (_name, options, reason) => {
+  let emulator: RunningEmulator;
+  let gateway: TestGateway;
 
-      client.send({ type: 'Flush' });
-      await client.waitFor('Flushed', 5000, 2);
-      const total = client.audio.reduce((n, f) => n + f.length, 0);
-      const expected =
-        expectedAudioBytes('Primera.', 'mulaw', 8000) +
-        expectedAudioBytes('Esta frase espera al Flush.', 'mulaw', 8000);
-      expect(total).toBe(expected);
-      expect(client.texts.filter((m) => m.type === 'error')).toEqual([]);
-      // One session, one numbering: the second connection's replies do not restart at 0.
-      expect(client.texts.filter((m) => m.type === 'Flushed').map((m) => m.sequence_id)).toEqual([0, 1]);
-      expect(client.texts.filter((m) => m.type === 'Metadata')).toHaveLength(1);
-      expect(emulator.connections).toHaveLength(2);
-      expect(emulator.connections[1].query).toMatchObject({
-        model: 'aura-2-estrella-es',
-        encoding: 'mulaw',
-        sample_rate: '8000',
-      });
-      client.send({ type: 'Close' });
-      expect((await client.waitForClose()).code).toBe(1000);
-    }),
-  );
+  // A stack of its own: the test counts this emulator's connections from the first.
+  useRelayStack((stack) => ({ emulator, gateway } = stack), { emulator: options });
+
+  it('reopens transparently, replaying unflushed text', async () => {
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ encoding: 'mulaw', sample_rate: 8000, container: 'none' });
+    client.send({ type: 'Speak', text: 'Primera.' });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed');
+    client.send({ type: 'Speak', text: 'Esta frase espera al Flush.' });
+    const first = emulator.connections[0];
+    expect((await first.ended)?.reason).toBe(reason);
+    await sleep(50);
+
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed', 5000, 2);
+    const total = client.audio.reduce((n, f) => n + f.length, 0);
+    const expected =
+      expectedAudioBytes('Primera.', 'mulaw', 8000) + expectedAudioBytes('Esta frase espera al Flush.', 'mulaw', 8000);
+    expect(total).toBe(expected);
+    expect(client.texts.filter((m) => m.type === 'error')).toEqual([]);
+    // One session, one numbering: the second connection's replies do not restart at 0.
+    expect(client.texts.filter((m) => m.type === 'Flushed').map((m) => m.sequence_id)).toEqual([0, 1]);
+    expect(client.texts.filter((m) => m.type === 'Metadata')).toHaveLength(1);
+    expect(emulator.connections).toHaveLength(2);
+    expect(emulator.connections[1].query).toMatchObject({
+      model: 'aura-2-estrella-es',
+      encoding: 'mulaw',
+      sample_rate: '8000',
+    });
+    client.send({ type: 'Close' });
+    expect((await client.waitForClose()).code).toBe(1000);
+  });
 });
 
 describe('gateway relay: replacing an upstream before its lifetime limit', () => {
+  let emulator: RunningEmulator;
+  let gateway: TestGateway;
+
+  // Paced: the second utterance (1.8 s) would outlive the first connection's 2.5 s lifetime.
+  useRelayStack((stack) => ({ emulator, gateway } = stack), {
+    emulator: { speed: 1, maxConnectionMs: 2500 },
+    gateway: { UPSTREAM_MAX_AGE_MS: '1000' },
+  });
+
   it('moves to a fresh upstream at a quiet moment past UPSTREAM_MAX_AGE_MS, so no utterance is cut', async () => {
-    // Paced: the second utterance (1.8 s) would outlive the first connection's 2.5 s lifetime.
-    await withOwnStack(
-      { speed: 1, maxConnectionMs: 2500 },
-      { UPSTREAM_MAX_AGE_MS: '1000' },
-      async (emulator, gateway) => {
-        const client = await connectClient(gateway, PREFIX);
-        client.send({ encoding: 'mulaw', sample_rate: 8000, container: 'none' });
-        await client.waitFor('status');
-        const openedAt = Date.now();
-        client.send({ type: 'Speak', text: 'Hola.' });
-        client.send({ type: 'Flush' });
-        await client.waitFor('Flushed');
-        await sleep(1100 - (Date.now() - openedAt));
-        const long = 'Esta frase dura casi dos segs.';
-        client.send({ type: 'Speak', text: long });
-        client.send({ type: 'Flush' });
-        await client.waitFor('Flushed', 5000, 2);
-        expect(client.texts.filter((m) => m.type === 'error')).toEqual([]);
-        const total = client.audio.reduce((n, f) => n + f.length, 0);
-        expect(total).toBe(expectedAudioBytes('Hola.', 'mulaw', 8000) + expectedAudioBytes(long, 'mulaw', 8000));
-        expect(emulator.connections).toHaveLength(2);
-        // The old one was retired with a Close of ours, not cut by its lifetime (NET-0002).
-        expect(emulator.connections[0].received).toContain('{"type":"Close"}');
-        expect(await emulator.connections[0].ended).toMatchObject({ code: 1000 });
-        expect(client.texts.filter((m) => m.type === 'Flushed').map((m) => m.sequence_id)).toEqual([0, 1]);
-        client.send({ type: 'Close' });
-        expect((await client.waitForClose()).code).toBe(1000);
-      },
-    );
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ encoding: 'mulaw', sample_rate: 8000, container: 'none' });
+    await client.waitFor('status');
+    const openedAt = Date.now();
+    client.send({ type: 'Speak', text: 'Hola.' });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed');
+    await sleep(1100 - (Date.now() - openedAt));
+    const long = 'Esta frase dura casi dos segs.';
+    client.send({ type: 'Speak', text: long });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed', 5000, 2);
+    expect(client.texts.filter((m) => m.type === 'error')).toEqual([]);
+    const total = client.audio.reduce((n, f) => n + f.length, 0);
+    expect(total).toBe(expectedAudioBytes('Hola.', 'mulaw', 8000) + expectedAudioBytes(long, 'mulaw', 8000));
+    expect(emulator.connections).toHaveLength(2);
+    // The old one was retired with a Close of ours, not cut by its lifetime (NET-0002).
+    expect(emulator.connections[0].received).toContain('{"type":"Close"}');
+    expect(await emulator.connections[0].ended).toMatchObject({ code: 1000 });
+    expect(client.texts.filter((m) => m.type === 'Flushed').map((m) => m.sequence_id)).toEqual([0, 1]);
+    client.send({ type: 'Close' });
+    expect((await client.waitForClose()).code).toBe(1000);
   });
 });

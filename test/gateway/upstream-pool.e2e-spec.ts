@@ -49,7 +49,7 @@ describe('upstream pool against the emulator', () => {
     beforeStart?.(emulator);
     const { size = 1, configs = 2, maxIdleMs = 60_000 } = settings;
     pool = new UpstreamPool(
-      new UpstreamPoolSettings(size, configs, maxIdleMs, 5000),
+      new UpstreamPoolSettings({ size, configs, maxIdleMs, connectTimeoutMs: 5000 }),
       { url: emulator.url, apiKey: 'pool-test-key' },
       testLogger(),
     );

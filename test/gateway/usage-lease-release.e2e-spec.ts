@@ -1,8 +1,7 @@
 import Redis from 'ioredis';
 import { redisNamespace } from '@tts/config';
 import { SessionHooks } from '../../apps/gateway/src/session/session-hooks.service';
-import { RunningEmulator, startTestEmulator } from '../support/emulator';
-import { TEST_REDIS_URL, TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
+import { TEST_REDIS_URL, TestGateway, fundCompany, useRelayStack } from '../support/gateway';
 import { openSession, sessionOutcome } from '../support/session-outcome';
 
 const PREFIX = `usage-lease-${process.pid}-${Date.now()}`;
@@ -14,7 +13,6 @@ const SLOW_HANDOFF_MS = 1500;
  * reconnects right away at its company's limit is admitted instead of refused with 4429 (never retried).
  */
 describe('session end: the lease is released before the final usage hand-off', () => {
-  let emulator: RunningEmulator;
   let gateway: TestGateway;
   let redis: Redis;
   const companies: string[] = [];
@@ -36,13 +34,10 @@ describe('session end: the lease is released before the final usage hand-off', (
     return client;
   };
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    gateway = await startGateway({
-      DEEPGRAM_URL: emulator.url,
-      MAX_SESSIONS_PER_COMPANY: '1',
-      IDLE_TIMEOUT_MS: '1000',
-    });
+  useRelayStack((stack) => ({ gateway } = stack), {
+    gateway: { MAX_SESSIONS_PER_COMPANY: '1', IDLE_TIMEOUT_MS: '1000' },
+  });
+  beforeAll(() => {
     // A slow final hand-off, as when the usage queue's Redis answers late.
     gateway.app.get(SessionHooks).addObserver({
       onSessionStart: () => ({
@@ -54,11 +49,8 @@ describe('session end: the lease is released before the final usage hand-off', (
     redis = new Redis(TEST_REDIS_URL);
   });
   afterAll(async () => {
-    await gateway?.close();
-    await emulator?.close();
     if (companies.length) await redis.del(...companies.map((id) => redisNamespace(gateway.env).leaseKey(id)));
     await redis?.quit();
-    await cleanupFunding();
   });
 
   it('admits an immediate reconnect after the client dropped its socket', async () => {

@@ -106,15 +106,17 @@ export interface RelayStack {
 /**
  * An emulator and a gateway on it for the enclosing describe block (booted in beforeAll, closed with the
  * file's funding in afterAll). `assign` hands them to the block's variables once they are up.
+ * `gateway` may be a function when its env is only known once earlier hooks ran (a proxy's port).
  */
 export function useRelayStack(
   assign: (stack: RelayStack) => void,
-  options: { emulator?: EmulatorOptions; gateway?: NodeJS.ProcessEnv } = {},
+  options: { emulator?: EmulatorOptions; gateway?: NodeJS.ProcessEnv | (() => NodeJS.ProcessEnv) } = {},
 ): void {
   let stack: Partial<RelayStack> = {};
   beforeAll(async () => {
     const emulator = await startTestEmulator(options.emulator);
-    stack = { emulator, gateway: await startGateway({ DEEPGRAM_URL: emulator.url, ...options.gateway }) };
+    const env = typeof options.gateway === 'function' ? options.gateway() : options.gateway;
+    stack = { emulator, gateway: await startGateway({ DEEPGRAM_URL: emulator.url, ...env }) };
     assign(stack as RelayStack);
   });
   afterAll(async () => {

@@ -1,5 +1,6 @@
 export * from './client-events';
 export * from './tts-client';
+export type { WebSocketConstructor, WebSocketLike } from './websocket-like';
 export { CLEAR_ANSWER_TIMEOUT_MS } from './pending-clears';
 export * from './tts-player';
 export * from './pcm-decoder';

@@ -1,7 +1,8 @@
 import { AddressInfo } from 'net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { CLEAR_ANSWER_TIMEOUT_MS } from './pending-clears';
-import { TtsClient, WebSocketConstructor } from './tts-client';
+import { TtsClient } from './tts-client';
+import { WebSocketConstructor } from './websocket-like';
 import { TtsCloseEvent } from './client-events';
 
 const connected = (sampleRate = 24000): string =>

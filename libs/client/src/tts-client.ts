@@ -1,11 +1,4 @@
-import {
-  CONNECTED_MESSAGE,
-  CloseCode,
-  ConnectedStatus,
-  DEFAULT_SESSION_CONFIG,
-  ErrorCode,
-  ServerMessage,
-} from '@tts/protocol';
+import { CONNECTED_MESSAGE, CloseCode, ConnectedStatus, ErrorCode, ServerMessage } from '@tts/protocol';
 import {
   AudioFormat,
   ConnectionState,
@@ -16,21 +9,10 @@ import {
 } from './client-events';
 import { PendingClears } from './pending-clears';
 import { BackoffOptions, DEFAULT_BACKOFF, backoffDelay, isReconnectable } from './reconnect-backoff';
+import { confirmedFormat, requestedFormat } from './session-format';
 import { StreamTarget, streamUrl } from './stream-url';
 import { TypedEmitter } from './typed-emitter';
-
-/** What the client needs of a WebSocket: the browser's global, `ws` in Node, or undici's. */
-export interface WebSocketLike {
-  binaryType: string;
-  readonly readyState: number;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
-}
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
+import { WEBSOCKET_OPEN, WebSocketConstructor, WebSocketLike } from './websocket-like';
 
 export interface TtsClientOptions extends StreamTarget {
   /**
@@ -43,8 +25,6 @@ export interface TtsClientOptions extends StreamTarget {
   /** WebSocket implementation; defaults to the global one (browsers, Node 22+). In Node < 22 pass `ws`. */
   WebSocket?: WebSocketConstructor;
 }
-
-const OPEN = 1;
 
 /**
  * A session with the TTS gateway: typed events, `speak`/`flush`/`clear`/`close`, and reconnects with
@@ -134,7 +114,7 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
     const closed = new Promise<TtsCloseEvent>((resolve) => this.once('close', resolve));
     this.closeRequested = true;
     clearTimeout(this.retryTimer);
-    if (this.socket?.readyState === OPEN) {
+    if (this.socket?.readyState === WEBSOCKET_OPEN) {
       this.socket.send(JSON.stringify({ type: 'Close' }));
       this.setState('closing');
     } else {
@@ -162,7 +142,7 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
       throw new Error(`TtsClient: cannot send while ${this.currentState}`);
     }
     const frame = JSON.stringify(message);
-    if (this.socket?.readyState === OPEN) this.socket.send(frame);
+    if (this.socket?.readyState === WEBSOCKET_OPEN) this.socket.send(frame);
     else this.pending.push(frame);
   }
 
@@ -239,11 +219,7 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
 
   private connected(status: ConnectedStatus): void {
     this.attempt = 0;
-    this.format = {
-      encoding: status.encoding as AudioFormat['encoding'],
-      sampleRate: status.sample_rate,
-      container: status.container as AudioFormat['container'],
-    };
+    this.format = confirmedFormat(status);
     if (!this.closeRequested) this.setState('open');
   }
 
@@ -278,12 +254,4 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
     this.currentState = state;
     this.emit('state', state);
   }
-}
-
-function requestedFormat(config: SessionConfigRequest | undefined): AudioFormat {
-  return {
-    encoding: config?.encoding ?? DEFAULT_SESSION_CONFIG.encoding,
-    sampleRate: config?.sample_rate ?? DEFAULT_SESSION_CONFIG.sample_rate,
-    container: config?.container ?? DEFAULT_SESSION_CONFIG.container,
-  };
 }

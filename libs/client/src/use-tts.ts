@@ -2,7 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { ErrorCode } from '@tts/protocol';
 import type { SessionConfigRequest, TtsError } from './client-events';
 import { BackoffOptions } from './reconnect-backoff';
-import { TtsClient, WebSocketConstructor } from './tts-client';
+import { TtsClient } from './tts-client';
+import { WebSocketConstructor } from './websocket-like';
 import { TtsPlayer, TtsPlayerOptions } from './tts-player';
 
 export interface UseTtsOptions {

@@ -1,24 +1,23 @@
 import { GatewayEnv } from '@tts/config';
+import { ConfigSlice } from '../config-slice';
 
 /** The pool's slice of the gateway config. */
-export class UpstreamPoolSettings {
-  constructor(
-    /** Warm connections per configuration; 0 turns the pool off. */
-    readonly size: number,
-    /** Configurations kept warm: the most recently used. */
-    readonly configs: number,
-    /** A connection waits in the pool at most this long, then it is closed and replaced. */
-    readonly maxIdleMs: number,
-    readonly connectTimeoutMs: number,
-  ) {}
+export class UpstreamPoolSettings extends ConfigSlice<UpstreamPoolSettings> {
+  /** Warm connections per configuration; 0 turns the pool off. */
+  readonly size!: number;
+  /** Configurations kept warm: the most recently used. */
+  readonly configs!: number;
+  /** A connection waits in the pool at most this long, then it is closed and replaced. */
+  readonly maxIdleMs!: number;
+  readonly connectTimeoutMs!: number;
 
   static fromEnv(env: GatewayEnv): UpstreamPoolSettings {
-    return new UpstreamPoolSettings(
-      env.UPSTREAM_POOL_SIZE,
-      env.UPSTREAM_POOL_CONFIGS,
+    return new UpstreamPoolSettings({
+      size: env.UPSTREAM_POOL_SIZE,
+      configs: env.UPSTREAM_POOL_CONFIGS,
       // Never handed out older than the relay's own rotation age.
-      Math.min(env.UPSTREAM_POOL_MAX_IDLE_MS, env.UPSTREAM_MAX_AGE_MS),
-      env.UPSTREAM_CONNECT_TIMEOUT_MS,
-    );
+      maxIdleMs: Math.min(env.UPSTREAM_POOL_MAX_IDLE_MS, env.UPSTREAM_MAX_AGE_MS),
+      connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
+    });
   }
 }
