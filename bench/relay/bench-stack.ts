@@ -6,7 +6,8 @@ import Redis from 'ioredis';
 import { EMULATOR_SPEAK_PATH, RedisNamespace, TTS_STREAM_PATH } from '@tts/protocol';
 import { BenchOptions } from './bench-options';
 import { CLIENT_CONFIG, PathKind } from './bench-session';
-import { startNginx } from './nginx-proxy';
+import { ensureNginx } from './nginx-install';
+import { NGINX_BIN, startNginx } from './nginx-proxy';
 import { freePort, startService, stopService, waitReady } from './service-process';
 
 const DIST = join(__dirname, '..', '..');
@@ -36,7 +37,9 @@ export class BenchStack {
     this.redis = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
   }
 
+  /** Throws NginxUnavailable (one clear line) before starting anything when nginx is missing and cannot be installed. */
   async start(): Promise<void> {
+    ensureNginx(NGINX_BIN);
     await this.redis.connect();
     await this.redis.set(new RedisNamespace(this.bullPrefix).balanceKey(this.companyId), BENCH_CREDITS);
     this.emulatorPort = await freePort();

@@ -5,6 +5,7 @@ import { createInterface } from 'readline';
 import { dropDatabase } from '../../apps/billing/src/database/migrate';
 import { ensureBuilt, freePort } from '../ops/app-process';
 import { isDefined, pollUntil } from '../support/poll';
+import { deleteKeys } from '../support/redis-keys';
 import { TestClient } from '../support/ws-client';
 
 const ROOT = join(__dirname, '..', '..');
@@ -19,7 +20,7 @@ export interface LocalStack {
   exited: Promise<number | null>;
   /** A session on the demo company, open and connected upstream. */
   openSession(sessionId: string): Promise<TestClient>;
-  /** Kills what is left and drops the stack's database. */
+  /** Kills what is left, drops the stack's database and deletes its Redis namespace. */
   remove(): Promise<void>;
 }
 
@@ -84,6 +85,7 @@ export async function startLocalStack(extraEnv: NodeJS.ProcessEnv = {}): Promise
         clearTimeout(timer);
       }
       await dropDatabase(db.toString());
+      await deleteKeys(`${env.BULLMQ_PREFIX}:*`);
     },
   };
 }

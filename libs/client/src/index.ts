@@ -30,5 +30,7 @@ export type {
   FlushedFrame,
   ClearedFrame,
   WarningFrame,
+  ErrorFrame,
+  RateLimitedFrame,
   Voice,
 } from '@tts/protocol';
