@@ -4,13 +4,20 @@
  * normal start/stop of the bench stack leaves no process behind. Runs the compiled bench (dist/).
  */
 import { spawnSync } from 'child_process';
-import { join } from 'path';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { dirname, join } from 'path';
 import { ensureBuilt } from '../ops/app-process';
 
 const ROOT = join(__dirname, '..', '..');
 const RUN_ALL = join(ROOT, 'dist/bench/src/run-all.js');
 const RELAY = join(ROOT, 'dist/bench/relay/main.js');
 const STACK = join(ROOT, 'dist/bench/relay/bench-stack.js');
+
+/** Marked executable but not a program (no ELF header, no shebang): exec fails. */
+const NOT_A_PROGRAM = join(mkdtempSync(join(tmpdir(), 'tts-bench-spec-')), 'nginx');
+writeFileSync(NOT_A_PROGRAM, 'not a program\n', { mode: 0o755 });
+afterAll(() => rmSync(dirname(NOT_A_PROGRAM), { recursive: true, force: true }));
 
 const alive = (pid: number): boolean => {
   try {
@@ -47,7 +54,7 @@ describe('bench processes', () => {
 
   it.each([
     ['exits at once', '/bin/false'],
-    ['cannot be executed', '/etc/hostname'],
+    ['cannot be executed', NOT_A_PROGRAM],
   ])(
     'stops the emulator it started when nginx %s',
     (_how, bin) => {
