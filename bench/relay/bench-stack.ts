@@ -32,6 +32,8 @@ export class BenchStack {
   nginxPort = 0;
   emulatorPid = 0;
   private nginxMasterPid = 0;
+  /** The nginx binary in use: the system's, or a private copy (see ensureNginx). */
+  nginxBin = NGINX_BIN;
 
   constructor(private readonly options: BenchOptions) {
     this.redis = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
@@ -39,7 +41,7 @@ export class BenchStack {
 
   /** Throws NginxUnavailable (one clear line) before starting anything when nginx is missing and cannot be installed. */
   async start(): Promise<void> {
-    ensureNginx(NGINX_BIN);
+    this.nginxBin = ensureNginx(NGINX_BIN);
     await this.redis.connect();
     await this.redis.set(new RedisNamespace(this.bullPrefix).balanceKey(this.companyId), BENCH_CREDITS);
     this.emulatorPort = await freePort();
@@ -62,7 +64,13 @@ export class BenchStack {
     this.emulatorPid = emulator.pid!;
     await waitReady('emulator', this.emulatorPort, `http://127.0.0.1:${this.emulatorPort}/health/ready`, emulator);
     this.nginxPort = await freePort();
-    const nginx = startNginx(join(this.workDir, 'nginx'), this.nginxPort, this.emulatorPort, this.options.cpus?.proxy);
+    const nginx = startNginx(
+      this.nginxBin,
+      join(this.workDir, 'nginx'),
+      this.nginxPort,
+      this.emulatorPort,
+      this.options.cpus?.proxy,
+    );
     this.track(nginx);
     this.nginxMasterPid = nginx.pid!;
     await waitReady('nginx', this.nginxPort, undefined, nginx);

@@ -28,20 +28,20 @@ describe('ensureNginx', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('installs nginx with apt-get when it is missing and root may install', () => {
-    ensureNginx(bin, env, { root: true });
+    expect(ensureNginx(bin, env, { root: true, privateDir: join(dir, 'private') })).toBe(bin);
     expect(calls()).toEqual(['--version', 'install -y -qq nginx']);
   });
 
   it('treats a binary that cannot run (hidden, not executable) as missing', () => {
     writeFileSync(bin, '');
-    ensureNginx(bin, env, { root: true });
+    ensureNginx(bin, env, { root: true, privateDir: join(dir, 'private') });
     expect(calls()).toContain('install -y -qq nginx');
   });
 
   it('does nothing when nginx is there', () => {
     writeFileSync(bin, '#!/bin/sh\n');
     chmodSync(bin, 0o755);
-    ensureNginx(bin, env, { root: false });
+    ensureNginx(bin, env, { root: false, privateDir: join(dir, 'private') });
     expect(() => calls()).toThrow();
   });
 
@@ -50,7 +50,7 @@ describe('ensureNginx', () => {
     [{ root: true }, { BENCH_INSTALL_NGINX: 'false' }, 'BENCH_INSTALL_NGINX=false'],
     [{ root: true }, { PATH: '/nonexistent' }, 'cannot install it here (needs root and apt-get)'],
   ])('refuses with one clear line when it may not install (%j %j)', (context, extraEnv, reason) => {
-    const run = () => ensureNginx(bin, { ...env, ...extraEnv }, context);
+    const run = () => ensureNginx(bin, { ...env, ...extraEnv }, { ...context, privateDir: join(dir, 'private') });
     expect(run).toThrow(NginxUnavailable);
     expect(run).toThrow(`nginx not found at ${bin}`);
     expect(run).toThrow(reason);
