@@ -48,7 +48,13 @@ let stopping = false;
 let gatewayChild: ChildProcess | undefined;
 
 function run(name: string, entry: string): ChildProcess {
-  const child = spawn(process.execPath, [join(DIST, entry)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Out of the terminal's process group: a Ctrl-C reaches only this script, which stops the parts in
+  // order (the gateway's drain first); reaching them all at once, the upstream died under open sessions.
+  const child = spawn(process.execPath, [join(DIST, entry)], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   for (const stream of [child.stdout!, child.stderr!]) {
     createInterface({ input: stream }).on('line', (line) => process.stdout.write(localLogLine(name, line)));
   }
@@ -123,6 +129,8 @@ function forceStop(): void {
 async function main(): Promise<void> {
   process.on('SIGINT', () => (stopping ? forceStop() : void stop(0)));
   process.on('SIGTERM', () => void stop(0));
+  // The terminal closed: the parts are not in its process group, so stop them here.
+  process.on('SIGHUP', () => void stop(0));
 
   await runToCompletion('migrate', 'apps/billing/src/database/migrate.js');
   const parts: Part[] = [{ name: 'billing', entry: 'apps/billing/src/main.js', port: billingPort }];

@@ -6,7 +6,8 @@ import Redis from 'ioredis';
 import { EMULATOR_SPEAK_PATH, RedisNamespace, TTS_STREAM_PATH } from '@tts/protocol';
 import { BenchOptions } from './bench-options';
 import { CLIENT_CONFIG, PathKind } from './bench-session';
-import { startNginx } from './nginx-proxy';
+import { ensureNginx } from './nginx-install';
+import { NGINX_BIN, startNginx } from './nginx-proxy';
 import { freePort, startService, stopService, waitReady } from './service-process';
 
 const DIST = join(__dirname, '..', '..');
@@ -31,12 +32,16 @@ export class BenchStack {
   nginxPort = 0;
   emulatorPid = 0;
   private nginxMasterPid = 0;
+  /** The nginx binary in use: the system's, or a private copy (see ensureNginx). */
+  nginxBin = NGINX_BIN;
 
   constructor(private readonly options: BenchOptions) {
     this.redis = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
   }
 
+  /** Throws NginxUnavailable (one clear line) before starting anything when nginx is missing and cannot be installed. */
   async start(): Promise<void> {
+    this.nginxBin = ensureNginx(NGINX_BIN);
     await this.redis.connect();
     await this.redis.set(new RedisNamespace(this.bullPrefix).balanceKey(this.companyId), BENCH_CREDITS);
     this.emulatorPort = await freePort();
@@ -59,7 +64,13 @@ export class BenchStack {
     this.emulatorPid = emulator.pid!;
     await waitReady('emulator', this.emulatorPort, `http://127.0.0.1:${this.emulatorPort}/health/ready`, emulator);
     this.nginxPort = await freePort();
-    const nginx = startNginx(join(this.workDir, 'nginx'), this.nginxPort, this.emulatorPort, this.options.cpus?.proxy);
+    const nginx = startNginx(
+      this.nginxBin,
+      join(this.workDir, 'nginx'),
+      this.nginxPort,
+      this.emulatorPort,
+      this.options.cpus?.proxy,
+    );
     this.track(nginx);
     this.nginxMasterPid = nginx.pid!;
     await waitReady('nginx', this.nginxPort, undefined, nginx);

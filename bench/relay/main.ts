@@ -22,12 +22,12 @@ const load = (): string =>
     .join(' ');
 
 /** `nginx -v` prints to stderr. */
-const nginxVersion = (): string =>
-  spawnSync(NGINX_BIN, ['-v'], { encoding: 'utf8' }).stderr.trim().replace('nginx version: ', '') || 'nginx';
+const nginxVersion = (bin: string): string =>
+  spawnSync(bin, ['-v'], { encoding: 'utf8' }).stderr.trim().replace('nginx version: ', '') || 'nginx';
 
 async function main(): Promise<void> {
   const options = benchOptions();
-  ensureNginx(NGINX_BIN);
+  const nginxBin = ensureNginx(NGINX_BIN);
   const stack = new BenchStack(options);
   const loadBefore = load();
   const started = new Date();
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     out.push(
       `## Relay latency and capacity (${options.mode} mode)`,
       '',
-      `${started.toISOString()}, ${cpus().length} x ${cpus()[0]?.model}, node ${process.version}, ${nginxVersion()}; ` +
+      `${started.toISOString()}, ${cpus().length} x ${cpus()[0]?.model}, node ${process.version}, ${nginxVersion(nginxBin)}; ` +
         `load average before ${loadBefore}, after ${load()}. Emulator TTFB ${options.emulatorTtfbMs} ms, speed ${options.emulatorSpeed}, ` +
         `handshake ${options.handshakeMs} ms; ` +
         `${options.script.utterances} utterances x ${options.script.chunksPerUtterance} Speaks per session, ` +

@@ -44,9 +44,18 @@ http {
 `;
 }
 
-export function startNginx(prefix: string, listenPort: number, upstreamPort: number, cpus?: string): ChildProcess {
+/** `bin`: what ensureNginx returned. */
+export function startNginx(
+  bin: string,
+  prefix: string,
+  listenPort: number,
+  upstreamPort: number,
+  cpus?: string,
+): ChildProcess {
   mkdirSync(join(prefix, 'tmp'), { recursive: true });
   const conf = join(prefix, 'nginx.conf');
   writeFileSync(conf, nginxConfig(prefix, listenPort, upstreamPort));
-  return startService({ name: 'nginx', command: NGINX_BIN, args: ['-p', prefix, '-c', conf], logDir: prefix, cpus });
+  // -e: the startup log goes to the prefix too, not to the package's /var/log/nginx (absent for a private copy).
+  const args = ['-p', prefix, '-e', join(prefix, 'error.log'), '-c', conf];
+  return startService({ name: 'nginx', command: bin, args, logDir: prefix, cpus });
 }

@@ -6,6 +6,7 @@
  */
 const { build } = require('esbuild');
 const { generateDtsBundle } = require('dts-bundle-generator');
+const ts = require('typescript');
 const { mkdirSync, rmSync, writeFileSync } = require('fs');
 const { join, resolve } = require('path');
 
@@ -14,6 +15,7 @@ const OUT = join(__dirname, 'dist');
 const ENTRIES = { index: 'src/index.ts', 'use-tts': 'src/use-tts.ts' };
 
 const PACKAGE_NAME = require('./package.json').name;
+const TSCONFIG = join(__dirname, 'tsconfig.build.json');
 
 /** The hook takes the SDK from the package's main entry, so an app holds one copy of TtsClient/TtsPlayer. */
 const sdkFromPackage = {
@@ -51,15 +53,46 @@ async function buildClientPackage() {
       });
     }
   }
-  const declarations = generateDtsBundle(
-    Object.values(ENTRIES).map((source) => ({
-      filePath: join(__dirname, source),
-      output: { noBanner: true, exportReferencedTypes: false },
-    })),
-    { preferredConfigPath: join(__dirname, 'tsconfig.build.json') },
+  const [main] = generateDtsBundle(
+    [{ filePath: join(__dirname, ENTRIES.index), output: { noBanner: true, exportReferencedTypes: false } }],
+    {
+      preferredConfigPath: TSCONFIG,
+    },
   );
-  Object.keys(ENTRIES).forEach((name, i) => writeFileSync(join(OUT, `${name}.d.ts`), declarations[i]));
+  writeFileSync(join(OUT, 'index.d.ts'), main);
+  writeFileSync(join(OUT, 'use-tts.d.ts'), hookDeclarations());
   return OUT;
+}
+
+/**
+ * The hook's .d.ts imports TtsClient, TtsPlayer and the other types from the main entry (as its code
+ * does): a bundled copy would declare classes of its own, and `useTts().client` would not be a TtsClient.
+ */
+function hookDeclarations() {
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    TSCONFIG,
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic() {} },
+  );
+  const entry = join(__dirname, ENTRIES['use-tts']);
+  const options = {
+    ...parsed.options,
+    declaration: true,
+    emitDeclarationOnly: true,
+    noEmit: false,
+    removeComments: false,
+  };
+  const program = ts.createProgram([entry], options);
+  let text = '';
+  const { emitSkipped } = program.emit(program.getSourceFile(entry), (_name, data) => (text = data), undefined, true);
+  if (emitSkipped || !text) throw new Error('use-tts.d.ts: declaration emit failed');
+  const rewritten = text.replace(
+    /^import (type )?\{([^}]*)\} from '(\.\/[\w-]+|@tts\/protocol)';$/gm,
+    (_line, _type, names) => `import type {${names}} from '${PACKAGE_NAME}';`,
+  );
+  const stray = rewritten.match(/from '(\.|@tts\/)[^']*'/);
+  if (stray) throw new Error(`use-tts.d.ts still imports ${stray[0]}`);
+  return rewritten;
 }
 
 module.exports = { buildClientPackage };

@@ -4,13 +4,20 @@
  * normal start/stop of the bench stack leaves no process behind. Runs the compiled bench (dist/).
  */
 import { spawnSync } from 'child_process';
-import { join } from 'path';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { dirname, join } from 'path';
 import { ensureBuilt } from '../ops/app-process';
 
 const ROOT = join(__dirname, '..', '..');
 const RUN_ALL = join(ROOT, 'dist/bench/src/run-all.js');
 const RELAY = join(ROOT, 'dist/bench/relay/main.js');
 const STACK = join(ROOT, 'dist/bench/relay/bench-stack.js');
+
+/** Marked executable but not a program (no ELF header, no shebang): exec fails. */
+const NOT_A_PROGRAM = join(mkdtempSync(join(tmpdir(), 'tts-bench-spec-')), 'nginx');
+writeFileSync(NOT_A_PROGRAM, 'not a program\n', { mode: 0o755 });
+afterAll(() => rmSync(dirname(NOT_A_PROGRAM), { recursive: true, force: true }));
 
 const alive = (pid: number): boolean => {
   try {
@@ -47,7 +54,7 @@ describe('bench processes', () => {
 
   it.each([
     ['exits at once', '/bin/false'],
-    ['cannot be executed', '/etc/hostname'],
+    ['cannot be executed', NOT_A_PROGRAM],
   ])(
     'stops the emulator it started when nginx %s',
     (_how, bin) => {
@@ -65,7 +72,8 @@ describe('bench processes', () => {
     70_000,
   );
 
-  it('starts and stops the stack (emulator, nginx) leaving no process behind', () => {
+  /** Starts the bench stack in a child node, prints its pids, stops it; `env` is the child's environment. */
+  const startStopStack = (env: NodeJS.ProcessEnv = process.env) => {
     const script = `
       const { BenchStack } = require(${JSON.stringify(STACK)});
       const { benchOptions } = require(${JSON.stringify(join(ROOT, 'dist/bench/relay/bench-options.js'))});
@@ -75,8 +83,24 @@ describe('bench processes', () => {
         console.log(JSON.stringify({ emulator: stack.emulatorPid, nginx: stack.nginxWorkerPid() }));
         await stack.stop();
       })().catch((e) => { console.error(e); process.exit(1); });`;
-    const run = spawnSync(process.execPath, ['-e', script, '--', '--quick'], { encoding: 'utf8', timeout: 60_000 });
-    expect(run.stderr).toBe('');
+    return spawnSync(process.execPath, ['-e', script, '--', '--quick'], { env, encoding: 'utf8', timeout: 60_000 });
+  };
+
+  it('BenchStack itself goes through the nginx check: without nginx it fails with one clear line, starting nothing', () => {
+    const before = emulators();
+    const run = startStopStack({ ...process.env, BENCH_NGINX_BIN: '/nonexistent/nginx', BENCH_INSTALL_NGINX: 'false' });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('nginx not found at /nonexistent/nginx and BENCH_INSTALL_NGINX=false');
+    expect(emulators().filter((pid) => !before.includes(pid))).toEqual([]);
+  }, 70_000);
+
+  // On a machine without nginx (and root with apt-get, as on CI), the stack installs it first.
+  it('starts and stops the stack (emulator, nginx) leaving no process behind', () => {
+    const run = startStopStack();
+    expect(run.stderr.replace(/^\[bench\] nginx not found at .*: installing Debian's nginx with apt-get\n/, '')).toBe(
+      '',
+    );
     const pids = JSON.parse(run.stdout) as { emulator: number; nginx: number };
     expect(pids.emulator).toBeGreaterThan(0);
     expect(pids.nginx).toBeGreaterThan(0);

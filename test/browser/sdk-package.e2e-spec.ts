@@ -20,10 +20,11 @@ describe('SDK installed from its npm tarball', () => {
   let site: StaticSite;
 
   beforeAll(async () => {
-    [app, stack, browser] = await Promise.all([
-      createPackedSdkApp(),
-      startBrowserStack('browser-package', testAuthEnv),
-      launchChromium(),
+    // Each is kept as soon as it is up, so afterAll closes it even when another part fails (e.g. tsc).
+    await Promise.all([
+      createPackedSdkApp().then((a) => (app = a)),
+      startBrowserStack('browser-package', testAuthEnv).then((s) => (stack = s)),
+      launchChromium().then((b) => (browser = b)),
     ]);
     site = await startStaticSite(app.files);
   }, 120_000);

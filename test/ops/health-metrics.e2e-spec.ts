@@ -5,11 +5,11 @@
 import { randomBytes } from 'crypto';
 import { ErrorCode } from '@tts/protocol';
 import { RunningEmulator, startTestEmulator } from '../support/emulator';
-import { TestGateway, cleanupFunding, connectClient, startGateway } from '../support/gateway';
+import { TestGateway, cleanupFunding, connectClient, deleteNamespace, startGateway } from '../support/gateway';
 import { testAuthEnv } from '../support/tokens';
 import { freePort } from './app-process';
 
-const PREFIX = `ops-health-${randomBytes(3).toString('hex')}`;
+const PREFIX = `ops-health-${process.pid}-${randomBytes(3).toString('hex')}`;
 
 interface HealthBody {
   status: 'ok' | 'error';
@@ -38,6 +38,8 @@ describe('gateway health probes and metrics', () => {
     await Promise.all(gateways.map((g) => g.close()));
     await emulator?.close();
     await cleanupFunding();
+    // The gateways share PREFIX, so startGateway leaves it to this file (usage jobs, leases).
+    await deleteNamespace(PREFIX);
   });
 
   it('is live and ready when Redis and the upstream answer, without any credentials', async () => {

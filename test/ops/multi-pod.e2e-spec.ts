@@ -20,6 +20,7 @@ import {
 } from './app-process';
 import { UsageQueueReader } from './usage-queue';
 import { isDefined, pollUntil } from '../support/poll';
+import { deleteKeys } from '../support/redis-keys';
 
 const RUN = `ops-pods-${process.pid}-${randomBytes(3).toString('hex')}`;
 const ADMIN_TOKEN = randomBytes(16).toString('hex');
@@ -150,6 +151,7 @@ describe('two gateways and two billing workers, one system (real processes)', ()
     await usageQueue?.close();
     await emulator?.close();
     await db?.drop();
+    await deleteKeys(`${RUN}:*`);
   });
 
   it('spreads sessions over both gateways, holds the company limit across them and bills both', async () => {

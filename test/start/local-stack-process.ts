@@ -5,6 +5,7 @@ import { createInterface } from 'readline';
 import { dropDatabase } from '../../apps/billing/src/database/migrate';
 import { ensureBuilt, freePort } from '../ops/app-process';
 import { isDefined, pollUntil } from '../support/poll';
+import { deleteKeys } from '../support/redis-keys';
 import { TestClient } from '../support/ws-client';
 
 const ROOT = join(__dirname, '..', '..');
@@ -17,9 +18,11 @@ export interface LocalStack {
   ports: { gateway: number; billing: number; emulator: number };
   demoUrl: URL;
   exited: Promise<number | null>;
+  /** A terminal's Ctrl-C: SIGINT to the whole process group (the stack and every part it started). */
+  ctrlC(): void;
   /** A session on the demo company, open and connected upstream. */
   openSession(sessionId: string): Promise<TestClient>;
-  /** Kills what is left and drops the stack's database. */
+  /** Kills what is left, drops the stack's database and deletes its Redis namespace. */
   remove(): Promise<void>;
 }
 
@@ -47,9 +50,11 @@ export async function startLocalStack(extraEnv: NodeJS.ProcessEnv = {}): Promise
   delete env.DEEPGRAM_API_KEY;
   delete env.DEEPGRAM_URL;
   delete env.AUTH_JWT_SECRET;
+  // A process group of its own, as in a terminal: ctrlC() signals the group as the terminal does.
   const child = spawn(process.execPath, [join(ROOT, 'dist/scripts/start-local.js')], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let output = '';
@@ -65,6 +70,7 @@ export async function startLocalStack(extraEnv: NodeJS.ProcessEnv = {}): Promise
     ports,
     demoUrl,
     exited,
+    ctrlC: () => process.kill(-child.pid!, 'SIGINT'),
     async openSession(sessionId) {
       const query = new URLSearchParams(demoUrl.search);
       query.set('session_id', sessionId);
@@ -84,6 +90,7 @@ export async function startLocalStack(extraEnv: NodeJS.ProcessEnv = {}): Promise
         clearTimeout(timer);
       }
       await dropDatabase(db.toString());
+      await deleteKeys(`${env.BULLMQ_PREFIX}:*`);
     },
   };
 }

@@ -98,13 +98,14 @@ describe('npm start (the local stack)', () => {
     expect(partLines.filter((line) => /^\[\w+\] \{/.test(line))).toEqual([]);
   });
 
-  it('stops every process on Ctrl-C with exit code 0 within seconds, even with a session open', async () => {
+  it('stops every process on a terminal Ctrl-C with exit code 0 within 2 s, even with a session open', async () => {
     const open = await local.openSession('open-at-ctrl-c');
     const pressed = Date.now();
-    local.child.kill('SIGINT');
+    local.ctrlC();
     expect(await local.exited).toBe(0);
     // Production drains for 30 s; locally the open session is ended at once (server_shutdown, 1001).
-    expect(Date.now() - pressed).toBeLessThan(5000);
+    // The promised bound, not a benchmark.
+    expect(Date.now() - pressed).toBeLessThan(2000);
     expect((await open.closed).code).toBe(1001);
     await expectAllDown(ports);
   }, 60_000);
@@ -125,7 +126,7 @@ describe('npm start with a long drain (DRAIN_TIMEOUT_MS=60000)', () => {
     const pressed = Date.now();
     local.child.kill('SIGINT');
     expect(await local.exited).toBe(130);
-    expect(Date.now() - pressed).toBeLessThan(5000);
+    expect(Date.now() - pressed).toBeLessThan(2000);
     await expectAllDown(local.ports);
   }, 60_000);
 });

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, rmSync } from 'fs';
 import { join } from 'path';
+import { leakedNamespaces } from './redis-namespace-leaks';
 import { UsageQueueSnapshot } from './usage-queue-leaks';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -7,7 +8,8 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /**
  * After every test file: the run must not have left jobs in the default `tts-usage` queue (every test
  * publishes under its own BULLMQ_PREFIX). A new job there for a company named with one of this run's
- * worker pids fails the run, naming the companies.
+ * worker pids fails the run, naming the companies. So does a Redis namespace (key prefix) named with one
+ * of those pids that still holds keys: every test deletes the namespaces it created.
  */
 export default async function globalTeardown(): Promise<void> {
   const runDir = process.env.TTS_TEST_RUN_DIR!;
@@ -25,6 +27,11 @@ export default async function globalTeardown(): Promise<void> {
         `tests left ${leaked.length} job(s) in the default tts-usage queue (companies: ${companies}); ` +
           'a test started a gateway without its own BULLMQ_PREFIX',
       );
+    }
+    const before = new Set(JSON.parse(readFileSync(join(runDir, 'namespaces.json'), 'utf8')) as string[]);
+    const namespaces = await leakedNamespaces(REDIS_URL, pids, before);
+    if (namespaces.length > 0) {
+      throw new Error(`tests left Redis keys under ${namespaces.join(', ')}; delete each namespace in afterAll`);
     }
   } finally {
     rmSync(runDir, { recursive: true, force: true });

@@ -40,6 +40,8 @@ export type TtsErrorCode = ErrorCode | 'connection_error';
 export interface TtsError {
   code: TtsErrorCode;
   message: string;
+  /** `rate_limited` only: how many of this client's messages the gateway dropped since its last notice. */
+  dropped?: number;
 }
 
 export interface TtsCloseEvent {

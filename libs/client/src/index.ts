@@ -31,5 +31,7 @@ export type {
   FlushedFrame,
   ClearedFrame,
   WarningFrame,
+  ErrorFrame,
+  RateLimitedFrame,
   Voice,
 } from '@tts/protocol';

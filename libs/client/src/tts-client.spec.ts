@@ -3,7 +3,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { CLEAR_ANSWER_TIMEOUT_MS } from './pending-clears';
 import { TtsClient } from './tts-client';
 import { WebSocketConstructor } from './websocket-like';
-import { TtsCloseEvent } from './client-events';
+import { TtsCloseEvent, TtsError } from './client-events';
 
 const connected = (sampleRate = 24000): string =>
   JSON.stringify({
@@ -157,20 +157,21 @@ describe(TtsClient.name, () => {
     gateway = await fakeGateway((socket, received) => {
       socket.on('message', () => {
         if (!received.at(-1)?.includes('Clear')) return;
-        socket.send(JSON.stringify({ type: 'error', code: 'rate_limited', message: 'message dropped' }));
+        socket.send(JSON.stringify({ type: 'error', code: 'rate_limited', message: 'message dropped', dropped: 1 }));
         socket.send(Buffer.alloc(6)); // the speech goes on: the Clear never reached Deepgram
         socket.send(JSON.stringify({ type: 'Flushed', sequence_id: 0 }));
       });
     });
     const sut = client(gateway.url);
     const sizes: number[] = [];
-    const errors: string[] = [];
+    const errors: TtsError[] = [];
     sut.on('audio', (chunk) => sizes.push(chunk.data.byteLength));
-    sut.on('error', (e) => errors.push(e.code));
+    sut.on('error', (e) => errors.push(e));
     await sut.connect();
     sut.clear();
     await until(sut, 'flushed');
-    expect(errors).toEqual(['rate_limited']);
+    // The count of dropped messages reaches the app typed (TtsError.dropped).
+    expect(errors).toEqual([{ code: 'rate_limited', message: 'message dropped', dropped: 1 }]);
     expect(sizes).toEqual([6]);
     sut.disconnect();
   });

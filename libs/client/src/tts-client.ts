@@ -1,4 +1,11 @@
-import { CONNECTED_MESSAGE, CloseCode, ConnectedStatus, ErrorCode, ServerMessage } from '@tts/protocol';
+import {
+  CONNECTED_MESSAGE,
+  CloseCode,
+  ConnectedStatus,
+  ErrorCode,
+  RateLimitedFrame,
+  ServerMessage,
+} from '@tts/protocol';
 import {
   AudioFormat,
   ConnectionState,
@@ -212,8 +219,16 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
         return this.emit('warning', message);
       case 'error':
         // A rate-limited Clear gets no Cleared; the frame cannot say which message it refused, so count it as one.
-        if (message.code === ErrorCode.RateLimited) this.clears.answered();
-        return this.emit('error', { code: message.code, message: message.message } satisfies TtsError);
+        if (message.code !== ErrorCode.RateLimited) {
+          return this.emit('error', { code: message.code, message: message.message } satisfies TtsError);
+        }
+        this.clears.answered();
+        // The code says which frame this is (ErrorFrame's wider code type keeps TS from narrowing it).
+        return this.emit('error', {
+          code: message.code,
+          message: message.message,
+          dropped: (message as RateLimitedFrame).dropped,
+        });
     }
   }
 

@@ -66,8 +66,16 @@ export function textHeldWarning(heldCharacters: number, estimatedDelayMs: number
   };
 }
 
+/** Text frames a client receives; an `error` with code `rate_limited` also carries `dropped`. */
 export type ServerMessage =
-  ConnectedStatus | ClosedStatus | ErrorFrame | MetadataFrame | FlushedFrame | ClearedFrame | WarningFrame;
+  | ConnectedStatus
+  | ClosedStatus
+  | RateLimitedFrame
+  | ErrorFrame
+  | MetadataFrame
+  | FlushedFrame
+  | ClearedFrame
+  | WarningFrame;
 
 export const CONNECTED_MESSAGE = 'Deepgram TTS connected';
 

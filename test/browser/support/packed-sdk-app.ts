@@ -17,6 +17,27 @@ const config: SessionConfigRequest = { model: VOICES[0].model, encoding: 'linear
 (window as unknown as { sdk: unknown }).sdk = { TtsClient, TtsPlayer, config };
 `;
 
+/**
+ * Type-checked only (the app installs no React): the hook's entry shares the main entry's types, so its
+ * client is a TtsClient, and a rate_limited error's `dropped` count is typed.
+ */
+const HOOK_SOURCE = `import { ErrorCode, TtsClient } from '@tts-gateway/client';
+import type { RateLimitedFrame, TtsError } from '@tts-gateway/client';
+import { useTts } from '@tts-gateway/client/use-tts';
+
+export function useSpeaker(): TtsClient | null {
+  const tts = useTts({ companyId: 'acme', userId: 'u1', sessionId: 's1' });
+  const client: TtsClient | null = tts.client;
+  client?.on('error', (error: TtsError) => {
+    const dropped: number | undefined = error.code === ErrorCode.RateLimited ? error.dropped : undefined;
+    console.log(dropped);
+  });
+  const frame: RateLimitedFrame = { type: 'error', code: ErrorCode.RateLimited, message: 'dropped', dropped: 2 };
+  console.log(frame.dropped);
+  return client;
+}
+`;
+
 export interface PackedSdkApp {
   /** Folder outside the repository holding the app, its node_modules and the built files. */
   dir: string;
@@ -42,8 +63,10 @@ export async function createPackedSdkApp(): Promise<PackedSdkApp> {
   npm(['install', `./${tarball}`, '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], dir);
 
   writeFileSync(join(dir, 'main.ts'), APP_SOURCE);
+  writeFileSync(join(dir, 'speaker.ts'), HOOK_SOURCE);
   const strict = ['--noEmit', '--strict', '--target', 'es2020', '--module', 'esnext', '--moduleResolution', 'bundler'];
-  execFileSync(process.execPath, [TSC, ...strict, '--lib', 'es2020,dom', 'main.ts'], { cwd: dir, stdio: 'pipe' });
+  const files = ['main.ts', 'speaker.ts'];
+  execFileSync(process.execPath, [TSC, ...strict, '--lib', 'es2020,dom', ...files], { cwd: dir, stdio: 'pipe' });
   await build({
     absWorkingDir: dir,
     entryPoints: ['main.ts'],

@@ -19,15 +19,20 @@ export interface ClientBundle {
  */
 @Injectable()
 export class ClientBundleFiles {
+  /** Where to look, first match wins; a test points it at a folder of its own. */
+  dirs = BUNDLE_DIRS;
   private cached?: { path: string; mtimeMs: number; bundle: ClientBundle };
 
   async current(): Promise<ClientBundle> {
-    for (const dir of BUNDLE_DIRS) {
+    for (const dir of this.dirs) {
       const path = join(dir, 'tts-client.js');
       const info = await stat(path).catch(() => undefined);
       if (!info) continue;
       if (this.cached?.path === path && this.cached.mtimeMs === info.mtimeMs) return this.cached.bundle;
-      const [script, sourceMap] = await Promise.all([readFile(path), readFile(`${path}.map`)]);
+      // A script without its map is a build cut short: not served, as if not built (404, never a 500).
+      const read = await Promise.all([readFile(path), readFile(`${path}.map`)]).catch(() => undefined);
+      if (!read) continue;
+      const [script, sourceMap] = read;
       const version = createHash('sha256').update(script).update(sourceMap).digest('hex').slice(0, 16);
       this.cached = { path, mtimeMs: info.mtimeMs, bundle: { version, script, sourceMap } };
       return this.cached.bundle;
