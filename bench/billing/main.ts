@@ -101,15 +101,18 @@ async function runScenario(db: DataSource, url: string, scenario: Scenario): Pro
     for (const p of processes) await p.stop();
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
-    await deleteBalanceKeys(prefix, `bench-${runId}-`);
+    await deleteNamespace(prefix);
   }
 }
 
-/** Billing cached each bench company's balance in Redis; remove those keys. */
-async function deleteBalanceKeys(prefix: string, companyPrefix: string): Promise<void> {
+/**
+ * Removes everything the run kept under its namespace: billing caches the balance of every company in
+ * the bench database (earlier scenarios' too, through its periodic refresh), and the webhook queue's meta.
+ */
+async function deleteNamespace(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
   try {
-    const keys = await redis.keys(`${prefix}:tts:balance*:${companyPrefix}*`);
+    const keys = await redis.keys(`${prefix}:*`);
     for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
   } finally {
     redis.disconnect();

@@ -129,7 +129,8 @@ export class BenchStack {
 
   /** Stops every process and removes every Redis key the run created (balance, leases, usage queue). */
   async stop(): Promise<void> {
-    await Promise.all(this.children.map((c) => stopService(c)));
+    // Settled, not all: a process that already died must not keep the run's keys from being removed.
+    await Promise.allSettled(this.children.map((c) => stopService(c)));
     // Balance and leases live in the run's namespace too.
     const keys: string[] = [];
     let cursor = '0';
