@@ -57,7 +57,14 @@ export async function redisAnswers(redisUrl: string): Promise<boolean> {
   }
 }
 
+/**
+ * Reads the queue through BullMQ. A BullMQ Queue writes the queue's `meta` key when it starts: if the
+ * queue did not exist before, that key is removed again, so looking leaves nothing behind.
+ */
 async function withQueue<T>(redisUrl: string, prefix: string, use: (queue: Queue) => Promise<T>): Promise<T> {
+  const metaKey = `${prefix}:${QueueName.TtsUsage}:meta`;
+  const client = new Redis(redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  const existed = (await client.exists(metaKey)) === 1;
   const queue = new Queue(QueueName.TtsUsage, {
     prefix,
     connection: { url: redisUrl, maxRetriesPerRequest: 1, connectTimeout: 2000 },
@@ -66,5 +73,7 @@ async function withQueue<T>(redisUrl: string, prefix: string, use: (queue: Queue
     return await use(queue);
   } finally {
     await queue.close();
+    if (!existed) await client.del(metaKey);
+    client.disconnect();
   }
 }
