@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { TEXT_FIELD_MAX_LENGTH } from '../../apps/billing/src/usage/usage-event.validator';
+import { USAGE_LEDGER_TEXT_WIDTH } from '../../apps/billing/src/database/ledger-schema';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import {
   TestBilling,
@@ -114,9 +114,9 @@ describe('usage ledger: exactly once on an at-least-once queue', () => {
     const columns: Array<{ name: string; max: number }> = await db.query(
       `SELECT column_name AS name, character_maximum_length AS max FROM information_schema.columns
         WHERE table_name = 'usage_ledger' AND column_name = ANY($1)`,
-      [Object.keys(TEXT_FIELD_MAX_LENGTH)],
+      [Object.keys(USAGE_LEDGER_TEXT_WIDTH)],
     );
-    expect(Object.fromEntries(columns.map((c) => [c.name, c.max]))).toEqual(TEXT_FIELD_MAX_LENGTH);
+    expect(Object.fromEntries(columns.map((c) => [c.name, c.max]))).toEqual(USAGE_LEDGER_TEXT_WIDTH);
   });
 
   it('fails an event with a field longer than its ledger column for good, on the first attempt', async () => {

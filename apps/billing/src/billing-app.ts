@@ -10,7 +10,7 @@ import { AppModule } from './app.module';
  * Swagger UI and Bull Board style their elements inline; Bull Board also sets a <base href> and asks
  * for Google Fonts (optional: it renders without them).
  */
-export const ADMIN_UI_POLICIES: PagePolicy[] = [
+const ADMIN_UI_POLICIES: PagePolicy[] = [
   { path: '/docs*', csp: { 'style-src': ["'unsafe-inline'"] } },
   {
     path: '/admin/queues*',

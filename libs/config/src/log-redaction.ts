@@ -52,7 +52,7 @@ export function isCredentialName(raw: string): boolean {
  */
 const CREDENTIAL_HEADER = /cookie|^sec-websocket-protocol$|^x-amzn-oidc-/;
 
-export function isCredentialHeader(name: string): boolean {
+function isCredentialHeader(name: string): boolean {
   return isCredentialName(name) || CREDENTIAL_HEADER.test(name.toLowerCase());
 }
 

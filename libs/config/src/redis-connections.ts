@@ -5,7 +5,7 @@ import { MICROSERVICE_REDIS_RETRY_DELAY_MS, RedisConnectionOptions, redisConnect
 import { RedisEnv } from './shared-env';
 
 /** Default command timeout of `commands` clients: a hung Redis must not hold a connect or a request. */
-export const REDIS_COMMAND_TIMEOUT_MS = 2000;
+const REDIS_COMMAND_TIMEOUT_MS = 2000;
 
 export interface CommandClientOptions {
   commandTimeoutMs?: number;

@@ -21,7 +21,7 @@ const sameHostSocket =
 const sameHostSockets: Directive[] = [sameHostSocket('ws'), sameHostSocket('wss')];
 
 /** The policy of every response without a page policy: nothing but this origin, never framed. */
-export const STRICT_CSP: CspDirectives = {
+const STRICT_CSP: CspDirectives = {
   'default-src': ["'self'"],
   'base-uri': ["'none'"],
   'object-src': ["'none'"],

@@ -57,8 +57,6 @@ export function isValidSpeed(model: string, speed: number): boolean {
 /** Message types the upstream accepts from us. */
 export type UpstreamClientMessage =
   { type: 'Speak'; text: string } | { type: 'Flush' } | { type: 'Clear' } | { type: 'Close' };
-export type UpstreamClientMessageType = UpstreamClientMessage['type'];
-export const UPSTREAM_CLIENT_MESSAGE_TYPES: readonly UpstreamClientMessageType[] = ['Speak', 'Flush', 'Clear', 'Close'];
 
 export interface UpstreamMetadata {
   type: 'Metadata';
@@ -88,7 +86,6 @@ export interface UpstreamWarning {
 
 /** Text messages the upstream sends (audio comes as binary frames: raw samples, no header). */
 export type UpstreamServerMessage = UpstreamMetadata | UpstreamFlushed | UpstreamCleared | UpstreamWarning;
-export type UpstreamServerMessageType = UpstreamServerMessage['type'];
 
 /** The Warning the emulator sends for a Flush over the limit (Deepgram's code; the text is ours). */
 export const UPSTREAM_FLUSH_LIMIT_WARNING_CODE = 'FLUSH_LIMIT_EXCEEDED';
@@ -142,8 +139,6 @@ export const UPSTREAM_CLOSE_TABLE: Readonly<Record<UpstreamCloseReason, Upstream
 export function upstreamCloseEntry(reason: string): UpstreamCloseEntry | undefined {
   return Object.hasOwn(UPSTREAM_CLOSE_TABLE, reason) ? UPSTREAM_CLOSE_TABLE[reason as UpstreamCloseReason] : undefined;
 }
-
-export const UPSTREAM_IDLE_CLOSE_REASON = UpstreamCloseReason.NothingReceived;
 
 /** Response headers of a refused upgrade. */
 export const DG_REQUEST_ID_HEADER = 'dg-request-id';

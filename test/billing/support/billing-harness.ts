@@ -5,7 +5,7 @@ import { AddressInfo } from 'net';
 import { DataSource } from 'typeorm';
 import { BillingEnv, loadConfig } from '@tts/config';
 import Redis from 'ioredis';
-import { JobName, QueueName, UsageEvent, usageEventId, usageJobId } from '@tts/protocol';
+import { JobName, QueueName, RedisNamespace, UsageEvent, usageEventId, usageJobId } from '@tts/protocol';
 import { createBillingApp } from '../../../apps/billing/src/billing-app';
 import { billingDataSourceOptions } from '../../../apps/billing/src/database/data-source';
 
@@ -128,7 +128,11 @@ export function toMicro(decimal: string): bigint {
 export async function deleteBalanceKeys(prefix: string, companyPrefix: string): Promise<void> {
   const redis = new Redis(TEST_REDIS_URL);
   try {
-    const keys = await redis.keys(`${prefix}:tts:balance*:${companyPrefix}*`);
+    const namespace = new RedisNamespace(prefix);
+    const keys = [
+      ...(await redis.keys(`${namespace.balanceKey(companyPrefix)}*`)),
+      ...(await redis.keys(`${namespace.balanceVersionKey(companyPrefix)}*`)),
+    ];
     if (keys.length > 0) await redis.del(...keys);
   } finally {
     redis.disconnect();

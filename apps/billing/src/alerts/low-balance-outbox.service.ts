@@ -23,6 +23,7 @@ export interface WebhookJob {
 @Injectable()
 export class LowBalanceOutbox implements OnModuleInit, OnApplicationShutdown {
   private sweeper: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -35,11 +36,18 @@ export class LowBalanceOutbox implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
-    this.sweeper = setInterval(() => void this.sweep(), ALERT_OUTBOX_SWEEP_MS);
+    this.scheduleSweep();
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.sweeper);
+    this.stopped = true;
+    clearTimeout(this.sweeper);
+  }
+
+  /** The next sweep starts when this one has finished: a slow Redis never stacks sweeps of the same rows. */
+  private scheduleSweep(): void {
+    if (this.stopped) return;
+    this.sweeper = setTimeout(() => void this.sweep().finally(() => this.scheduleSweep()), ALERT_OUTBOX_SWEEP_MS);
   }
 
   /** Never throws: what fails to queue now stays in the outbox for the sweep. */

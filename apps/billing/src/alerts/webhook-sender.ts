@@ -35,7 +35,7 @@ export function pinnedLookup(allowPrivate: boolean, resolve: Resolve = systemRes
     });
 }
 
-export interface WebhookSenderOptions {
+interface WebhookSenderOptions {
   allowPrivate: boolean;
   timeoutMs: number;
   resolve?: Resolve;

@@ -45,8 +45,8 @@ export function isPrivateAddress(address: string): boolean {
 }
 
 /**
- * The first private address the URL's host is or resolves to, else undefined. Checked when arming and
- * again before every delivery (a name may be re-pointed after it was armed).
+ * The first private address the URL's host is or resolves to, else undefined. Checked when arming; every
+ * delivery checks again, on the very addresses it connects to (webhook-sender.ts pinnedLookup).
  */
 export async function privateAddressOf(url: string): Promise<string | undefined> {
   const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');

@@ -6,7 +6,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
 
 /** A field that would start a formula gets a leading `'`, so a spreadsheet shows it as text. */
-export function neutralizeFormula(text: string): string {
+function neutralizeFormula(text: string): string {
   return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
 }
 

@@ -1,4 +1,5 @@
-import { TEXT_FIELD_MAX_LENGTH, usageEventProblems } from './usage-event.validator';
+import { USAGE_LEDGER_TEXT_WIDTH } from '../database/ledger-schema';
+import { usageEventProblems } from './usage-event.validator';
 
 describe(usageEventProblems.name, () => {
   const valid = {
@@ -46,7 +47,7 @@ describe(usageEventProblems.name, () => {
   });
 
   it('refuses text longer than its limit (the ledger column, checked in ledger-exactly-once e2e)', () => {
-    for (const [field, length] of Object.entries(TEXT_FIELD_MAX_LENGTH)) {
+    for (const [field, length] of Object.entries(USAGE_LEDGER_TEXT_WIDTH)) {
       expect(usageEventProblems({ ...valid, [field]: 'x'.repeat(length) })).toEqual([]);
       expect(usageEventProblems({ ...valid, [field]: 'x'.repeat(length + 1) })).toEqual([
         `${field} must be a string of 1 to ${length} characters`,

@@ -4,14 +4,13 @@ import { CONTAINERS, SAMPLE_RATES, UsageEvent } from '@tts/protocol';
 import { USAGE_LEDGER_TEXT_WIDTH } from '../database/ledger-schema';
 
 /** Longest value of each text field: exactly its usage_ledger column, so a valid event always fits its row. */
-export const TEXT_FIELD_MAX_LENGTH = USAGE_LEDGER_TEXT_WIDTH;
 
 /** Problems that make a usage job permanently unusable (retrying cannot fix them); empty when valid. */
 export function usageEventProblems(data: unknown): string[] {
   if (typeof data !== 'object' || data === null) return ['not an object'];
   const e = data as Record<string, unknown>;
   const problems: string[] = [];
-  for (const [f, max] of Object.entries(TEXT_FIELD_MAX_LENGTH)) {
+  for (const [f, max] of Object.entries(USAGE_LEDGER_TEXT_WIDTH)) {
     const value = e[f];
     if (typeof value !== 'string' || value === '' || value.length > max) {
       problems.push(`${f} must be a string of 1 to ${max} characters`);

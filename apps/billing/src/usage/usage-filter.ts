@@ -5,7 +5,7 @@ export interface UsageFilter {
 }
 
 /** A validated date or date-time as UTC ISO text, so Postgres never reads it in its session time zone. */
-export function utcInstant(value: string | undefined): string | null {
+function utcInstant(value: string | undefined): string | null {
   return value === undefined ? null : new Date(value).toISOString();
 }
 

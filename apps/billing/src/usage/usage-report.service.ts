@@ -14,7 +14,7 @@ interface SumsRow {
 }
 
 /** The same sums as exact decimal text (trailing zeros trimmed): what a billing team adds up. */
-export interface ExactSums {
+interface ExactSums {
   seconds: string;
   minutes: string;
   credits: string;

@@ -13,7 +13,7 @@ export const UPSTREAM_KEY_OK_TTL_MS = 300_000;
 export const UPSTREAM_KEY_REFUSED_TTL_MS = 60_000;
 /** An unanswered check (network, timeout) is retried soon; the TCP check reports the outage meanwhile. */
 export const UPSTREAM_KEY_UNKNOWN_TTL_MS = 5_000;
-export const UPSTREAM_KEY_TIMEOUT_MS = 5_000;
+const UPSTREAM_KEY_TIMEOUT_MS = 5_000;
 
 /** The WebSocket handshake answers that mean "this key is not accepted". */
 const REFUSING_STATUSES = new Set([401, 402, 403]);

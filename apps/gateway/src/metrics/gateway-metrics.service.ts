@@ -7,7 +7,7 @@ import { UPSTREAM_FAILURE_LABELS } from '../upstream/upstream-failure';
 export const FLUSH_LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2];
 
 /** Held text waits up to a window (60 s) per 2,400 characters held. */
-export const TEXT_HELD_BUCKETS = [0.1, 0.5, 1, 2, 5, 10, 20, 30, 45, 60, 90, 120, 300];
+const TEXT_HELD_BUCKETS = [0.1, 0.5, 1, 2, 5, 10, 20, 30, 45, 60, 90, 120, 300];
 
 /**
  * The gateway's Prometheus metrics, in one registry per process (scraped at GET /metrics).

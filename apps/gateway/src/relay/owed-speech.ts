@@ -249,7 +249,8 @@ export class OwedSpeech {
         // Over the Flush allowance: later Flushes merge into this one when they reach the head.
         this.waitingFlush = mergeFlush(head, this.waitingFlush);
         if (flushWaiting) continue;
-        this.deferredFlushMs = flushWaitMs;
+        // Only a client's Flush is announced as deferred: the gateway's own (flushes 0) is none of its business.
+        if (head.flushes > 0) this.deferredFlushMs = flushWaitMs;
         return this.next(now);
       }
       return this.sendFlush(head, now);

@@ -1,6 +1,6 @@
 import { textHeldWarning } from '@tts/protocol';
 import { SessionTap } from '../session/session-hooks';
-import { OwedSpeech } from './owed-speech';
+import { OwedSpeech, UpstreamPace } from './owed-speech';
 import { SpeechRelayHost } from './speech-relay-host';
 
 /**
@@ -14,6 +14,7 @@ export class PacingReport {
 
   constructor(
     private readonly owed: OwedSpeech,
+    private readonly pace: UpstreamPace,
     private readonly tap: SessionTap,
     private readonly host: SpeechRelayHost,
   ) {}
@@ -28,7 +29,8 @@ export class PacingReport {
   flushDeferred(waitMs: number | undefined): void {
     if (waitMs === undefined) return;
     this.host.sendRateLimited(
-      `Flush deferred ${Math.ceil(waitMs / 1000)} s: Deepgram allows 20 Flushes per minute; further Flushes merge into it`,
+      `Flush deferred ${Math.ceil(waitMs / 1000)} s: Deepgram allows ${this.pace.flushLimit} Flushes per ` +
+        `${Math.round(this.pace.flushWindowMs / 1000)} s; further Flushes merge into it`,
     );
   }
 

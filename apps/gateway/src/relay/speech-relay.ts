@@ -1,7 +1,7 @@
 import { Logger } from 'pino';
 import { SessionConfig, upstreamSpeakCharLimit } from '@tts/protocol';
 import { SessionTap } from '../session/session-hooks';
-import { UpstreamConnection, UpstreamEnd, UpstreamListener } from '../upstream/upstream-connection';
+import { UpstreamEnd, UpstreamListener } from '../upstream/upstream-connection';
 import { isRestorable, upstreamFailureMessage } from '../upstream/upstream-failure';
 import { AnswerWatchdog } from './answer-watchdog';
 import { ClientSpeechOutput } from './client-speech-output';
@@ -54,14 +54,13 @@ export class SpeechRelay implements UpstreamListener {
     private readonly tap: SessionTap,
     private readonly host: SpeechRelayHost,
     private readonly log: Logger,
-    openUpstream: OpenUpstream = (listener) =>
-      new UpstreamConnection(settings.upstream, config, settings.upstreamConnectTimeoutMs, listener),
+    openUpstream: OpenUpstream,
   ) {
     this.upstream = new UpstreamSlot(openUpstream, this, settings.upstreamMaxAgeMs, log);
     this.output = new ClientSpeechOutput(config, tap, host, (error) => this.onRelayFault(error));
     this.owed = new OwedSpeech(settings.pace);
     this.speakCharLimit = upstreamSpeakCharLimit(config.model);
-    this.pacing = new PacingReport(this.owed, tap, host);
+    this.pacing = new PacingReport(this.owed, settings.pace, tap, host);
   }
 
   get current(): SpeechRelayState {
