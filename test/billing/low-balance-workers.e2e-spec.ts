@@ -63,8 +63,12 @@ describe('low-balance alerts across billing processes', () => {
     db = await openDataSource(database.url);
     prefix = uniquePrefix('alertw');
     queue = usageQueue(prefix);
-    receiver = await startWebhookReceiver();
+    // The first request on /stuck is left unanswered: its process is killed while the POST is in flight.
+    receiver = await startWebhookReceiver((path, n) => (path === '/stuck' && n === 0 ? 'hang' : 200));
   });
+
+  // Each test's billing processes die with it: none outlives its test (or keeps jest alive).
+  afterEach(stopAll);
 
   afterAll(async () => {
     await stopAll();
@@ -95,7 +99,6 @@ describe('low-balance alerts across billing processes', () => {
     expect(rows).toHaveLength(1);
     expect(new Set(hooks.map((h) => h.body.event_id))).toEqual(new Set([rows[0].event_id]));
     expect(hooks[0].signature).toBe(expectedSignature(hooks[0].raw, SECRET));
-    await stopAll();
   }, 90_000);
 
   it('fires exactly once when the worker is SIGKILLed mid-burst around the crossing', async () => {
@@ -128,4 +131,33 @@ describe('low-balance alerts across billing processes', () => {
     expect(new Set(hooks.map((h) => h.body.event_id))).toEqual(new Set([rows[0].event_id]));
     expect(hooks[0].body.balance_credits).toBeLessThanOrEqual(50);
   }, 120_000);
+
+  it('a survivor takes over a delivery whose process was SIGKILLed mid-POST, within seconds', async () => {
+    await armed('stuck', 100, 50);
+    children = [spawnBilling(env())];
+    await enqueue(queue, seconds('stuck', 3001));
+    const [hung] = await pollUntil(
+      () => Promise.resolve(receiver.on('/stuck')),
+      (r) => r.length >= 1,
+      30_000,
+    );
+    expect(hung.status).toBe('hang');
+    children[0].kill('SIGKILL');
+    await exited(children[0]);
+    children = [spawnBilling(env())];
+    // BullMQ's default lock (30 s) and stalled check (30 s) would leave it waiting up to a minute.
+    const [, again] = await pollUntil(
+      () => Promise.resolve(receiver.on('/stuck')),
+      (r) => r.length >= 2,
+      15_000,
+    );
+    expect(again.status).toBe(200);
+    expect(again.raw).toBe(hung.raw);
+    expect(again.signature).toBe(expectedSignature(again.raw, SECRET));
+    const [row] = await pollUntil(
+      () => db.query(`SELECT delivered_at FROM low_balance_events WHERE company_id = $1`, [co('stuck')]),
+      (r) => r[0]?.delivered_at != null,
+    );
+    expect(row.delivered_at).not.toBeNull();
+  }, 90_000);
 });

@@ -14,15 +14,15 @@ export interface ReceivedWebhook {
     at: string;
   };
   signature: string | undefined;
-  /** What the receiver answered. */
-  status: number;
+  /** What the receiver answered; 'hang': it never answered (the request was left open). */
+  status: number | 'hang';
 }
 
 /**
  * A real HTTP webhook receiver. `answer(path, n)` picks the status of the n-th request (0-based) on a path:
- * 200 by default; a test makes a path fail for a while or for good.
+ * 200 by default; a test makes a path fail for a while or for good, or leaves a request unanswered ('hang').
  */
-export async function startWebhookReceiver(answer: (path: string, n: number) => number = () => 200) {
+export async function startWebhookReceiver(answer: (path: string, n: number) => number | 'hang' = () => 200) {
   const received: ReceivedWebhook[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -32,7 +32,7 @@ export async function startWebhookReceiver(answer: (path: string, n: number) => 
       const path = req.url ?? '';
       const status = answer(path, received.filter((r) => r.path === path).length);
       received.push({ path, raw, body: JSON.parse(raw), signature: req.headers['x-tts-signature'] as string, status });
-      res.writeHead(status).end();
+      if (status !== 'hang') res.writeHead(status).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -41,7 +41,11 @@ export async function startWebhookReceiver(answer: (path: string, n: number) => 
     url: (path: string) => `http://127.0.0.1:${port}${path}`,
     received,
     on: (path: string) => received.filter((r) => r.path === path),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -7,7 +7,12 @@ import { DataSource } from 'typeorm';
 import { BillingEnv } from '@tts/config';
 import { QueueName } from '@tts/protocol';
 import { BILLING_ENV } from '../config/billing-env.provider';
-import { WEBHOOK_WORKER_CONCURRENCY } from '../config/billing.constants';
+import {
+  WEBHOOK_JOB_LOCK_MS,
+  WEBHOOK_MAX_STALLED_COUNT,
+  WEBHOOK_STALLED_INTERVAL_MS,
+  WEBHOOK_WORKER_CONCURRENCY,
+} from '../config/billing.constants';
 import { BillingMetrics } from '../metrics/billing-metrics.service';
 import { LowBalanceEventRow, lowBalanceWebhookBody } from './low-balance-webhook';
 import { WebhookJob } from './low-balance-outbox.service';
@@ -15,7 +20,12 @@ import { SIGNATURE_HEADER, webhookSignature } from './webhook-signature';
 import { PrivateAddressError, WebhookSender } from './webhook-sender';
 
 /** POSTs one fired low-balance alert to its webhook; a non-2xx or a timeout fails the attempt (retried). */
-@Processor(QueueName.LowBalanceWebhooks, { concurrency: WEBHOOK_WORKER_CONCURRENCY })
+@Processor(QueueName.LowBalanceWebhooks, {
+  concurrency: WEBHOOK_WORKER_CONCURRENCY,
+  lockDuration: WEBHOOK_JOB_LOCK_MS,
+  stalledInterval: WEBHOOK_STALLED_INTERVAL_MS,
+  maxStalledCount: WEBHOOK_MAX_STALLED_COUNT,
+})
 export class LowBalanceWebhookProcessor extends WorkerHost implements OnApplicationShutdown {
   /** Every delivery connects through its pinned lookup: the address checked is the address used. */
   private readonly sender: WebhookSender;

@@ -29,6 +29,15 @@ export const ALERT_OUTBOX_SWEEP_MS = 2_000;
 export const ALERT_OUTBOX_GRACE_MS = 1_000;
 /** Webhook deliveries each billing process runs at once. */
 export const WEBHOOK_WORKER_CONCURRENCY = 20;
+/**
+ * Lock of a webhook delivery in flight, renewed while it runs (so a slow receiver keeps it): when a billing
+ * process dies mid-POST, a survivor takes the delivery over within lock + stalled interval, not BullMQ's
+ * default of up to a minute.
+ */
+export const WEBHOOK_JOB_LOCK_MS = 5_000;
+export const WEBHOOK_STALLED_INTERVAL_MS = 2_500;
+/** A delivery may be cut short by a dying process this often before it is failed (a receiver dedupes on event_id). */
+export const WEBHOOK_MAX_STALLED_COUNT = 5;
 /** Delivered webhook jobs stay this long, so a re-queue of the same event_id is deduplicated by BullMQ. */
 export const WEBHOOK_KEEP_COMPLETED_S = 7 * 24 * 3600;
 /** Connections of the CSV export pool (each running export holds one for its whole stream). */
