@@ -37,6 +37,16 @@ export const badTokens = {
     mintClientToken({ secret: TEST_JWT_SECRET, companyId, userId, ttlSeconds: 86_400 + 3600 }),
   exp9999: (companyId: string, userId: string) =>
     signed({ company_id: companyId }, userId, 253_402_300_799 - Math.floor(Date.now() / 1000)),
+  // Issued an hour from now (past the clock tolerance), with a short lifetime from that iat.
+  issuedInFuture: (companyId: string, userId: string) => {
+    const iat = Math.floor(Date.now() / 1000) + 3600;
+    return new SignJWT({ company_id: companyId })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(userId)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 300)
+      .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+  },
   garbage: async () => 'eyJhbGciOiJIUzI1NiJ9.bm90IGpzb24.c2ln',
 };
 

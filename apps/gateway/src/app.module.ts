@@ -32,7 +32,7 @@ export class AppModule {
         AuthModule.register(env),
         LimitsModule.register(env),
         DemoModule.register(env),
-        BalanceModule.register(env),
+        BalanceModule,
         ClientBundleModule,
         CreditsModule.register(),
         UsageModule.register(env),

@@ -3,9 +3,13 @@ import { PinoLogger } from 'nestjs-pino';
 import { SessionHooks } from '../session/session-hooks.service';
 import { AuthAdmission } from './auth.admission';
 import { AuthEnv, AuthSettings } from './auth-settings';
+import { ClientAuth } from './client-auth';
 import { OriginAdmission } from './origin.admission';
 
-/** Client authentication (JWT) and origin checks, run before a connection becomes a session. */
+/**
+ * Client authentication (JWT) and origin checks, run before a connection becomes a session. Global
+ * because ClientAuth is also the token check of the HTTP routes that act for a client (GET /v1/balance).
+ */
 @Module({})
 export class AuthModule implements OnModuleInit {
   constructor(
@@ -21,7 +25,14 @@ export class AuthModule implements OnModuleInit {
   static register(env: AuthEnv): DynamicModule {
     return {
       module: AuthModule,
-      providers: [{ provide: AuthSettings, useValue: AuthSettings.fromEnv(env) }, AuthAdmission, OriginAdmission],
+      global: true,
+      providers: [
+        { provide: AuthSettings, useValue: AuthSettings.fromEnv(env) },
+        ClientAuth,
+        AuthAdmission,
+        OriginAdmission,
+      ],
+      exports: [ClientAuth],
     };
   }
 

@@ -1,32 +1,16 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { GatewayEnv, RedisConnections } from '@tts/config';
-import { AuthSettings } from '../auth/auth-settings';
-import { BALANCE_READ_TIMEOUT_MS } from '../credits/credits.constants';
+import { Module } from '@nestjs/common';
+import { BalanceCacheModule } from '../credits/balance-cache';
 import { BalanceCaller } from './balance-caller';
 import { BalanceController } from './balance.controller';
-import { BALANCE_REDIS, CompanyBalanceReader } from './company-balance.reader';
+import { CompanyBalanceReader } from './company-balance.reader';
 
-/** `GET /v1/balance`: a client reads its own company's cached balance with its client token. */
-@Module({})
-export class BalanceModule {
-  static register(
-    env: Pick<GatewayEnv, 'AUTH_JWT_SECRET' | 'AUTH_DISABLED' | 'ALLOWED_ORIGINS' | 'AUTH_MAX_TOKEN_TTL_S'>,
-  ): DynamicModule {
-    return {
-      module: BalanceModule,
-      controllers: [BalanceController],
-      providers: [
-        { provide: AuthSettings, useValue: AuthSettings.fromEnv(env) },
-        {
-          provide: BALANCE_REDIS,
-          // A request must not hang on a Redis outage: it gets a 503 after the timeout.
-          inject: [RedisConnections],
-          useFactory: (redis: RedisConnections) =>
-            redis.commands('balance-route', { commandTimeoutMs: BALANCE_READ_TIMEOUT_MS }),
-        },
-        BalanceCaller,
-        CompanyBalanceReader,
-      ],
-    };
-  }
-}
+/**
+ * `GET /v1/balance`: a client reads its own company's cached balance with its client token. The token
+ * is checked by the auth module's ClientAuth (global), the balance read on the credit check's connection.
+ */
+@Module({
+  imports: [BalanceCacheModule],
+  controllers: [BalanceController],
+  providers: [BalanceCaller, CompanyBalanceReader],
+})
+export class BalanceModule {}

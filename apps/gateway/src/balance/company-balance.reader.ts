@@ -1,8 +1,5 @@
-import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
-import Redis from 'ioredis';
-import { RedisNamespace } from '@tts/protocol';
-
-export const BALANCE_REDIS = Symbol('BALANCE_REDIS');
+import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { BalanceCache } from '../credits/balance-cache';
 
 export interface CompanyBalance {
   company_id: string;
@@ -15,14 +12,12 @@ export interface CompanyBalance {
 /** Reads the balance billing keeps in Redis for gateways; never asks billing itself (it is a read of the cache). */
 @Injectable()
 export class CompanyBalanceReader {
-  constructor(
-    @Inject(BALANCE_REDIS) private readonly redis: Redis,
-    private readonly namespace: RedisNamespace,
-  ) {}
+  constructor(private readonly balances: BalanceCache) {}
 
   /** The company's cached balance, or null when billing has not cached one (unknown or not yet used). */
   async read(companyId: string): Promise<CompanyBalance | null> {
-    const value = await this.redis.get(this.namespace.balanceKey(companyId)).catch(() => {
+    // A request must not hang on a Redis outage: the cache's reads time out, and that is a 503.
+    const value = await this.balances.get(companyId).catch(() => {
       throw new ServiceUnavailableException('balance temporarily unavailable, retry shortly');
     });
     if (value === null) return null;

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
-import Redis from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import { firstValueFrom, timeout } from 'rxjs';
 import {
@@ -12,9 +11,9 @@ import {
   SessionError,
 } from '@tts/protocol';
 import { SessionAdmission, SessionInfo } from '../session/session-hooks';
+import { BalanceCache } from './balance-cache';
 import { BALANCE_REQUEST_TIMEOUT_MS } from './credits.constants';
 
-export const CREDITS_REDIS = Symbol('CREDITS_REDIS');
 export const BILLING_CLIENT = Symbol('BILLING_CLIENT');
 
 /**
@@ -26,7 +25,7 @@ export const BILLING_CLIENT = Symbol('BILLING_CLIENT');
 @Injectable()
 export class CreditsAdmission implements SessionAdmission {
   constructor(
-    @Inject(CREDITS_REDIS) private readonly redis: Redis,
+    private readonly balances: BalanceCache,
     @Inject(BILLING_CLIENT) private readonly billing: ClientProxy,
     private readonly namespace: RedisNamespace,
     private readonly logger: PinoLogger,
@@ -52,7 +51,7 @@ export class CreditsAdmission implements SessionAdmission {
 
   /** The cached decimal balance as a number (the sign is all that matters here), or undefined. */
   private async cachedBalance(companyId: string): Promise<number | undefined> {
-    const value = await this.redis.get(this.namespace.balanceKey(companyId)).catch((err: Error) => {
+    const value = await this.balances.get(companyId).catch((err: Error) => {
       this.logger.warn({ company_id: companyId, err: err.message }, 'balance cache unreachable');
       return null;
     });

@@ -2,10 +2,10 @@ import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit } fr
 import { ClientProxy, ClientsModule, ServerRedis, Transport } from '@nestjs/microservices';
 import { RedisConnections } from '@tts/config';
 import { SessionHooks } from '../session/session-hooks.service';
-import { BILLING_CLIENT, CREDITS_REDIS, CreditsAdmission } from './credits.admission';
+import { BalanceCacheModule } from './balance-cache';
+import { BILLING_CLIENT, CreditsAdmission } from './credits.admission';
 import { DEPLETION_SERVER, CreditsDepletedListener } from './credits-depleted.listener';
 import { DepletionSweep } from './depletion-sweep.service';
-import { BALANCE_READ_TIMEOUT_MS } from './credits.constants';
 
 /** Credit enforcement: refused at connect without credits, ended on depletion (billing's broadcast or the sweep). */
 @Module({})
@@ -27,15 +27,9 @@ export class CreditsModule implements OnModuleInit, OnApplicationShutdown {
     ]);
     return {
       module: CreditsModule,
-      imports: [clients],
+      // The balance cache fails fast: a connect must not hang on a Redis outage (billing is asked instead).
+      imports: [clients, BalanceCacheModule],
       providers: [
-        {
-          // Fail fast: a connect must not hang on a Redis outage (billing is asked instead).
-          provide: CREDITS_REDIS,
-          inject: [RedisConnections],
-          useFactory: (redis: RedisConnections) =>
-            redis.commands('balances', { commandTimeoutMs: BALANCE_READ_TIMEOUT_MS }),
-        },
         {
           provide: DEPLETION_SERVER,
           inject: [RedisConnections],

@@ -1,10 +1,8 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { RedisNamespace } from '@tts/protocol';
 import { ActiveSessions } from '../session/active-sessions.service';
 import { SessionInfo, SessionObserver, SessionTap } from '../session/session-hooks';
-import { CREDITS_REDIS } from './credits.admission';
+import { BalanceCache } from './balance-cache';
 import { endDepletedCompany } from './credits-cutoff';
 import { DEPLETION_SWEEP_INTERVAL_MS, DEPLETION_SWEEP_MGET_MAX } from './credits.constants';
 
@@ -28,9 +26,8 @@ export class DepletionSweep implements SessionObserver, OnApplicationBootstrap, 
   private unreachable = false;
 
   constructor(
-    @Inject(CREDITS_REDIS) private readonly redis: Redis,
+    private readonly cache: BalanceCache,
     private readonly sessions: ActiveSessions,
-    private readonly namespace: RedisNamespace,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(DepletionSweep.name);
@@ -73,7 +70,7 @@ export class DepletionSweep implements SessionObserver, OnApplicationBootstrap, 
   private async check(companyIds: string[]): Promise<void> {
     let balances: (string | null)[];
     try {
-      balances = await this.redis.mget(companyIds.map((id) => this.namespace.balanceKey(id)));
+      balances = await this.cache.getMany(companyIds);
     } catch (err) {
       // The broadcast still works if only this connection suffers; one line per outage.
       if (!this.unreachable) this.logger.warn({ err: (err as Error).message }, 'balance check: cache unreachable');
