@@ -6,5 +6,6 @@ export * from './billing-env';
 export * from './emulator-env';
 export * from './redis-options';
 export * from './redis-connections';
+export * from './redis-health';
 export * from './log-redaction';
 export * from './security-headers';

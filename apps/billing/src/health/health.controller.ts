@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { RedisHealthIndicator } from './redis.health';
+import { RedisHealthIndicator } from '@tts/config';
 
 @ApiTags('health')
 @Controller('health')
@@ -26,7 +26,7 @@ export class HealthController {
   ready() {
     return this.health.check([
       () => this.postgres.pingCheck('postgres', { timeout: 1000 }),
-      () => this.redis.isHealthy('redis'),
+      () => this.redis.check('redis'),
     ]);
   }
 }

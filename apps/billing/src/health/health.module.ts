@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
-import { RedisHealthIndicator } from './redis.health';
+import { RedisHealthIndicator } from '@tts/config';
 
 @Module({
   imports: [TerminusModule],
   controllers: [HealthController],
-  providers: [RedisHealthIndicator, RedisHealthIndicator.probeProvider()],
+  providers: [RedisHealthIndicator],
 })
 export class HealthModule {}

@@ -1,8 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { RedisHealthIndicator } from '@tts/config';
 import { DrainState } from '../drain/drain-state';
 import { EventLoopHealthIndicator } from './event-loop.health';
-import { RedisHealthIndicator } from './redis.health';
 import { UpstreamHealthIndicator } from './upstream.health';
 import { UpstreamKeyHealthIndicator } from './upstream-key.health';
 
@@ -32,7 +32,8 @@ export class HealthController {
   ready() {
     return this.health.check([
       () => this.accepting('sessions'),
-      () => this.redis.check('redis'),
+      // Leases, balances, the usage queue and pub/sub all live in Redis.
+      () => this.redis.check('redis', { latency: true }),
       () => this.upstream.check('upstream'),
       () => this.upstreamKey.check('upstream_key'),
     ]);

@@ -1,10 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { GatewayEnv, RedisConnections, resolveUpstream } from '@tts/config';
+import { GatewayEnv, RedisHealthIndicator, resolveUpstream } from '@tts/config';
 import { DrainStateModule } from '../drain/drain-state';
 import { EventLoopHealthIndicator } from './event-loop.health';
 import { HealthController } from './health.controller';
-import { REDIS_PING_TIMEOUT_MS, REDIS_PROBE, RedisHealthIndicator } from './redis.health';
 import { UpstreamHealthIndicator, UpstreamTarget } from './upstream.health';
 import { UPSTREAM, UpstreamKeyHealthIndicator } from './upstream-key.health';
 
@@ -17,12 +16,6 @@ export class HealthModule {
       imports: [TerminusModule.forRoot({ errorLogStyle: 'json' }), DrainStateModule],
       controllers: [HealthController],
       providers: [
-        {
-          provide: REDIS_PROBE,
-          inject: [RedisConnections],
-          useFactory: (redis: RedisConnections) =>
-            redis.commands('health', { retries: 0, commandTimeoutMs: REDIS_PING_TIMEOUT_MS }),
-        },
         { provide: UPSTREAM, useValue: resolveUpstream(env) },
         { provide: UpstreamTarget, useValue: UpstreamTarget.fromUrl(resolveUpstream(env).url) },
         EventLoopHealthIndicator,
