@@ -9,6 +9,8 @@ export interface PathCpu {
   emulator: number;
   /** The nginx worker or the gateway; absent on the direct path. */
   proxy?: number;
+  /** The kernel's part of `proxy` (its socket reads and writes). */
+  proxySys?: number;
   loadGenerator: number;
 }
 
@@ -78,6 +80,7 @@ export function runPhase(spec: LoadSpec, procs: PhaseProcesses): Promise<PhaseRe
         cpu: {
           emulator: emulator.stop().cpuPercent,
           proxy: proxyUsage?.cpuPercent,
+          proxySys: proxyUsage?.sysPercent,
           loadGenerator: generator.stop().cpuPercent,
         },
         gateway:

@@ -6,31 +6,32 @@ const CLK_TCK = 100;
 export interface ProcSample {
   at: number;
   cpuTicks: number;
+  /** The part of cpuTicks spent in the kernel (stime): syscalls such as the socket writes. */
+  sysTicks: number;
   rssKb: number;
 }
 
 export interface UsageWindow {
   /** CPU time over wall time, in percent of one core. */
   cpuPercent: number;
+  /** The kernel's part of cpuPercent. */
+  sysPercent: number;
   rssMaxKb: number;
 }
 
-/** utime + stime of a process, from /proc/<pid>/stat (fields 14 and 15, after the parenthesized name). */
-function cpuTicks(stat: string): number {
+/** utime + stime, and stime, of a process from /proc/<pid>/stat (fields 14 and 15, after the parenthesized name). */
+function cpuTicks(stat: string): { cpu: number; sys: number } {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
+  return { cpu: Number(fields[11]) + Number(fields[12]), sys: Number(fields[12]) };
 }
 
 export function sampleProc(pid: number): ProcSample {
   try {
     const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return {
-      at: performance.now(),
-      cpuTicks: cpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8')),
-      rssKb: Number(rss?.[1]),
-    };
+    const ticks = cpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return { at: performance.now(), cpuTicks: ticks.cpu, sysTicks: ticks.sys, rssKb: Number(rss?.[1]) };
   } catch {
-    return { at: performance.now(), cpuTicks: NaN, rssKb: NaN }; // the process is gone
+    return { at: performance.now(), cpuTicks: NaN, sysTicks: NaN, rssKb: NaN }; // the process is gone
   }
 }
 
@@ -65,8 +66,10 @@ export class ProcSampler {
   stop(): UsageWindow {
     if (this.running) this.pause();
     const seconds = this.first && this.last ? (this.last.at - this.first.at) / 1000 : 0;
-    const ticks = this.first && this.last ? this.last.cpuTicks - this.first.cpuTicks : NaN;
-    return { cpuPercent: seconds > 0 ? (ticks / CLK_TCK / seconds) * 100 : NaN, rssMaxKb: this.rssMaxKb };
+    const percent = (ticks: number): number => (seconds > 0 ? (ticks / CLK_TCK / seconds) * 100 : NaN);
+    const since = (field: 'cpuTicks' | 'sysTicks'): number =>
+      this.first && this.last ? this.last[field] - this.first[field] : NaN;
+    return { cpuPercent: percent(since('cpuTicks')), sysPercent: percent(since('sysTicks')), rssMaxKb: this.rssMaxKb };
   }
 
   private take(): ProcSample {

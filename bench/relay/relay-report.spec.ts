@@ -1,6 +1,6 @@
 import { LoadResult } from './load-generator';
 import { PhaseResult } from './load-phase';
-import { SideBySide, cpuPerAudioSecond, judge } from './relay-report';
+import { SideBySide, cpuPerAudioSecond, cpuTable, judge } from './relay-report';
 import { summarize } from './stats';
 
 const criterion = { noiseFloorMs: 5, underrunAllowance: 0.01 };
@@ -61,5 +61,17 @@ describe(cpuPerAudioSecond.name, () => {
   it('is CPU seconds over the window divided by audio seconds delivered', () => {
     // 20 % of a core for 10 s = 2 CPU s, for 100 s of 16 kHz linear16 audio.
     expect(cpuPerAudioSecond(phase(150), 20)).toBeCloseTo(0.02, 10);
+  });
+});
+
+describe(cpuTable.name, () => {
+  it("splits each proxy's CPU into the kernel's part and its own code's", () => {
+    const r = row(10, 10);
+    r.nginx.cpu = { emulator: 50, proxy: 20, proxySys: 15, loadGenerator: 10 };
+    r.gateway.cpu = { emulator: 50, proxy: 60, proxySys: 20, loadGenerator: 10 };
+    const line = cpuTable([r]).split('\n').pop();
+    // 100 audio s over 10 s: 0.02 / 0.06 CPU s per audio s in all (3x), 0.015 / 0.02 in the kernel,
+    // 0.005 / 0.04 outside it (8x).
+    expect(line).toBe('| 100 | 100 | 0.0200 | 0.0600 | 3.00 | 0.0150 / 0.0200 | 8.00 | 0.0500 | 0.500 |');
   });
 });

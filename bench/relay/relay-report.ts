@@ -168,26 +168,37 @@ export function capacityTable(steps: CapacityStep[]): string {
   );
 }
 
-const cpu = (phase: PhaseResult, which: 'proxy' | 'emulator' = 'proxy'): string => {
+const cpu = (phase: PhaseResult, which: 'proxy' | 'proxySys' | 'emulator' = 'proxy'): string => {
   const v = cpuPerAudioSecond(phase, phase.cpu[which]);
   return Number.isFinite(v) ? v.toFixed(4) : '';
 };
 
-/** CPU per relayed audio second, per path: the "gateway <= 2x nginx" comparison. */
+const cpuRatio = (a: number, b: number): string =>
+  Number.isFinite(a) && Number.isFinite(b) && b > 0 ? (a / b).toFixed(2) : 'n/a';
+
+/**
+ * CPU per relayed audio second, per path: the "gateway <= 2x nginx" comparison, split into the kernel's
+ * part (socket reads and writes, which both proxies pay alike) and the rest (the proxy's own code).
+ */
 export function cpuTable(rows: SideBySide[]): string {
   const header =
-    'sessions | audio s | nginx CPU s / audio s | gateway CPU s / audio s | gateway / nginx | emulator CPU s / audio s (direct) | emulator CPU per session (% of a core, direct)';
+    'sessions | audio s | nginx CPU s / audio s | gateway CPU s / audio s | gateway / nginx | of which in the kernel: nginx / gateway | gateway / nginx outside the kernel | emulator CPU s / audio s (direct) | emulator CPU per session (% of a core, direct)';
   return markdownTable(
     header,
     rows.map((row) => {
       const n = cpuPerAudioSecond(row.nginx, row.nginx.cpu.proxy);
       const g = cpuPerAudioSecond(row.gateway, row.gateway.cpu.proxy);
+      const user = (phase: PhaseResult): number =>
+        cpuPerAudioSecond(phase, (phase.cpu.proxy ?? NaN) - (phase.cpu.proxySys ?? NaN));
+      const [nUser, gUser] = [user(row.nginx), user(row.gateway)];
       return [
         String(row.sessions),
         (row.gateway.load.audioBytes / AUDIO_BYTES_PER_SECOND).toFixed(0),
         cpu(row.nginx),
         cpu(row.gateway),
-        Number.isFinite(n) && n > 0 ? (g / n).toFixed(2) : 'n/a',
+        cpuRatio(g, n),
+        `${cpu(row.nginx, 'proxySys')} / ${cpu(row.gateway, 'proxySys')}`,
+        cpuRatio(gUser, nUser),
         cpu(row.direct, 'emulator'),
         (row.direct.cpu.emulator / row.sessions).toFixed(3),
       ];
