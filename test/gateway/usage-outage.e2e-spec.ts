@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import Redis from 'ioredis';
 import { IncomingMessage } from 'http';
 import { RedisConnections } from '@tts/config';
 import { ErrorCode, SessionConfig, SessionError, UsageEvent } from '@tts/protocol';
@@ -12,7 +13,7 @@ import { UsagePublisher } from '../../apps/gateway/src/usage/usage-publisher.ser
 import { destroyQueue, uniquePrefix, usageQueue } from '../billing/support/billing-harness';
 import { RedisProxy } from '../billing/support/redis-proxy';
 import { RunningEmulator, startTestEmulator } from '../support/emulator';
-import { TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
+import { TEST_REDIS_URL, TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
 import { openSession, sessionOutcome } from '../support/session-outcome';
 import { pollUntil } from '../support/poll';
 import { recordingLogger } from '../support/logger';
@@ -119,12 +120,19 @@ describe('usage publishing during a Redis outage', () => {
   describe('on a gateway', () => {
     let emulator: RunningEmulator;
     let gateway: TestGateway;
+    const redis = new Redis(TEST_REDIS_URL);
 
     beforeAll(async () => {
       emulator = await startTestEmulator({ speed: 1 });
     });
-    afterAll(() => emulator?.close());
-    afterEach(() => gateway?.close());
+    afterAll(async () => {
+      await emulator?.close();
+      await redis.quit();
+    });
+    afterEach(async () => {
+      await gateway?.close();
+      gateway = undefined as unknown as TestGateway; // closed once; the next test starts its own
+    });
 
     it('refuses new sessions after 3 report intervals of failed publishing, exports the held count, loses nothing', async () => {
       gateway = await startGateway({
@@ -171,6 +179,33 @@ describe('usage publishing during a Redis outage', () => {
       );
       expect(events.reduce((sum, e) => sum + e.audio_bytes, 0)).toBe(delivered);
       expect(await scrapeHeld(gateway)).toBe(0);
+    });
+
+    it('a gateway shut down while Redis is unreachable leaves no connection retrying behind', async () => {
+      gateway = await startGateway({
+        DEEPGRAM_URL: emulator.url,
+        REDIS_URL: proxy.url,
+        BULLMQ_PREFIX: prefix,
+        DRAIN_TIMEOUT_MS: '1000',
+      });
+      // Cut Redis once the gateway's depletion subscriber is subscribed: a subscribe still in flight
+      // at close is rejected inside @nestjs/microservices, where nothing can catch it.
+      await pollUntil(
+        () => redis.pubsub('CHANNELS', `${prefix}:*`) as Promise<string[]>,
+        (channels) => channels.length > 0,
+      );
+      await proxy.down();
+      // Closed once the gateway has seen the outage (its clients are reconnecting, not merely idle).
+      await pollUntil(
+        async () => (await fetch(`http://127.0.0.1:${gateway.port}/health/ready`)).status,
+        (status) => status === 503,
+      );
+      await gateway.close();
+      const before = proxy.accepted;
+      await proxy.up();
+      // Longer than the slowest reconnect of any of the gateway's clients (usage queue: 2 s at most).
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(proxy.accepted - before).toBe(0);
     });
   });
 });

@@ -5,6 +5,8 @@ export class RedisProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   port = 0;
+  /** Client connections accepted so far (a reconnecting client shows here once the proxy is up). */
+  accepted = 0;
 
   constructor(private readonly target = { host: '127.0.0.1', port: 6379 }) {}
 
@@ -15,6 +17,7 @@ export class RedisProxy {
   async up(): Promise<void> {
     if (this.server) return;
     const server = createServer((client) => {
+      this.accepted++;
       const upstream = connect(this.target.port, this.target.host);
       for (const s of [client, upstream]) {
         this.sockets.add(s);

@@ -164,6 +164,13 @@ export class UsagePublisher implements OnApplicationShutdown {
     }
     // Rejects when Redis is unreachable; shutdown must still complete.
     await Promise.race([this.queue.close().catch(() => undefined), sleep(1000)]);
+    // A QUIT that could not be sent (no offline queue) leaves ioredis reconnecting for ever, which keeps an
+    // in-process app (a test) alive: end the client itself, whatever became of the close.
+    const client = await Promise.race([
+      this.queue.getBackend().client.catch(() => undefined),
+      sleep(100).then(() => undefined),
+    ]);
+    client?.disconnect();
   }
 }
 
