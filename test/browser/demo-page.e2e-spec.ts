@@ -271,6 +271,37 @@ describe('demo page (playground)', () => {
     await other.close();
   });
 
+  it("tells the user when the gateway holds text to stay under Deepgram's 2,400 characters a minute", async () => {
+    const other = await context.newPage();
+    const held: Array<{ held_characters: number; estimated_delay_ms: number }> = [];
+    other.on('websocket', (socket) =>
+      socket.on('framereceived', ({ payload }) => {
+        if (typeof payload === 'string' && payload.includes('"text_held"')) held.push(JSON.parse(payload));
+      }),
+    );
+    const talker = `${COMPANY_PREFIX}-${++n}`;
+    await billing.fund(talker, 10);
+    await open(other, talker, await tokenFor(talker, 'demo-user'));
+    await waitForText(other.getByLabel('Connection'), /^connected$/);
+    const words = 'A long answer streamed faster than the voice service accepts text. '.repeat(40);
+    expect(words.length).toBeGreaterThan(2400);
+    await other.getByLabel('Text to speak').fill(words);
+    await other.getByRole('button', { name: 'Speak' }).click();
+
+    const notice = await waitForText(other.locator('#notice'), /^Text held/);
+    expect(held).toHaveLength(1);
+    // The frame's own figures, in words.
+    expect(notice).toContain(`${held[0].held_characters.toLocaleString('en')} characters`);
+    expect(notice).toContain(`about ${Math.max(1, Math.ceil(held[0].estimated_delay_ms / 1000))} s`);
+    expect(notice).toContain("Deepgram's 2,400 characters per minute");
+    expect(await other.locator('#notice').isVisible()).toBe(true);
+    await other.screenshot({ path: `${SHOTS}-8-text-held.png`, fullPage: true });
+    // Over after a look: interrupted, not spoken for a minute.
+    await other.getByRole('button', { name: 'Interrupt' }).click();
+    await waitForText(other.getByLabel('State', { exact: true }), /^interrupted$/);
+    await other.close();
+  });
+
   it('is not served when DEMO_PAGE is off, while the SDK bundle still is', async () => {
     const plain = await startGateway({ DEEPGRAM_URL: stack.emulator.url, DEMO_PAGE: 'false' });
     try {

@@ -15,6 +15,20 @@ const gatewayVars = envVarNames(GatewayEnv);
 const billingVars = envVarNames(BillingEnv);
 const emulatorVars = envVarNames(EmulatorEnv);
 const allVars = [...new Set([...gatewayVars, ...billingVars, ...emulatorVars])];
+
+/**
+ * The README's "Tuning knobs" table: variables whose defaults suit production, so a deployment file may
+ * leave them out. Every other variable an app reads is part of its contract and is set, visibly, in
+ * docker-compose.yml and in the Kubernetes config: a new one missing there fails this spec.
+ */
+const tuningKnobs = (() => {
+  const readme = read('README.md');
+  const start = readme.indexOf('Tuning knobs beyond the contract');
+  const table = readme.slice(start, readme.indexOf('\n## ', start));
+  return [...table.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
+})();
+const contractOf = (vars: string[]) => vars.filter((name) => !tuningKnobs.includes(name));
+
 const varsOf: Record<string, string[]> = {
   gateway: gatewayVars,
   billing: billingVars,
@@ -82,6 +96,14 @@ describe('docker-compose.yml', () => {
     expect(() => loadConfig(schema as new () => object, resolved)).not.toThrow();
   });
 
+  it.each([
+    ['billing', billingVars],
+    ['gateway', gatewayVars],
+  ])('sets every %s variable outside the tuning knobs', (service, vars) => {
+    const set = Object.keys(services[service].environment ?? {});
+    expect(contractOf(vars).filter((name) => !set.includes(name))).toEqual([]);
+  });
+
   it('publishes the documented ports and balances WebSockets across the gateways', () => {
     expect(services.lb.ports).toEqual(['8080:8080']);
     expect(services.billing.ports).toEqual(['8081:8081']);
@@ -118,6 +140,11 @@ describe('Dockerfile', () => {
 });
 
 describe('.env.example and README', () => {
+  it('reads the tuning knobs from the README', () => {
+    expect(tuningKnobs).toEqual(expect.arrayContaining(['LOG_LEVEL', 'WEBHOOK_ATTEMPTS', 'UPSTREAM_POOL_SIZE']));
+    for (const name of tuningKnobs) expect(allVars).toContain(name);
+  });
+
   it.each(allVars)('documents %s', (name) => {
     expect(read('.env.example')).toMatch(new RegExp(`^#? ?${name}=`, 'm'));
     expect(read('README.md')).toContain(`| \`${name}\` |`);
@@ -142,6 +169,22 @@ describe('deploy/k8s', () => {
     const secret = byKind('Secret', 'tts-secrets');
     for (const name of [...Object.keys(configMap.data), ...Object.keys(secret.stringData)])
       expect(allVars).toContain(name);
+  });
+
+  it.each([
+    ['tts-billing', billingVars],
+    ['tts-gateway', gatewayVars],
+  ])('gives %s every variable outside the tuning knobs', (name, vars) => {
+    const container = byKind('Deployment', name).spec.template.spec.containers[0];
+    const set = [
+      ...(container.env ?? []).map((e: { name: string }) => e.name),
+      ...(container.envFrom ?? []).flatMap((from: { configMapRef?: { name: string }; secretRef?: { name: string } }) =>
+        from.configMapRef
+          ? Object.keys(byKind('ConfigMap', from.configMapRef.name).data)
+          : Object.keys(byKind('Secret', from.secretRef!.name).stringData),
+      ),
+    ];
+    expect(contractOf(vars).filter((name) => !set.includes(name))).toEqual([]);
   });
 
   it.each([

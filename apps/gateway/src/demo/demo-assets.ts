@@ -1,5 +1,7 @@
+import { createHash } from 'crypto';
 import { readFile } from 'fs/promises';
 import { join } from 'path';
+import { DemoSettings } from './demo-settings';
 
 /**
  * The page's files. Browser scripts are stored as `*.js.txt`: the build compiles every `.js` under apps/
@@ -21,15 +23,42 @@ const ASSETS: Readonly<Record<string, { file: string; type: string }>> = {
 export interface DemoAsset {
   body: string;
   type: string;
+  /** Strong validator of the body (a content hash): the same on every gateway serving the same build. */
+  etag: string;
 }
 
-/** A page file by its public name, or undefined for any other name (no path is ever built from the request). */
-export async function readDemoAsset(name: string): Promise<DemoAsset | undefined> {
-  const asset = Object.prototype.hasOwnProperty.call(ASSETS, name) ? ASSETS[name] : undefined;
-  if (!asset) return undefined;
-  return { body: await readFile(join(PAGE_DIR, asset.file), 'utf8'), type: asset.type };
+/**
+ * The playground and its files, read once when the gateway starts with DEMO_PAGE=true and served from
+ * memory: a missing file stops the boot instead of failing requests. With the page off nothing is read.
+ */
+export class DemoFiles {
+  private constructor(
+    /** index.html with what it shows about the deployment filled in; undefined when the page is off. */
+    readonly page: string | undefined,
+    private readonly assets: ReadonlyMap<string, DemoAsset>,
+  ) {}
+
+  static async load(settings: DemoSettings, dir = PAGE_DIR): Promise<DemoFiles> {
+    if (!settings.pageEnabled) return new DemoFiles(undefined, new Map());
+    const [html, ...bodies] = await Promise.all([
+      readFile(join(dir, 'index.html'), 'utf8'),
+      ...Object.values(ASSETS).map((asset) => readFile(join(dir, asset.file), 'utf8')),
+    ]);
+    const assets = new Map(
+      Object.entries(ASSETS).map(([name, { type }], i) => [name, { body: bodies[i], type, etag: etagOf(bodies[i]) }]),
+    );
+    const page = html
+      .replace('{{UPSTREAM}}', settings.upstream)
+      .replace('{{CREDITS_PER_MINUTE}}', settings.creditsPerMinute);
+    return new DemoFiles(page, assets);
+  }
+
+  /** A page file by its public name, or undefined for any other name (no path is ever built from the request). */
+  asset(name: string): DemoAsset | undefined {
+    return this.assets.get(name);
+  }
 }
 
-export function readDemoPage(): Promise<string> {
-  return readFile(join(PAGE_DIR, 'index.html'), 'utf8');
+function etagOf(body: string): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
 }

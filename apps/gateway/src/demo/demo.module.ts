@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { GatewayEnv } from '@tts/config';
+import { DemoFiles } from './demo-assets';
 import { DemoController } from './demo.controller';
 import { DemoSettings } from './demo-settings';
 
@@ -12,7 +13,15 @@ export class DemoModule {
     return {
       module: DemoModule,
       controllers: [DemoController],
-      providers: [{ provide: DemoSettings, useValue: DemoSettings.fromEnv(env) }],
+      providers: [
+        { provide: DemoSettings, useValue: DemoSettings.fromEnv(env) },
+        // Read before the gateway listens: requests are served from memory.
+        {
+          provide: DemoFiles,
+          useFactory: (settings: DemoSettings) => DemoFiles.load(settings),
+          inject: [DemoSettings],
+        },
+      ],
     };
   }
 }
