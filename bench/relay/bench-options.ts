@@ -32,6 +32,8 @@ export interface BenchOptions {
   /** Capacity criterion: underruns at most nginx's plus this share of the flushes. */
   underrunAllowance: number;
   gatewayLogLevel: string;
+  /** NODE_OPTIONS of every gateway the bench starts (a V8 or Node flag under test); empty: none. */
+  gatewayNodeOptions: string;
   /**
    * CPU lists (taskset) when pinning: the proxy under test (nginx or gateway) alone on `proxy`, the
    * emulator and the load generator on `world`, so a proxy is measured, not its neighbours. Off: undefined.
@@ -100,6 +102,7 @@ export function benchOptions(argv = process.argv.slice(2)): BenchOptions {
     noiseFloorMs: num('noise-floor-ms', 5),
     underrunAllowance: num('underrun-allowance', 0.01),
     gatewayLogLevel: get('gateway-log-level') ?? 'info',
+    gatewayNodeOptions: get('gateway-node-options') ?? '',
     cpus: get('pin') === 'true' && cpus().length >= 2 ? { world: '0', proxy: '1' } : undefined,
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     outFile: get('out'),

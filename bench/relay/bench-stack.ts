@@ -96,6 +96,7 @@ export class BenchStack {
       BULLMQ_PREFIX: this.bullPrefix,
       MAX_SESSIONS_PER_COMPANY: '1000000',
       LOG_LEVEL: this.options.gatewayLogLevel,
+      ...(this.options.gatewayNodeOptions ? { NODE_OPTIONS: this.options.gatewayNodeOptions } : {}),
       DRAIN_TIMEOUT_MS: '2000',
       ...extraEnv,
     };
