@@ -43,7 +43,7 @@ describe('gateway depletion listener across a Redis outage', () => {
     addSession(sessions, 'a2', company);
     addSession(sessions, 'b1', `${company}-other`);
     // The gateway side reaches Redis through the proxy; billing reaches it directly.
-    listener = new CreditsDepletedListener(new ServerRedis(pubsub(proxy.url)), sessions, namespace, testLogger());
+    listener = new CreditsDepletedListener(() => new ServerRedis(pubsub(proxy.url)), sessions, namespace, testLogger());
     await listener.onApplicationBootstrap();
     billing = new ClientRedis(pubsub(TEST_REDIS_URL));
   });
@@ -74,5 +74,42 @@ describe('gateway depletion listener across a Redis outage', () => {
     );
     expect(ended.map((e) => e.connection).sort()).toEqual(['a1', 'a2']);
     expect(ended.every((e) => e.code === ErrorCode.InsufficientCredits)).toBe(true);
+  });
+
+  it('subscribes once Redis is back when the gateway started during the outage', async () => {
+    const late = new RedisProxy();
+    await late.up(); // takes a port, then Redis is unreachable there while the listener starts
+    await late.down();
+    const sessions = new ActiveSessions();
+    addSession(sessions, 'c1', `${company}-late`);
+    const booted = new CreditsDepletedListener(
+      () => new ServerRedis(pubsub(late.url)),
+      sessions,
+      namespace,
+      testLogger(),
+    );
+    try {
+      await booted.onApplicationBootstrap(); // resolves: a boot never waits for Redis
+      await late.up();
+      // Nest's server alone never subscribes after a failed first connect; this waits for the new one.
+      await pollUntil(
+        async () => {
+          await firstValueFrom(
+            billing.emit(namespace.channel(CREDITS_DEPLETED_PATTERN), {
+              company_id: `${company}-late`,
+              balance_credits: 0,
+            }),
+            { defaultValue: undefined },
+          );
+          return ended.filter((e) => e.connection === 'c1').length;
+        },
+        (n) => n > 0,
+        8000,
+      );
+      expect(ended.find((e) => e.connection === 'c1')?.code).toBe(ErrorCode.InsufficientCredits);
+    } finally {
+      await booted.onApplicationShutdown();
+      await late.down();
+    }
   });
 });

@@ -33,7 +33,8 @@ export class CreditsModule implements OnModuleInit, OnApplicationShutdown {
         {
           provide: DEPLETION_SERVER,
           inject: [RedisConnections],
-          useFactory: (redis: RedisConnections) => new ServerRedis(redis.pubsub('depletions')),
+          // A factory: a server whose first connect failed never subscribes, so the listener starts a new one.
+          useFactory: (redis: RedisConnections) => () => new ServerRedis(redis.pubsub('depletions')),
         },
         CreditsAdmission,
         CreditsDepletedListener,
