@@ -9,3 +9,4 @@ export * from './redis-connections';
 export * from './redis-health';
 export * from './log-redaction';
 export * from './security-headers';
+export * from './redis-subscription';

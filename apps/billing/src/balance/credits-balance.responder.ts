@@ -3,7 +3,7 @@ import { ServerRedis } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { RedisConnections } from '@tts/config';
+import { RedisConnections, RedisSubscription } from '@tts/config';
 import { CREDITS_BALANCE_PATTERN, CreditsBalanceReply, CreditsBalanceRequest } from '@tts/protocol';
 import { toReportedNumber } from '../ledger/credit-units';
 import { BalancePublisher } from './balance-publisher.service';
@@ -12,30 +12,31 @@ import { BalancePublisher } from './balance-publisher.service';
  * Answers a gateway that found no cached balance at connect, and caches the answer for the next one.
  * Its own microservices server listens on the deployment's namespaced channel (a decorator's pattern
  * is fixed at compile time, the namespace is not), so another deployment's gateways never reach it.
+ * Started while Redis is unreachable, it subscribes once Redis answers (RedisSubscription).
  */
 @Injectable()
 export class CreditsBalanceResponder implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly server: ServerRedis;
+  private readonly subscription: RedisSubscription;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly publisher: BalancePublisher,
-    private readonly redis: RedisConnections,
+    redis: RedisConnections,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(CreditsBalanceResponder.name);
-    this.server = new ServerRedis(redis.pubsub('balance-requests'));
+    const channel = redis.namespace.channel(CREDITS_BALANCE_PATTERN);
+    this.subscription = new RedisSubscription(
+      () => new ServerRedis(redis.pubsub('balance-requests')),
+      (server) => server.addHandler(channel, async (request: CreditsBalanceRequest) => this.balance(request)),
+      (err) =>
+        logger.warn({ err: String(err) }, 'balance request listener not subscribed (Redis unreachable): retrying'),
+    );
   }
 
+  /** Resolves after the first attempt, subscribed or not: a boot never waits for Redis. */
   onApplicationBootstrap(): Promise<void> {
-    const channel = this.redis.namespace.channel(CREDITS_BALANCE_PATTERN);
-    this.server.addHandler(channel, async (request: CreditsBalanceRequest) => this.balance(request));
-    return new Promise((resolve) => {
-      this.server.listen((err?: unknown) => {
-        if (err) this.logger.error({ err: String(err) }, 'balance request listener failed to start');
-        resolve();
-      });
-    });
+    return this.subscription.start();
   }
 
   async balance(request: CreditsBalanceRequest): Promise<CreditsBalanceReply> {
@@ -52,7 +53,7 @@ export class CreditsBalanceResponder implements OnApplicationBootstrap, OnApplic
     return { company_id: companyId, balance_credits: toReportedNumber(row.balance) };
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.server.close().catch(() => undefined);
+  onApplicationShutdown(): Promise<void> {
+    return this.subscription.close();
   }
 }
