@@ -46,3 +46,5 @@ export const USAGE_EXPORT_CONNECTIONS = 4;
 export const USAGE_EXPORT_CONNECT_TIMEOUT_MS = 5_000;
 /** Rows fetched from the export cursor per round trip; also the most rows an export holds in memory. */
 export const USAGE_EXPORT_BATCH_ROWS = 500;
+/** A stopping billing process that has not exited by then (Redis unreachable) exits anyway. */
+export const SHUTDOWN_DEADLINE_MS = 10_000;

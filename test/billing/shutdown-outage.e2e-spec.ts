@@ -1,0 +1,53 @@
+import { createServer } from 'net';
+import { AddressInfo } from 'net';
+import { assertBuilt, exited, spawnBilling } from './support/billing-process';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { pollUntil } from '../support/poll';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+/** A billing process told to stop while Redis is unreachable still exits (a rollout during an outage). */
+describe('billing shutdown during a Redis outage', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    assertBuilt();
+    database = await createTestDatabase('shutdown');
+  });
+  afterAll(() => database?.drop());
+
+  it('exits within its 10 s deadline after SIGTERM instead of waiting for Redis for ever', async () => {
+    const [port, deadRedis] = [await freePort(), await freePort()];
+    const child = spawnBilling({
+      DATABASE_URL: database.url,
+      REDIS_URL: `redis://127.0.0.1:${deadRedis}`,
+      BILLING_PORT: String(port),
+      BULLMQ_PREFIX: `shutdown-${process.pid}`,
+    });
+    try {
+      await pollUntil(
+        () =>
+          fetch(`http://127.0.0.1:${port}/health/live`).then(
+            (r) => r.status,
+            () => 0,
+          ),
+        (status) => status === 200,
+        15_000,
+      );
+      child.kill('SIGTERM');
+      const exit = exited(child).then(() => 'exited');
+      const stuck = new Promise((resolve) => setTimeout(() => resolve('still running'), 15_000).unref());
+      expect(await Promise.race([exit, stuck])).toBe('exited');
+      expect(child.exitCode).toBe(1); // the deadline, not a clean close: Redis never answered
+    } finally {
+      child.kill('SIGKILL');
+      await exited(child);
+    }
+  }, 40_000);
+});
