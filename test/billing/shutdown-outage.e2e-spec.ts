@@ -1,16 +1,7 @@
-import { createServer } from 'net';
-import { AddressInfo } from 'net';
 import { assertBuilt, exited, spawnBilling } from './support/billing-process';
 import { createTestDatabase, TestDatabase } from '../support/database';
+import { freePort } from '../ops/app-process';
 import { pollUntil } from '../support/poll';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 /** A billing process told to stop while Redis is unreachable still exits (a rollout during an outage). */
 describe('billing shutdown during a Redis outage', () => {
