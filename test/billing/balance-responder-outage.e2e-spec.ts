@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import Redis from 'ioredis';
 import { ClientRedis } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
 import { DataSource } from 'typeorm';
@@ -66,5 +67,10 @@ describe('billing balance requests after a boot during a Redis outage', () => {
       10_000,
     );
     expect(reply).toEqual({ company_id: company, balance_credits: 42.5 });
+    // One subscribed responder: a failed start leaves no second one behind.
+    const redis = new Redis(TEST_REDIS_URL);
+    const [, count] = (await redis.pubsub('NUMSUB', namespace.channel(CREDITS_BALANCE_PATTERN))) as [string, number];
+    await redis.quit();
+    expect(Number(count)).toBe(1);
   });
 });

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import Redis from 'ioredis';
 import { ClientRedis, ServerRedis } from '@nestjs/microservices';
 import { IncomingMessage } from 'http';
 import { firstValueFrom } from 'rxjs';
@@ -32,6 +33,12 @@ describe('gateway depletion listener across a Redis outage', () => {
     );
 
   const namespace = new RedisNamespace(`test-depletion-${process.pid}`);
+  const subscribers = async (channel: string): Promise<number> => {
+    const redis = new Redis(TEST_REDIS_URL);
+    const [, count] = (await redis.pubsub('NUMSUB', channel)) as [string, number];
+    await redis.quit();
+    return Number(count);
+  };
   const pubsub = (redisUrl: string) =>
     new RedisConnections({ REDIS_URL: redisUrl, BULLMQ_PREFIX: namespace.prefix }, 'test').pubsub('depletion');
 
@@ -107,6 +114,8 @@ describe('gateway depletion listener across a Redis outage', () => {
         8000,
       );
       expect(ended.find((e) => e.connection === 'c1')?.code).toBe(ErrorCode.InsufficientCredits);
+      // One subscriber for the two listeners of this file, never a second one left by a failed start.
+      expect(await subscribers(namespace.channel(CREDITS_DEPLETED_PATTERN))).toBe(2);
     } finally {
       await booted.onApplicationShutdown();
       await late.down();

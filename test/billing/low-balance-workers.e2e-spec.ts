@@ -125,6 +125,7 @@ describe('low-balance alerts across billing processes', () => {
     const hooks = await pollUntil(
       () => Promise.resolve(receiver.on('/kill')),
       (r) => r.length >= 1,
+      30_000, // a delivery the kill cut short is taken over when its 10 s lock expires
     );
     const rows = await alertRows('kill');
     expect(rows).toHaveLength(1);
@@ -149,7 +150,7 @@ describe('low-balance alerts across billing processes', () => {
     const [, again] = await pollUntil(
       () => Promise.resolve(receiver.on('/stuck')),
       (r) => r.length >= 2,
-      15_000,
+      30_000,
     );
     expect(again.status).toBe(200);
     expect(again.raw).toBe(hung.raw);

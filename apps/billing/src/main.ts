@@ -7,6 +7,9 @@ async function bootstrap(): Promise<void> {
   const env = loadConfig(BillingEnv);
   const app = await createBillingApp(env);
   await app.listen(env.BILLING_PORT);
+  // Armed once listening: the deadline bounds shutdowns, never a boot.
+  process.once('SIGTERM', exitAfterDeadline);
+  process.once('SIGINT', exitAfterDeadline);
 }
 
 /**
@@ -21,8 +24,6 @@ function exitAfterDeadline(): void {
     process.exit(1);
   }, SHUTDOWN_DEADLINE_MS).unref();
 }
-process.once('SIGTERM', exitAfterDeadline);
-process.once('SIGINT', exitAfterDeadline);
 
 bootstrap().catch((e: Error) => {
   console.error(

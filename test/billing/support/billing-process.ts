@@ -9,11 +9,11 @@ export function assertBuilt(): void {
   if (!existsSync(MAIN)) throw new Error('run `npm run build` first: dist/apps/billing/src/main.js is missing');
 }
 
-/** A real billing process (needs `npm run build`). */
-export function spawnBilling(env: Record<string, string>): ChildProcess {
+/** A real billing process (needs `npm run build`); `stderr: 'pipe'` to read what it prints there. */
+export function spawnBilling(env: Record<string, string>, stderr: 'inherit' | 'pipe' = 'inherit'): ChildProcess {
   return spawn(process.execPath, [MAIN], {
     env: { ...process.env, REDIS_URL: TEST_REDIS_URL, BILLING_PORT: '0', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', stderr],
   });
 }
 

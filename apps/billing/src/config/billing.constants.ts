@@ -31,11 +31,12 @@ export const ALERT_OUTBOX_GRACE_MS = 1_000;
 export const WEBHOOK_WORKER_CONCURRENCY = 20;
 /**
  * Lock of a webhook delivery in flight, renewed while it runs (so a slow receiver keeps it): when a billing
- * process dies mid-POST, a survivor takes the delivery over within lock + stalled interval, not BullMQ's
- * default of up to a minute.
+ * process dies mid-POST, a survivor takes the delivery over within lock + stalled interval (~15 s), not
+ * BullMQ's default of up to a minute. A live process keeps its lock through a Redis blip or a stalled
+ * event loop of up to ~5 s (renewed every 5 s); longer, and a second delivery may follow.
  */
-export const WEBHOOK_JOB_LOCK_MS = 5_000;
-export const WEBHOOK_STALLED_INTERVAL_MS = 2_500;
+export const WEBHOOK_JOB_LOCK_MS = 10_000;
+export const WEBHOOK_STALLED_INTERVAL_MS = 5_000;
 /** A delivery may be cut short by a dying process this often before it is failed (a receiver dedupes on event_id). */
 export const WEBHOOK_MAX_STALLED_COUNT = 5;
 /** Delivered webhook jobs stay this long, so a re-queue of the same event_id is deduplicated by BullMQ. */
@@ -46,5 +47,8 @@ export const USAGE_EXPORT_CONNECTIONS = 4;
 export const USAGE_EXPORT_CONNECT_TIMEOUT_MS = 5_000;
 /** Rows fetched from the export cursor per round trip; also the most rows an export holds in memory. */
 export const USAGE_EXPORT_BATCH_ROWS = 500;
-/** A stopping billing process that has not exited by then (Redis unreachable) exits anyway. */
-export const SHUTDOWN_DEADLINE_MS = 10_000;
+/**
+ * A stopping billing process that has not exited by then (Redis unreachable) exits anyway: room for a
+ * webhook POST in flight (WEBHOOK_TIMEOUT_MS, 10 s) and the closes, inside Kubernetes' 30 s grace.
+ */
+export const SHUTDOWN_DEADLINE_MS = 25_000;
