@@ -30,6 +30,22 @@ describe(OwedSpeech.name, () => {
     expect(sut.heldChars).toBe(0);
   });
 
+  it('reports as held only the text that waited for the character allowance, with how long', () => {
+    const sut = new OwedSpeech(PACE);
+    const heldMs = (now: number) => {
+      const out: Array<number | undefined> = [];
+      for (let step = sut.next(now); step.kind === 'send'; step = sut.next(now))
+        if (step.message.type === 'Speak') out.push(step.heldMs);
+      return out;
+    };
+    // Queued 5 ms (an upstream still connecting, a busy event loop), never over the allowance: not held.
+    sut.speak([words(1000, 'a'), words(1000, 'b'), words(1000, 'c')], 0);
+    expect(heldMs(5)).toEqual([undefined, undefined]);
+    // 'c' waits for the window from t=5; 'd' arrives during that hold and queues behind it from t=10.
+    sut.speak([words(100, 'd')], 10);
+    expect(heldMs(70_000)).toEqual([69_995, 69_990]);
+  });
+
   it('answers every client Flush once: Flushes over the allowance merge, and the merged Flushed counts them all', () => {
     const sut = new OwedSpeech({ ...PACE, flushLimit: 1 });
     sut.speak(['one'], 0);

@@ -17,8 +17,12 @@ export interface UpstreamPace {
  */
 export const LONG_HOLD_MS = 2000;
 
-/** Text the client sent that has not gone upstream yet (Speak piece), or a client Flush behind it. */
-type HeldItem = { kind: 'speak'; text: string; heldAt: number } | { kind: 'flush'; flushes: number; clientAt: number };
+/**
+ * Text the client sent that has not gone upstream yet (Speak piece), or a client Flush behind it.
+ * `heldAt`: since when the piece waits for the character allowance (unset while it merely queues for an
+ * open connection or the next turn): what the held-text metric measures.
+ */
+type HeldItem = { kind: 'speak'; text: string; heldAt?: number } | { kind: 'flush'; flushes: number; clientAt: number };
 /** A Flush on its way: `flushes` client Flushes it answers (0: the gateway's own, at hold start or before a Close). */
 interface PendingFlush {
   flushes: number;
@@ -31,6 +35,7 @@ interface OwedFlush extends PendingFlush {
 
 /** What the pacer does next: write a message, or wait (for the text or the Flush allowance). */
 export type PaceStep =
+  /** `heldMs`: set on a Speak that waited for the character allowance, and how long. */
   | { kind: 'send'; message: UpstreamClientMessage; heldMs?: number }
   | { kind: 'wait'; waitMs: number; forText: boolean }
   | { kind: 'idle' };
@@ -102,7 +107,8 @@ export class OwedSpeech {
 
   speak(pieces: readonly string[], now: number): void {
     for (const text of pieces) {
-      this.held.push({ kind: 'speak', text, heldAt: now });
+      // During an episode of held text a new piece queues behind the held ones: held from now.
+      this.held.push({ kind: 'speak', text, heldAt: this.holding ? now : undefined });
       this.heldTextChars += text.length;
     }
   }
@@ -208,7 +214,7 @@ export class OwedSpeech {
     this.text.reset();
     this.flushBudget.reset();
     this.holding = false;
-    const replay = this.sentSinceFlush.map((text): HeldItem => ({ kind: 'speak', text, heldAt: now }));
+    const replay = this.sentSinceFlush.map((text): HeldItem => ({ kind: 'speak', text }));
     // A Flush that waited for the old connection's allowance covers the replayed text: it follows it.
     if (this.waitingFlush) replay.push({ kind: 'flush', ...this.waitingFlush });
     this.waitingFlush = undefined;
@@ -232,6 +238,7 @@ export class OwedSpeech {
           const flushFirst =
             (!this.holding || waitMs >= LONG_HOLD_MS) && !flushWaiting && this.sentSinceFlush.length > 0;
           this.holding = true;
+          for (const item of this.held) if (item.kind === 'speak') item.heldAt ??= now;
           if (flushFirst) return this.flushSentText(now);
           return { kind: 'wait', waitMs, forText: true };
         }
@@ -241,7 +248,8 @@ export class OwedSpeech {
         this.text.record(head.text.length, now);
         this.sentSinceFlush.push(head.text);
         this.sentSinceFlushChars += head.text.length;
-        return { kind: 'send', message: { type: 'Speak', text: head.text }, heldMs: now - head.heldAt };
+        const heldMs = head.heldAt === undefined ? undefined : now - head.heldAt;
+        return { kind: 'send', message: { type: 'Speak', text: head.text }, heldMs };
       }
       this.held.shift();
       const flushWaitMs = this.flushBudget.waitMs(1, now);

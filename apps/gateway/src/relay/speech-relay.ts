@@ -223,7 +223,7 @@ export class SpeechRelay implements UpstreamListener {
       if (step.kind === 'send') {
         this.upstream.send(step.message);
         if (step.message.type === 'Speak') this.tap.textSent(step.message.text.length);
-        if (step.heldMs) this.tap.textHeldFor?.(step.heldMs);
+        if (step.heldMs !== undefined) this.tap.textHeldFor?.(step.heldMs);
         if (step.message.type === 'Flush') this.watchdog.watch(true);
         continue;
       }
