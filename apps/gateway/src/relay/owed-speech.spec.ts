@@ -119,7 +119,7 @@ describe(OwedSpeech.name, () => {
     const sut = new OwedSpeech(PACE);
     sut.speak([words(1000, 'a'), words(1000, 'b')], 0);
     expect(drain(sut, 0).sent).toHaveLength(2);
-    sut.newConnection(10);
+    sut.newConnection();
     expect(sut.heldChars).toBe(2000);
     expect(drain(sut, 10).sent).toEqual([words(1000, 'a'), words(1000, 'b')]);
   });
@@ -132,7 +132,7 @@ describe(OwedSpeech.name, () => {
     sut.flush(1);
     expect(drain(sut, 0).sent).toEqual(['one', 'Flush', 'two']);
     expect(sut.flushed()).toBe(1);
-    sut.newConnection(10);
+    sut.newConnection();
     expect(drain(sut, 10).sent).toEqual(['two', 'Flush']);
     expect(sut.flushed()).toBe(1);
     expect(sut.settled).toBe(true);

@@ -210,7 +210,7 @@ export class OwedSpeech {
    * A new upstream connection with nothing owed: its allowances start afresh, and the text sent
    * since the last Flush is held again, to be replayed first.
    */
-  newConnection(now: number): void {
+  newConnection(): void {
     this.text.reset();
     this.flushBudget.reset();
     this.holding = false;

@@ -238,7 +238,7 @@ export class SpeechRelay implements UpstreamListener {
 
   private openLink(): void {
     this.reopens.opened();
-    this.owed.newConnection(Date.now());
+    this.owed.newConnection();
     this.upstream.open();
     if (this.state === 'dormant' || this.state === 'open') this.state = 'connecting';
   }
