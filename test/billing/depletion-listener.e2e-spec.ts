@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import Redis from 'ioredis';
 import { ClientRedis, ServerRedis } from '@nestjs/microservices';
 import { IncomingMessage } from 'http';
 import { firstValueFrom } from 'rxjs';
@@ -11,6 +10,7 @@ import { SessionInfo } from '../../apps/gateway/src/session/session-hooks';
 import { TEST_REDIS_URL } from './support/billing-harness';
 import { RedisProxy } from './support/redis-proxy';
 import { pollUntil } from '../support/poll';
+import { subscriberCount } from '../support/redis-keys';
 import { testLogger } from '../support/logger';
 
 describe('gateway depletion listener across a Redis outage', () => {
@@ -33,12 +33,7 @@ describe('gateway depletion listener across a Redis outage', () => {
     );
 
   const namespace = new RedisNamespace(`test-depletion-${process.pid}`);
-  const subscribers = async (channel: string): Promise<number> => {
-    const redis = new Redis(TEST_REDIS_URL);
-    const [, count] = (await redis.pubsub('NUMSUB', channel)) as [string, number];
-    await redis.quit();
-    return Number(count);
-  };
+
   const pubsub = (redisUrl: string) =>
     new RedisConnections({ REDIS_URL: redisUrl, BULLMQ_PREFIX: namespace.prefix }, 'test').pubsub('depletion');
 
@@ -115,7 +110,7 @@ describe('gateway depletion listener across a Redis outage', () => {
       );
       expect(ended.find((e) => e.connection === 'c1')?.code).toBe(ErrorCode.InsufficientCredits);
       // One subscriber for the two listeners of this file, never a second one left by a failed start.
-      expect(await subscribers(namespace.channel(CREDITS_DEPLETED_PATTERN))).toBe(2);
+      expect(await subscriberCount(namespace.channel(CREDITS_DEPLETED_PATTERN))).toBe(2);
     } finally {
       await booted.onApplicationShutdown();
       await late.down();

@@ -13,3 +13,14 @@ export async function deleteKeys(pattern: string): Promise<void> {
     client.disconnect();
   }
 }
+
+/** Subscribers of a pub/sub channel (PUBSUB NUMSUB): how many processes listen on it. */
+export async function subscriberCount(channel: string): Promise<number> {
+  const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
+  try {
+    const [, count] = (await client.pubsub('NUMSUB', channel)) as [string, number];
+    return Number(count);
+  } finally {
+    client.disconnect();
+  }
+}

@@ -237,8 +237,9 @@ export class OwedSpeech {
           // (and close the idle connection) until the window frees.
           const flushFirst =
             (!this.holding || waitMs >= LONG_HOLD_MS) && !flushWaiting && this.sentSinceFlush.length > 0;
+          // A hold starts: what is queued now is held from now (later pieces are marked as they arrive).
+          if (!this.holding) for (const item of this.held) if (item.kind === 'speak') item.heldAt ??= now;
           this.holding = true;
-          for (const item of this.held) if (item.kind === 'speak') item.heldAt ??= now;
           if (flushFirst) return this.flushSentText(now);
           return { kind: 'wait', waitMs, forText: true };
         }
