@@ -40,9 +40,17 @@ export interface BenchOptions {
    */
   cpus?: { world: string; proxy: string };
   redisUrl: string;
+  /**
+   * Simultaneous mode (instead of the standard run): these proxies relay `sessions` sessions each at the
+   * same time, `rounds` times, so a lever is compared under the very same machine load. Each is
+   * `nginx`, `node-pipe`, `gateway` (this checkout) or `gateway@<another build's dist/apps/gateway/src/main.js>`.
+   */
+  simultaneous: { proxies: string[]; sessions: number; rounds: number };
   /** Where the JSON of every measurement goes (besides the markdown on stdout). */
   outFile?: string;
 }
+
+const PROXY_NAMES = ['nginx', 'node-pipe', 'gateway'];
 
 function lookup(argv: string[], name: string): string | undefined {
   const flag = argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -55,6 +63,19 @@ const list = (value: string): number[] =>
     .split(',')
     .map((v) => Number(v.trim()))
     .filter((n) => Number.isInteger(n) && n > 0);
+
+function proxyList(value: string): string[] {
+  const proxies = value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  for (const p of proxies) {
+    if (!PROXY_NAMES.includes(p) && !(p.startsWith('gateway@') && p.length > 'gateway@'.length))
+      throw new Error(`--simultaneous: unknown proxy "${p}" (nginx, node-pipe, gateway or gateway@<path to main.js>)`);
+  }
+  if (proxies.length === 1) throw new Error('--simultaneous needs at least two proxies to compare');
+  return proxies;
+}
 
 export function benchOptions(argv = process.argv.slice(2)): BenchOptions {
   const get = (name: string): string | undefined => lookup(argv, name);
@@ -105,6 +126,11 @@ export function benchOptions(argv = process.argv.slice(2)): BenchOptions {
     gatewayNodeOptions: get('gateway-node-options') ?? '',
     cpus: get('pin') === 'true' && cpus().length >= 2 ? { world: '0', proxy: '1' } : undefined,
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    simultaneous: {
+      proxies: proxyList(get('simultaneous') ?? ''),
+      sessions: num('simultaneous-sessions', 250),
+      rounds: num('simultaneous-rounds', 3),
+    },
     outFile: get('out'),
   };
 }

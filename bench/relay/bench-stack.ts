@@ -13,6 +13,7 @@ import { freePort, startService, stopService, waitReady } from './service-proces
 const DIST = join(__dirname, '..', '..');
 const GATEWAY_ENTRY = join(DIST, 'apps', 'gateway', 'src', 'main.js');
 const EMULATOR_ENTRY = join(__dirname, 'emulator-process.js');
+const NODE_PIPE_ENTRY = join(__dirname, 'node-pipe.js');
 /** Enough credits that no bench run can deplete them (billing is not running: nothing is debited anyway). */
 const BENCH_CREDITS = '1000000';
 
@@ -83,8 +84,16 @@ export class BenchStack {
     return first ? Number(first) : undefined;
   }
 
-  /** A gateway process on the emulator; `cpuProfileDir` runs it under `node --cpu-prof`; `extraEnv` wins. */
-  async startGateway(name: string, cpuProfileDir?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<GatewayProcess> {
+  /**
+   * A gateway process on the emulator; `cpuProfileDir` runs it under `node --cpu-prof`; `extraEnv` wins;
+   * `entry`: another build's `dist/apps/gateway/src/main.js` (default: this checkout's).
+   */
+  async startGateway(
+    name: string,
+    cpuProfileDir?: string,
+    extraEnv: NodeJS.ProcessEnv = {},
+    entry = GATEWAY_ENTRY,
+  ): Promise<GatewayProcess> {
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -105,7 +114,7 @@ export class BenchStack {
     const child = startService({
       name,
       command: process.execPath,
-      args: [...profile, GATEWAY_ENTRY],
+      args: [...profile, entry],
       env,
       logDir: this.workDir,
       cpus: this.options.cpus?.proxy,
@@ -115,11 +124,29 @@ export class BenchStack {
     return { child, port };
   }
 
-  /** Session URL template (`{i}`: session index) of a path; the gateway path needs the gateway's port. */
-  urlTemplate(kind: PathKind, run: string, gatewayPort = 0, emulatorQuery = ''): string {
+  /** A plain Node.js TCP pipe to the emulator (`node-pipe.ts`): the floor of any Node.js relay. */
+  async startNodePipe(): Promise<GatewayProcess> {
+    const port = await freePort();
+    const child = startService({
+      name: 'node-pipe',
+      command: process.execPath,
+      args: [NODE_PIPE_ENTRY, String(port), String(this.emulatorPort)],
+      logDir: this.workDir,
+      cpus: this.options.cpus?.proxy,
+    });
+    this.track(child);
+    await waitReady('node-pipe', port, undefined, child);
+    return { child, port };
+  }
+
+  /**
+   * Session URL template (`{i}`: session index) of a path; the gateway path needs the gateway's port,
+   * and `proxyPort` replaces nginx's on the nginx path (any byte-forwarding proxy of the emulator).
+   */
+  urlTemplate(kind: PathKind, run: string, gatewayPort = 0, emulatorQuery = '', proxyPort = this.nginxPort): string {
     const upstreamQuery = `model=${CLIENT_CONFIG.model}&encoding=${CLIENT_CONFIG.encoding}&sample_rate=${CLIENT_CONFIG.sample_rate}${emulatorQuery}`;
     if (kind === 'direct') return `ws://127.0.0.1:${this.emulatorPort}${EMULATOR_SPEAK_PATH}?${upstreamQuery}`;
-    if (kind === 'nginx') return `ws://127.0.0.1:${this.nginxPort}${EMULATOR_SPEAK_PATH}?${upstreamQuery}`;
+    if (kind === 'nginx') return `ws://127.0.0.1:${proxyPort}${EMULATOR_SPEAK_PATH}?${upstreamQuery}`;
     const query = `company_id=${this.companyId}&user_id=bench-user-{i}&session_id=${run}-{i}&language=${CLIENT_CONFIG.language}`;
     return `ws://127.0.0.1:${gatewayPort}${TTS_STREAM_PATH}?${query}`;
   }

@@ -15,6 +15,8 @@ import { addedTable, capacityTable, cpuTable, sideBySideTable, SideBySide } from
 import { capacitySearch, profileRun, sideBySide, warmUpEmulator } from './relay-runs';
 import { burstTable, firstUtteranceTable } from './scenario-report';
 import { burstRuns, firstUtteranceRuns } from './scenario-runs';
+import { simultaneousRoundsTable, simultaneousSummaryTable } from './simultaneous-report';
+import { simultaneousRuns } from './simultaneous-runs';
 
 const load = (): string =>
   loadavg()
@@ -35,6 +37,26 @@ async function main(): Promise<void> {
   try {
     await stack.start();
     await warmUpEmulator(stack, options);
+    if (options.simultaneous.proxies.length) {
+      const { proxies, sessions, rounds } = options.simultaneous;
+      const results = await simultaneousRuns(stack, options);
+      console.log(
+        [
+          `## Proxies side by side, at the same time (${proxies.length} x ${sessions} sessions, ${rounds} rounds)`,
+          '',
+          `${started.toISOString()}, ${cpus().length} x ${cpus()[0]?.model}, node ${process.version}, ${nginxVersion(nginxBin)}; ` +
+            `load average before ${loadBefore}, after ${load()}. Emulator TTFB ${options.emulatorTtfbMs} ms; ` +
+            `${options.script.utterances} utterances per session. Each proxy relays its own sessions, all through ` +
+            'the one emulator at the same time. Times in ms.',
+          '',
+          simultaneousSummaryTable(results),
+          '',
+          simultaneousRoundsTable(results),
+        ].join('\n'),
+      );
+      if (options.outFile) writeFileSync(options.outFile, JSON.stringify({ options, simultaneous: results }, null, 2));
+      return;
+    }
     const rows: SideBySide[] = [];
     for (const n of options.sessions) rows.push(await sideBySide(stack, options, n));
     const first = options.firstUtterance.sessions > 0 ? await firstUtteranceRuns(stack, options) : undefined;

@@ -10,7 +10,8 @@ import { CapacityStep, SideBySide, judge } from './relay-report';
 const WARMUP_SESSIONS = 50;
 let runSeq = 0;
 
-const progress = (line: string): boolean => process.stderr.write(`[bench relay] ${new Date().toISOString()} ${line}\n`);
+export const progress = (line: string): boolean =>
+  process.stderr.write(`[bench relay] ${new Date().toISOString()} ${line}\n`);
 
 /** What a phase changes from the standard LLM-like run. */
 export interface PhaseVariant {
@@ -23,7 +24,7 @@ export interface PhaseVariant {
   label?: string;
 }
 
-function loadSpec(
+export function loadSpec(
   options: BenchOptions,
   kind: PathKind,
   sessions: number,

@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs';
+import { BenchOptions } from './bench-options';
+import { PathKind } from './bench-session';
+import { BenchStack } from './bench-stack';
+import { PhaseResult, runPhase } from './load-phase';
+import { loadSpec, progress } from './relay-runs';
+
+const WARMUP_SESSIONS = 50;
+
+/** One proxy of a simultaneous run, started and ready. */
+interface Contestant {
+  name: string;
+  /** What its clients speak: Deepgram's protocol (nginx, node pipe) or ours (a gateway). */
+  kind: PathKind;
+  port: number;
+  pid: number;
+}
+
+export interface SimultaneousRound {
+  round: number;
+  results: { proxy: string; phase: PhaseResult }[];
+}
+
+async function start(stack: BenchStack, name: string): Promise<Contestant> {
+  if (name === 'nginx') return { name, kind: 'nginx', port: stack.nginxPort, pid: stack.nginxWorkerPid()! };
+  if (name === 'node-pipe') {
+    const pipe = await stack.startNodePipe();
+    return { name, kind: 'nginx', port: pipe.port, pid: pipe.child.pid! };
+  }
+  const entry = name.startsWith('gateway@') ? name.slice('gateway@'.length) : undefined;
+  if (entry !== undefined && !existsSync(entry)) throw new Error(`--simultaneous: ${entry} does not exist`);
+  const gateway = await stack.startGateway(`sim-${name.replace(/[^a-z0-9-]/gi, '_')}`, undefined, {}, entry);
+  return { name, kind: 'gateway', port: gateway.port, pid: gateway.child.pid! };
+}
+
+function runAll(
+  stack: BenchStack,
+  options: BenchOptions,
+  contestants: Contestant[],
+  sessions: number,
+  run: string,
+  utterances?: number,
+): Promise<PhaseResult[]> {
+  return Promise.all(
+    contestants.map((c, i) => {
+      const url = stack.urlTemplate(c.kind, `${run}-${i}`, c.port, '', c.port);
+      return runPhase(loadSpec(options, c.kind, sessions, url, { utterances }), {
+        emulatorPid: stack.emulatorPid,
+        proxyPid: c.pid,
+        cpus: options.cpus?.world,
+      });
+    }),
+  );
+}
+
+/**
+ * Every proxy named in `--simultaneous` relays its own `sessions` sessions at the same time as the
+ * others, through the one emulator, `rounds` times after a warm-up: what one costs against another
+ * under the very same machine load, free of the drift between runs that separate phases suffer.
+ */
+export async function simultaneousRuns(stack: BenchStack, options: BenchOptions): Promise<SimultaneousRound[]> {
+  const { proxies, sessions, rounds } = options.simultaneous;
+  const contestants: Contestant[] = [];
+  for (const name of proxies) contestants.push(await start(stack, name));
+  progress(`simultaneous warm-up: ${proxies.join(', ')} x${WARMUP_SESSIONS}`);
+  await runAll(stack, options, contestants, Math.min(WARMUP_SESSIONS, sessions), 'sim-warm', 1);
+  const results: SimultaneousRound[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    progress(`simultaneous round ${round}/${rounds}: ${proxies.join(', ')} x${sessions} each`);
+    const phases = await runAll(stack, options, contestants, sessions, `sim-${round}`);
+    results.push({ round, results: phases.map((phase, i) => ({ proxy: proxies[i], phase })) });
+  }
+  return results;
+}

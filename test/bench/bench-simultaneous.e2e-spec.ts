@@ -1,0 +1,77 @@
+/**
+ * `npm run bench -- --simultaneous=...`: proxies relay their own sessions at the same time through one
+ * emulator, and the report gives each one's CPU per audio second and latency. Runs the compiled bench.
+ */
+import { spawnSync } from 'child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { ensureBuilt } from '../ops/app-process';
+import type { SimultaneousRound } from '../../bench/relay/simultaneous-runs';
+
+const ROOT = join(__dirname, '..', '..');
+const RELAY = join(ROOT, 'dist/bench/relay/main.js');
+const GATEWAY = join(ROOT, 'dist/apps/gateway/src/main.js');
+
+const running = (script: string): number[] =>
+  spawnSync('pgrep', ['-f', join(ROOT, script)], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter(Boolean)
+    .map(Number);
+
+describe('bench, simultaneous mode', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tts-bench-sim-'));
+  beforeAll(() => ensureBuilt(['bench/relay/main.js', 'bench/relay/node-pipe.js']), 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs a node pipe, this gateway and a gateway build named by path at the same time, each relaying all its audio', () => {
+    const out = join(dir, 'sim.json');
+    const pipesBefore = running('dist/bench/relay/node-pipe.js');
+    const run = spawnSync(
+      process.execPath,
+      [
+        RELAY,
+        '--quick',
+        `--simultaneous=node-pipe,gateway,gateway@${GATEWAY}`,
+        '--simultaneous-sessions=4',
+        '--simultaneous-rounds=2',
+        '--utterances=1',
+        '--stagger-ms=200',
+        `--out=${out}`,
+      ],
+      { encoding: 'utf8', timeout: 100_000 },
+    );
+    expect(run.stderr).not.toMatch(/failed|exited unexpectedly/);
+    expect(run.status).toBe(0);
+    const { simultaneous } = JSON.parse(readFileSync(out, 'utf8')) as { simultaneous: SimultaneousRound[] };
+    expect(simultaneous.map((r) => r.results.map((x) => x.proxy))).toEqual([
+      ['node-pipe', 'gateway', `gateway@${GATEWAY}`],
+      ['node-pipe', 'gateway', `gateway@${GATEWAY}`],
+    ]);
+    for (const { results } of simultaneous) {
+      // Every session of every proxy connected and heard its whole (deterministic) script: the same audio on each.
+      expect(results.map((r) => [r.phase.load.connected, r.phase.load.errors])).toEqual(results.map(() => [4, {}]));
+      const audio = results.map((r) => r.phase.load.audioBytes);
+      expect(audio[0]).toBeGreaterThan(0);
+      expect(audio).toEqual([audio[0], audio[0], audio[0]]);
+      for (const r of results) expect(r.phase.cpu.proxy).toBeGreaterThan(0);
+    }
+    expect(run.stdout).toContain('## Proxies side by side, at the same time (3 x 4 sessions, 2 rounds)');
+    expect(run.stdout).toMatch(/^\| node-pipe \| [\d.]+ \| 1\.000 \(1\.000 - 1\.000\) \|$/m);
+    expect(run.stdout).toMatch(/^\| 2 \| gateway \| 4\/4 \| 0 \| [\d.]+ \| [\d.]+ \|/m);
+    // The node pipe and both gateways are stopped with the run.
+    expect(running('dist/bench/relay/node-pipe.js').filter((pid) => !pipesBefore.includes(pid))).toEqual([]);
+  }, 110_000);
+
+  it('refuses an unknown proxy or a single one with a clear error, starting nothing', () => {
+    for (const [arg, message] of [
+      ['--simultaneous=nginx,squid', '--simultaneous: unknown proxy "squid"'],
+      ['--simultaneous=gateway', '--simultaneous needs at least two proxies to compare'],
+    ]) {
+      const run = spawnSync(process.execPath, [RELAY, '--quick', arg], { encoding: 'utf8', timeout: 20_000 });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(message);
+      expect(run.stdout).toBe('');
+    }
+  });
+});
