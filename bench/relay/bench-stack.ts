@@ -40,9 +40,12 @@ export class BenchStack {
     this.redis = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
   }
 
-  /** Throws NginxUnavailable (one clear line) before starting anything when nginx is missing and cannot be installed. */
-  async start(): Promise<void> {
-    this.nginxBin = ensureNginx(NGINX_BIN);
+  /**
+   * Throws NginxUnavailable (one clear line) before starting anything when nginx is missing and cannot
+   * be installed. `withNginx: false` (a simultaneous run that names no nginx) needs no nginx at all.
+   */
+  async start(withNginx = true): Promise<void> {
+    if (withNginx) this.nginxBin = ensureNginx(NGINX_BIN);
     await this.redis.connect();
     await this.redis.set(new RedisNamespace(this.bullPrefix).balanceKey(this.companyId), BENCH_CREDITS);
     this.emulatorPort = await freePort();
@@ -64,6 +67,7 @@ export class BenchStack {
     this.track(emulator);
     this.emulatorPid = emulator.pid!;
     await waitReady('emulator', this.emulatorPort, `http://127.0.0.1:${this.emulatorPort}/health/ready`, emulator);
+    if (!withNginx) return;
     this.nginxPort = await freePort();
     const nginx = startNginx(
       this.nginxBin,

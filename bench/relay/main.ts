@@ -24,21 +24,25 @@ const load = (): string =>
     .join(' ');
 
 /** `nginx -v` prints to stderr. */
-const nginxVersion = (bin: string): string =>
-  spawnSync(bin, ['-v'], { encoding: 'utf8' }).stderr.trim().replace('nginx version: ', '') || 'nginx';
+const nginxVersion = (bin: string | undefined): string =>
+  bin === undefined
+    ? 'no nginx'
+    : spawnSync(bin, ['-v'], { encoding: 'utf8' }).stderr.trim().replace('nginx version: ', '') || 'nginx';
 
 async function main(): Promise<void> {
   const options = benchOptions();
-  const nginxBin = ensureNginx(NGINX_BIN);
+  const { proxies } = options.simultaneous;
+  const withNginx = proxies.length === 0 || proxies.includes('nginx');
+  const nginxBin = withNginx ? ensureNginx(NGINX_BIN) : undefined;
   const stack = new BenchStack(options);
   const loadBefore = load();
   const started = new Date();
   const out: string[] = [];
   try {
-    await stack.start();
+    await stack.start(withNginx);
     await warmUpEmulator(stack, options);
-    if (options.simultaneous.proxies.length) {
-      const { proxies, sessions, rounds } = options.simultaneous;
+    if (proxies.length) {
+      const { sessions, rounds } = options.simultaneous;
       const results = await simultaneousRuns(stack, options);
       console.log(
         [

@@ -4,7 +4,7 @@
  * normal start/stop of the bench stack leaves no process behind. Runs the compiled bench (dist/).
  */
 import { spawnSync } from 'child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
 import { ensureBuilt } from '../ops/app-process';
@@ -28,10 +28,24 @@ const alive = (pid: number): boolean => {
   }
 };
 
-/** Pids of this worktree's bench emulators still running. */
+/** Marks the processes this file starts (inherited down to the emulator): other bench specs run beside it. */
+const MARK = `TTS_BENCH_SPEC_MARK=${process.pid}-${Date.now()}`;
+const ENV = { ...process.env, TTS_BENCH_SPEC_MARK: MARK.slice(MARK.indexOf('=') + 1) };
+
+/** Pids of the bench emulators this file's runs started and that are still running. */
 const emulators = (): number[] => {
   const found = spawnSync('pgrep', ['-f', join(ROOT, 'dist/bench/relay/emulator-process.js')], { encoding: 'utf8' });
-  return found.stdout.split('\n').filter(Boolean).map(Number);
+  return found.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(MARK);
+      } catch {
+        return false; // gone meanwhile
+      }
+    });
 };
 
 describe('bench processes', () => {
@@ -39,7 +53,7 @@ describe('bench processes', () => {
 
   it('without nginx and not allowed to install it, fails with one clear line and starts nothing', () => {
     const run = spawnSync(process.execPath, [RUN_ALL], {
-      env: { ...process.env, BENCH_NGINX_BIN: '/nonexistent/nginx', BENCH_INSTALL_NGINX: 'false' },
+      env: { ...ENV, BENCH_NGINX_BIN: '/nonexistent/nginx', BENCH_INSTALL_NGINX: 'false' },
       encoding: 'utf8',
       timeout: 20_000,
     });
@@ -61,7 +75,7 @@ describe('bench processes', () => {
       const before = emulators();
       // The emulator is already up when nginx fails.
       const run = spawnSync(process.execPath, [RELAY, '--quick'], {
-        env: { ...process.env, BENCH_NGINX_BIN: bin },
+        env: { ...ENV, BENCH_NGINX_BIN: bin },
         encoding: 'utf8',
         timeout: 60_000,
       });
@@ -73,7 +87,7 @@ describe('bench processes', () => {
   );
 
   /** Starts the bench stack in a child node, prints its pids, stops it; `env` is the child's environment. */
-  const startStopStack = (env: NodeJS.ProcessEnv = process.env) => {
+  const startStopStack = (env: NodeJS.ProcessEnv = ENV) => {
     const script = `
       const { BenchStack } = require(${JSON.stringify(STACK)});
       const { benchOptions } = require(${JSON.stringify(join(ROOT, 'dist/bench/relay/bench-options.js'))});
@@ -88,7 +102,7 @@ describe('bench processes', () => {
 
   it('BenchStack itself goes through the nginx check: without nginx it fails with one clear line, starting nothing', () => {
     const before = emulators();
-    const run = startStopStack({ ...process.env, BENCH_NGINX_BIN: '/nonexistent/nginx', BENCH_INSTALL_NGINX: 'false' });
+    const run = startStopStack({ ...ENV, BENCH_NGINX_BIN: '/nonexistent/nginx', BENCH_INSTALL_NGINX: 'false' });
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('nginx not found at /nonexistent/nginx and BENCH_INSTALL_NGINX=false');
