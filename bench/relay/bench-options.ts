@@ -43,7 +43,8 @@ export interface BenchOptions {
   /**
    * Simultaneous mode (instead of the standard run): these proxies relay `sessions` sessions each at the
    * same time, `rounds` times, so a lever is compared under the very same machine load. Each is
-   * `nginx`, `node-pipe`, `gateway` (this checkout) or `gateway@<another build's dist/apps/gateway/src/main.js>`.
+   * `nginx`, `node-pipe`, `gateway` (this checkout) or `gateway@<another build's dist/apps/gateway/src/main.js>`,
+   * a gateway optionally followed by `+<NODE_OPTIONS of that gateway alone>`.
    */
   simultaneous: { proxies: string[]; sessions: number; rounds: number };
   /** Where the JSON of every measurement goes (besides the markdown on stdout). */
@@ -51,6 +52,8 @@ export interface BenchOptions {
 }
 
 const PROXY_NAMES = ['nginx', 'node-pipe', 'gateway'];
+/** `gateway`, optionally `@<another build's main.js>`, optionally `+<its own NODE_OPTIONS>` (spaces between options). */
+export const GATEWAY_SPEC = /^gateway(?:@([^+]+))?(?:\+(.+))?$/;
 
 function lookup(argv: string[], name: string): string | undefined {
   const flag = argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -70,8 +73,10 @@ function proxyList(value: string): string[] {
     .map((p) => p.trim())
     .filter(Boolean);
   for (const p of proxies) {
-    if (!PROXY_NAMES.includes(p) && !(p.startsWith('gateway@') && p.length > 'gateway@'.length))
-      throw new Error(`--simultaneous: unknown proxy "${p}" (nginx, node-pipe, gateway or gateway@<path to main.js>)`);
+    if (!PROXY_NAMES.includes(p) && !GATEWAY_SPEC.test(p))
+      throw new Error(
+        `--simultaneous: unknown proxy "${p}" (nginx, node-pipe, gateway, gateway@<path to main.js>, gateway+<node options>)`,
+      );
   }
   if (proxies.length === 1) throw new Error('--simultaneous needs at least two proxies to compare');
   return proxies;

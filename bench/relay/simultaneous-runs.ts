@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { BenchOptions } from './bench-options';
+import { BenchOptions, GATEWAY_SPEC } from './bench-options';
 import { PathKind } from './bench-session';
 import { BenchStack } from './bench-stack';
 import { PhaseResult, runPhase } from './load-phase';
@@ -27,9 +27,10 @@ async function start(stack: BenchStack, name: string): Promise<Contestant> {
     const pipe = await stack.startNodePipe();
     return { name, kind: 'nginx', port: pipe.port, pid: pipe.child.pid! };
   }
-  const entry = name.startsWith('gateway@') ? name.slice('gateway@'.length) : undefined;
+  const [, entry, nodeOptions] = GATEWAY_SPEC.exec(name) ?? [];
   if (entry !== undefined && !existsSync(entry)) throw new Error(`--simultaneous: ${entry} does not exist`);
-  const gateway = await stack.startGateway(`sim-${name.replace(/[^a-z0-9-]/gi, '_')}`, undefined, {}, entry);
+  const env = nodeOptions === undefined ? {} : { NODE_OPTIONS: nodeOptions };
+  const gateway = await stack.startGateway(`sim-${name.replace(/[^a-z0-9-]/gi, '_')}`, undefined, env, entry);
   return { name, kind: 'gateway', port: gateway.port, pid: gateway.child.pid! };
 }
 

@@ -3,7 +3,7 @@
  * emulator, and the report gives each one's CPU per audio second and latency. Runs the compiled bench.
  */
 import { spawnSync } from 'child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ensureBuilt } from '../ops/app-process';
@@ -24,15 +24,20 @@ describe('bench, simultaneous mode', () => {
   beforeAll(() => ensureBuilt(['bench/relay/main.js', 'bench/relay/node-pipe.js']), 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('runs a node pipe, this gateway and a gateway build named by path at the same time, each relaying all its audio, needing no nginx', () => {
+  it('runs a node pipe, this gateway and a gateway named by path with its own node options at the same time, each relaying all its audio, needing no nginx', () => {
     const out = join(dir, 'sim.json');
+    // The third proxy's own NODE_OPTIONS load this file, which records the pid of the process it runs in.
+    const started = join(dir, 'started');
+    const marker = join(dir, 'marker.js');
+    writeFileSync(marker, `require('fs').appendFileSync(${JSON.stringify(started)}, process.pid + '\\n');\n`);
+    const third = `gateway@${GATEWAY}+--require ${marker}`;
     const pipesBefore = running('dist/bench/relay/node-pipe.js');
     const run = spawnSync(
       process.execPath,
       [
         RELAY,
         '--quick',
-        `--simultaneous=node-pipe,gateway,gateway@${GATEWAY}`,
+        `--simultaneous=node-pipe,gateway,${third}`,
         '--simultaneous-sessions=4',
         '--simultaneous-rounds=2',
         '--utterances=1',
@@ -50,9 +55,11 @@ describe('bench, simultaneous mode', () => {
     expect(run.status).toBe(0);
     const { simultaneous } = JSON.parse(readFileSync(out, 'utf8')) as { simultaneous: SimultaneousRound[] };
     expect(simultaneous.map((r) => r.results.map((x) => x.proxy))).toEqual([
-      ['node-pipe', 'gateway', `gateway@${GATEWAY}`],
-      ['node-pipe', 'gateway', `gateway@${GATEWAY}`],
+      ['node-pipe', 'gateway', third],
+      ['node-pipe', 'gateway', third],
     ]);
+    // Only that gateway got those options: one process loaded the marker.
+    expect(readFileSync(started, 'utf8').trim().split('\n')).toHaveLength(1);
     for (const { results } of simultaneous) {
       // Every session of every proxy connected and heard its whole (deterministic) script: the same audio on each.
       expect(results.map((r) => [r.phase.load.connected, r.phase.load.errors])).toEqual(results.map(() => [4, {}]));
