@@ -37,6 +37,10 @@ async function main(): Promise<void> {
   const stack = new BenchStack(options);
   const loadBefore = load();
   const started = new Date();
+  /** When, on what, and how busy the machine was: the first line of either report. */
+  const machine = (): string =>
+    `${started.toISOString()}, ${cpus().length} x ${cpus()[0]?.model}, node ${process.version}, ${nginxVersion(nginxBin)}; ` +
+    `load average before ${loadBefore}, after ${load()}`;
   const out: string[] = [];
   try {
     await stack.start(withNginx);
@@ -48,8 +52,7 @@ async function main(): Promise<void> {
         [
           `## Proxies side by side, at the same time (${proxies.length} x ${sessions} sessions, ${rounds} rounds)`,
           '',
-          `${started.toISOString()}, ${cpus().length} x ${cpus()[0]?.model}, node ${process.version}, ${nginxVersion(nginxBin)}; ` +
-            `load average before ${loadBefore}, after ${load()}. Emulator TTFB ${options.emulatorTtfbMs} ms; ` +
+          `${machine()}. Emulator TTFB ${options.emulatorTtfbMs} ms; ` +
             `${options.script.utterances} utterances per session. Each proxy relays its own sessions, all through ` +
             'the one emulator at the same time. Times in ms.',
           '',
@@ -71,8 +74,7 @@ async function main(): Promise<void> {
     out.push(
       `## Relay latency and capacity (${options.mode} mode)`,
       '',
-      `${started.toISOString()}, ${cpus().length} x ${cpus()[0]?.model}, node ${process.version}, ${nginxVersion(nginxBin)}; ` +
-        `load average before ${loadBefore}, after ${load()}. Emulator TTFB ${options.emulatorTtfbMs} ms, speed ${options.emulatorSpeed}, ` +
+      `${machine()}. Emulator TTFB ${options.emulatorTtfbMs} ms, speed ${options.emulatorSpeed}, ` +
         `handshake ${options.handshakeMs} ms; ` +
         `${options.script.utterances} utterances x ${options.script.chunksPerUtterance} Speaks per session, ` +
         `${options.pacing.speakGapMs} ms apart; playout preroll ${options.pacing.prerollMs} ms. ` +

@@ -7,7 +7,8 @@ import { LoadSpec } from './load-generator';
 import { PhaseResult, runPhase } from './load-phase';
 import { CapacityStep, SideBySide, judge } from './relay-report';
 
-const WARMUP_SESSIONS = 50;
+/** Sessions of a warm-up run (JIT, the emulator's connections): never measured. */
+export const WARMUP_SESSIONS = 50;
 let runSeq = 0;
 
 export const progress = (line: string): boolean =>

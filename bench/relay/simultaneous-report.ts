@@ -36,17 +36,17 @@ export function simultaneousRoundsTable(rounds: SimultaneousRound[]): string {
 /** Per proxy over all rounds: mean CPU per audio second, and its ratio to the first proxy's (mean, lowest, highest). */
 export function simultaneousSummaryTable(rounds: SimultaneousRound[]): string {
   const proxies = rounds[0]?.results.map((r) => r.proxy) ?? [];
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  // costs[i][r]: proxy i's CPU per audio second in round r.
+  const costs = proxies.map((_, i) => rounds.map((r) => cpuMs(r.results[i].phase)));
   return markdownTable(
     'proxy | CPU ms / audio s, mean | vs first: mean (lowest - highest round)',
     proxies.map((proxy, i) => {
-      const costs = rounds.map((r) => cpuMs(r.results[i].phase));
-      const ratios = rounds.map((r) => cpuMs(r.results[i].phase) / cpuMs(r.results[0].phase));
-      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      const ratios = costs[i].map((cost, r) => cost / costs[0][r]);
       return [
         proxy,
-        fixed(mean(costs), 3),
-        `${fixed(mean(costs) / mean(rounds.map((r) => cpuMs(r.results[0].phase))), 3)} ` +
-          `(${fixed(Math.min(...ratios), 3)} - ${fixed(Math.max(...ratios), 3)})`,
+        fixed(mean(costs[i]), 3),
+        `${fixed(mean(costs[i]) / mean(costs[0]), 3)} (${fixed(Math.min(...ratios), 3)} - ${fixed(Math.max(...ratios), 3)})`,
       ];
     }),
   );

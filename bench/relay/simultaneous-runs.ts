@@ -3,9 +3,7 @@ import { BenchOptions, GATEWAY_SPEC } from './bench-options';
 import { PathKind } from './bench-session';
 import { BenchStack } from './bench-stack';
 import { PhaseResult, runPhase } from './load-phase';
-import { loadSpec, progress } from './relay-runs';
-
-const WARMUP_SESSIONS = 50;
+import { WARMUP_SESSIONS, loadSpec, progress } from './relay-runs';
 
 /** One proxy of a simultaneous run, started and ready. */
 interface Contestant {
@@ -63,8 +61,9 @@ export async function simultaneousRuns(stack: BenchStack, options: BenchOptions)
   const { proxies, sessions, rounds } = options.simultaneous;
   const contestants: Contestant[] = [];
   for (const name of proxies) contestants.push(await start(stack, name));
-  progress(`simultaneous warm-up: ${proxies.join(', ')} x${WARMUP_SESSIONS}`);
-  await runAll(stack, options, contestants, Math.min(WARMUP_SESSIONS, sessions), 'sim-warm', 1);
+  const warm = Math.min(WARMUP_SESSIONS, sessions);
+  progress(`simultaneous warm-up: ${proxies.join(', ')} x${warm}`);
+  await runAll(stack, options, contestants, warm, 'sim-warm', 1);
   const results: SimultaneousRound[] = [];
   for (let round = 1; round <= rounds; round++) {
     progress(`simultaneous round ${round}/${rounds}: ${proxies.join(', ')} x${sessions} each`);

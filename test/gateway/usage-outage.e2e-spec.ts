@@ -120,6 +120,15 @@ describe('usage publishing during a Redis outage', () => {
   describe('on a gateway', () => {
     let emulator: RunningEmulator;
     let gateway: TestGateway;
+    /** A gateway on the emulator whose Redis is reached through the proxy (the outage switch). */
+    const startBehindProxy = (env: Record<string, string> = {}): Promise<TestGateway> =>
+      startGateway({
+        DEEPGRAM_URL: emulator.url,
+        REDIS_URL: proxy.url,
+        BULLMQ_PREFIX: prefix,
+        DRAIN_TIMEOUT_MS: '1000',
+        ...env,
+      });
     const redis = new Redis(TEST_REDIS_URL);
 
     beforeAll(async () => {
@@ -135,13 +144,7 @@ describe('usage publishing during a Redis outage', () => {
     });
 
     it('refuses new sessions after 3 report intervals of failed publishing, exports the held count, loses nothing', async () => {
-      gateway = await startGateway({
-        DEEPGRAM_URL: emulator.url,
-        REDIS_URL: proxy.url,
-        BULLMQ_PREFIX: prefix,
-        USAGE_FLUSH_INTERVAL_MS: '200',
-        DRAIN_TIMEOUT_MS: '1000',
-      });
+      gateway = await startBehindProxy({ USAGE_FLUSH_INTERVAL_MS: '200' });
       const company = `${PREFIX}-gw`;
       await fundCompany(company);
       const client = await openSession(gateway, company);
@@ -182,12 +185,7 @@ describe('usage publishing during a Redis outage', () => {
     });
 
     it('a gateway shut down while Redis is unreachable leaves no connection retrying behind', async () => {
-      gateway = await startGateway({
-        DEEPGRAM_URL: emulator.url,
-        REDIS_URL: proxy.url,
-        BULLMQ_PREFIX: prefix,
-        DRAIN_TIMEOUT_MS: '1000',
-      });
+      gateway = await startBehindProxy();
       // Cut Redis once the gateway's depletion subscriber is subscribed: a subscribe still in flight
       // at close is rejected inside @nestjs/microservices, where nothing can catch it.
       await pollUntil(
