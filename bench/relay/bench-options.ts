@@ -32,6 +32,11 @@ export interface BenchOptions {
   /** Capacity criterion: underruns at most nginx's plus this share of the flushes. */
   underrunAllowance: number;
   gatewayLogLevel: string;
+  /**
+   * Gateway processes of each gateway measurement, sharing its sessions round-robin (as replicas behind a
+   * Service would); their CPU and memory add up in the report. 1 unless told.
+   */
+  gatewayProcesses: number;
   /** NODE_OPTIONS of every gateway the bench starts (a V8 or Node flag under test); empty: none. */
   gatewayNodeOptions: string;
   /**
@@ -129,6 +134,7 @@ export function benchOptions(argv = process.argv.slice(2)): BenchOptions {
     underrunAllowance: num('underrun-allowance', 0.01),
     gatewayLogLevel: get('gateway-log-level') ?? 'info',
     gatewayNodeOptions: get('gateway-node-options') ?? '',
+    gatewayProcesses: Math.max(1, Math.round(num('gateway-processes', 1))),
     cpus: get('pin') === 'true' && cpus().length >= 2 ? { world: '0', proxy: '1' } : undefined,
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     simultaneous: {

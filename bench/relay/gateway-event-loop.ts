@@ -12,7 +12,8 @@ export interface EventLoopDelay {
   maxMs: number;
 }
 
-function gauge(text: string, name: string): number {
+/** A sample's value in a Prometheus text exposition (the first series of that name), NaN if absent. */
+export function gauge(text: string, name: string): number {
   const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)$`, 'm').exec(text);
   return match ? Number(match[1]) : NaN;
 }
@@ -29,5 +30,15 @@ export async function scrapeEventLoop(metricsUrl: string): Promise<EventLoopDela
     };
   } catch {
     return undefined;
+  }
+}
+
+/** Sessions the gateway has started since it began (its tts_gateway_sessions_started_total), NaN if unreadable. */
+export async function scrapeSessionsStarted(metricsUrl: string): Promise<number> {
+  try {
+    const res = await fetch(metricsUrl);
+    return res.ok ? gauge(await res.text(), 'tts_gateway_sessions_started_total') : NaN;
+  } catch {
+    return NaN;
   }
 }

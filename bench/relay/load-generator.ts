@@ -10,8 +10,11 @@ import { Summary, summarize } from './stats';
 
 export interface LoadSpec {
   kind: PathKind;
-  /** Session URL with `{i}` standing for the session index. */
-  urlTemplate: string;
+  /**
+   * Session URLs with `{i}` standing for the session index: session i takes the (i mod n)th, so several
+   * gateway processes share the sessions the way replicas behind one Service do.
+   */
+  urlTemplates: string[];
   sessions: number;
   script: ScriptShape;
   pacing: SessionPacing;
@@ -74,7 +77,7 @@ export async function runLoad(spec: LoadSpec, onConnected: () => void): Promise<
     (_, i) =>
       new BenchSession(
         spec.kind,
-        spec.urlTemplate.replaceAll('{i}', String(i)),
+        spec.urlTemplates[i % spec.urlTemplates.length].replaceAll('{i}', String(i)),
         spec.fixedText ? [[spec.fixedText]] : sessionScript(i, spec.script),
         spec.pacing,
         out,

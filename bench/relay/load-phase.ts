@@ -1,13 +1,13 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { LoadMessage, LoadResult, LoadSpec } from './load-generator';
-import { EventLoopDelay, scrapeEventLoop } from './gateway-event-loop';
-import { ProcSampler, sampleProc } from './proc-sampler';
+import { EventLoopDelay, scrapeEventLoop, scrapeSessionsStarted } from './gateway-event-loop';
+import { ProcSampler, UsageWindow, sampleProc } from './proc-sampler';
 
 /** CPU (percent of one core, while the sessions ran) of the processes on the path. */
 export interface PathCpu {
   emulator: number;
-  /** The nginx worker or the gateway; absent on the direct path. */
+  /** The nginx worker or the gateway (all its processes together); absent on the direct path. */
   proxy?: number;
   /** The kernel's part of `proxy` (its socket reads and writes). */
   proxySys?: number;
@@ -20,6 +20,8 @@ export interface GatewayMemory {
   /** (peak RSS - RSS before the sessions connected) / connected sessions. */
   rssPerSessionKb: number;
   eventLoop?: EventLoopDelay;
+  /** Sessions each gateway process started during the phase: how the sessions were shared out. */
+  sessionsPerProcess: number[];
 }
 
 export interface PhaseResult {
@@ -34,19 +36,44 @@ export interface PhaseProcesses {
   /** CPU list the load generator is confined to (taskset), if pinning. */
   cpus?: string;
   emulatorPid: number;
-  proxyPid?: number;
-  /** The proxy is our gateway: its memory per session and event-loop delay are measured too. */
-  gatewayMetricsUrl?: string;
+  /** The proxy's processes (one, or several gateway replicas sharing the sessions): their CPU and memory add up. */
+  proxyPids?: number[];
+  /** The proxy is our gateway: its memory per session and event-loop delay are measured too (one URL per process). */
+  gatewayMetricsUrls?: string[];
 }
 
 const LOAD_GENERATOR = join(__dirname, 'load-generator.js');
 const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
+/** Several processes' windows as one: CPU adds up; so does peak memory (an upper bound: the peaks may not coincide). */
+function sum(windows: UsageWindow[]): UsageWindow {
+  return {
+    cpuPercent: windows.reduce((t, w) => t + w.cpuPercent, 0),
+    sysPercent: windows.reduce((t, w) => t + w.sysPercent, 0),
+    rssMaxKb: windows.reduce((t, w) => t + w.rssMaxKb, 0),
+  };
+}
+
+/** The worst event loop of the gateway's processes. */
+function worst(loops: (EventLoopDelay | undefined)[]): EventLoopDelay | undefined {
+  const seen = loops.filter((l): l is EventLoopDelay => l !== undefined);
+  if (!seen.length) return undefined;
+  return { p99Ms: Math.max(...seen.map((l) => l.p99Ms)), maxMs: Math.max(...seen.map((l) => l.maxMs)) };
+}
+
+const scrapeAll = (urls: string[]): Promise<EventLoopDelay | undefined> =>
+  Promise.all(urls.map((u) => scrapeEventLoop(u))).then(worst);
+
+const sessionsStarted = (urls: string[]): Promise<number[]> => Promise.all(urls.map((u) => scrapeSessionsStarted(u)));
+
 /** Runs one load generator (its own process) to completion while sampling the processes on the path. */
-export function runPhase(spec: LoadSpec, procs: PhaseProcesses): Promise<PhaseResult> {
+export async function runPhase(spec: LoadSpec, procs: PhaseProcesses): Promise<PhaseResult> {
+  const metricsUrls = procs.gatewayMetricsUrls ?? [];
+  const startedBefore = await sessionsStarted(metricsUrls);
   const emulator = new ProcSampler(procs.emulatorPid);
-  const proxy = procs.proxyPid ? new ProcSampler(procs.proxyPid) : undefined;
-  const baselineKb = procs.proxyPid ? sampleProc(procs.proxyPid).rssKb : 0;
+  const proxyPids = procs.proxyPids ?? [];
+  const proxies = proxyPids.map((pid) => new ProcSampler(pid));
+  const baselineKb = proxyPids.reduce((t, pid) => t + sampleProc(pid).rssKb, 0);
   return new Promise((resolve, reject) => {
     // `taskset -c <cpus> node ...` execs node in place, so fork's IPC channel still reaches it.
     const pin = procs.cpus ? { execPath: 'taskset', execArgv: ['-c', procs.cpus, process.execPath] } : {};
@@ -60,20 +87,21 @@ export function runPhase(spec: LoadSpec, procs: PhaseProcesses): Promise<PhaseRe
     child.on('message', (msg: LoadMessage) => {
       if (msg.event === 'connected') {
         // CPU and memory are measured from here: all sessions connected, streaming about to start.
-        [emulator, proxy, generator].forEach((s) => s?.start());
-        if (procs.gatewayMetricsUrl) void scrapeEventLoop(procs.gatewayMetricsUrl);
+        [emulator, ...proxies, generator].forEach((s) => s.start());
+        void scrapeAll(metricsUrls);
         windowUs[0] = monotonicUs();
       } else {
         result = msg.result;
         windowUs[1] = monotonicUs();
-        [emulator, proxy, generator].forEach((s) => (s?.running ? s.pause() : undefined));
+        [emulator, ...proxies, generator].forEach((s) => (s.running ? s.pause() : undefined));
       }
     });
     child.on('exit', async (code) => {
       if (!result || !windowUs[0])
         return reject(new Error(`load generator (${spec.kind}, ${spec.sessions}) exited with ${code}`));
-      const proxyUsage = proxy?.stop();
-      const eventLoop = procs.gatewayMetricsUrl ? await scrapeEventLoop(procs.gatewayMetricsUrl) : undefined;
+      const proxyUsage = proxies.length ? sum(proxies.map((p) => p.stop())) : undefined;
+      const eventLoop = metricsUrls.length ? await scrapeAll(metricsUrls) : undefined;
+      const startedAfter = await sessionsStarted(metricsUrls);
       resolve({
         load: result,
         windowUs,
@@ -84,9 +112,10 @@ export function runPhase(spec: LoadSpec, procs: PhaseProcesses): Promise<PhaseRe
           loadGenerator: generator.stop().cpuPercent,
         },
         gateway:
-          proxyUsage && procs.gatewayMetricsUrl
+          proxyUsage && metricsUrls.length
             ? {
                 eventLoop,
+                sessionsPerProcess: startedAfter.map((n, i) => n - startedBefore[i]),
                 rssBaselineKb: baselineKb,
                 rssMaxKb: proxyUsage.rssMaxKb,
                 rssPerSessionKb: result.connected > 0 ? (proxyUsage.rssMaxKb - baselineKb) / result.connected : NaN,

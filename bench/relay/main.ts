@@ -78,6 +78,9 @@ async function main(): Promise<void> {
         `handshake ${options.handshakeMs} ms; ` +
         `${options.script.utterances} utterances x ${options.script.chunksPerUtterance} Speaks per session, ` +
         `${options.pacing.speakGapMs} ms apart; playout preroll ${options.pacing.prerollMs} ms. ` +
+        (options.gatewayProcesses > 1
+          ? `Gateway: ${options.gatewayProcesses} processes sharing the sessions round-robin (their CPU and memory added up). `
+          : '') +
         (options.cpus
           ? `Pinned: nginx / gateway on CPU ${options.cpus.proxy}, emulator and load generator on CPU ${options.cpus.world}. `
           : 'Not pinned to CPUs. ') +

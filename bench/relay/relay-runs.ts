@@ -29,12 +29,12 @@ export function loadSpec(
   options: BenchOptions,
   kind: PathKind,
   sessions: number,
-  urlTemplate: string,
+  urlTemplate: string | string[],
   variant: PhaseVariant = {},
 ): LoadSpec {
   return {
     kind,
-    urlTemplate,
+    urlTemplates: typeof urlTemplate === 'string' ? [urlTemplate] : urlTemplate,
     sessions,
     script: { ...options.script, utterances: variant.utterances ?? options.script.utterances },
     pacing: options.pacing,
@@ -57,12 +57,16 @@ export async function pathPhase(
   const url = stack.urlTemplate(kind, `r${++runSeq}`, 0, variant.emulatorQuery);
   return runPhase(loadSpec(options, kind, n, url, variant), {
     emulatorPid: stack.emulatorPid,
-    proxyPid,
+    proxyPids: proxyPid === undefined ? [] : [proxyPid],
     cpus: options.cpus?.world,
   });
 }
 
-/** A fresh gateway per measurement: its memory baseline is clean, and it is JIT-warmed by a small run first. */
+/**
+ * Fresh gateway processes per measurement (`--gateway-processes`, one unless told; the profile run always
+ * one): their memory baseline is clean, and they are JIT-warmed by a small run first. Several processes
+ * share the sessions round-robin, like replicas behind one Service.
+ */
 export async function gatewayPhase(
   stack: BenchStack,
   options: BenchOptions,
@@ -70,30 +74,29 @@ export async function gatewayPhase(
   cpuProfileDir?: string,
   variant: PhaseVariant = {},
 ): Promise<PhaseResult> {
-  const gateway: GatewayProcess = await stack.startGateway(
-    `gateway-${n}${cpuProfileDir ? '-prof' : ''}`,
-    cpuProfileDir,
-    variant.gatewayEnv,
-  );
+  const count = cpuProfileDir ? 1 : options.gatewayProcesses;
+  const gateways: GatewayProcess[] = [];
   try {
-    const warm = Math.min(WARMUP_SESSIONS, n);
+    for (let g = 0; g < count; g++) {
+      const name = `gateway-${n}${count > 1 ? `-${g + 1}` : ''}${cpuProfileDir ? '-prof' : ''}`;
+      gateways.push(await stack.startGateway(name, cpuProfileDir, variant.gatewayEnv));
+    }
+    const urls = (run: string): string[] => gateways.map((g) => stack.urlTemplate('gateway', run, g.port));
+    const warm = Math.min(WARMUP_SESSIONS * count, n);
     const procs = {
       emulatorPid: stack.emulatorPid,
-      proxyPid: gateway.child.pid,
-      gatewayMetricsUrl: `http://127.0.0.1:${gateway.port}/metrics`,
+      proxyPids: gateways.map((g) => g.child.pid!),
+      gatewayMetricsUrls: gateways.map((g) => `http://127.0.0.1:${g.port}/metrics`),
       cpus: options.cpus?.world,
     };
-    await runPhase(
-      loadSpec(options, 'gateway', warm, stack.urlTemplate('gateway', `w${++runSeq}`, gateway.port), { utterances: 1 }),
-      procs,
+    await runPhase(loadSpec(options, 'gateway', warm, urls(`w${++runSeq}`), { utterances: 1 }), procs);
+    progress(
+      `gateway x${n}${count > 1 ? ` (${count} processes)` : ''}${cpuProfileDir ? ' (cpu profile)' : ''}` +
+        `${variant.label ? ` (${variant.label})` : ''}`,
     );
-    progress(`gateway x${n}${cpuProfileDir ? ' (cpu profile)' : ''}${variant.label ? ` (${variant.label})` : ''}`);
-    return await runPhase(
-      loadSpec(options, 'gateway', n, stack.urlTemplate('gateway', `r${++runSeq}`, gateway.port), variant),
-      procs,
-    );
+    return await runPhase(loadSpec(options, 'gateway', n, urls(`r${++runSeq}`), variant), procs);
   } finally {
-    await stack.stopGateway(gateway);
+    await Promise.all(gateways.map((g) => stack.stopGateway(g)));
   }
 }
 

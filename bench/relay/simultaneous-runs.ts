@@ -45,7 +45,7 @@ function runAll(
       const url = stack.urlTemplate(c.kind, `${run}-${i}`, c.port, '', c.port);
       return runPhase(loadSpec(options, c.kind, sessions, url, { utterances }), {
         emulatorPid: stack.emulatorPid,
-        proxyPid: c.pid,
+        proxyPids: [c.pid],
         cpus: options.cpus?.world,
       });
     }),

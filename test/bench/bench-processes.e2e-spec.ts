@@ -1,13 +1,15 @@
 /**
  * `npm run bench` on a fresh machine: without nginx (and no way to install it) it stops with one clear
- * line before starting anything; when a part fails mid-start, nothing it started is left running; and a
- * normal start/stop of the bench stack leaves no process behind. Runs the compiled bench (dist/).
+ * line before starting anything; when a part fails mid-start, nothing it started is left running; a
+ * normal start/stop of the bench stack leaves no process behind; and a standard run with several gateway
+ * processes shares the sessions among them and stops them all. Runs the compiled bench (dist/).
  */
 import { spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
 import { ensureBuilt } from '../ops/app-process';
+import type { SideBySide } from '../../bench/relay/relay-report';
 
 const ROOT = join(__dirname, '..', '..');
 const RUN_ALL = join(ROOT, 'dist/bench/src/run-all.js');
@@ -120,4 +122,46 @@ describe('bench processes', () => {
     expect(pids.nginx).toBeGreaterThan(0);
     expect([alive(pids.emulator), alive(pids.nginx)]).toEqual([false, false]);
   }, 70_000);
+
+  /** Pids of this checkout's gateways that are running (the bench starts them from dist/). */
+  const gateways = (): number[] =>
+    spawnSync('pgrep', ['-f', join(ROOT, 'dist/apps/gateway/src/main.js')], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter(Boolean)
+      .map(Number);
+
+  it('with --gateway-processes=2, shares the sessions of the gateway path between two processes, like two replicas, and stops both', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tts-bench-replicas-'));
+    const out = join(dir, 'run.json');
+    const before = gateways();
+    try {
+      const run = spawnSync(
+        process.execPath,
+        [
+          RELAY,
+          '--quick',
+          '--sessions=6',
+          '--gateway-processes=2',
+          '--first-sessions=0',
+          '--burst-sessions=',
+          '--utterances=1',
+          '--stagger-ms=200',
+          `--out=${out}`,
+        ],
+        { env: ENV, encoding: 'utf8', timeout: 120_000 },
+      );
+      expect(run.stderr).not.toMatch(/failed|exited unexpectedly/);
+      expect(run.status).toBe(0);
+      const { rows } = JSON.parse(readFileSync(out, 'utf8')) as { rows: SideBySide[] };
+      const { direct, gateway } = rows[0];
+      // Every session connected and heard its whole script, as on the direct path; three went to each process.
+      expect([gateway.load.connected, gateway.load.errors]).toEqual([6, {}]);
+      expect(gateway.load.audioBytes).toBe(direct.load.audioBytes);
+      expect(gateway.gateway?.sessionsPerProcess).toEqual([3, 3]);
+      expect(run.stdout).toContain('Gateway: 2 processes sharing the sessions round-robin');
+      expect(gateways().filter((pid) => !before.includes(pid))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 130_000);
 });
