@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { SessionPacing } from './bench-session';
 import { ScriptShape } from './session-script';
@@ -48,8 +49,8 @@ export interface BenchOptions {
   /**
    * Simultaneous mode (instead of the standard run): these proxies relay `sessions` sessions each at the
    * same time, `rounds` times, so a lever is compared under the very same machine load. Each is
-   * `nginx`, `node-pipe`, `gateway` (this checkout) or `gateway@<another build's dist/apps/gateway/src/main.js>`,
-   * a gateway optionally followed by `+<NODE_OPTIONS of that gateway alone>`.
+   * `nginx`, `node-pipe` or a gateway: `gateway` (this checkout), then optionally `%<another Node.js executable>`,
+   * `@<another build's dist/apps/gateway/src/main.js>` and `+<NODE_OPTIONS of that gateway alone>`, in that order.
    */
   simultaneous: { proxies: string[]; sessions: number; rounds: number };
   /** Where the JSON of every measurement goes (besides the markdown on stdout). */
@@ -57,8 +58,11 @@ export interface BenchOptions {
 }
 
 const PROXY_NAMES = ['nginx', 'node-pipe', 'gateway'];
-/** `gateway`, optionally `@<another build's main.js>`, optionally `+<its own NODE_OPTIONS>` (spaces between options). */
-export const GATEWAY_SPEC = /^gateway(?:@([^+]+))?(?:\+(.+))?$/;
+/**
+ * `gateway`, optionally `%<the Node.js executable to run it>`, `@<another build's main.js>` and `+<its own
+ * NODE_OPTIONS>` (spaces between options). Groups: executable, entry, options.
+ */
+export const GATEWAY_SPEC = /^gateway(?:%([^@+]+))?(?:@([^+]+))?(?:\+(.+))?$/;
 
 function lookup(argv: string[], name: string): string | undefined {
   const flag = argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -80,8 +84,11 @@ function proxyList(value: string): string[] {
   for (const p of proxies) {
     if (!PROXY_NAMES.includes(p) && !GATEWAY_SPEC.test(p))
       throw new Error(
-        `--simultaneous: unknown proxy "${p}" (nginx, node-pipe, gateway, gateway@<path to main.js>, gateway+<node options>)`,
+        `--simultaneous: unknown proxy "${p}" (nginx, node-pipe, gateway, gateway%<node executable>, gateway@<path to main.js>, gateway+<node options>)`,
       );
+    const [, node, entry] = GATEWAY_SPEC.exec(p) ?? [];
+    for (const file of [node, entry])
+      if (file !== undefined && !existsSync(file)) throw new Error(`--simultaneous: ${file} does not exist`);
   }
   if (proxies.length === 1) throw new Error('--simultaneous needs at least two proxies to compare');
   return proxies;

@@ -90,13 +90,15 @@ export class BenchStack {
 
   /**
    * A gateway process on the emulator; `cpuProfileDir` runs it under `node --cpu-prof`; `extraEnv` wins;
-   * `entry`: another build's `dist/apps/gateway/src/main.js` (default: this checkout's).
+   * `entry`: another build's `dist/apps/gateway/src/main.js` (default: this checkout's); `node`: the Node.js
+   * executable that runs it (default: the bench's own).
    */
   async startGateway(
     name: string,
     cpuProfileDir?: string,
     extraEnv: NodeJS.ProcessEnv = {},
     entry = GATEWAY_ENTRY,
+    node = process.execPath,
   ): Promise<GatewayProcess> {
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {
@@ -117,7 +119,7 @@ export class BenchStack {
     const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
     const child = startService({
       name,
-      command: process.execPath,
+      command: node,
       args: [...profile, entry],
       env,
       logDir: this.workDir,

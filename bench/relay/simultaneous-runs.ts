@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { BenchOptions, GATEWAY_SPEC } from './bench-options';
 import { PathKind } from './bench-session';
 import { BenchStack } from './bench-stack';
@@ -25,10 +24,10 @@ async function start(stack: BenchStack, name: string): Promise<Contestant> {
     const pipe = await stack.startNodePipe();
     return { name, kind: 'nginx', port: pipe.port, pid: pipe.child.pid! };
   }
-  const [, entry, nodeOptions] = GATEWAY_SPEC.exec(name) ?? [];
-  if (entry !== undefined && !existsSync(entry)) throw new Error(`--simultaneous: ${entry} does not exist`);
+  // The executable and the entry exist: benchOptions checked them.
+  const [, node, entry, nodeOptions] = GATEWAY_SPEC.exec(name) ?? [];
   const env = nodeOptions === undefined ? {} : { NODE_OPTIONS: nodeOptions };
-  const gateway = await stack.startGateway(`sim-${name.replace(/[^a-z0-9-]/gi, '_')}`, undefined, env, entry);
+  const gateway = await stack.startGateway(`sim-${name.replace(/[^a-z0-9-]/gi, '_')}`, undefined, env, entry, node);
   return { name, kind: 'gateway', port: gateway.port, pid: gateway.child.pid! };
 }
 

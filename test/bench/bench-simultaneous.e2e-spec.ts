@@ -24,13 +24,17 @@ describe('bench, simultaneous mode', () => {
   beforeAll(() => ensureBuilt(['bench/relay/main.js', 'bench/relay/node-pipe.js']), 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('runs a node pipe, this gateway and a gateway named by path with its own node options at the same time, each relaying all its audio, needing no nginx', () => {
+  it('runs a node pipe, this gateway and a gateway named by path with its own Node.js executable and node options at the same time, each relaying all its audio, needing no nginx', () => {
     const out = join(dir, 'sim.json');
     // The third proxy's own NODE_OPTIONS load this file, which records the pid of the process it runs in.
     const started = join(dir, 'started');
     const marker = join(dir, 'marker.js');
     writeFileSync(marker, `require('fs').appendFileSync(${JSON.stringify(started)}, process.pid + '\\n');\n`);
-    const third = `gateway@${GATEWAY}+--require ${marker}`;
+    // Its Node.js executable: a script that records its pid, then becomes node (same pid).
+    const viaWrapper = join(dir, 'via-wrapper');
+    const wrapper = join(dir, 'node');
+    writeFileSync(wrapper, `#!/bin/sh\necho $$ >> ${viaWrapper}\nexec ${process.execPath} "$@"\n`, { mode: 0o755 });
+    const third = `gateway%${wrapper}@${GATEWAY}+--require ${marker}`;
     const pipesBefore = running('dist/bench/relay/node-pipe.js');
     const run = spawnSync(
       process.execPath,
@@ -58,8 +62,10 @@ describe('bench, simultaneous mode', () => {
       ['node-pipe', 'gateway', third],
       ['node-pipe', 'gateway', third],
     ]);
-    // Only that gateway got those options: one process loaded the marker.
-    expect(readFileSync(started, 'utf8').trim().split('\n')).toHaveLength(1);
+    // Only that gateway got those options (one process loaded the marker), and it ran on the named executable.
+    const marked = readFileSync(started, 'utf8').trim().split('\n');
+    expect(marked).toHaveLength(1);
+    expect(readFileSync(viaWrapper, 'utf8').trim().split('\n')).toEqual(marked);
     for (const { results } of simultaneous) {
       // Every session of every proxy connected and heard its whole (deterministic) script: the same audio on each.
       expect(results.map((r) => [r.phase.load.connected, r.phase.load.errors])).toEqual(results.map(() => [4, {}]));
@@ -75,10 +81,12 @@ describe('bench, simultaneous mode', () => {
     expect(running('dist/bench/relay/node-pipe.js').filter((pid) => !pipesBefore.includes(pid))).toEqual([]);
   }, 110_000);
 
-  it('refuses an unknown proxy or a single one with a clear error, starting nothing', () => {
+  it('refuses an unknown proxy, a single one or a missing executable or build with a clear error, starting nothing', () => {
     for (const [arg, message] of [
       ['--simultaneous=nginx,squid', '--simultaneous: unknown proxy "squid"'],
       ['--simultaneous=gateway', '--simultaneous needs at least two proxies to compare'],
+      ['--simultaneous=node-pipe,gateway%/nonexistent/node', '--simultaneous: /nonexistent/node does not exist'],
+      ['--simultaneous=gateway,gateway@/nonexistent/main.js', '--simultaneous: /nonexistent/main.js does not exist'],
     ]) {
       const run = spawnSync(process.execPath, [RELAY, '--quick', arg], { encoding: 'utf8', timeout: 20_000 });
       expect(run.status).toBe(1);
