@@ -34,9 +34,9 @@ const alive = (pid: number): boolean => {
 const MARK = `TTS_BENCH_SPEC_MARK=${process.pid}-${Date.now()}`;
 const ENV = { ...process.env, TTS_BENCH_SPEC_MARK: MARK.slice(MARK.indexOf('=') + 1) };
 
-/** Pids of the bench emulators this file's runs started and that are still running. */
-const emulators = (): number[] => {
-  const found = spawnSync('pgrep', ['-f', join(ROOT, 'dist/bench/relay/emulator-process.js')], { encoding: 'utf8' });
+/** Pids of the processes running `script` (from dist/) that this file's runs started and that are still running. */
+const marked = (script: string): number[] => {
+  const found = spawnSync('pgrep', ['-f', join(ROOT, script)], { encoding: 'utf8' });
   return found.stdout
     .split('\n')
     .filter(Boolean)
@@ -49,6 +49,7 @@ const emulators = (): number[] => {
       }
     });
 };
+const emulators = (): number[] => marked('dist/bench/relay/emulator-process.js');
 
 describe('bench processes', () => {
   beforeAll(() => ensureBuilt(['bench/src/run-all.js', 'bench/relay/main.js']), 120_000);
@@ -123,17 +124,9 @@ describe('bench processes', () => {
     expect([alive(pids.emulator), alive(pids.nginx)]).toEqual([false, false]);
   }, 70_000);
 
-  /** Pids of this checkout's gateways that are running (the bench starts them from dist/). */
-  const gateways = (): number[] =>
-    spawnSync('pgrep', ['-f', join(ROOT, 'dist/apps/gateway/src/main.js')], { encoding: 'utf8' })
-      .stdout.split('\n')
-      .filter(Boolean)
-      .map(Number);
-
   it('with --gateway-processes=2, shares the sessions of the gateway path between two processes, like two replicas, and stops both', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tts-bench-replicas-'));
     const out = join(dir, 'run.json');
-    const before = gateways();
     try {
       const run = spawnSync(
         process.execPath,
@@ -159,7 +152,8 @@ describe('bench processes', () => {
       expect(gateway.load.audioBytes).toBe(direct.load.audioBytes);
       expect(gateway.gateway?.sessionsPerProcess).toEqual([3, 3]);
       expect(run.stdout).toContain('Gateway: 2 processes sharing the sessions round-robin');
-      expect(gateways().filter((pid) => !before.includes(pid))).toEqual([]);
+      // Both gateways (marked: started by this file's run) are gone with the run; other specs' gateways may run.
+      expect(marked('dist/apps/gateway/src/main.js')).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
