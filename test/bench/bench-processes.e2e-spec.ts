@@ -7,7 +7,7 @@
 import { spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { dirname, join } from 'path';
+import { join } from 'path';
 import { ensureBuilt } from '../ops/app-process';
 import type { SideBySide } from '../../bench/relay/relay-report';
 
@@ -16,10 +16,12 @@ const RUN_ALL = join(ROOT, 'dist/bench/src/run-all.js');
 const RELAY = join(ROOT, 'dist/bench/relay/main.js');
 const STACK = join(ROOT, 'dist/bench/relay/bench-stack.js');
 
+/** This file's scratch directory, also the TMPDIR of its runs: their work directories (logs, nginx prefix) go with it. */
+const SCRATCH = mkdtempSync(join(tmpdir(), 'tts-bench-spec-'));
+afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
 /** Marked executable but not a program (no ELF header, no shebang): exec fails. */
-const NOT_A_PROGRAM = join(mkdtempSync(join(tmpdir(), 'tts-bench-spec-')), 'nginx');
+const NOT_A_PROGRAM = join(SCRATCH, 'nginx');
 writeFileSync(NOT_A_PROGRAM, 'not a program\n', { mode: 0o755 });
-afterAll(() => rmSync(dirname(NOT_A_PROGRAM), { recursive: true, force: true }));
 
 const alive = (pid: number): boolean => {
   try {
@@ -32,7 +34,7 @@ const alive = (pid: number): boolean => {
 
 /** Marks the processes this file starts (inherited down to the emulator): other bench specs run beside it. */
 const MARK = `TTS_BENCH_SPEC_MARK=${process.pid}-${Date.now()}`;
-const ENV = { ...process.env, TTS_BENCH_SPEC_MARK: MARK.slice(MARK.indexOf('=') + 1) };
+const ENV = { ...process.env, TMPDIR: SCRATCH, TTS_BENCH_SPEC_MARK: MARK.slice(MARK.indexOf('=') + 1) };
 
 /** Pids of the processes running `script` (from dist/) that this file's runs started and that are still running. */
 const marked = (script: string): number[] => {
@@ -125,37 +127,32 @@ describe('bench processes', () => {
   }, 70_000);
 
   it('with --gateway-processes=2, shares the sessions of the gateway path between two processes, like two replicas, and stops both', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tts-bench-replicas-'));
-    const out = join(dir, 'run.json');
-    try {
-      const run = spawnSync(
-        process.execPath,
-        [
-          RELAY,
-          '--quick',
-          '--sessions=6',
-          '--gateway-processes=2',
-          '--first-sessions=0',
-          '--burst-sessions=',
-          '--utterances=1',
-          '--stagger-ms=200',
-          `--out=${out}`,
-        ],
-        { env: ENV, encoding: 'utf8', timeout: 120_000 },
-      );
-      expect(run.stderr).not.toMatch(/failed|exited unexpectedly/);
-      expect(run.status).toBe(0);
-      const { rows } = JSON.parse(readFileSync(out, 'utf8')) as { rows: SideBySide[] };
-      const { direct, gateway } = rows[0];
-      // Every session connected and heard its whole script, as on the direct path; three went to each process.
-      expect([gateway.load.connected, gateway.load.errors]).toEqual([6, {}]);
-      expect(gateway.load.audioBytes).toBe(direct.load.audioBytes);
-      expect(gateway.gateway?.sessionsPerProcess).toEqual([3, 3]);
-      expect(run.stdout).toContain('Gateway: 2 processes sharing the sessions round-robin');
-      // Both gateways (marked: started by this file's run) are gone with the run; other specs' gateways may run.
-      expect(marked('dist/apps/gateway/src/main.js')).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const out = join(SCRATCH, 'replicas.json');
+    const run = spawnSync(
+      process.execPath,
+      [
+        RELAY,
+        '--quick',
+        '--sessions=6',
+        '--gateway-processes=2',
+        '--first-sessions=0',
+        '--burst-sessions=',
+        '--utterances=1',
+        '--stagger-ms=200',
+        `--out=${out}`,
+      ],
+      { env: ENV, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(run.stderr).not.toMatch(/failed|exited unexpectedly/);
+    expect(run.status).toBe(0);
+    const { rows } = JSON.parse(readFileSync(out, 'utf8')) as { rows: SideBySide[] };
+    const { direct, gateway } = rows[0];
+    // Every session connected and heard its whole script, as on the direct path; three went to each process.
+    expect([gateway.load.connected, gateway.load.errors]).toEqual([6, {}]);
+    expect(gateway.load.audioBytes).toBe(direct.load.audioBytes);
+    expect(gateway.gateway?.sessionsPerProcess).toEqual([3, 3]);
+    expect(run.stdout).toContain('Gateway: 2 processes sharing the sessions round-robin');
+    // Both gateways (marked: started by this file's run) are gone with the run; other specs' gateways may run.
+    expect(marked('dist/apps/gateway/src/main.js')).toEqual([]);
   }, 130_000);
 });

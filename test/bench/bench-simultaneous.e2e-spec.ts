@@ -52,7 +52,8 @@ describe('bench, simultaneous mode', () => {
       {
         encoding: 'utf8',
         timeout: 100_000,
-        env: { ...process.env, BENCH_NGINX_BIN: '/nonexistent/nginx', BENCH_INSTALL_NGINX: 'false' },
+        // TMPDIR: the run's work directory (logs) goes with this file's.
+        env: { ...process.env, TMPDIR: dir, BENCH_NGINX_BIN: '/nonexistent/nginx', BENCH_INSTALL_NGINX: 'false' },
       },
     );
     expect(run.stderr).not.toMatch(/failed|exited unexpectedly/);
