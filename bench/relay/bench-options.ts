@@ -60,9 +60,15 @@ export interface BenchOptions {
 const PROXY_NAMES = ['nginx', 'node-pipe', 'gateway'];
 /**
  * `gateway`, optionally `%<the Node.js executable to run it>`, `@<another build's main.js>` and `+<its own
- * NODE_OPTIONS>` (spaces between options). Groups: executable, entry, options.
+ * NODE_OPTIONS>` (spaces between options).
  */
-export const GATEWAY_SPEC = /^gateway(?:%([^@+]+))?(?:@([^+]+))?(?:\+(.+))?$/;
+const GATEWAY_SPEC = /^gateway(?:%([^@+]+))?(?:@([^+]+))?(?:\+(.+))?$/;
+
+/** A gateway of `--simultaneous`: what runs it (undefined: the bench's defaults); undefined if `name` is no gateway. */
+export function gatewaySpec(name: string): { node?: string; entry?: string; nodeOptions?: string } | undefined {
+  const match = GATEWAY_SPEC.exec(name);
+  return match ? { node: match[1], entry: match[2], nodeOptions: match[3] } : undefined;
+}
 
 function lookup(argv: string[], name: string): string | undefined {
   const flag = argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -82,12 +88,12 @@ function proxyList(value: string): string[] {
     .map((p) => p.trim())
     .filter(Boolean);
   for (const p of proxies) {
-    if (!PROXY_NAMES.includes(p) && !GATEWAY_SPEC.test(p))
+    const gateway = gatewaySpec(p);
+    if (!PROXY_NAMES.includes(p) && !gateway)
       throw new Error(
         `--simultaneous: unknown proxy "${p}" (nginx, node-pipe, gateway, gateway%<node executable>, gateway@<path to main.js>, gateway+<node options>)`,
       );
-    const [, node, entry] = GATEWAY_SPEC.exec(p) ?? [];
-    for (const file of [node, entry])
+    for (const file of [gateway?.node, gateway?.entry])
       if (file !== undefined && !existsSync(file)) throw new Error(`--simultaneous: ${file} does not exist`);
   }
   if (proxies.length === 1) throw new Error('--simultaneous needs at least two proxies to compare');

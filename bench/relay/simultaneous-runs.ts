@@ -1,4 +1,4 @@
-import { BenchOptions, GATEWAY_SPEC } from './bench-options';
+import { BenchOptions, gatewaySpec } from './bench-options';
 import { PathKind } from './bench-session';
 import { BenchStack } from './bench-stack';
 import { PhaseResult, runPhase } from './load-phase';
@@ -24,8 +24,8 @@ async function start(stack: BenchStack, name: string): Promise<Contestant> {
     const pipe = await stack.startNodePipe();
     return { name, kind: 'nginx', port: pipe.port, pid: pipe.child.pid! };
   }
-  // The executable and the entry exist: benchOptions checked them.
-  const [, node, entry, nodeOptions] = GATEWAY_SPEC.exec(name) ?? [];
+  // Every other name is a gateway, whose executable and entry exist: benchOptions checked them.
+  const { node, entry, nodeOptions } = gatewaySpec(name) ?? {};
   const env = nodeOptions === undefined ? {} : { NODE_OPTIONS: nodeOptions };
   const gateway = await stack.startGateway(`sim-${name.replace(/[^a-z0-9-]/gi, '_')}`, undefined, env, entry, node);
   return { name, kind: 'gateway', port: gateway.port, pid: gateway.child.pid! };

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ensureBuilt } from '../ops/app-process';
+import { processMark } from '../support/marked-processes';
 import type { SideBySide } from '../../bench/relay/relay-report';
 
 const ROOT = join(__dirname, '..', '..');
@@ -33,24 +34,10 @@ const alive = (pid: number): boolean => {
 };
 
 /** Marks the processes this file starts (inherited down to the emulator): other bench specs run beside it. */
-const MARK = `TTS_BENCH_SPEC_MARK=${process.pid}-${Date.now()}`;
-const ENV = { ...process.env, TMPDIR: SCRATCH, TTS_BENCH_SPEC_MARK: MARK.slice(MARK.indexOf('=') + 1) };
-
+const mark = processMark();
+const ENV = { ...process.env, TMPDIR: SCRATCH, ...mark.env };
 /** Pids of the processes running `script` (from dist/) that this file's runs started and that are still running. */
-const marked = (script: string): number[] => {
-  const found = spawnSync('pgrep', ['-f', join(ROOT, script)], { encoding: 'utf8' });
-  return found.stdout
-    .split('\n')
-    .filter(Boolean)
-    .map(Number)
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(MARK);
-      } catch {
-        return false; // gone meanwhile
-      }
-    });
-};
+const marked = (script: string): number[] => mark.running(join(ROOT, script));
 const emulators = (): number[] => marked('dist/bench/relay/emulator-process.js');
 
 describe('bench processes', () => {

@@ -7,17 +7,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ensureBuilt } from '../ops/app-process';
+import { processMark } from '../support/marked-processes';
 import type { SimultaneousRound } from '../../bench/relay/simultaneous-runs';
 
 const ROOT = join(__dirname, '..', '..');
 const RELAY = join(ROOT, 'dist/bench/relay/main.js');
 const GATEWAY = join(ROOT, 'dist/apps/gateway/src/main.js');
 
-const running = (script: string): number[] =>
-  spawnSync('pgrep', ['-f', join(ROOT, script)], { encoding: 'utf8' })
-    .stdout.split('\n')
-    .filter(Boolean)
-    .map(Number);
+/** Marks the processes this file's run starts: other specs' gateways may run beside it. */
+const mark = processMark();
 
 describe('bench, simultaneous mode', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tts-bench-sim-'));
@@ -35,7 +33,6 @@ describe('bench, simultaneous mode', () => {
     const wrapper = join(dir, 'node');
     writeFileSync(wrapper, `#!/bin/sh\necho $$ >> ${viaWrapper}\nexec ${process.execPath} "$@"\n`, { mode: 0o755 });
     const third = `gateway%${wrapper}@${GATEWAY}+--require ${marker}`;
-    const pipesBefore = running('dist/bench/relay/node-pipe.js');
     const run = spawnSync(
       process.execPath,
       [
@@ -53,7 +50,13 @@ describe('bench, simultaneous mode', () => {
         encoding: 'utf8',
         timeout: 100_000,
         // TMPDIR: the run's work directory (logs) goes with this file's.
-        env: { ...process.env, TMPDIR: dir, BENCH_NGINX_BIN: '/nonexistent/nginx', BENCH_INSTALL_NGINX: 'false' },
+        env: {
+          ...process.env,
+          ...mark.env,
+          TMPDIR: dir,
+          BENCH_NGINX_BIN: '/nonexistent/nginx',
+          BENCH_INSTALL_NGINX: 'false',
+        },
       },
     );
     expect(run.stderr).not.toMatch(/failed|exited unexpectedly/);
@@ -79,7 +82,8 @@ describe('bench, simultaneous mode', () => {
     expect(run.stdout).toMatch(/^\| node-pipe \| [\d.]+ \| 1\.000 \(1\.000 - 1\.000\) \|$/m);
     expect(run.stdout).toMatch(/^\| 2 \| gateway \| 4\/4 \| 0 \| [\d.]+ \| [\d.]+ \|/m);
     // The node pipe and both gateways are stopped with the run.
-    expect(running('dist/bench/relay/node-pipe.js').filter((pid) => !pipesBefore.includes(pid))).toEqual([]);
+    expect(mark.running(join(ROOT, 'dist/bench/relay/node-pipe.js'))).toEqual([]);
+    expect(mark.running(GATEWAY)).toEqual([]);
   }, 110_000);
 
   it('refuses an unknown proxy, a single one or a missing executable or build with a clear error, starting nothing', () => {
