@@ -184,6 +184,33 @@ describe('usage publishing during a Redis outage', () => {
       expect(await scrapeHeld(gateway)).toBe(0);
     });
 
+    it('a drain waits for a closing session whose final usage hand-off is slow: the client still gets `closed` and 1000', async () => {
+      gateway = await startBehindProxy({ DRAIN_TIMEOUT_MS: '10000' });
+      const company = `${PREFIX}-drain`;
+      await fundCompany(company);
+      const client = await openSession(gateway, company);
+      client.send(CONFIG);
+      client.send({ type: 'Speak', text: 'Hola.' });
+      client.send({ type: 'Flush' });
+      await client.waitFor('Flushed', 5000);
+
+      // Redis hung: the final event's hand-off waits out its timeout (2 s) before `closed`.
+      proxy.stall();
+      const drained = gateway.close(); // SIGTERM's path: the drain starts and waits for the session
+      client.send({ type: 'Close' });
+      const closed = client.waitFor((m) => m.type === 'status' && m.message === 'closed', 8000);
+      await expect(closed).resolves.toMatchObject({ type: 'status', message: 'closed' });
+      expect(await client.waitForClose()).toMatchObject({ code: 1000 });
+      proxy.resume(); // the held final event goes out during shutdown
+      await drained;
+      const events = await pollUntil(
+        async () => (await queued(reader)).filter((e) => e.company_id === company),
+        (e) => e.some((x) => x.final),
+        10_000,
+      );
+      expect(events.some((e) => e.final)).toBe(true);
+    });
+
     it('a gateway shut down while Redis is unreachable leaves no connection retrying behind', async () => {
       gateway = await startBehindProxy();
       // Cut Redis once the gateway's depletion subscriber is subscribed: a subscribe still in flight

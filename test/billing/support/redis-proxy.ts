@@ -4,6 +4,7 @@ import { AddressInfo, Server, Socket, connect, createServer } from 'net';
 export class RedisProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  private readonly clients = new Set<Socket>();
   port = 0;
   /** Client connections accepted so far (a reconnecting client shows here once the proxy is up). */
   accepted = 0;
@@ -18,6 +19,8 @@ export class RedisProxy {
     if (this.server) return;
     const server = createServer((client) => {
       this.accepted++;
+      this.clients.add(client);
+      client.on('close', () => this.clients.delete(client));
       const upstream = connect(this.target.port, this.target.host);
       for (const s of [client, upstream]) {
         this.sockets.add(s);
@@ -36,5 +39,14 @@ export class RedisProxy {
     this.server = undefined;
     for (const s of this.sockets) s.destroy();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Redis stops answering, connections stay open (a hung server): commands already sent wait; `resume()` ends it. */
+  stall(): void {
+    for (const c of this.clients) c.pause();
+  }
+
+  resume(): void {
+    for (const c of this.clients) c.resume();
   }
 }

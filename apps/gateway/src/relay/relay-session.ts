@@ -233,15 +233,19 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     }
   }
 
-  /** Normal end after Close: every tap has its final usage before the client sees `closed`. */
+  /**
+   * Normal end after Close: every tap has its final usage before the client sees `closed`. The session
+   * stays registered until then, so a drain waits for its `closed` instead of closing the server under it.
+   */
   private async finish(): Promise<void> {
     if (this.ended) return;
-    this.end();
+    this.release();
     await this.tapsEnded;
     const config = this.config!;
     const seconds = bytesToSeconds(this.audioBytes, config.encoding, config.sample_rate);
     this.sendJson(closedStatus({ audio_bytes: this.audioBytes, seconds: Math.round(seconds * 1e6) / 1e6 }));
     this.client.close(CloseCode.Normal);
+    this.unregister();
   }
 
   /** Idle means nobody is talking and nobody is listening: a client still receiving audio is not idle. */
@@ -264,24 +268,34 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     this.end();
   }
 
+  /** Releases everything the session holds and takes it off the active sessions, once. */
+  private end(): void {
+    this.release();
+    this.unregister();
+  }
+
   /**
    * Releases everything the session holds, once; taps end unless `finish` awaits them itself.
    * Admissions (the concurrency lease) are released first: a client reconnecting at its company's
    * limit must not wait for the final usage hand-off, which may take seconds.
    */
-  private end(): void {
+  private release(): void {
     if (this.ended) return;
     this.ended = true;
     clearTimeout(this.idleTimer);
     this.backpressure.stop();
     this.rateLimitNotices.sendPending(); // what was counted, before the final frames
     this.speech?.abort();
-    if (this.admitted) this.deps.sessions.remove(this.connectionId);
     void releaseAll(this.releases);
     this.tapsEnded = (this.tap?.end() ?? Promise.resolve()).catch((err: Error) =>
       this.log.error({ err: err.message }, 'session tap failed to end'),
     );
     this.log.info({ audio_bytes: this.audioBytes }, 'session ended');
+  }
+
+  /** Off the active sessions (what a drain waits for and a cut-off reaches). */
+  private unregister(): void {
+    if (this.admitted) this.deps.sessions.remove(this.connectionId);
   }
 
   private sendJson(frame: object): void {
