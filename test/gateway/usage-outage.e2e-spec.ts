@@ -10,6 +10,7 @@ import { UsageAdmission } from '../../apps/gateway/src/usage/usage.admission';
 import { createUsageQueue } from '../../apps/gateway/src/usage/usage.module';
 import { UsageMeter } from '../../apps/gateway/src/usage/usage-meter.service';
 import { UsagePublisher } from '../../apps/gateway/src/usage/usage-publisher.service';
+import { PUBLISH_COMMAND_TIMEOUT_MS } from '../../apps/gateway/src/usage/usage.constants';
 import { destroyQueue, uniquePrefix, usageQueue } from '../billing/support/billing-harness';
 import { RedisProxy } from '../billing/support/redis-proxy';
 import { RunningEmulator, startTestEmulator } from '../support/emulator';
@@ -114,6 +115,60 @@ describe('usage publishing during a Redis outage', () => {
 
     await Promise.all(taps.map((tap) => tap.end()));
     meter.onApplicationShutdown();
+    await publisher.onApplicationShutdown();
+  });
+
+  it('counts a Redis that holds the connection open but never answers as an outage: logged, counted, retried, nothing lost', async () => {
+    const metrics = new GatewayMetrics(new ActiveSessions());
+    const publisher = new UsagePublisher(
+      createUsageQueue(new RedisConnections({ REDIS_URL: proxy.url, BULLMQ_PREFIX: prefix }, 'test')),
+      publisherLogger,
+      metrics,
+    );
+    const event = (seq: number): UsageEvent => ({
+      event_id: `${PREFIX}-hung:${seq}`,
+      company_id: `${PREFIX}-hung`,
+      user_id: 'u1',
+      session_id: 's1',
+      connection_id: `${PREFIX}-hung`,
+      gateway_id: 'gw-1',
+      model: CONFIG.model,
+      encoding: CONFIG.encoding,
+      sample_rate: CONFIG.sample_rate,
+      container: CONFIG.container,
+      audio_bytes: 3200 * seq,
+      characters: 10,
+      interval_start: new Date().toISOString(),
+      interval_end: new Date().toISOString(),
+      final: seq === 2,
+    });
+    publisher.hold(event(1));
+    await publisher.publishHeld(); // connected, and Redis answers
+    expect(publisher.pending).toBe(0);
+
+    proxy.stall();
+    publisher.hold(event(2));
+    const attempt = publisher.publishHeld().then(() => 'settled');
+    const bound = new Promise((resolve) => setTimeout(resolve, PUBLISH_COMMAND_TIMEOUT_MS + 3000, 'still waiting'));
+    // Without a bound on the answer, the publish waits for as long as the connection stays open.
+    expect(await Promise.race([attempt, bound])).toBe('settled');
+    expect(publisher.retrying).toBe(true);
+    expect(publisher.pending).toBe(1);
+    expect(errors.some((e) => e.includes('usage queue unreachable'))).toBe(true);
+    expect((await metrics.usageEventsFailed.get()).values[0]?.value).toBeGreaterThanOrEqual(1);
+
+    proxy.resume();
+    const events = await pollUntil(
+      () => queued(reader),
+      (e) => e.length === 2,
+      10_000,
+    );
+    expect(events.map((e) => e.audio_bytes).sort()).toEqual([3200, 6400]);
+    await pollUntil(
+      async () => publisher.pending,
+      (n) => n === 0,
+      5000,
+    );
     await publisher.onApplicationShutdown();
   });
 

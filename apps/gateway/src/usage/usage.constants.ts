@@ -4,6 +4,12 @@
 export const PUBLISH_RETRY_MIN_MS = 250;
 /** Short: while usage cannot be recorded new sessions are refused, and this bounds how long that outlives Redis's return. */
 export const PUBLISH_RETRY_MAX_MS = 2_000;
+/**
+ * How long one publish may wait for Redis's answer before it counts as failed (held, retried, alerted):
+ * a connection that stays open while Redis never answers (a hung server, a half-open TCP path) must not
+ * hold usage in memory unnoticed. A re-publish after a late success is harmless (jobId = event_id).
+ */
+export const PUBLISH_COMMAND_TIMEOUT_MS = 3_000;
 /** Reconnect delay of the queue's Redis connection: grows per attempt up to the maximum (BullMQ's own is 20 s). */
 export const QUEUE_RECONNECT_STEP_MS = 250;
 export const QUEUE_RECONNECT_MAX_MS = 2_000;
