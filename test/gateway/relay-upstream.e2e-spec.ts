@@ -182,6 +182,49 @@ describe.each([
   });
 });
 
+describe("gateway relay: messages sent while Deepgram's close is on its way", () => {
+  let emulator: RunningEmulator;
+  let gateway: TestGateway;
+  const LINGER_MS = 1500;
+
+  useRelayStack((stack) => ({ emulator, gateway } = stack), {});
+
+  it.each([
+    ['a Speak and a Flush: held until the old connection ends, then sent on a new one', false],
+    ['a Clear, a Speak and a Flush: the closing connection is dropped at once for a new one', true],
+  ])('delivers %s', async (_name, barge) => {
+    // The first upstream goes idle and closes; its connection stays open a while after the close frame.
+    emulator.injectFault({ idleMs: 300, closeLingerMs: LINGER_MS });
+    const first = emulator.connections.length;
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ encoding: 'mulaw', sample_rate: 8000, container: 'none' });
+    client.send({ type: 'Speak', text: 'Primera.' });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed');
+    expect((await emulator.connections[first].ended)?.reason).toBe('NET-0001');
+    await sleep(50); // the close frame is at the gateway; the connection closes LINGER_MS after it
+
+    if (barge) client.send({ type: 'Clear' });
+    client.send({ type: 'Speak', text: 'Dicha durante el cierre.' });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed', LINGER_MS + 5000, 2);
+    expect(client.texts.filter((m) => m.type === 'error')).toEqual([]);
+    expect(client.texts.filter((m) => m.type === 'Cleared')).toHaveLength(barge ? 1 : 0);
+    const total = client.audio.reduce((n, f) => n + f.length, 0);
+    expect(total).toBe(
+      expectedAudioBytes('Primera.', 'mulaw', 8000) + expectedAudioBytes('Dicha durante el cierre.', 'mulaw', 8000),
+    );
+    // Nothing after the close frame was written to the closing connection; the new one got it all.
+    const types = (n: number) =>
+      emulator.connections[first + n].received.map((m) => (JSON.parse(m) as { type: string }).type);
+    expect(emulator.connections).toHaveLength(first + 2);
+    expect(types(0)).toEqual(['Speak', 'Flush']);
+    expect(types(1)).toEqual(barge ? ['Clear', 'Speak', 'Flush'] : ['Speak', 'Flush']);
+    client.send({ type: 'Close' });
+    expect((await client.waitForClose()).code).toBe(1000);
+  });
+});
+
 describe('gateway relay: replacing an upstream before its lifetime limit', () => {
   let emulator: RunningEmulator;
   let gateway: TestGateway;

@@ -1,5 +1,5 @@
 import { DEFAULT_SESSION_CONFIG } from '@tts/protocol';
-import { UpstreamEnd, UpstreamListener } from '../../apps/gateway/src/upstream/upstream-connection';
+import { UpstreamConnection, UpstreamEnd, UpstreamListener } from '../../apps/gateway/src/upstream/upstream-connection';
 import { PoolConfig, UpstreamPool } from '../../apps/gateway/src/upstream/upstream-pool';
 import { UpstreamPoolSettings } from '../../apps/gateway/src/upstream/upstream-pool-settings';
 import { isDefined, pollUntil } from '../support/poll';
@@ -33,6 +33,19 @@ class SessionSide implements UpstreamListener {
   }
 }
 
+/** Speaks TEXT on `connection` and waits for its Flushed (or the end of the connection). */
+async function speakAndFlush(connection: UpstreamConnection, session: SessionSide): Promise<void> {
+  connection.send({ type: 'Speak', text: TEXT });
+  connection.send({ type: 'Flush' });
+  await pollUntil(
+    () => session.end ?? (session.types().includes('Flushed') || undefined),
+    isDefined,
+    10_000,
+    'Flushed',
+  );
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const ENGLISH_MULAW: PoolConfig = { model: 'aura-2-thalia-en', encoding: 'mulaw', sample_rate: 8000 };
 const TEXT = 'Hola desde una conexión ya abierta.';
 
@@ -77,14 +90,7 @@ describe('upstream pool against the emulator', () => {
     expect([connection.isOpen, session.opens]).toEqual([false, 0]);
     await Promise.resolve();
     expect([connection.isOpen, session.opens]).toEqual([true, 1]);
-    connection.send({ type: 'Speak', text: TEXT });
-    connection.send({ type: 'Flush' });
-    await pollUntil(
-      () => session.end ?? (session.types().includes('Flushed') || undefined),
-      isDefined,
-      10_000,
-      'Flushed',
-    );
+    await speakAndFlush(connection, session);
 
     expect(session.opens).toBe(1);
     expect(session.types()).toEqual(['Metadata', 'Flushed']);
@@ -117,14 +123,31 @@ describe('upstream pool against the emulator', () => {
     expect(sut.stats().discarded.closed).toBeGreaterThanOrEqual(1);
     const session = new SessionSide();
     const connection = sut.take(DEFAULT_SESSION_CONFIG, session)!;
-    connection.send({ type: 'Speak', text: TEXT });
-    connection.send({ type: 'Flush' });
-    await pollUntil(
-      () => session.end ?? (session.types().includes('Flushed') || undefined),
-      isDefined,
-      10_000,
-      'Flushed',
+    await speakAndFlush(connection, session);
+    expect(session.audioBytes).toBe(expectedAudioBytes(TEXT, 'linear16', 16000));
+    connection.retire();
+  });
+
+  it('does not hand out a pooled connection whose close from Deepgram is on its way, and replaces it', async () => {
+    // Idle-closed while pooled; its connection stays open 3 s after the close frame.
+    const { emulator, pool: sut } = await startPool({ size: 1 }, {}, (emu) =>
+      emu.injectFault({ idleMs: 300, closeLingerMs: 3000 }),
     );
+    await ready(sut, 1);
+    expect(await emulator.connections[0].ended).toMatchObject({ reason: 'NET-0001', by: 'server' });
+    await sleep(50); // the close frame is at the gateway: the pool still lists the connection as ready
+    expect(sut.stats().ready).toBe(1);
+
+    const session = new SessionSide();
+    expect(sut.take(DEFAULT_SESSION_CONFIG, session)).toBeUndefined();
+    expect(sut.stats()).toMatchObject({ hits: 0, misses: 1 });
+    await ready(sut, 1);
+    // Replaced at once, not when the closing connection ends (that one is not counted yet).
+    expect(sut.stats().discarded.closed).toBe(0);
+    const connection = sut.take(DEFAULT_SESSION_CONFIG, session)!;
+    await Promise.resolve();
+    expect(connection.isOpen).toBe(true);
+    await speakAndFlush(connection, session);
     expect(session.audioBytes).toBe(expectedAudioBytes(TEXT, 'linear16', 16000));
     connection.retire();
   });

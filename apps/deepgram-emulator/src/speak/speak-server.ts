@@ -122,6 +122,7 @@ export class SpeakServer {
       this.log.info({ connection: record.id, request_id: requestId, ...check.params }, 'speak connection open');
       const session = new SpeakSession(
         ws,
+        socket,
         record,
         check.params,
         this.settings,

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import { UPSTREAM_CLOSE_TABLE, UpstreamCloseReason, UpstreamServerMessage } from '@tts/protocol';
 import { SpeechAudio } from '../synth/speech-audio';
@@ -43,6 +44,8 @@ export class SpeakSession {
 
   constructor(
     private readonly ws: WebSocket,
+    /** The upgraded TCP socket under `ws`: paused to hold a close open (fault `closeLingerMs`). */
+    private readonly transport: Pick<Duplex, 'pause' | 'resume'>,
     private readonly record: EmulatedConnection,
     private readonly params: SpeakParams,
     private readonly settings: SessionSettings,
@@ -201,6 +204,12 @@ export class SpeakSession {
     if (this.ended) return;
     this.onClosed({ code, reason, by: 'server' });
     this.ws.close(code, reason);
+    const lingerMs = this.record.fault.closeLingerMs;
+    if (lingerMs) {
+      // The client's answer and FIN stay unread, so the connection closes only after the linger.
+      this.transport.pause();
+      setTimeout(() => this.transport.resume(), lingerMs).unref();
+    }
   }
 
   private drop(): void {

@@ -94,6 +94,8 @@ export class SpeechRelay implements UpstreamListener {
   clear(): void {
     this.owed.clear();
     this.output.drop();
+    // A link Deepgram is closing would drop the Clear; all that could still come on it is cleared audio.
+    if (this.upstream.closing) this.upstream.abort();
     if (!this.upstream.present) this.openLink();
     this.upstream.send({ type: 'Clear' });
     this.watchdog.watch(true);

@@ -25,9 +25,14 @@ export class UpstreamSlot {
     return this.link !== undefined;
   }
 
-  /** The link announced its open: writes go to Deepgram now. */
+  /** The link announced its open and is not closing: writes go to Deepgram now. */
   get writable(): boolean {
-    return this.announced;
+    return this.announced && this.link!.isOpen;
+  }
+
+  /** Deepgram's close frame is here and the link has not ended yet: nothing sent on it would count. */
+  get closing(): boolean {
+    return this.announced && !this.link!.isOpen;
   }
 
   get isPaused(): boolean {

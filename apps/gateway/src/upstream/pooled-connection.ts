@@ -9,12 +9,17 @@ export class PooledConnection extends UpstreamConnection {
   private announced = false;
 
   override get isOpen(): boolean {
-    return this.announced && super.isOpen;
+    return this.announced && this.live;
   }
 
-  /** The session is about to hear of the open; false if the socket is gone meanwhile. */
+  /** Open and not closing: it may be handed to a session. */
+  get usable(): boolean {
+    return this.live;
+  }
+
+  /** The session is about to hear of the open; false if the socket is gone or closing meanwhile. */
   announce(): boolean {
     this.announced = true;
-    return super.isOpen;
+    return this.live;
   }
 }

@@ -77,8 +77,18 @@ export class UpstreamConnection {
     });
   }
 
+  /** Open and writable: false once Deepgram's close frame is here, before the connection has closed. */
   get isOpen(): boolean {
-    return this.opened && !this.ended;
+    return this.live;
+  }
+
+  /**
+   * The websocket is open: false while connecting, and once a close frame came or went. Between
+   * Deepgram's close frame and the end of the connection (a round trip, more on a slow network)
+   * anything sent would be dropped by Deepgram, so nothing is.
+   */
+  protected get live(): boolean {
+    return this.opened && !this.ended && this.socket.readyState === WebSocket.OPEN;
   }
 
   /** Milliseconds since the connection opened (0 while connecting). */

@@ -85,9 +85,12 @@ export class UpstreamPool {
   take(config: PoolConfig, listener: UpstreamListener): UpstreamConnection | undefined {
     if (!this.enabled || this.stopped) return undefined;
     const slot = this.use(config);
-    const pooled = slot.ready.pop(); // the youngest: furthest from any idle close
+    let pooled = slot.ready.pop(); // the youngest: furthest from any idle close
+    // One whose close from Deepgram is on its way is left to that close (which replaces it).
+    while (pooled && !pooled.connection.usable) pooled = slot.ready.pop();
     if (!pooled) {
       this.misses++;
+      this.refill(slot); // for the closing ones skipped above
       return undefined;
     }
     this.hits++;
