@@ -1,9 +1,33 @@
 import { Expose } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
-import { DEEPGRAM_SPEAK_URL } from '@tts/protocol';
+import {
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  NotContains,
+  ValidateBy,
+  ValidateIf,
+} from 'class-validator';
+import { DEEPGRAM_SPEAK_URL, GATEWAY_ID_MAX_LENGTH } from '@tts/protocol';
 import { ConfigError } from './load-config';
 import { UsageEnv } from './shared-env';
 import { IsOriginList, ToBoolean, ToNumber } from './transforms';
+
+/** SESSION_LEASE_RENEW_MS under half the lease's lifetime: otherwise one late or failed renewal lets live sessions' leases lapse. */
+function RenewsWithinLease() {
+  return ValidateBy({
+    name: 'renewsWithinLease',
+    validator: {
+      validate: (value, args) =>
+        typeof value === 'number' && 2 * value < (args?.object as GatewayEnv).SESSION_LEASE_TTL_MS,
+      defaultMessage: () => 'must be under half of SESSION_LEASE_TTL_MS, so that a lease outlives one failed renewal',
+    },
+  });
+}
 
 export const LOCAL_EMULATOR_URL = 'ws://127.0.0.1:8090/v1/speak';
 
@@ -63,11 +87,12 @@ export class GatewayEnv extends UsageEnv {
   @Min(1000)
   SESSION_LEASE_TTL_MS: number = 6000;
 
-  /** How often a live session renews its lease; keep it well under SESSION_LEASE_TTL_MS. */
+  /** How often a live session renews its lease: under half of SESSION_LEASE_TTL_MS, so a lease outlives one failed renewal. */
   @Expose()
   @ToNumber()
   @IsInt()
   @Min(100)
+  @RenewsWithinLease()
   SESSION_LEASE_RENEW_MS: number = 2000;
 
   @Expose()
@@ -95,10 +120,12 @@ export class GatewayEnv extends UsageEnv {
   })
   CREDITS_PER_MINUTE: string = '1';
 
-  /** This process's id in usage events and logs; defaults to host:pid. */
+  /** This process's id in usage events and logs; defaults to host:pid. Billing stores at most 200 characters. */
   @Expose()
   @IsOptional()
   @IsString()
+  @MaxLength(GATEWAY_ID_MAX_LENGTH)
+  @NotContains('\u0000', { message: 'must not contain NUL' })
   GATEWAY_ID?: string;
 
   /** Largest client text frame; bigger ones end the session with message_too_large (1009). */

@@ -17,6 +17,25 @@ describe(loadConfig.name, () => {
     expect(sut.REDIS_URL).toBe('redis://127.0.0.1:6379');
   });
 
+  it('refuses at boot a GATEWAY_ID billing could not store, and a lease renewal too slow for its lifetime', () => {
+    const base = { AUTH_DISABLED: 'true' };
+    expect(loadConfig(GatewayEnv, { ...base, GATEWAY_ID: 'g'.repeat(200) }).GATEWAY_ID).toHaveLength(200);
+    expect(() => loadConfig(GatewayEnv, { ...base, GATEWAY_ID: 'g'.repeat(201) })).toThrow(
+      /GATEWAY_ID: GATEWAY_ID must be shorter than or equal to 200 characters/,
+    );
+    expect(() => loadConfig(GatewayEnv, { ...base, GATEWAY_ID: 'pod\u0000x' })).toThrow(
+      /GATEWAY_ID: must not contain NUL/,
+    );
+    expect(
+      loadConfig(GatewayEnv, { ...base, SESSION_LEASE_TTL_MS: '3000', SESSION_LEASE_RENEW_MS: '1499' }),
+    ).toMatchObject({ SESSION_LEASE_RENEW_MS: 1499 });
+    for (const renew of ['1500', '6000', '9000']) {
+      expect(() =>
+        loadConfig(GatewayEnv, { ...base, SESSION_LEASE_TTL_MS: '3000', SESSION_LEASE_RENEW_MS: renew }),
+      ).toThrow(/SESSION_LEASE_RENEW_MS: must be under half of SESSION_LEASE_TTL_MS/);
+    }
+  });
+
   it('refuses a gateway with neither a JWT secret nor AUTH_DISABLED', () => {
     expect(() => loadConfig(GatewayEnv, {})).toThrow(/AUTH_JWT_SECRET is required unless AUTH_DISABLED=true/);
   });

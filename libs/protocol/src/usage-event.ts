@@ -28,6 +28,9 @@ export interface UsageEvent {
   final: boolean;
 }
 
+/** Longest `gateway_id` billing stores (its usage_ledger column): a longer one would fail every event. */
+export const GATEWAY_ID_MAX_LENGTH = 200;
+
 export function usageEventId(connectionId: string, seq: number): string {
   return `${connectionId}:${seq}`;
 }

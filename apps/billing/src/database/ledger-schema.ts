@@ -1,5 +1,5 @@
 import { AUDIO_ENCODINGS, bytesPerSample } from '@tts/audio';
-import { CONTAINERS } from '@tts/protocol';
+import { CONTAINERS, GATEWAY_ID_MAX_LENGTH } from '@tts/protocol';
 
 /**
  * What the code needs to know about the ledger tables, in one place: the usage-event validator, the
@@ -14,7 +14,7 @@ export const USAGE_LEDGER_TEXT_WIDTH = {
   user_id: 128,
   session_id: 128,
   connection_id: 128,
-  gateway_id: 200,
+  gateway_id: GATEWAY_ID_MAX_LENGTH,
   model: 100,
 } as const;
 
