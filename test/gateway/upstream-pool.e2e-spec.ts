@@ -1,37 +1,11 @@
 import { DEFAULT_SESSION_CONFIG } from '@tts/protocol';
-import { UpstreamConnection, UpstreamEnd, UpstreamListener } from '../../apps/gateway/src/upstream/upstream-connection';
+import { UpstreamConnection } from '../../apps/gateway/src/upstream/upstream-connection';
 import { PoolConfig, UpstreamPool } from '../../apps/gateway/src/upstream/upstream-pool';
 import { UpstreamPoolSettings } from '../../apps/gateway/src/upstream/upstream-pool-settings';
 import { isDefined, pollUntil } from '../support/poll';
 import { EmulatorOptions, RunningEmulator, expectedAudioBytes, startTestEmulator } from '../support/emulator';
 import { testLogger } from '../support/logger';
-
-/** What a session would see of its upstream connection. */
-class SessionSide implements UpstreamListener {
-  opens = 0;
-  readonly texts: Record<string, unknown>[] = [];
-  audioBytes = 0;
-  end?: UpstreamEnd;
-
-  onUpstreamOpen(): void {
-    this.opens++;
-  }
-  onUpstreamAudio(chunk: Buffer): void {
-    this.audioBytes += chunk.length;
-  }
-  onUpstreamText(raw: string): void {
-    this.texts.push(JSON.parse(raw) as Record<string, unknown>);
-  }
-  onUpstreamEnd(end: UpstreamEnd): void {
-    this.end = end;
-  }
-  onRelayFault(error: Error): void {
-    throw error;
-  }
-  types(): unknown[] {
-    return this.texts.map((t) => t.type);
-  }
-}
+import { SessionSide } from '../support/upstream-session-side';
 
 /** Speaks TEXT on `connection` and waits for its Flushed (or the end of the connection). */
 async function speakAndFlush(connection: UpstreamConnection, session: SessionSide): Promise<void> {

@@ -37,6 +37,8 @@ export class UpstreamConnection {
   private refusal?: { httpStatus?: number; dgError?: string; requestId?: string };
   private networkError?: string;
   private timedOut = false;
+  /** Paused by the session (its client is behind); ws cannot pause a socket that is still connecting. */
+  private paused = false;
   private readonly connectTimer: NodeJS.Timeout;
 
   constructor(upstream: Upstream, config: SessionConfig, connectTimeoutMs: number, listener: UpstreamListener) {
@@ -52,6 +54,7 @@ export class UpstreamConnection {
       clearTimeout(this.connectTimer);
       this.opened = true;
       this.openedAt = Date.now();
+      if (this.paused) this.socket.pause();
       for (const data of this.queued) this.socket.send(data);
       this.queued.length = 0;
       listener.onUpstreamOpen();
@@ -107,10 +110,12 @@ export class UpstreamConnection {
 
   /** Stops reading from Deepgram (the client reads slowly); TCP backpressure does the rest. */
   pause(): void {
+    this.paused = true;
     this.socket.pause();
   }
 
   resume(): void {
+    this.paused = false;
     this.socket.resume();
   }
 
