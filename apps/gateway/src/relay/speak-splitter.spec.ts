@@ -62,6 +62,24 @@ describe(splitSpeakText.name, () => {
     expect(splitSpeakText('aaaa bbbb cccc', 9)).toEqual(['aaaa bbbb', ' cccc']);
   });
 
+  it('splits Japanese at the last 。 that fits, with no space after it', () => {
+    const sentence = 'これはテストの文です。'; // 11 characters
+    const text = sentence.repeat(150);
+    const sut = splitSpeakText(text, 1000);
+    expect(sut.join('')).toBe(text);
+    expect(sut.map((p) => p.length)).toEqual([990, 660]);
+    expect(sut.every((p) => p.endsWith('。'))).toBe(true);
+  });
+
+  it('splits text without spaces or sentence ends at a word boundary, not inside a word', () => {
+    const text = 'そしてもう一つの長い文があります'.repeat(3); // 16 characters each, no punctuation
+    const sut = splitSpeakText(text, 20);
+    expect(sut.join('')).toBe(text);
+    expect(sut.every((p) => p.length <= 20)).toBe(true);
+    // 20 characters would end inside もう; the cut is after the そして before it.
+    expect(sut[0]).toBe('そしてもう一つの長い文がありますそして');
+  });
+
   it('never breaks at a no-break space', () => {
     for (const nbsp of ['\u00a0', '\u202f', '\u2007']) {
       const text = `uno dos 10${nbsp}km más`;
