@@ -30,4 +30,16 @@ describe('gateway: the language query parameter', () => {
     await client.waitFor('Flushed');
     client.close();
   });
+
+  it('takes the same tag in the Config, as the SDK sends it in both (lang: es-MX)', async () => {
+    const client = await TestClient.connect(url('es-MX'));
+    client.send({ language: 'es-MX', encoding: 'linear16', sample_rate: 16000, container: 'wav' });
+    client.send({ type: 'Speak', text: 'Hola.' });
+    client.send({ type: 'Flush' });
+    const status = await client.waitFor('status');
+    expect(status).toMatchObject({ model: 'aura-2-estrella-es' });
+    await client.waitFor('Flushed');
+    expect(client.texts.filter((m) => m.type === 'error')).toEqual([]);
+    client.close();
+  });
 });

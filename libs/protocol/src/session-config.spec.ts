@@ -34,3 +34,31 @@ describe('resolveSessionConfig: speed', () => {
     expect(!result.ok && result.message).toContain(message);
   });
 });
+
+describe('resolveSessionConfig: language', () => {
+  it('takes a BCP-47 tag as the query does: the primary language chooses the voice', () => {
+    expect(resolveSessionConfig({ language: 'es-MX' })).toMatchObject({
+      ok: true,
+      config: { language: 'es', model: 'aura-2-estrella-es' },
+    });
+    expect(resolveSessionConfig({ language: 'en_US', model: 'aura-2-thalia-en' })).toMatchObject({
+      ok: true,
+      config: { language: 'en' },
+    });
+    expect(resolveSessionConfig({ language: 'EN' })).toMatchObject({ ok: true, config: { language: 'en' } });
+  });
+
+  it.each([['xx-YY'], ['es-'], ['español'], [''], [7]])(
+    'refuses the language %j, naming the supported ones',
+    (language) => {
+      const result = resolveSessionConfig({ language });
+      expect(result.ok).toBe(false);
+      expect(!result.ok && result.message).toMatch(/^language must be one of /);
+    },
+  );
+
+  it('still refuses a model that does not speak the language asked', () => {
+    const result = resolveSessionConfig({ language: 'en-GB', model: 'aura-2-estrella-es' });
+    expect(!result.ok && result.message).toBe('model aura-2-estrella-es does not speak language en');
+  });
+});

@@ -1,6 +1,6 @@
 import { AudioEncoding, isAudioEncoding } from '@tts/audio';
 import { UPSTREAM_SPEED, isValidSpeed, supportsSpeed } from './deepgram';
-import { DEFAULT_VOICE_BY_LANGUAGE, SUPPORTED_LANGUAGES, findVoice } from './voices';
+import { DEFAULT_VOICE_BY_LANGUAGE, SUPPORTED_LANGUAGES, findVoice, primaryLanguage } from './voices';
 
 export type AudioContainer = 'wav' | 'none';
 
@@ -51,7 +51,9 @@ export interface ConfigInput {
  * Messages are safe to show the client: they name fields and allowed values only.
  */
 export function resolveSessionConfig(input: ConfigInput, queryLanguage: string = DEFAULT_LANGUAGE): ConfigResult {
-  const language = input.language ?? queryLanguage;
+  // BCP-47 tags are welcome here as in the query (es-MX, en-US): voices are chosen by the primary language.
+  const language =
+    typeof input.language === 'string' ? primaryLanguage(input.language) : (input.language ?? queryLanguage);
   if (typeof language !== 'string' || !SUPPORTED_LANGUAGES.includes(language)) {
     return { ok: false, message: `language must be one of ${SUPPORTED_LANGUAGES.join(', ')}` };
   }

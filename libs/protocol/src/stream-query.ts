@@ -1,5 +1,5 @@
 import { DEFAULT_LANGUAGE } from './session-config';
-import { SUPPORTED_LANGUAGES } from './voices';
+import { SUPPORTED_LANGUAGES, primaryLanguage } from './voices';
 
 /** The client endpoint's path (WebSocket upgrade on the gateway's HTTP port). */
 export const TTS_STREAM_PATH = '/tts/deepgram/stream';
@@ -12,7 +12,6 @@ export interface StreamQuery {
 }
 
 const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-const LANGUAGE_PATTERN = /^[A-Za-z]{2}(?:[-_][A-Za-z0-9]{2,8})?$/;
 
 export type QueryResult = { ok: true; query: StreamQuery } | { ok: false; message: string };
 
@@ -28,7 +27,7 @@ export function parseStreamQuery(params: URLSearchParams): QueryResult {
   }
   const raw = params.get('language') || DEFAULT_LANGUAGE;
   // BCP-47 tags are welcome (es-MX, en-US): voices are chosen by the primary language.
-  const language = LANGUAGE_PATTERN.test(raw) ? raw.slice(0, 2).toLowerCase() : '';
+  const language = primaryLanguage(raw);
   if (!SUPPORTED_LANGUAGES.includes(language)) {
     return { ok: false, message: `query parameter language must be one of ${SUPPORTED_LANGUAGES.join(', ')}` };
   }

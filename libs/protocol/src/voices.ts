@@ -194,3 +194,11 @@ const VOICES_BY_MODEL: ReadonlyMap<string, Voice> = new Map(VOICES.map((v) => [v
 export function findVoice(model: string): Voice | undefined {
   return VOICES_BY_MODEL.get(model);
 }
+
+/** A language tag as clients send it: `es`, or BCP-47 with a region or script (`es-MX`, `en_US`, `zh-Hant`). */
+const LANGUAGE_TAG = /^[A-Za-z]{2}(?:[-_][A-Za-z0-9]{2,8})?$/;
+
+/** The primary language of a tag (`es-MX` -> `es`), which is what voices are chosen by; '' for a malformed tag. */
+export function primaryLanguage(tag: string): string {
+  return LANGUAGE_TAG.test(tag) ? tag.slice(0, 2).toLowerCase() : '';
+}
