@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import { parseUnits } from '../../apps/billing/src/ledger/credit-units';
+import { parseUnits } from '@tts/protocol';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import {
   ADMIN_TOKEN,

@@ -15,7 +15,7 @@ import {
   usageQueue,
 } from './support/billing-harness';
 import { pollUntil } from '../support/poll';
-import { divRound, parseUnits, toReportedNumber } from '../../apps/billing/src/ledger/credit-units';
+import { divRound, parseUnits, toReportedNumber } from '@tts/protocol';
 
 const BIG = 100_000;
 

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { RedisNamespace } from '@tts/protocol';
+import { RedisNamespace, toReportedNumber } from '@tts/protocol';
 import { TEST_REDIS_URL, TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
 import { badTokens, testAuthEnv, tokenFor } from '../support/tokens';
 
@@ -86,6 +86,26 @@ describe('GET /v1/balance', () => {
     expect(await longLived.json()).toMatchObject({ statusCode: 401, message: 'token lifetime exceeds 86400 s' });
     const future = await get('', { authorization: `Bearer ${await badTokens.issuedInFuture(company, 'u1')}` });
     expect(await future.json()).toMatchObject({ statusCode: 401, message: 'token issued in the future' });
+  });
+
+  it('rounds as billing does (half away from zero), and answers 503 for a cached value that is not a decimal', async () => {
+    const token = await tokenFor(company, 'u1');
+    try {
+      for (const [cached, rounded] of [
+        ['-2.500000500000000000', -2.500001],
+        ['2.500000500000000000', 2.500001],
+        ['0.000000499999999999', 0],
+      ] as const) {
+        await redis.set(balanceKey, cached);
+        const body = (await (await get('', { authorization: `Bearer ${token}` })).json()) as Record<string, unknown>;
+        expect(body).toEqual({ company_id: company, balance_credits: rounded, balance_exact: cached });
+        expect(body.balance_credits).toBe(toReportedNumber(cached)); // billing's own figure
+      }
+      await redis.set(balanceKey, 'not-a-number');
+      expect((await get('', { authorization: `Bearer ${token}` })).status).toBe(503);
+    } finally {
+      await redis.set(balanceKey, '12.345678912345678912');
+    }
   });
 
   it('answers 404 for a company billing has not cached, and 400 for a malformed company_id', async () => {

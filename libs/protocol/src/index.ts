@@ -7,3 +7,4 @@ export * from './stream-query';
 export * from './deepgram';
 export * from './usage-event';
 export * from './queues';
+export * from './credit-units';

@@ -5,14 +5,19 @@ import Redis from 'ioredis';
 import { firstValueFrom } from 'rxjs';
 import { setTimeout as sleep } from 'timers/promises';
 import { RedisConnections, whenReady } from '@tts/config';
-import { CREDITS_DEPLETED_PATTERN, CreditsDepletedEvent, RedisNamespace } from '@tts/protocol';
+import {
+  CREDITS_DEPLETED_PATTERN,
+  CreditsDepletedEvent,
+  RedisNamespace,
+  parseUnits,
+  toReportedNumber,
+} from '@tts/protocol';
 import { GATEWAY_EVENTS } from '../config/billing-env.provider';
 import {
   BALANCE_CACHE_FRESH_MS,
   BALANCE_PUBLISH_ATTEMPTS,
   BALANCE_PUBLISH_RETRY_BASE_MS,
 } from '../config/billing.constants';
-import { parseUnits, toReportedNumber } from '../ledger/credit-units';
 import { BalanceChange } from '../ledger/credit-ledger.service';
 import { BalanceWriteMode, SET_BALANCES } from './balance-cache.script';
 

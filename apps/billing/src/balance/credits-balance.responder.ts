@@ -4,8 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { RedisConnections, RedisSubscription } from '@tts/config';
-import { CREDITS_BALANCE_PATTERN, CreditsBalanceReply, CreditsBalanceRequest } from '@tts/protocol';
-import { toReportedNumber } from '../ledger/credit-units';
+import { CREDITS_BALANCE_PATTERN, CreditsBalanceReply, CreditsBalanceRequest, toReportedNumber } from '@tts/protocol';
 import { BalancePublisher } from './balance-publisher.service';
 
 /**

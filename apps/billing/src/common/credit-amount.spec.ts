@@ -1,4 +1,4 @@
-import { parseUnits } from '../ledger/credit-units';
+import { parseUnits } from '@tts/protocol';
 import { creditAmountText } from './credit-amount';
 
 describe(creditAmountText.name, () => {

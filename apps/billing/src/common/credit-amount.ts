@@ -1,5 +1,5 @@
 import { ValidateBy, ValidationOptions } from 'class-validator';
-import { parseUnits } from '../ledger/credit-units';
+import { parseUnits } from '@tts/protocol';
 
 /**
  * A JSON number is judged by its value as String() prints it: this short (15 significant digits) it is the

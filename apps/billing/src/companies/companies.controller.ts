@@ -14,7 +14,7 @@ import {
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../admin/api-errors';
 import { AdminTokenGuard } from '../admin/admin-token.guard';
-import { toReportedNumber } from '../ledger/credit-units';
+import { toReportedNumber } from '@tts/protocol';
 import { CompaniesService } from './companies.service';
 import { CompanyIdPipe } from '../common/company-id.pipe';
 import { CompanyView, TopUpView, companyView } from './company.view';

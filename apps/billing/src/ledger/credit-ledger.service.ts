@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { UsageEvent } from '@tts/protocol';
-import { formatUnits, parseUnits } from './credit-units';
+import { UsageEvent, formatUnits, parseUnits } from '@tts/protocol';
 import { FiredAlert, detectCrossings } from './low-balance-crossings';
 import { records } from './sql-records';
 import { INSERT_USAGE_ROWS_SQL, UsageLedgerRow, usageLedgerRow } from './usage-ledger-row';

@@ -1,6 +1,5 @@
 import { AUDIO_ENCODINGS, bytesPerSample } from '@tts/audio';
-import { SAMPLE_RATES } from '@tts/protocol';
-import { formatUnits, parseUnits, toReportedNumber } from './credit-units';
+import { SAMPLE_RATES, formatUnits, parseUnits, toReportedNumber } from '@tts/protocol';
 import { UsagePricing } from './usage-pricing';
 
 describe(UsagePricing.name, () => {

@@ -1,5 +1,5 @@
 import { AudioEncoding, bytesPerSample } from '@tts/audio';
-import { divRound, formatUnits } from './credit-units';
+import { divRound, formatUnits } from '@tts/protocol';
 
 const UNITS_PER_CREDIT = 10n ** 18n;
 const MICROS = 1_000_000;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { toReportedNumber } from '../ledger/credit-units';
+import { toReportedNumber } from '@tts/protocol';
 import { UsageGroup, UsageQueryDto } from './dto/usage-query.dto';
 import { UsageFilter, usageFilter } from './usage-filter';
 

@@ -1,9 +1,10 @@
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { toReportedNumber } from '@tts/protocol';
 import { BalanceCache } from '../credits/balance-cache';
 
 export interface CompanyBalance {
   company_id: string;
-  /** Rounded to 6 decimals, as every credit figure is reported. */
+  /** Rounded to 6 decimals (half away from zero), exactly as billing reports every credit figure. */
   balance_credits: number;
   /** The cached decimal exactly as billing wrote it, for clients that compare balances to the last digit. */
   balance_exact: string;
@@ -21,6 +22,13 @@ export class CompanyBalanceReader {
       throw new ServiceUnavailableException('balance temporarily unavailable, retry shortly');
     });
     if (value === null) return null;
-    return { company_id: companyId, balance_credits: Math.round(Number(value) * 1e6) / 1e6, balance_exact: value };
+    let rounded: number;
+    try {
+      rounded = toReportedNumber(value);
+    } catch {
+      // Billing writes decimals only; anything else in the cache is not a balance to show.
+      throw new ServiceUnavailableException('balance temporarily unavailable, retry shortly');
+    }
+    return { company_id: companyId, balance_credits: rounded, balance_exact: value };
   }
 }
