@@ -266,6 +266,23 @@ describe('usage publishing during a Redis outage', () => {
       expect(events.some((e) => e.final)).toBe(true);
     });
 
+    it('a drain waits for a connection still being admitted, then refuses it with server_shutdown (1001)', async () => {
+      gateway = await startBehindProxy({ DRAIN_TIMEOUT_MS: '10000' });
+      const company = `${PREFIX}-admitting`;
+      await fundCompany(company);
+      proxy.stall(); // Redis hangs: the admission (balance, lease) waits for it
+      const client = await openSession(gateway, company);
+      let drainDone = false;
+      const drained = gateway.close().then(() => (drainDone = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(drainDone).toBe(false); // the drain sees the connection being admitted
+      proxy.resume();
+      const refused = await client.waitFor((m) => m.type === 'error', 5000);
+      expect(refused).toMatchObject({ code: 'server_shutdown' });
+      expect(await client.waitForClose()).toMatchObject({ code: 1001 });
+      await drained;
+    });
+
     it('a gateway shut down while Redis is unreachable leaves no connection retrying behind', async () => {
       gateway = await startBehindProxy();
       // Cut Redis once the gateway's depletion subscriber is subscribed: a subscribe still in flight

@@ -41,6 +41,7 @@ export class GatewayDrain implements OnModuleDestroy, BeforeApplicationShutdown 
   private begin(): void {
     if (this.state.draining) return;
     this.state.begin();
+    this.sessions.close();
     this.metrics?.draining.set(1);
     this.logger.info({ activeSessions: this.sessions.size, drainTimeoutMs: this.settings.timeoutMs }, 'drain started');
   }
@@ -60,12 +61,13 @@ export class GatewayDrain implements OnModuleDestroy, BeforeApplicationShutdown 
     this.logger.info({ signal, drainMs: Date.now() - started, forced: !finished }, 'drain finished');
   }
 
-  /** True when no session is left within `ms`. */
+  /** True when no session is left within `ms`, nor a connection still being admitted (it may yet become one). */
   private async waitForSessions(ms: number): Promise<boolean> {
     const deadline = Date.now() + ms;
-    while (this.sessions.size > 0 && Date.now() < deadline) {
+    const busy = () => this.sessions.size > 0 || this.sessions.admitting > 0;
+    while (busy() && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, Math.max(1, deadline - Date.now()))));
     }
-    return this.sessions.size === 0;
+    return !busy();
   }
 }

@@ -95,7 +95,8 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
       request: this.request,
       openedAt: new Date(),
     };
-    void this.admit(this.info);
+    this.deps.sessions.admissionStarted();
+    void this.admit(this.info).finally(() => this.deps.sessions.admissionSettled());
   }
 
   /** SessionControl: error frame, then the code's close code (non-fatal codes only send the frame). */
@@ -149,8 +150,11 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
       return this.terminate(ErrorCode.UpstreamError, 'the session could not be started, please retry');
     }
     if (this.ended) return void releaseAll(this.releases);
+    // The drain began while the admission ran: nothing has happened yet, so the client moves on at once.
+    if (!this.deps.sessions.add(info, this)) {
+      return this.terminate(ErrorCode.ServerShutdown, 'this server is shutting down, reconnect');
+    }
     this.admitted = true;
-    this.deps.sessions.add(info, this);
     this.idleTimer = setTimeout(() => this.onIdle(), this.deps.settings.idleTimeoutMs);
     this.log.info('session admitted');
     for (const [data, isBinary] of this.held.splice(0)) {
