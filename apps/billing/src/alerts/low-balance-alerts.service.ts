@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { toReportedNumber } from '../ledger/credit-units';
+import { toReportedNumber } from '@tts/protocol';
 import { LowBalanceAlertView } from './dto/low-balance-alert.dto';
 
 interface AlertRow {

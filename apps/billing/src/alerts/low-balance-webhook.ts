@@ -1,4 +1,4 @@
-import { toReportedNumber } from '../ledger/credit-units';
+import { toReportedNumber } from '@tts/protocol';
 
 /** A low_balance_events row as the delivery reads it. */
 export interface LowBalanceEventRow {
