@@ -46,6 +46,9 @@ describe('billing admin API under bad input', () => {
     ['from=2026-02-30', /from must be a date/],
     ['from=0000-01-01', /from must be a date/],
     ['from=2026-11-01T10:00:00', /from must be a date/], // no zone: ambiguous
+    ['from=0001-01-01T00:30:00%2B01:00', /from must be a date.*years 1-9999 in UTC/], // year 0 in UTC
+    ['from=9999-12-31T24:00:00Z', /from must be a date.*years 1-9999 in UTC/], // year 10000
+    ['to=9999-12-31T23:30:00-01:00', /to must be a date.*years 1-9999 in UTC/], // year 10000 in UTC
     ['to=2026-13-01', /to must be a date/],
     ['to=yesterday', /to must be a date/],
     ['to=%00', /to must be a date/],
@@ -142,5 +145,18 @@ describe('billing admin API under bad input', () => {
       });
     }
     expect(await snapshot()).toBe(before);
+  });
+
+  it('accepts instants at the edges of years 1 and 9999 in UTC, offsets included', async () => {
+    const headers = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const period = 'from=0001-01-01T00:30:00-01:00&to=9999-12-31T23:30:00%2B01:00';
+    const report = await fetch(`${billing.url}${company}/usage?${period}`, { headers });
+    expect(report.status).toBe(200);
+    expect(await report.json()).toMatchObject({ totals: { events: 0 }, items: [] });
+    const csv = await fetch(`${billing.url}${company}/usage.csv?from=0001-01-01&to=9999-12-31T23:59:59.999Z`, {
+      headers,
+    });
+    expect(csv.status).toBe(200);
+    expect(await csv.text()).toMatch(/^event_id,[a-z_,]+\r\n$/); // the header row: the company has no usage
   });
 });

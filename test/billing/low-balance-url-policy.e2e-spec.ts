@@ -63,6 +63,9 @@ describe('low-balance webhooks never go to private addresses in production', () 
     'http://[::1]:9/hook',
     'http://10.0.0.8/hook',
     'http://169.254.169.254/latest/meta-data',
+    'http://[::7f00:1]/x', // IPv4-compatible 127.0.0.1
+    'http://[64:ff9b::7f00:1]/x', // NAT64 127.0.0.1
+    'http://[64:ff9b::169.254.169.254]/latest/meta-data', // NAT64 cloud metadata
   ])('refuses to arm %s', async (url) => {
     const res = await arm(url);
     expect(res).toMatchObject({ status: 400, body: { message: expect.stringMatching(/public address/) } });

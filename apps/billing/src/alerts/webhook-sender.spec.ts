@@ -69,6 +69,22 @@ describe('webhook delivery pins the address it checked', () => {
     expect(received).toHaveLength(0);
   });
 
+  it('refuses at delivery a private IPv4 address embedded in IPv6 (IPv4-compatible, NAT64)', async () => {
+    const nat64: Resolve = (_host, cb) => cb(null, [{ address: '64:ff9b::a9fe:a9fe', family: 6 }]);
+    await expect(lookupAll(pinnedLookup(false, nat64), 'hooks.example.com')).rejects.toThrow(/64:ff9b::a9fe:a9fe/);
+    await expect(sender(false).post(`http://[::7f00:1]:${port}/hook`, '{}', {})).rejects.toBeInstanceOf(
+      PrivateAddressError,
+    );
+    await expect(sender(false).post(`http://[64:ff9b::7f00:1]:${port}/hook`, '{}', {})).rejects.toBeInstanceOf(
+      PrivateAddressError,
+    );
+    const publicNat64: Resolve = (_host, cb) => cb(null, [{ address: '64:ff9b::808:808', family: 6 }]);
+    expect(await lookupAll(pinnedLookup(false, publicNat64), 'hooks.example.com')).toEqual([
+      { address: '64:ff9b::808:808', family: 6 },
+    ]);
+    expect(received).toHaveLength(0);
+  });
+
   it('delivers through the same lookup when private addresses are allowed, with the original Host', async () => {
     const rebound: Resolve = (_host, cb) => cb(null, [{ address: '127.0.0.1', family: 4 }]);
     expect(await sender(true).post(`http://localhost:${port}/hook`, '{"a":1}', {})).toBe(204);

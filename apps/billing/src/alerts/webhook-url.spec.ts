@@ -22,15 +22,36 @@ describe('webhook URL checks', () => {
     'fd00::1',
     'fe80::1',
     '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    // IPv4-compatible (::/96) and NAT64 (64:ff9b::/96, local-use 64:ff9b:1::/48): the embedded IPv4 decides
+    '::7f00:1',
+    '::127.0.0.1',
+    '::a9fe:a9fe',
+    '64:ff9b::7f00:1',
+    '64:ff9b::169.254.169.254',
+    '64:ff9b::a00:8',
+    '64:ff9b:1::c0a8:101',
+    '64:ff9b:1:ab::a9fe:a9fe',
   ])('treats %s as private', (address) => expect(isPrivateAddress(address)).toBe(true));
 
-  it.each(['93.184.216.34', '8.8.8.8', '2606:4700::1111', '172.32.0.1'])('treats %s as public', (address) =>
-    expect(isPrivateAddress(address)).toBe(false),
-  );
+  it.each([
+    '93.184.216.34',
+    '8.8.8.8',
+    '2606:4700::1111',
+    '172.32.0.1',
+    '::ffff:808:808',
+    '::808:808',
+    '64:ff9b::808:808',
+    '64:ff9b::93.184.216.34',
+    '64:ff9b:1::808:808',
+  ])('treats %s as public', (address) => expect(isPrivateAddress(address)).toBe(false));
 
   it('resolves names before judging them', async () => {
     expect(await privateAddressOf('http://localhost:9/x')).toBeDefined();
     expect(await privateAddressOf('http://[::1]:9/x')).toBe('::1');
     expect(await privateAddressOf('https://8.8.8.8/x')).toBeUndefined();
+    expect(await privateAddressOf('http://[::7f00:1]/x')).toBe('::7f00:1');
+    expect(await privateAddressOf('http://[64:ff9b::127.0.0.1]/x')).toBe('64:ff9b::7f00:1');
+    expect(await privateAddressOf('http://[64:ff9b::808:808]/x')).toBeUndefined();
   });
 });

@@ -38,10 +38,37 @@ export function webhookUrlProblem(text: string): string | undefined {
   return undefined;
 }
 
+/**
+ * IPv6 ranges whose last 32 bits are an IPv4 address the packet ends up at: IPv4-mapped (::ffff:0:0/96),
+ * IPv4-compatible (::/96) and NAT64, well-known 64:ff9b::/96 and local-use 64:ff9b:1::/48 (RFC 6052,
+ * RFC 8215; the /96 layout, as DNS64 answers it). On an IPv6-only cluster with NAT64,
+ * 64:ff9b::a9fe:a9fe is 169.254.169.254.
+ */
+const EMBEDS_IPV4 = new BlockList();
+for (const [net, bits] of [
+  ['::ffff:0:0', 96],
+  ['::', 96],
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+] as const)
+  EMBEDS_IPV4.addSubnet(net, bits, 'ipv6');
+
+/** The IPv4 address in the last 32 bits of an IPv6 address, written dotted (::127.0.0.1) or in hex (::7f00:1). */
+function embeddedIpv4(address: string): string {
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(address);
+  if (dotted) return dotted[1];
+  // The last two groups; an empty one is a zero group that `::` left out (64:ff9b::1 ends in 0, 1).
+  const [high, low] = address
+    .split(':')
+    .slice(-2)
+    .map((group) => parseInt(group || '0', 16));
+  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
+}
+
 export function isPrivateAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return PRIVATE.check(mapped[1], 'ipv4');
-  return PRIVATE.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+  if (isIP(address) !== 6) return PRIVATE.check(address, 'ipv4');
+  if (EMBEDS_IPV4.check(address, 'ipv6')) return PRIVATE.check(embeddedIpv4(address), 'ipv4');
+  return PRIVATE.check(address, 'ipv6');
 }
 
 /**

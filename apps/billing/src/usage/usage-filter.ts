@@ -4,7 +4,10 @@ export interface UsageFilter {
   params: Array<string | null>;
 }
 
-/** A validated date or date-time as UTC ISO text, so Postgres never reads it in its session time zone. */
+/**
+ * A validated date or date-time as UTC ISO text, so Postgres never reads it in its session time zone.
+ * UsagePeriodDto keeps it in years 1-9999 in UTC, where toISOString writes no `+010000` Postgres refuses.
+ */
 function utcInstant(value: string | undefined): string | null {
   return value === undefined ? null : new Date(value).toISOString();
 }
