@@ -84,6 +84,25 @@ describe('useTts React hook in a real browser', () => {
     expect(await tab.getByRole('alert').count()).toBe(0);
   });
 
+  it('Interrupt after Close stops the speech at once: the player goes quiet and plays nothing more of it', async () => {
+    const tab = await openHookApp(stack, await stack.company('hook-stop-after-close'));
+    await waitForText(tab.getByLabel('Connection'), /^connected$/);
+    await tab.getByRole('button', { name: 'Speak' }).click();
+    await waitForText(tab.getByLabel('Speech'), /^speaking$/);
+    await tab.getByRole('button', { name: 'Close' }).click(); // a graceful Close would let the speech finish
+    await tab.waitForFunction(() => window.hookClient?.state === 'closing');
+    await tab.getByRole('button', { name: 'Interrupt' }).click();
+    await waitForText(tab.getByLabel('Speech'), /^silent$/, 1000);
+    const atStop = await tab.evaluate(() => window.hookPlayer!.stats());
+    await tab.waitForFunction(() => window.hookClient?.state === 'closed', undefined, { timeout: 10_000 });
+    const atEnd = await tab.evaluate(() => window.hookPlayer!.stats());
+
+    expect(atEnd.playedSamples).toBeLessThan(samples / 2);
+    expect(atEnd.playedSamples - atStop.playedSamples).toBeLessThan(24000 / 10); // at most a render quantum or so
+    expect(await tab.getByLabel('Speech').textContent()).toBe('silent');
+    expect(await tab.getByRole('alert').count()).toBe(0);
+  });
+
   it('after an idle timeout the Speak button still works: the session reopens, no error is shown', async () => {
     const tab = await openHookApp(idleStack, await idleStack.company('hook-idle'));
     await waitForText(tab.getByLabel('Connection'), /^connected$/);

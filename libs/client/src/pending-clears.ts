@@ -4,30 +4,55 @@
  */
 export const CLEAR_ANSWER_TIMEOUT_MS = 2000;
 
-/** Clears sent and not yet answered: audio arriving meanwhile belongs to the interrupted speech. */
+/**
+ * Clears sent and not yet answered: audio arriving meanwhile belongs to the interrupted speech. After a
+ * barge-in on a closing session (no Clear sent: the gateway ignores messages after Close) everything still
+ * arriving on that socket is the interrupted speech.
+ */
 export class PendingClears {
   private count = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private droppingRest = false;
 
   /** True while audio should be dropped. */
   get holding(): boolean {
-    return this.count > 0;
+    return this.droppingRest || this.count > 0;
   }
 
   sent(): void {
     this.count++;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.reset(), CLEAR_ANSWER_TIMEOUT_MS);
+    this.timer = setTimeout(() => this.settle(), CLEAR_ANSWER_TIMEOUT_MS);
   }
 
-  /** One Clear answered: by `Cleared`, or refused with `rate_limited`. */
+  /** One Clear answered by `Cleared`. */
   answered(): void {
     if (this.count > 1) this.count--;
-    else this.reset();
+    else this.settle();
   }
 
-  /** A new socket: nothing sent on it is pending. */
+  /**
+   * A `rate_limited` notice. Only one that counts dropped messages can be a refused Clear: a deferred Flush
+   * is announced with `dropped: 0`. One that does count drops cannot say what it dropped (a Speak over the
+   * text limit looks the same), so it is taken as one refused Clear. A notice without the count (an older
+   * gateway) is taken as one too, as before.
+   */
+  rateLimited(dropped: number | undefined): void {
+    if (dropped !== 0) this.answered();
+  }
+
+  /** Everything still arriving on this socket is dropped (until `reset`). */
+  dropRest(): void {
+    this.droppingRest = true;
+  }
+
+  /** A new socket, or the end of one: nothing sent on it is pending. */
   reset(): void {
+    this.droppingRest = false;
+    this.settle();
+  }
+
+  private settle(): void {
     this.count = 0;
     clearTimeout(this.timer);
   }

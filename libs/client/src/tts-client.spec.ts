@@ -176,6 +176,33 @@ describe(TtsClient.name, () => {
     sut.disconnect();
   });
 
+  it('keeps dropping audio until Cleared when a rate_limited notice of nothing dropped (a deferred Flush) comes first', async () => {
+    gateway = await fakeGateway((socket, received) => {
+      socket.on('message', () => {
+        if (!received.at(-1)?.includes('Clear')) return;
+        // Sent before the gateway read the Clear: a notice about a Flush, then more of the interrupted speech.
+        socket.send(
+          JSON.stringify({ type: 'error', code: 'rate_limited', message: 'Flush deferred 40 s', dropped: 0 }),
+        );
+        socket.send(Buffer.alloc(8));
+        socket.send(JSON.stringify({ type: 'Cleared', sequence_id: 0 }));
+        socket.send(Buffer.alloc(6)); // the next utterance
+      });
+    });
+    const sut = client(gateway.url);
+    const sizes: number[] = [];
+    const errors: TtsError[] = [];
+    sut.on('audio', (chunk) => sizes.push(chunk.data.byteLength));
+    sut.on('error', (e) => errors.push(e));
+    await sut.connect();
+    sut.clear();
+    await until(sut, 'cleared');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(errors).toEqual([{ code: 'rate_limited', message: 'Flush deferred 40 s', dropped: 0 }]);
+    expect(sizes).toEqual([6]);
+    sut.disconnect();
+  });
+
   it(`stops dropping audio when a Clear is not answered within ${CLEAR_ANSWER_TIMEOUT_MS} ms`, async () => {
     gateway = await fakeGateway((socket, received) => {
       socket.on('message', () => {
@@ -247,6 +274,44 @@ describe(TtsClient.name, () => {
     expect(sut.state).toBe('closed');
     expect(() => sut.speak('Too late.')).toThrow(/closed/);
     expect(gateway.sessions).toHaveLength(1);
+  });
+
+  it('clear() after close() silences players and drops the rest of the speech, without throwing or sending Clear', async () => {
+    gateway = await fakeGateway((socket, received) => {
+      socket.on('message', () => {
+        if (!received.at(-1)?.includes('Close')) return;
+        // A graceful Close: the queued speech is still delivered, then the usage, then 1000.
+        setTimeout(() => {
+          socket.send(Buffer.alloc(8));
+          socket.send(JSON.stringify({ type: 'Flushed', sequence_id: 0 }));
+          socket.send(JSON.stringify({ type: 'status', message: 'closed', usage: { audio_bytes: 8, seconds: 0 } }));
+          socket.close(1000);
+        }, 50);
+      });
+    });
+    const sut = client(gateway.url);
+    const sizes: number[] = [];
+    const statuses: string[] = [];
+    let interrupts = 0;
+    sut.on('audio', (chunk) => sizes.push(chunk.data.byteLength));
+    sut.on('status', (s) => statuses.push(s.message));
+    sut.on('interrupt', () => interrupts++);
+    await sut.connect();
+    const closed = sut.close();
+    expect(sut.state).toBe('closing');
+
+    expect(() => sut.clear()).not.toThrow();
+    expect(interrupts).toBe(1);
+    expect(await closed).toMatchObject({ code: 1000, willReconnect: false });
+    expect(sizes).toEqual([]);
+    expect(statuses).toEqual(['Deepgram TTS connected', 'closed']);
+    // The gateway ignores messages after Close: nothing follows it.
+    expect(gateway.sessions[0].received.map((m) => JSON.parse(m))).toEqual([{}, { type: 'Close' }]);
+
+    // Closed (and never connected) as well: players still go quiet, nothing is thrown.
+    expect(() => sut.clear()).not.toThrow();
+    expect(() => client(gateway.url).clear()).not.toThrow();
+    expect(interrupts).toBe(2);
   });
 
   it('closes gracefully with Close and does not reconnect after 1000', async () => {

@@ -103,11 +103,18 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
     this.send({ type: 'Flush' });
   }
 
-  /** Barge-in: the gateway drops queued text and audio; audio still in flight is dropped here until `Cleared`. */
+  /**
+   * Barge-in, in any state (it never throws): attached players go quiet at once (`interrupt`). On a live session
+   * `Clear` goes to the gateway, which drops queued text and audio; audio still in flight is dropped here until
+   * `Cleared`. After `close()`/`disconnect()` the gateway takes no more messages (a graceful Close still delivers
+   * the queued speech), so no Clear is sent: the audio still arriving on that connection is dropped here instead.
+   */
   clear(): void {
-    if (!this.resting) {
+    if (this.takesMessages()) {
       this.send({ type: 'Clear' });
       this.clears.sent();
+    } else if (this.socket) {
+      this.clears.dropRest();
     }
     this.emit('interrupt', undefined);
   }
@@ -142,6 +149,12 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
       this.setState('closed');
       this.emit('close', { code: 1000, reason: 'disconnected', willReconnect: false });
     }
+  }
+
+  /** A session is open or being (re)opened, and no close was asked for: what is sent now reaches the gateway. */
+  private takesMessages(): boolean {
+    const state = this.currentState;
+    return !this.closeRequested && (state === 'connecting' || state === 'open' || state === 'reconnecting');
   }
 
   private send(message: object): void {
@@ -217,18 +230,16 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
         return this.emit('cleared', message);
       case 'Warning':
         return this.emit('warning', message);
-      case 'error':
-        // A rate-limited Clear gets no Cleared; the frame cannot say which message it refused, so count it as one.
+      case 'error': {
         if (message.code !== ErrorCode.RateLimited) {
           return this.emit('error', { code: message.code, message: message.message } satisfies TtsError);
         }
-        this.clears.answered();
         // The code says which frame this is (ErrorFrame's wider code type keeps TS from narrowing it).
-        return this.emit('error', {
-          code: message.code,
-          message: message.message,
-          dropped: (message as RateLimitedFrame).dropped,
-        });
+        const { dropped } = message as RateLimitedFrame;
+        // A rate-limited Clear gets no Cleared: a notice of dropped messages may be its only answer.
+        this.clears.rateLimited(dropped);
+        return this.emit('error', { code: message.code, message: message.message, dropped });
+      }
     }
   }
 

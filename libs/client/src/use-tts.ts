@@ -29,7 +29,10 @@ export interface UseTtsOptions {
 export interface UseTtsResult {
   speak(text: string): void;
   flush(): void;
-  /** Barge-in: silence now, drop what the gateway still had queued. */
+  /**
+   * Barge-in: silence now, drop what the gateway still had queued. Works after `close()` too (the rest of the
+   * speech is then dropped as it arrives).
+   */
   clear(): void;
   close(): void;
   /** `speak()` goes straight out: a session is open, or idled out (4408) and reopens on the next `speak()`. */
@@ -111,7 +114,8 @@ export function useTts(options: UseTtsOptions): UseTtsResult {
   );
   const speak = useCallback((text: string) => whenLive((live) => live.speak(text)), [whenLive]);
   const flush = useCallback(() => whenLive((live) => live.flush()), [whenLive]);
-  const clear = useCallback(() => whenLive((live) => live.clear()), [whenLive]);
+  // Stop must work in every state: after close() the gateway still delivers the queued speech.
+  const clear = useCallback(() => client?.clear(), [client]);
   const close = useCallback(() => whenLive((live) => void live.close()), [whenLive]);
   return { speak, flush, clear, close, connected, speaking, error, client, player: session?.player ?? null };
 }
