@@ -225,6 +225,44 @@ describe("gateway relay: messages sent while Deepgram's close is on its way", ()
   });
 });
 
+describe("gateway relay: a Flush that Deepgram's close crossed", () => {
+  let emulator: RunningEmulator;
+  let gateway: TestGateway;
+
+  useRelayStack((stack) => ({ emulator, gateway } = stack), {});
+
+  it('is replayed with its text on a new upstream when nothing came back for it: the client hears it once', async () => {
+    // The first upstream closes (idle) on reading the Flush, dropping it: it crossed the close frame.
+    emulator.injectFault({ closeOnFlush: true, closeCode: 1011, closeReason: 'NET-0001' });
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ encoding: 'mulaw', sample_rate: 8000, container: 'none' });
+    client.send({ type: 'Speak', text: 'Primera frase.' });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed', 5000);
+    expect(client.texts.filter((m) => m.type === 'error')).toEqual([]);
+    expect(client.audio.reduce((n, f) => n + f.length, 0)).toBe(expectedAudioBytes('Primera frase.', 'mulaw', 8000));
+    expect(client.texts.filter((m) => m.type === 'Flushed').map((m) => m.sequence_id)).toEqual([0]);
+    expect(emulator.connections).toHaveLength(2);
+    expect(emulator.connections[1].received).toEqual([
+      JSON.stringify({ type: 'Speak', text: 'Primera frase.' }),
+      JSON.stringify({ type: 'Flush' }),
+    ]);
+    client.send({ type: 'Close' });
+    expect((await client.waitForClose()).code).toBe(1000);
+  });
+
+  it('still ends the session when audio of it had come (replaying would repeat what the client heard)', async () => {
+    emulator.injectFault({ closeAfterBytes: 100, closeCode: 1011, closeReason: 'NET-0001' });
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ encoding: 'mulaw', sample_rate: 8000, container: 'none' });
+    client.send({ type: 'Speak', text: 'Una frase que se corta a la mitad.' });
+    client.send({ type: 'Flush' });
+    const error = await client.waitFor((m) => m.type === 'error', 5000);
+    expect(error).toMatchObject({ code: 'upstream_error' });
+    expect((await client.waitForClose()).code).toBe(1011);
+  });
+});
+
 describe('gateway relay: replacing an upstream before its lifetime limit', () => {
   let emulator: RunningEmulator;
   let gateway: TestGateway;

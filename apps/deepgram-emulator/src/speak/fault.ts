@@ -9,6 +9,11 @@ export interface Fault {
   closeCode?: number;
   closeReason?: string;
   /**
+   * Close (closeCode/closeReason) on reading the first Flush, which is dropped with its text: the
+   * connection's close crossing that Flush on the network, as when Deepgram idle-closes just as it is sent.
+   */
+  closeOnFlush?: boolean;
+  /**
    * After any close frame of the emulator's (a fault's, idle, lifetime, an error), read nothing for this
    * long and keep the connection open: Deepgram's close still on its way back across a network.
    */
@@ -42,7 +47,7 @@ const int = (value: string | null): number | undefined => {
 /**
  * Faults carried by the upgrade URL, so a gateway whose DEEPGRAM_URL holds them gets faulty upstreams:
  * fault=refuse&fault_status=401, fault_drop_after_bytes, fault_close_after_bytes (+ fault_close_code,
- * fault_close_reason), fault_close_linger_ms, fault_chunk=odd, fault_idle_ms, fault_ttfb_ms, and the limit windows
+ * fault_close_reason), fault_close_linger_ms, fault_close_on_flush=true, fault_chunk=odd, fault_idle_ms, fault_ttfb_ms, and the limit windows
  * fault_chars_per_window, fault_char_window_ms, fault_flush_limit, fault_flush_window_ms.
  */
 export function faultFromQuery(query: URLSearchParams): Fault {
@@ -53,6 +58,7 @@ export function faultFromQuery(query: URLSearchParams): Fault {
     closeCode: int(query.get('fault_close_code')),
     closeReason: query.get('fault_close_reason') ?? undefined,
     closeLingerMs: int(query.get('fault_close_linger_ms')),
+    closeOnFlush: query.get('fault_close_on_flush') === 'true' || undefined,
     oddChunks: query.get('fault_chunk') === 'odd' || undefined,
     idleMs: int(query.get('fault_idle_ms')),
     ttfbMs: int(query.get('fault_ttfb_ms')),

@@ -88,6 +88,7 @@ export class SpeakSession {
       case 'Speak':
         return this.speak(message.text);
       case 'Flush':
+        if (this.record.fault.closeOnFlush) return this.closeWithFault();
         return this.flush();
       case 'Clear':
         return this.clear();
@@ -171,12 +172,16 @@ export class SpeakSession {
     }
     if (allowed === chunk.length && this.record.audioBytesSent < limit) return true;
     if (dropAfterBytes !== undefined && this.record.audioBytesSent >= dropAfterBytes) this.drop();
-    else
-      this.closeWith(
-        this.record.fault.closeCode ?? UPSTREAM_CLOSE_TABLE['NET-0000'].code,
-        this.record.fault.closeReason ?? 'NET-0000',
-      );
+    else this.closeWithFault();
     return false;
+  }
+
+  /** The close a fault asks for: its code and reason (default 1011 NET-0000). */
+  private closeWithFault(): void {
+    this.closeWith(
+      this.record.fault.closeCode ?? UPSTREAM_CLOSE_TABLE['NET-0000'].code,
+      this.record.fault.closeReason ?? 'NET-0000',
+    );
   }
 
   private sendJson(message: UpstreamServerMessage): void {

@@ -30,6 +30,35 @@ describe(OwedSpeech.name, () => {
     expect(sut.heldChars).toBe(0);
   });
 
+  it('puts Flushes a close crossed back in order, each after its text, before the text sent since and the held text', () => {
+    const sut = new OwedSpeech(PACE);
+    sut.speak(['one'], 0);
+    sut.flush(0);
+    sut.speak(['two'], 0);
+    sut.flush(1);
+    sut.speak(['three'], 0);
+    expect(drain(sut, 0).sent).toEqual(['one', 'Flush', 'two', 'Flush', 'three']);
+    sut.speak(['four'], 0); // arrives while the connection is gone: held
+    expect(sut.answersOwed).toBe(true);
+
+    expect(sut.requeueUnanswered()).toBe(true);
+    expect(sut.answersOwed).toBe(false);
+    sut.newConnection();
+    expect(drain(sut, 10).sent).toEqual(['one', 'Flush', 'two', 'Flush', 'three', 'four']);
+    // Each replayed Flush still answers its own client Flush.
+    expect([sut.flushed(), sut.flushed()]).toEqual([1, 1]);
+  });
+
+  it('does not replay while a Clear is owed: the client may already have dropped that audio', () => {
+    const sut = new OwedSpeech(PACE);
+    sut.speak(['one'], 0);
+    sut.flush(0);
+    drain(sut, 0);
+    sut.clear();
+    expect(sut.requeueUnanswered()).toBe(false);
+    expect(sut.answersOwed).toBe(true);
+  });
+
   it('reports as held only the text that waited for the character allowance, with how long', () => {
     const sut = new OwedSpeech(PACE);
     const heldMs = (now: number) => {

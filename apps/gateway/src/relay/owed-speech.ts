@@ -207,6 +207,33 @@ export class OwedSpeech {
   }
 
   /**
+   * The connection ended before Deepgram answered, or sent anything, since the first Flush owed now
+   * went up: its close crossed those Flushes on the way, so none of their text was spoken. Each goes
+   * back, its text then the Flush, in front of the text sent since and the held text: replayed on the
+   * next connection as if never sent. False, changing nothing, while a Clear is owed (its audio
+   * may already have been dropped by the client; the session then ends as before).
+   */
+  requeueUnanswered(): boolean {
+    if (this.owedClears.length > 0 || this.owedFlushes.length === 0) return false;
+    const back: HeldItem[] = [];
+    for (const { text, flushes, clientAt } of this.owedFlushes) {
+      for (const piece of text) back.push({ kind: 'speak', text: piece });
+      back.push({ kind: 'flush', flushes, clientAt });
+      this.heldTextChars += charsOf(text);
+    }
+    this.owedFlushes = [];
+    // Then what `newConnection` would replay: the text sent since, and a Flush waiting for the allowance.
+    for (const piece of this.sentSinceFlush) back.push({ kind: 'speak', text: piece });
+    if (this.waitingFlush) back.push({ kind: 'flush', ...this.waitingFlush });
+    this.heldTextChars += this.sentSinceFlushChars;
+    this.sentSinceFlush = [];
+    this.sentSinceFlushChars = 0;
+    this.waitingFlush = undefined;
+    this.held = back.concat(this.held);
+    return true;
+  }
+
+  /**
    * A new upstream connection with nothing owed: its allowances start afresh, and the text sent
    * since the last Flush is held again, to be replayed first.
    */

@@ -44,6 +44,8 @@ export class SpeechRelay implements UpstreamListener {
   private readonly speakCharLimit: number;
   private connectedOnce = false;
   private readonly reopens = new ReopenGuard();
+  /** Nothing came from Deepgram since a Flush went up with nothing owed before it. */
+  private silentSinceOwed = false;
   private paceTimer?: NodeJS.Timeout;
   private closeTimer?: NodeJS.Timeout;
   private readonly pacing: PacingReport;
@@ -148,6 +150,7 @@ export class SpeechRelay implements UpstreamListener {
   }
 
   onUpstreamAudio(chunk: Buffer): void {
+    this.silentSinceOwed = false;
     this.watchdog.frame();
     this.reopens.progress();
     if (this.owed.clearing) return; // audio of cleared text
@@ -157,6 +160,8 @@ export class SpeechRelay implements UpstreamListener {
   onUpstreamText(raw: string): void {
     const reply = parseUpstreamReply(raw);
     if (!reply) return this.log.warn('upstream sent a text frame that is not a typed JSON object');
+    // Metadata comes unasked when a connection opens; anything else answers what we sent.
+    if (reply.type !== 'Metadata') this.silentSinceOwed = false;
     this.watchdog.frame();
     switch (reply.type) {
       case 'Flushed':
@@ -189,6 +194,10 @@ export class SpeechRelay implements UpstreamListener {
     if (this.state === 'ended') return;
     if (this.state === 'closing') return this.finish();
     const { failure } = end;
+    // Its close crossed our Flushes: nothing of their text was spoken, so they are replayed like unflushed text.
+    if (this.silentSinceOwed && isRestorable(failure, end.opened, false) && this.owed.requeueUnanswered()) {
+      this.log.info({ code: failure.closeCode, reason: failure.reason }, 'upstream closed before answering; replaying');
+    }
     if (!isRestorable(failure, end.opened, this.owed.answersOwed) || this.reopens.loops(this.owed.pendingUpstream)) {
       const message = upstreamFailureMessage(failure);
       this.log.warn({ ...failure, request_id: end.requestId }, message);
@@ -221,12 +230,16 @@ export class SpeechRelay implements UpstreamListener {
   private pace(now: number): void {
     clearTimeout(this.paceTimer);
     for (;;) {
+      const owedBefore = this.owed.answersOwed;
       const step = this.owed.next(now);
       if (step.kind === 'send') {
         this.upstream.send(step.message);
         if (step.message.type === 'Speak') this.tap.textSent(step.message.text.length);
         if (step.heldMs !== undefined) this.tap.textHeldFor?.(step.heldMs);
-        if (step.message.type === 'Flush') this.watchdog.watch(true);
+        if (step.message.type === 'Flush') {
+          this.watchdog.watch(true);
+          if (!owedBefore) this.silentSinceOwed = true;
+        }
         continue;
       }
       if (step.kind === 'wait') {
