@@ -212,6 +212,23 @@ describe('gateway relay: per-connection limits', () => {
     expect(droppedCount(client)).toBe(3); // 8 Speaks against a burst of 5: only Speaks were dropped
   });
 
+  it('says how many of the dropped messages were Clears: every Clear gets a Cleared or is counted as dropped', async () => {
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ type: 'Speak', text: 'Una frase.' });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed');
+    for (let i = 0; i < 5; i++) client.send({ type: 'Speak', text: `Frase ${i}.` }); // the message burst
+    for (let i = 0; i < 14; i++) client.send({ type: 'Clear' }); // over the Clears' own allowance (10)
+    for (let i = 0; i < 3; i++) client.send({ type: 'Speak', text: 'otra' });
+    const droppedClears = () => rateLimited(client).reduce((n, m) => n + Number(m.dropped_clears), 0);
+    const cleared = () => client.texts.filter((m) => m.type === 'Cleared').length;
+    await client.until(() => cleared() + droppedClears() === 14 || undefined, 5000, 'every Clear accounted for');
+    expect(droppedClears()).toBeGreaterThan(0);
+    // The Speaks dropped are counted in `dropped` only, never as Clears.
+    expect(droppedCount(client) - droppedClears()).toBeGreaterThan(0);
+    client.close();
+  });
+
   it('refuses text over the queued-text bound with rate_limited', async () => {
     const client = await connectClient(gateway, PREFIX);
     client.send({ type: 'Speak', text: 'a '.repeat(700) });

@@ -32,13 +32,17 @@ export class PendingClears {
   }
 
   /**
-   * A `rate_limited` notice. Only one that counts dropped messages can be a refused Clear: a deferred Flush
-   * is announced with `dropped: 0`. One that does count drops cannot say what it dropped (a Speak over the
-   * text limit looks the same), so it is taken as one refused Clear. A notice without the count (an older
-   * gateway) is taken as one too, as before.
+   * A `rate_limited` notice. The gateway says how many of the messages it dropped were Clears
+   * (`dropped_clears`): no `Cleared` comes for those, so the wait ends for that many. From a gateway that
+   * does not say (older), only a notice that dropped something can be a refused Clear (a deferred Flush
+   * is `dropped: 0`), and it is taken as one.
    */
-  rateLimited(dropped: number | undefined): void {
-    if (dropped !== 0) this.answered();
+  rateLimited(dropped: number | undefined, droppedClears: number | undefined): void {
+    if (typeof droppedClears === 'number') {
+      for (let n = droppedClears; n > 0 && this.count > 0; n--) this.answered();
+    } else if (dropped !== 0) {
+      this.answered();
+    }
   }
 
   /** Everything still arriving on this socket is dropped (until `reset`). */

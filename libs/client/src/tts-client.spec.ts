@@ -203,6 +203,39 @@ describe(TtsClient.name, () => {
     sut.disconnect();
   });
 
+  it('keeps dropping audio until Cleared when a rate_limited notice says it dropped no Clear (a Speak over the rate)', async () => {
+    gateway = await fakeGateway((socket, received) => {
+      socket.on('message', () => {
+        if (!received.at(-1)?.includes('Clear')) return;
+        // Sent before the gateway read the Clear: a notice about a dropped Speak, then more of the interrupted speech.
+        socket.send(
+          JSON.stringify({
+            type: 'error',
+            code: 'rate_limited',
+            message: 'messages dropped',
+            dropped: 1,
+            dropped_clears: 0,
+          }),
+        );
+        socket.send(Buffer.alloc(8));
+        socket.send(JSON.stringify({ type: 'Cleared', sequence_id: 0 }));
+        socket.send(Buffer.alloc(6)); // the next utterance
+      });
+    });
+    const sut = client(gateway.url);
+    const sizes: number[] = [];
+    const errors: TtsError[] = [];
+    sut.on('audio', (chunk) => sizes.push(chunk.data.byteLength));
+    sut.on('error', (e) => errors.push(e));
+    await sut.connect();
+    sut.clear();
+    await until(sut, 'cleared');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(errors).toEqual([{ code: 'rate_limited', message: 'messages dropped', dropped: 1 }]);
+    expect(sizes).toEqual([6]);
+    sut.disconnect();
+  });
+
   it(`stops dropping audio when a Clear is not answered within ${CLEAR_ANSWER_TIMEOUT_MS} ms`, async () => {
     gateway = await fakeGateway((socket, received) => {
       socket.on('message', () => {

@@ -235,9 +235,9 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
           return this.emit('error', { code: message.code, message: message.message } satisfies TtsError);
         }
         // The code says which frame this is (ErrorFrame's wider code type keeps TS from narrowing it).
-        const { dropped } = message as RateLimitedFrame;
-        // A rate-limited Clear gets no Cleared: a notice of dropped messages may be its only answer.
-        this.clears.rateLimited(dropped);
+        const { dropped, dropped_clears } = message as Partial<RateLimitedFrame>;
+        // A rate-limited Clear gets no Cleared: this notice is then its only answer.
+        this.clears.rateLimited(dropped, dropped_clears);
         return this.emit('error', { code: message.code, message: message.message, dropped });
       }
     }

@@ -32,7 +32,10 @@ export interface ErrorFrame {
 /** A non-fatal `rate_limited` notice; `dropped` counts the client messages lost since the last one. */
 export interface RateLimitedFrame extends ErrorFrame {
   code: ErrorCode.RateLimited;
+  /** Client messages dropped since the previous notice (0: only a Flush was deferred). */
   dropped: number;
+  /** How many of them were Clears (no `Cleared` will come for those): a client holding back audio until `Cleared` stops waiting for that many. */
+  dropped_clears: number;
 }
 
 /** Deepgram's own messages, passed through (declared once, in deepgram.ts). */
@@ -98,6 +101,6 @@ export function errorFrame(code: ErrorCode, message: string): ErrorFrame {
   return { type: 'error', code, message };
 }
 
-export function rateLimitedFrame(message: string, dropped: number): RateLimitedFrame {
-  return { type: 'error', code: ErrorCode.RateLimited, message, dropped };
+export function rateLimitedFrame(message: string, dropped: number, droppedClears = 0): RateLimitedFrame {
+  return { type: 'error', code: ErrorCode.RateLimited, message, dropped, dropped_clears: droppedClears };
 }

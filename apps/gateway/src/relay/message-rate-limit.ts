@@ -19,16 +19,16 @@ export class MessageRateLimit {
     this.messages = new TokenBucket(perSecond, burst);
   }
 
-  /** False: drop the frame (rate_limited). */
-  admit(data: Buffer, isBinary: boolean): boolean {
-    if (this.messages.take()) return true;
+  /** Whether the frame goes on, or is dropped (rate_limited); a dropped Clear is told apart (no `Cleared` for it). */
+  admit(data: Buffer, isBinary: boolean): 'admitted' | 'dropped' | 'dropped-clear' {
+    if (this.messages.take()) return 'admitted';
     switch (isBinary ? undefined : controlType(data)) {
       case 'Close':
-        return true;
+        return 'admitted';
       case 'Clear':
-        return this.clears.take();
+        return this.clears.take() ? 'admitted' : 'dropped-clear';
       default:
-        return false;
+        return 'dropped';
     }
   }
 }

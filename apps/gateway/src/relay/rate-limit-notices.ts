@@ -10,19 +10,23 @@ export const RATE_LIMIT_NOTICE_INTERVAL_MS = 1000;
  */
 export class RateLimitNotices {
   private lastSentAt = -Infinity;
-  private pending?: { message: string; dropped: number };
+  private pending?: { message: string; dropped: number; droppedClears: number };
   private timer?: NodeJS.Timeout;
 
   constructor(private readonly send: (frame: RateLimitedFrame) => void) {}
 
-  /** `dropped`: client messages lost to the limit (0 when something was only delayed). */
-  report(message: string, dropped: number): void {
+  /** `dropped`: client messages lost to the limit (0 when something was only delayed), `droppedClears` of them Clears. */
+  report(message: string, dropped: number, droppedClears = 0): void {
     const now = Date.now();
     if (!this.pending && now - this.lastSentAt >= RATE_LIMIT_NOTICE_INTERVAL_MS) {
       this.lastSentAt = now;
-      return this.send(rateLimitedFrame(message, dropped));
+      return this.send(rateLimitedFrame(message, dropped, droppedClears));
     }
-    this.pending = { message, dropped: (this.pending?.dropped ?? 0) + dropped };
+    this.pending = {
+      message,
+      dropped: (this.pending?.dropped ?? 0) + dropped,
+      droppedClears: (this.pending?.droppedClears ?? 0) + droppedClears,
+    };
     this.timer ??= setTimeout(() => this.sendPending(), this.lastSentAt + RATE_LIMIT_NOTICE_INTERVAL_MS - now);
   }
 
@@ -34,7 +38,7 @@ export class RateLimitNotices {
     if (!pending) return;
     this.pending = undefined;
     this.lastSentAt = Date.now();
-    this.send(rateLimitedFrame(pending.message, pending.dropped));
+    this.send(rateLimitedFrame(pending.message, pending.dropped, pending.droppedClears));
   }
 
   stop(): void {

@@ -43,15 +43,17 @@ describe(SlidingWindowBudget.name, () => {
 describe(MessageRateLimit.name, () => {
   const frame = (message: object) => Buffer.from(JSON.stringify(message));
 
-  it('lets Close and a bounded number of Clears past an empty bucket, nothing else', () => {
+  it('lets Close and a bounded number of Clears past an empty bucket, nothing else, and tells a dropped Clear apart', () => {
     const sut = new MessageRateLimit(1, 1);
-    expect(sut.admit(frame({ type: 'Speak', text: 'a' }), false)).toBe(true);
-    expect(sut.admit(frame({ type: 'Speak', text: 'b' }), false)).toBe(false);
-    expect(sut.admit(frame({ type: 'Clear' }), true)).toBe(false);
-    expect(sut.admit(Buffer.from('{"type":"Clear"'), false)).toBe(false);
+    expect(sut.admit(frame({ type: 'Speak', text: 'a' }), false)).toBe('admitted');
+    expect(sut.admit(frame({ type: 'Speak', text: 'b' }), false)).toBe('dropped');
+    expect(sut.admit(frame({ type: 'Clear' }), true)).toBe('dropped');
+    expect(sut.admit(Buffer.from('{"type":"Clear"'), false)).toBe('dropped');
     const clears = Array.from({ length: 20 }, () => sut.admit(frame({ type: 'Clear' }), false));
-    expect(clears.filter(Boolean).length).toBeGreaterThanOrEqual(10);
-    expect(clears.filter(Boolean).length).toBeLessThan(20);
-    expect(sut.admit(frame({ type: 'Close' }), false)).toBe(true);
+    const admitted = clears.filter((v) => v === 'admitted').length;
+    expect(admitted).toBeGreaterThanOrEqual(10);
+    expect(admitted).toBeLessThan(20);
+    expect(clears.filter((v) => v === 'dropped-clear')).toHaveLength(20 - admitted);
+    expect(sut.admit(frame({ type: 'Close' }), false)).toBe('admitted');
   });
 });

@@ -165,8 +165,10 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
 
   private onFrame(data: Buffer, isBinary: boolean): void {
     if (this.ended) return;
-    if (!this.rateLimit.admit(data, isBinary)) {
-      return this.rateLimitNotices.report('too many messages per second; messages dropped', 1);
+    const verdict = this.rateLimit.admit(data, isBinary);
+    if (verdict !== 'admitted') {
+      const clear = verdict === 'dropped-clear' ? 1 : 0;
+      return this.rateLimitNotices.report('too many messages per second; messages dropped', 1, clear);
     }
     if (this.admitted) this.handleFrameSafely(data, isBinary);
     else this.held.push([data, isBinary]);
