@@ -176,14 +176,18 @@ describe(TtsClient.name, () => {
     sut.disconnect();
   });
 
-  it('keeps dropping audio until Cleared when a rate_limited notice of nothing dropped (a deferred Flush) comes first', async () => {
+  it.each([
+    ['of nothing dropped (a deferred Flush)', { message: 'Flush deferred 40 s', dropped: 0 }],
+    [
+      'saying it dropped no Clear (a Speak over the rate)',
+      { message: 'messages dropped', dropped: 1, dropped_clears: 0 },
+    ],
+  ])('keeps dropping audio until Cleared when a rate_limited notice %s comes first', async (_name, notice) => {
     gateway = await fakeGateway((socket, received) => {
       socket.on('message', () => {
         if (!received.at(-1)?.includes('Clear')) return;
-        // Sent before the gateway read the Clear: a notice about a Flush, then more of the interrupted speech.
-        socket.send(
-          JSON.stringify({ type: 'error', code: 'rate_limited', message: 'Flush deferred 40 s', dropped: 0 }),
-        );
+        // Sent before the gateway read the Clear: the notice, then more of the interrupted speech.
+        socket.send(JSON.stringify({ type: 'error', code: 'rate_limited', ...notice }));
         socket.send(Buffer.alloc(8));
         socket.send(JSON.stringify({ type: 'Cleared', sequence_id: 0 }));
         socket.send(Buffer.alloc(6)); // the next utterance
@@ -198,40 +202,7 @@ describe(TtsClient.name, () => {
     sut.clear();
     await until(sut, 'cleared');
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(errors).toEqual([{ code: 'rate_limited', message: 'Flush deferred 40 s', dropped: 0 }]);
-    expect(sizes).toEqual([6]);
-    sut.disconnect();
-  });
-
-  it('keeps dropping audio until Cleared when a rate_limited notice says it dropped no Clear (a Speak over the rate)', async () => {
-    gateway = await fakeGateway((socket, received) => {
-      socket.on('message', () => {
-        if (!received.at(-1)?.includes('Clear')) return;
-        // Sent before the gateway read the Clear: a notice about a dropped Speak, then more of the interrupted speech.
-        socket.send(
-          JSON.stringify({
-            type: 'error',
-            code: 'rate_limited',
-            message: 'messages dropped',
-            dropped: 1,
-            dropped_clears: 0,
-          }),
-        );
-        socket.send(Buffer.alloc(8));
-        socket.send(JSON.stringify({ type: 'Cleared', sequence_id: 0 }));
-        socket.send(Buffer.alloc(6)); // the next utterance
-      });
-    });
-    const sut = client(gateway.url);
-    const sizes: number[] = [];
-    const errors: TtsError[] = [];
-    sut.on('audio', (chunk) => sizes.push(chunk.data.byteLength));
-    sut.on('error', (e) => errors.push(e));
-    await sut.connect();
-    sut.clear();
-    await until(sut, 'cleared');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(errors).toEqual([{ code: 'rate_limited', message: 'messages dropped', dropped: 1 }]);
+    expect(errors).toEqual([{ code: 'rate_limited', message: notice.message, dropped: notice.dropped }]);
     expect(sizes).toEqual([6]);
     sut.disconnect();
   });
