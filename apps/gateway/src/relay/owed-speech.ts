@@ -100,6 +100,11 @@ export class OwedSpeech {
     return this.owedFlushes[0]?.clientAt;
   }
 
+  /** Clears sent and not answered yet. */
+  get clearsOwed(): number {
+    return this.owedClears.length;
+  }
+
   /** A Clear is in flight: audio arriving now belongs to cleared text. */
   get clearing(): boolean {
     return this.owedClears.length > 0;

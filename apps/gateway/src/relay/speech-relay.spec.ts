@@ -190,6 +190,35 @@ describe(SpeechRelay.name, () => {
     expect(speakLengths).toEqual([1000, 1000, 1000, 200, 4]);
   });
 
+  it("answers every Clear when one crosses Deepgram's close and another comes before the link has ended", () => {
+    sut.connect();
+    const first = link();
+    first.open();
+    sut.speak('Hello there.');
+    sut.flush(0);
+    first.listener.onUpstreamAudio(Buffer.alloc(64));
+    first.reply({ type: 'Flushed', sequence_id: 0 });
+    sut.clear(); // goes up just as Deepgram's close frame comes down: never answered
+    first.isOpen = false; // the close frame is here, the connection has not ended
+    sut.clear(); // in the gap: the closing link is dropped for a new one
+    expect(first.aborted).toBe(true);
+    const second = link();
+    second.open();
+    expect(second.types()).toEqual(['Clear', 'Clear']);
+    second.reply({ type: 'Cleared', sequence_id: 0 });
+    second.reply({ type: 'Cleared', sequence_id: 1 });
+    expect(events.filter((e) => e.includes('"Cleared"'))).toHaveLength(2);
+
+    // Nothing is owed any more: the next utterance is heard and the session is quiet after it.
+    sut.speak('Second utterance.');
+    sut.flush(1);
+    const audioBefore = events.filter((e) => e === 'audio').length;
+    second.listener.onUpstreamAudio(Buffer.alloc(640));
+    second.reply({ type: 'Flushed', sequence_id: 0 });
+    expect(events.filter((e) => e === 'audio').length).toBe(audioBefore + 1);
+    expect(sut.busy).toBe(false);
+  });
+
   it('open -> draining -> closing -> ended: held text is spoken and answered before Close goes upstream', () => {
     sut.connect();
     link().open();

@@ -96,10 +96,16 @@ export class SpeechRelay implements UpstreamListener {
   clear(): void {
     this.owed.clear();
     this.output.drop();
-    // A link Deepgram is closing would drop the Clear; all that could still come on it is cleared audio.
-    if (this.upstream.closing) this.upstream.abort();
-    if (!this.upstream.present) this.openLink();
-    this.upstream.send({ type: 'Clear' });
+    if (this.upstream.closing) {
+      // A link Deepgram is closing would drop the Clear; all that could still come on it is cleared audio.
+      // Clears still unanswered on it go again on the new link, so each client Clear gets its Cleared.
+      this.upstream.abort();
+      this.openLink();
+      for (let n = this.owed.clearsOwed; n > 0; n--) this.upstream.send({ type: 'Clear' });
+    } else {
+      if (!this.upstream.present) this.openLink();
+      this.upstream.send({ type: 'Clear' });
+    }
     this.watchdog.watch(true);
     this.advance();
   }
