@@ -23,15 +23,18 @@ describe('webhook URL checks', () => {
     'fe80::1',
     '::ffff:127.0.0.1',
     '::ffff:7f00:1',
-    // IPv4-compatible (::/96) and NAT64 (64:ff9b::/96, local-use 64:ff9b:1::/48): the embedded IPv4 decides
+    // IPv4-compatible (::/96) and NAT64 (64:ff9b::/96): the embedded IPv4 decides
     '::7f00:1',
     '::127.0.0.1',
     '::a9fe:a9fe',
     '64:ff9b::7f00:1',
     '64:ff9b::169.254.169.254',
     '64:ff9b::a00:8',
+    // Local-use NAT64 (64:ff9b:1::/48): refused whatever it carries, its layout is the network's own
     '64:ff9b:1::c0a8:101',
     '64:ff9b:1:ab::a9fe:a9fe',
+    '64:ff9b:1::808:808',
+    '64:ff9b:1:a9fe:a9:fe00:808:808',
   ])('treats %s as private', (address) => expect(isPrivateAddress(address)).toBe(true));
 
   it.each([
@@ -43,7 +46,6 @@ describe('webhook URL checks', () => {
     '::808:808',
     '64:ff9b::808:808',
     '64:ff9b::93.184.216.34',
-    '64:ff9b:1::808:808',
   ])('treats %s as public', (address) => expect(isPrivateAddress(address)).toBe(false));
 
   it('resolves names before judging them', async () => {

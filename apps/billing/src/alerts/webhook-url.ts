@@ -20,6 +20,9 @@ for (const [net, bits] of [
   ['::', 127],
   ['fc00::', 7],
   ['fe80::', 10],
+  // Local-use NAT64 (RFC 8215): a network's own translator, whose prefix length (and so where the IPv4
+  // address sits) only that network knows; never a customer's public endpoint.
+  ['64:ff9b:1::', 48],
   ['ff00::', 8],
 ] as const)
   PRIVATE.addSubnet(net, bits, 'ipv6');
@@ -40,16 +43,14 @@ export function webhookUrlProblem(text: string): string | undefined {
 
 /**
  * IPv6 ranges whose last 32 bits are an IPv4 address the packet ends up at: IPv4-mapped (::ffff:0:0/96),
- * IPv4-compatible (::/96) and NAT64, well-known 64:ff9b::/96 and local-use 64:ff9b:1::/48 (RFC 6052,
- * RFC 8215; the /96 layout, as DNS64 answers it). On an IPv6-only cluster with NAT64,
- * 64:ff9b::a9fe:a9fe is 169.254.169.254.
+ * IPv4-compatible (::/96) and the well-known NAT64 prefix 64:ff9b::/96 (RFC 6052). On an IPv6-only
+ * cluster with NAT64, 64:ff9b::a9fe:a9fe is 169.254.169.254. (Local-use NAT64 is refused outright: PRIVATE.)
  */
 const EMBEDS_IPV4 = new BlockList();
 for (const [net, bits] of [
   ['::ffff:0:0', 96],
   ['::', 96],
   ['64:ff9b::', 96],
-  ['64:ff9b:1::', 48],
 ] as const)
   EMBEDS_IPV4.addSubnet(net, bits, 'ipv6');
 
