@@ -71,6 +71,14 @@ describe(splitSpeakText.name, () => {
     expect(sut.every((p) => p.endsWith('。'))).toBe(true);
   });
 
+  it('keeps a closing quote with the sentence it ends', () => {
+    const text = '「これはテストです。」'.repeat(3); // 10 characters each
+    expect(splitSpeakText(text, 25)).toEqual([
+      '「これはテストです。」「これはテストです。」',
+      '「これはテストです。」',
+    ]);
+  });
+
   it('splits text without spaces or sentence ends at a word boundary, not inside a word', () => {
     const text = 'そしてもう一つの長い文があります'.repeat(3); // 16 characters each, no punctuation
     const sut = splitSpeakText(text, 20);

@@ -3,6 +3,8 @@ import { UPSTREAM_MAX_SPEAK_CHARS } from '@tts/protocol';
 const SENTENCE_END = /[.!?;。！？…]/;
 /** Full-width sentence ends of scripts written without spaces (Japanese, Chinese): a break may follow at once. */
 const FULL_WIDTH_SENTENCE_END = /[。！？]/;
+/** Closing quotes and brackets that belong to the sentence before them (「…。」). */
+const CLOSING_MARK = /[」』）〕】〉》"'’”)]/;
 /** Word boundaries from ICU's dictionaries, for text without spaces (Japanese, Chinese, Thai). */
 const WORDS = new Intl.Segmenter(undefined, { granularity: 'word' });
 /** Text past the limit given to the word segmenter, so that the word at the limit is seen whole. */
@@ -39,7 +41,11 @@ function breakPoint(text: string, start: number, limit: number): number {
   }
   // Walk back from the limit: a break after whitespace keeps words whole.
   for (let i = limit; i > start; i--) {
-    if (FULL_WIDTH_SENTENCE_END.test(text[i - 1])) return i;
+    if (FULL_WIDTH_SENTENCE_END.test(text[i - 1])) {
+      let end = i;
+      while (end < limit && CLOSING_MARK.test(text[end])) end++;
+      return end;
+    }
     if (!BREAKABLE_SPACE.test(text[i - 1])) continue;
     if (i - 1 > start && SENTENCE_END.test(text[i - 2])) return i;
     if (lastSpace < 0) lastSpace = i;
