@@ -235,7 +235,7 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
           return this.emit('error', { code: message.code, message: message.message } satisfies TtsError);
         }
         // The code says which frame this is (ErrorFrame's wider code type keeps TS from narrowing it).
-        const { dropped, dropped_clears } = message as Partial<RateLimitedFrame>;
+        const { dropped, dropped_clears } = message as RateLimitedFrame;
         // A rate-limited Clear gets no Cleared: this notice is then its only answer.
         this.clears.rateLimited(dropped, dropped_clears);
         return this.emit('error', { code: message.code, message: message.message, dropped });

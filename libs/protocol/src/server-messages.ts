@@ -34,8 +34,11 @@ export interface RateLimitedFrame extends ErrorFrame {
   code: ErrorCode.RateLimited;
   /** Client messages dropped since the previous notice (0: only a Flush was deferred). */
   dropped: number;
-  /** How many of them were Clears (no `Cleared` will come for those): a client holding back audio until `Cleared` stops waiting for that many. */
-  dropped_clears: number;
+  /**
+   * How many of them were Clears (no `Cleared` will come for those): a client holding back audio until
+   * `Cleared` stops waiting for that many. Always sent by this gateway; absent from older ones.
+   */
+  dropped_clears?: number;
 }
 
 /** Deepgram's own messages, passed through (declared once, in deepgram.ts). */
