@@ -9,7 +9,7 @@ import { SessionInfo } from '../../apps/gateway/src/session/session-hooks';
 import { UsageAdmission } from '../../apps/gateway/src/usage/usage.admission';
 import { createUsageQueue } from '../../apps/gateway/src/usage/usage.module';
 import { UsageMeter } from '../../apps/gateway/src/usage/usage-meter.service';
-import { UsagePublisher } from '../../apps/gateway/src/usage/usage-publisher.service';
+import { UsagePublishLimits, UsagePublisher } from '../../apps/gateway/src/usage/usage-publisher.service';
 import { PUBLISH_COMMAND_TIMEOUT_MS } from '../../apps/gateway/src/usage/usage.constants';
 import { destroyQueue, uniquePrefix, usageQueue } from '../billing/support/billing-harness';
 import { RedisProxy } from '../billing/support/redis-proxy';
@@ -69,17 +69,15 @@ describe('usage publishing during a Redis outage', () => {
     await cleanupFunding();
   });
 
-  it('refuses new sessions once more events are held than the cap, keeps every one and admits again after', async () => {
+  /** A usage publisher (with its metrics) whose Redis is reached through the proxy. */
+  const publisherBehindProxy = (limits?: UsagePublishLimits) => {
     const metrics = new GatewayMetrics(new ActiveSessions());
-    const publisher = new UsagePublisher(
-      createUsageQueue(new RedisConnections({ REDIS_URL: proxy.url, BULLMQ_PREFIX: prefix }, 'test')),
-      publisherLogger,
-      metrics,
-      {
-        maxHeldEvents: 3,
-        maxOutageMs: 60_000,
-      },
-    );
+    const queue = createUsageQueue(new RedisConnections({ REDIS_URL: proxy.url, BULLMQ_PREFIX: prefix }, 'test'));
+    return { metrics, publisher: new UsagePublisher(queue, publisherLogger, metrics, limits) };
+  };
+
+  it('refuses new sessions once more events are held than the cap, keeps every one and admits again after', async () => {
+    const { metrics, publisher } = publisherBehindProxy({ maxHeldEvents: 3, maxOutageMs: 60_000 });
     const meter = new UsageMeter(publisher, 100);
     meter.onModuleInit();
     const admission = new UsageAdmission(publisher);
@@ -119,12 +117,7 @@ describe('usage publishing during a Redis outage', () => {
   });
 
   it('counts a Redis that holds the connection open but never answers as an outage: logged, counted, retried, nothing lost', async () => {
-    const metrics = new GatewayMetrics(new ActiveSessions());
-    const publisher = new UsagePublisher(
-      createUsageQueue(new RedisConnections({ REDIS_URL: proxy.url, BULLMQ_PREFIX: prefix }, 'test')),
-      publisherLogger,
-      metrics,
-    );
+    const { metrics, publisher } = publisherBehindProxy();
     const event = (seq: number): UsageEvent => ({
       event_id: `${PREFIX}-hung:${seq}`,
       company_id: `${PREFIX}-hung`,

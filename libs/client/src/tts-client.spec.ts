@@ -54,6 +54,14 @@ function client(url: string, extra: Partial<ConstructorParameters<typeof TtsClie
   return sut;
 }
 
+/** The sizes of the audio chunks and the errors `sut` emits, as they come. */
+function recorded(sut: TtsClient): { sizes: number[]; errors: TtsError[] } {
+  const out = { sizes: [] as number[], errors: [] as TtsError[] };
+  sut.on('audio', (chunk) => out.sizes.push(chunk.data.byteLength));
+  sut.on('error', (e) => out.errors.push(e));
+  return out;
+}
+
 const until = <T>(sut: TtsClient, event: 'close' | 'flushed' | 'cleared'): Promise<T> =>
   new Promise((resolve) => sut.once(event, resolve as (value: unknown) => void));
 
@@ -163,10 +171,7 @@ describe(TtsClient.name, () => {
       });
     });
     const sut = client(gateway.url);
-    const sizes: number[] = [];
-    const errors: TtsError[] = [];
-    sut.on('audio', (chunk) => sizes.push(chunk.data.byteLength));
-    sut.on('error', (e) => errors.push(e));
+    const { sizes, errors } = recorded(sut);
     await sut.connect();
     sut.clear();
     await until(sut, 'flushed');
@@ -194,10 +199,7 @@ describe(TtsClient.name, () => {
       });
     });
     const sut = client(gateway.url);
-    const sizes: number[] = [];
-    const errors: TtsError[] = [];
-    sut.on('audio', (chunk) => sizes.push(chunk.data.byteLength));
-    sut.on('error', (e) => errors.push(e));
+    const { sizes, errors } = recorded(sut);
     await sut.connect();
     sut.clear();
     await until(sut, 'cleared');

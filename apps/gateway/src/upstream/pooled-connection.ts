@@ -12,11 +12,6 @@ export class PooledConnection extends UpstreamConnection {
     return this.announced && this.live;
   }
 
-  /** Open and not closing: it may be handed to a session. */
-  get usable(): boolean {
-    return this.live;
-  }
-
   /** The session is about to hear of the open; false if the socket is gone or closing meanwhile. */
   announce(): boolean {
     this.announced = true;

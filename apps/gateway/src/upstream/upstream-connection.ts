@@ -86,12 +86,12 @@ export class UpstreamConnection {
   }
 
   /**
-   * The websocket is open: false while connecting, and once a close frame came or went. Between
-   * Deepgram's close frame and the end of the connection (a round trip, more on a slow network)
-   * anything sent would be dropped by Deepgram, so nothing is.
+   * The websocket is open: false while connecting, and once a close frame came or went (or it was
+   * aborted). Between Deepgram's close frame and the end of the connection (a round trip, more on a
+   * slow network) anything sent would be dropped by Deepgram, so nothing is.
    */
-  protected get live(): boolean {
-    return this.opened && !this.ended && this.socket.readyState === WebSocket.OPEN;
+  get live(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
   }
 
   /** Milliseconds since the connection opened (0 while connecting). */

@@ -87,7 +87,7 @@ export class UpstreamPool {
     const slot = this.use(config);
     let pooled = slot.ready.pop(); // the youngest: furthest from any idle close
     // One whose close from Deepgram is on its way is left to that close (which replaces it).
-    while (pooled && !pooled.connection.usable) pooled = slot.ready.pop();
+    while (pooled && !pooled.connection.live) pooled = slot.ready.pop();
     if (!pooled) {
       this.misses++;
       this.refill(slot); // for the closing ones skipped above
