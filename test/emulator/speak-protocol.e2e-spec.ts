@@ -140,17 +140,41 @@ describe('Deepgram emulator /v1/speak protocol', () => {
       client.send({ type: 'Speak', text: 'a' });
       client.send({ type: 'Flush' });
     }
-    const warning = await client.next('Warning');
-    expect(warning).toEqual({
+    expect(await client.next('Warning')).toEqual({
       type: 'Warning',
-      description: expect.any(String),
-      code: expect.any(String),
-      warn_code: warning.code,
-      warn_msg: warning.description,
+      description: 'Rate limit exceeded for flushes. Please try again later.',
+      code: 'EXCESSIVE_FLUSH',
+      warn_code: 'EXCESSIVE_FLUSH',
+      warn_msg: 'Rate limit exceeded for flushes. Please try again later.',
     });
     await client.next('Flushed', 19);
     expect(client.messages.filter((m) => m.type === 'Flushed')).toHaveLength(20);
     client.ws.close();
+  });
+
+  it("with fault_warn_fields_only, warns with warn_code and warn_msg alone, as Deepgram's service does", async () => {
+    const client = await connectSpeak(emulator.url, { key: KEY, query: { fault_flush_limit: '1' } });
+    emulator.injectFault({ warnFieldsOnly: true });
+    const faulty = await connectSpeak(emulator.url, { key: KEY, query: { fault_flush_limit: '1' } });
+    for (const c of [client, faulty]) {
+      c.send({ type: 'Speak', text: 'a' });
+      c.send({ type: 'Flush' });
+      c.send({ type: 'Flush' });
+    }
+    expect(Object.keys(await client.next('Warning')).sort()).toEqual([
+      'code',
+      'description',
+      'type',
+      'warn_code',
+      'warn_msg',
+    ]);
+    expect(await faulty.next('Warning')).toEqual({
+      type: 'Warning',
+      warn_code: 'EXCESSIVE_FLUSH',
+      warn_msg: 'Rate limit exceeded for flushes. Please try again later.',
+    });
+    client.ws.close();
+    faulty.ws.close();
   });
 
   it.each([

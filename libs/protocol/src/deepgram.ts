@@ -75,11 +75,16 @@ export interface UpstreamCleared {
   type: 'Cleared';
   sequence_id: number;
 }
-/** Non-fatal notice. Current clients read `description`/`code`; older ones `warn_msg`/`warn_code`. */
+/**
+ * Non-fatal notice. Deepgram's API reference names its fields `description`/`code`, but its service
+ * sends `warn_msg`/`warn_code` (the flush-limit Warning as captured from production:
+ * `{"type":"Warning","warn_code":"EXCESSIVE_FLUSH","warn_msg":"Rate limit exceeded for flushes. Please
+ * try again later."}`), so either pair may be the only one present.
+ */
 export interface UpstreamWarning {
   type: 'Warning';
-  description: string;
-  code: string;
+  description?: string;
+  code?: string;
   warn_code?: string;
   warn_msg?: string;
 }
@@ -87,8 +92,9 @@ export interface UpstreamWarning {
 /** Text messages the upstream sends (audio comes as binary frames: raw samples, no header). */
 export type UpstreamServerMessage = UpstreamMetadata | UpstreamFlushed | UpstreamCleared | UpstreamWarning;
 
-/** The Warning the emulator sends for a Flush over the limit (Deepgram's code; the text is ours). */
-export const UPSTREAM_FLUSH_LIMIT_WARNING_CODE = 'FLUSH_LIMIT_EXCEEDED';
+/** Deepgram's code and text for the Warning answering a Flush over its limit (that Flush is ignored). */
+export const UPSTREAM_FLUSH_LIMIT_WARNING_CODE = 'EXCESSIVE_FLUSH';
+export const UPSTREAM_FLUSH_LIMIT_WARNING_MESSAGE = 'Rate limit exceeded for flushes. Please try again later.';
 
 // ---- Close codes and reasons ----------------------------------------------------------------
 

@@ -45,7 +45,16 @@ export interface RateLimitedFrame extends ErrorFrame {
 export type MetadataFrame = UpstreamMetadata;
 export type FlushedFrame = UpstreamFlushed;
 export type ClearedFrame = UpstreamCleared;
-export type WarningFrame = UpstreamWarning | TextHeldWarning;
+export type WarningFrame = RelayedWarning | TextHeldWarning;
+
+/**
+ * Deepgram's Warning as the gateway relays it: `description` and `code` always, filled from
+ * `warn_msg`/`warn_code` when Deepgram sent only those (the fields it sent are kept too).
+ */
+export interface RelayedWarning extends UpstreamWarning {
+  description: string;
+  code: string;
+}
 
 /**
  * The gateway's own Warning: text arrives faster than Deepgram's per-connection character limit, so

@@ -6,7 +6,7 @@ describe('faultFromQuery', () => {
       new URLSearchParams(
         'model=aura-2-thalia-en&fault=refuse&fault_status=401&fault_drop_after_bytes=5000' +
           '&fault_close_after_bytes=10&fault_close_code=1011&fault_close_reason=NET-0002&fault_chunk=odd' +
-          '&fault_close_linger_ms=400&fault_close_on_flush=true' +
+          '&fault_close_linger_ms=400&fault_close_on_flush=true&fault_warn_fields_only=true' +
           '&fault_idle_ms=300&fault_ttfb_ms=0&fault_chars_per_window=50&fault_char_window_ms=2000' +
           '&fault_flush_limit=3&fault_flush_window_ms=1000',
       ),
@@ -19,6 +19,7 @@ describe('faultFromQuery', () => {
       closeReason: 'NET-0002',
       closeLingerMs: 400,
       closeOnFlush: true,
+      warnFieldsOnly: true,
       oddChunks: true,
       idleMs: 300,
       ttfbMs: 0,

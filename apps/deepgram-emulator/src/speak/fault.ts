@@ -26,6 +26,8 @@ export interface Fault {
   ttfbMs?: number;
   /** Answer this many Flushes with the flush-limit Warning, as if Deepgram counted differently from the gateway. */
   rejectFlushes?: number;
+  /** Warnings carry only `warn_code`/`warn_msg`, as Deepgram's service sends them (default: those and `code`/`description`). */
+  warnFieldsOnly?: boolean;
   /** This connection's limit windows, overriding the emulator's (tests that cannot wait a minute). */
   charsPerWindow?: number;
   charWindowMs?: number;
@@ -47,7 +49,7 @@ const int = (value: string | null): number | undefined => {
 /**
  * Faults carried by the upgrade URL, so a gateway whose DEEPGRAM_URL holds them gets faulty upstreams:
  * fault=refuse&fault_status=401, fault_drop_after_bytes, fault_close_after_bytes (+ fault_close_code,
- * fault_close_reason), fault_close_linger_ms, fault_close_on_flush=true, fault_chunk=odd, fault_idle_ms, fault_ttfb_ms, and the limit windows
+ * fault_close_reason), fault_close_linger_ms, fault_close_on_flush=true, fault_warn_fields_only=true, fault_chunk=odd, fault_idle_ms, fault_ttfb_ms, and the limit windows
  * fault_chars_per_window, fault_char_window_ms, fault_flush_limit, fault_flush_window_ms.
  */
 export function faultFromQuery(query: URLSearchParams): Fault {
@@ -59,6 +61,7 @@ export function faultFromQuery(query: URLSearchParams): Fault {
     closeReason: query.get('fault_close_reason') ?? undefined,
     closeLingerMs: int(query.get('fault_close_linger_ms')),
     closeOnFlush: query.get('fault_close_on_flush') === 'true' || undefined,
+    warnFieldsOnly: query.get('fault_warn_fields_only') === 'true' || undefined,
     oddChunks: query.get('fault_chunk') === 'odd' || undefined,
     idleMs: int(query.get('fault_idle_ms')),
     ttfbMs: int(query.get('fault_ttfb_ms')),

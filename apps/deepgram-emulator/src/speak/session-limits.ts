@@ -1,5 +1,6 @@
 import {
   UPSTREAM_FLUSH_LIMIT_WARNING_CODE,
+  UPSTREAM_FLUSH_LIMIT_WARNING_MESSAGE,
   UpstreamCloseReason,
   UpstreamWarning,
   upstreamSpeakCharLimit,
@@ -51,8 +52,9 @@ export class SessionLimits {
     if (injected) this.flushesRejected++;
     if (!injected && this.flushes.trySpend(1)) return undefined;
     const code = UPSTREAM_FLUSH_LIMIT_WARNING_CODE;
-    const { limit, windowMs } = this.flushes;
-    const description = `Flush limit of ${limit} per ${windowMs / 1000} seconds exceeded; this Flush was ignored.`;
-    return { type: 'Warning', description, code, warn_code: code, warn_msg: description };
+    const message = UPSTREAM_FLUSH_LIMIT_WARNING_MESSAGE;
+    // Deepgram's service sends the warn_* pair only; its reference names description/code: both by default.
+    if (this.fault.warnFieldsOnly) return { type: 'Warning', warn_code: code, warn_msg: message };
+    return { type: 'Warning', description: message, code, warn_code: code, warn_msg: message };
   }
 }

@@ -142,7 +142,7 @@ describe(SpeechRelay.name, () => {
       onNewLink = (l) =>
         setTimeout(() => {
           l.open();
-          l.reply({ type: 'Warning', code: 'FLUSH_LIMIT_EXCEEDED', description: 'too many' });
+          l.reply({ type: 'Warning', warn_code: 'EXCESSIVE_FLUSH', warn_msg: 'too many' });
           l.end({ closeCode: 1011, reason: 'NET-0000' });
         }, 10);
       sut.connect();

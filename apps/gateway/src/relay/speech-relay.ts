@@ -12,7 +12,7 @@ import { ReopenGuard } from './reopen-guard';
 import { splitSpeakText } from './speak-splitter';
 import { OpenUpstream, SpeechRelayHost } from './speech-relay-host';
 import { UpstreamSlot } from './upstream-slot';
-import { isFlushLimitWarning, parseUpstreamReply } from './upstream-replies';
+import { isFlushLimitWarning, parseUpstreamReply, relayedWarning } from './upstream-replies';
 
 /**
  * - `dormant`: no upstream; the next thing to send opens one (at start, or after Deepgram closed an idle one)
@@ -183,7 +183,7 @@ export class SpeechRelay implements UpstreamListener {
       case 'Metadata':
         return this.output.metadata(raw);
       case 'Warning':
-        this.output.warning(raw);
+        this.output.warning(relayedWarning(reply, raw));
         if (isFlushLimitWarning(reply)) this.retryRefusedFlush();
         break;
       default:

@@ -1,5 +1,5 @@
-import { UpstreamServerMessage } from '@tts/protocol';
-import { ReplyNumbering, isFlushLimitWarning, parseUpstreamReply } from './upstream-replies';
+import { UpstreamServerMessage, UpstreamWarning } from '@tts/protocol';
+import { ReplyNumbering, isFlushLimitWarning, parseUpstreamReply, relayedWarning } from './upstream-replies';
 
 describe(parseUpstreamReply.name, () => {
   it('reads JSON objects with a string type only', () => {
@@ -11,14 +11,45 @@ describe(parseUpstreamReply.name, () => {
 });
 
 describe(isFlushLimitWarning.name, () => {
-  const warning = (fields: object) =>
-    ({ type: 'Warning', description: 'x', code: 'X', ...fields }) as UpstreamServerMessage;
+  const warning = (fields: object) => ({ type: 'Warning', ...fields }) as UpstreamServerMessage;
 
-  it("recognises Deepgram's flush-limit code in the current or the legacy field, nothing else", () => {
-    expect(isFlushLimitWarning(warning({ code: 'FLUSH_LIMIT_EXCEEDED' }))).toBe(true);
-    expect(isFlushLimitWarning(warning({ warn_code: 'FLUSH_LIMIT_EXCEEDED' }))).toBe(true);
+  it("recognises Deepgram's flush-limit code in either field, nothing else", () => {
+    // The frame as Deepgram's service sends it: only warn_code/warn_msg.
+    expect(
+      isFlushLimitWarning(
+        warning({ warn_code: 'EXCESSIVE_FLUSH', warn_msg: 'Rate limit exceeded for flushes. Please try again later.' }),
+      ),
+    ).toBe(true);
+    expect(isFlushLimitWarning(warning({ code: 'EXCESSIVE_FLUSH', description: 'x' }))).toBe(true);
     expect(isFlushLimitWarning(warning({ code: 'SLOW_DOWN', description: 'too many flushes' }))).toBe(false);
+    expect(isFlushLimitWarning(warning({ warn_code: 'SLOW_DOWN', warn_msg: 'EXCESSIVE_FLUSH' }))).toBe(false);
     expect(isFlushLimitWarning({ type: 'Flushed', sequence_id: 0 })).toBe(false);
+  });
+});
+
+describe(relayedWarning.name, () => {
+  const relay = (reply: object) => JSON.parse(relayedWarning(reply as UpstreamWarning, JSON.stringify(reply)));
+
+  it('gives the client description and code, from warn_msg/warn_code when Deepgram sent only those', () => {
+    expect(relay({ type: 'Warning', warn_code: 'EXCESSIVE_FLUSH', warn_msg: 'Slow down.' })).toEqual({
+      type: 'Warning',
+      description: 'Slow down.',
+      code: 'EXCESSIVE_FLUSH',
+      warn_code: 'EXCESSIVE_FLUSH',
+      warn_msg: 'Slow down.',
+    });
+    expect(relay({ type: 'Warning' })).toEqual({ type: 'Warning', description: '', code: '' });
+    expect(relay({ type: 'Warning', warn_code: 7, description: 'd' })).toEqual({
+      type: 'Warning',
+      warn_code: 7,
+      description: 'd',
+      code: '',
+    });
+  });
+
+  it('passes a Warning that already has both fields through byte for byte', () => {
+    const raw = '{"type":"Warning", "description":"d","code":"c","extra":1}';
+    expect(relayedWarning(JSON.parse(raw), raw)).toBe(raw);
   });
 });
 

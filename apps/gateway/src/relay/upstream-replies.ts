@@ -1,4 +1,9 @@
-import { UPSTREAM_FLUSH_LIMIT_WARNING_CODE, UpstreamServerMessage } from '@tts/protocol';
+import {
+  RelayedWarning,
+  UPSTREAM_FLUSH_LIMIT_WARNING_CODE,
+  UpstreamServerMessage,
+  UpstreamWarning,
+} from '@tts/protocol';
 
 /**
  * A Deepgram text frame, or undefined when it is not a JSON object with a string `type`. Fields are
@@ -14,13 +19,29 @@ export function parseUpstreamReply(raw: string): UpstreamServerMessage | undefin
   }
 }
 
-/** Deepgram's answer to a Flush over its limit, by its code (current or legacy field). */
+/** Deepgram's answer to a Flush over its limit, by its code in either field (`warn_code` is what its service sends). */
 export function isFlushLimitWarning(reply: UpstreamServerMessage): boolean {
   return (
     reply.type === 'Warning' &&
-    (reply.code === UPSTREAM_FLUSH_LIMIT_WARNING_CODE || reply.warn_code === UPSTREAM_FLUSH_LIMIT_WARNING_CODE)
+    (reply.warn_code === UPSTREAM_FLUSH_LIMIT_WARNING_CODE || reply.code === UPSTREAM_FLUSH_LIMIT_WARNING_CODE)
   );
 }
+
+/**
+ * A Deepgram Warning for the client: verbatim when it has the `description` and `code` our protocol
+ * promises, else with them filled from `warn_msg`/`warn_code` (Deepgram's service sends only those).
+ */
+export function relayedWarning(reply: UpstreamWarning, raw: string): string {
+  if (typeof reply.description === 'string' && typeof reply.code === 'string') return raw;
+  const warning: RelayedWarning = {
+    ...reply,
+    description: typeof reply.description === 'string' ? reply.description : text(reply.warn_msg),
+    code: typeof reply.code === 'string' ? reply.code : text(reply.warn_code),
+  };
+  return JSON.stringify(warning);
+}
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 /**
  * What the client sees of Deepgram's replies across reopened connections: one Metadata (the first),
