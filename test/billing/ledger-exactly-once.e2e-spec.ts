@@ -133,6 +133,41 @@ describe('usage ledger: exactly once on an at-least-once queue', () => {
     expect(await balanceOf(db, id)).toBeUndefined();
   });
 
+  it.each([
+    ['a bare number', '1'],
+    ['a six-digit year', '+010000-01-01T00:00:00Z'],
+    ['no time zone', '2026-12-01T10:00:00'],
+  ])('fails an event whose interval_end is %s for good, on the first attempt', async (_what, interval_end) => {
+    const id = `${company}-time-${_what.replaceAll(' ', '-')}`;
+    const bad = usageEvent(id, { interval_end });
+    await enqueue(queue, [bad]);
+    const failed = await pollUntil(
+      () => queue.getFailed(),
+      (jobs) => jobs.some((j) => j.data.event_id === bad.event_id),
+    );
+    const job = failed.find((j) => j.data.event_id === bad.event_id)!;
+    expect(job.failedReason).toMatch(
+      /invalid usage event: interval_end must be an ISO-8601 date-time with Z or an offset/,
+    );
+    expect(job.attemptsMade).toBe(1);
+    expect(await balanceOf(db, id)).toBeUndefined();
+  });
+
+  it('stores an event time with an offset and microseconds as the instant it names', async () => {
+    const id = `${company}-offset`;
+    const event = usageEvent(id, { interval_end: '2026-12-01T10:00:00.123456+05:30' });
+    await enqueue(queue, [event]);
+    const [row] = await pollUntil(
+      (): Promise<Array<{ at: string }>> =>
+        db.query(
+          `SELECT to_char(interval_end AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS at FROM usage_ledger WHERE event_id = $1`,
+          [event.event_id],
+        ),
+      (rows) => rows.length === 1,
+    );
+    expect(row.at).toBe('2026-12-01T04:30:00.123456');
+  });
+
   it('fails a job of another name on the usage queue for good, without billing it', async () => {
     const id = `${company}-misnamed`;
     const event = usageEvent(id);

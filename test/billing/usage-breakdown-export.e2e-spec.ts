@@ -127,6 +127,29 @@ describe('usage broken down and exported as CSV', () => {
     expect(lastDay.body.totals.events).toBe(12);
   });
 
+  it('honours sub-millisecond bounds: from is inclusive and to exclusive to the microsecond, in the report and the CSV', async () => {
+    const id = co('micro');
+    await fetch(`${billing.url}/v1/companies/${id}`, { method: 'PUT', headers: auth });
+    const ends = ['2026-11-30T23:59:59.999Z', '2026-11-30T23:59:59.9995Z', '2026-12-01T00:00:00.000Z'];
+    await enqueue(
+      queue,
+      ends.map((interval_end) => usageEvent(id, { interval_end })),
+    );
+    await pollUntil(
+      () => getJson(`/v1/companies/${id}/usage`),
+      (r) => r.body.totals.events === 3,
+    );
+    const events = async (query: string) => (await getJson(`/v1/companies/${id}/usage?${query}`)).body.totals.events;
+    expect(await events('from=2026-11-30T23:59:59.9995Z')).toBe(2); // not the .999 one, before the bound
+    expect(await events('from=2026-11-30T23:59:59.999001Z')).toBe(2);
+    expect(await events('to=2026-11-30T23:59:59.9995Z')).toBe(1); // the .999 one only
+    expect(await events('from=2026-11-30T23:59:59.9995Z&to=2026-12-01')).toBe(1);
+    const csv = await (
+      await fetch(`${billing.url}/v1/companies/${id}/usage.csv?to=2026-11-30T23:59:59.9995Z`, { headers: auth })
+    ).text();
+    expect(csv.trim().split('\r\n')).toHaveLength(2); // the header and the .999 event
+  });
+
   it('exports CSV with a header, RFC 4180 quoting, exact decimals and a filename', async () => {
     const id = co('csv');
     await fetch(`${billing.url}/v1/companies/${id}`, { method: 'PUT', headers: auth });

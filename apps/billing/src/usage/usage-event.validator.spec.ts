@@ -39,11 +39,30 @@ describe(usageEventProblems.name, () => {
       'company_id must be a string of 1 to 128 characters',
       'sample_rate is not valid',
       'audio_bytes must be a non-negative integer',
-      'interval_end must be an ISO-8601 date',
+      'interval_end must be an ISO-8601 date-time with Z or an offset, years 1-9999',
       'final must be a boolean',
     ]);
     expect(usageEventProblems({ ...valid, encoding: 'opus' })).toEqual(['encoding is unknown']);
     expect(usageEventProblems({ ...valid, user_id: 'a\u0000b' })).toEqual(['user_id must not contain NUL']);
+  });
+
+  it('refuses times Postgres would misread or refuse on every retry, and takes any zone or precision it reads exactly', () => {
+    // A bare number, a 6-digit year, no zone (Postgres would use its own), a day that does not exist, year 0.
+    for (const bad of [
+      '1',
+      '+010000-01-01T00:00:00Z',
+      '2026-12-01T10:00:00',
+      '2026-02-30T00:00:00Z',
+      '0000-06-01T00:00:00Z',
+      '2026-12-01',
+    ]) {
+      expect(usageEventProblems({ ...valid, interval_start: bad })).toEqual([
+        'interval_start must be an ISO-8601 date-time with Z or an offset, years 1-9999',
+      ]);
+    }
+    for (const good of ['2026-12-01T10:00:00.123456Z', '2026-12-01T10:00:00+05:30', '2026-12-01T10:00Z']) {
+      expect(usageEventProblems({ ...valid, interval_start: good })).toEqual([]);
+    }
   });
 
   it('refuses text longer than its limit (the ledger column, checked in ledger-exactly-once e2e)', () => {

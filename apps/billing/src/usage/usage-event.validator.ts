@@ -1,6 +1,7 @@
 import { isAudioEncoding } from '@tts/audio';
 import { CONTAINERS, SAMPLE_RATES, UsageEvent } from '@tts/protocol';
 
+import { isInstant } from '../common/instant';
 import { USAGE_LEDGER_TEXT_WIDTH } from '../database/ledger-schema';
 
 /** Longest value of each text field: exactly its usage_ledger column, so a valid event always fits its row. */
@@ -25,7 +26,8 @@ export function usageEventProblems(data: unknown): string[] {
     if (!Number.isSafeInteger(e[f]) || (e[f] as number) < 0) problems.push(`${f} must be a non-negative integer`);
   }
   for (const f of ['interval_start', 'interval_end'] as const) {
-    if (typeof e[f] !== 'string' || isNaN(Date.parse(e[f] as string))) problems.push(`${f} must be an ISO-8601 date`);
+    // Postgres reads it as written: a zone-less or out-of-range time would be misread or refused on every retry.
+    if (!isInstant(e[f], true)) problems.push(`${f} must be an ISO-8601 date-time with Z or an offset, years 1-9999`);
   }
   if (typeof e.final !== 'boolean') problems.push('final must be a boolean');
   return problems;

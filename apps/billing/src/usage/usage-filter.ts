@@ -5,11 +5,12 @@ export interface UsageFilter {
 }
 
 /**
- * A validated date or date-time as UTC ISO text, so Postgres never reads it in its session time zone.
- * UsagePeriodDto keeps it in years 1-9999 in UTC, where toISOString writes no `+010000` Postgres refuses.
+ * A validated bound as Postgres must read it: a bare date as UTC midnight (Postgres would use its session
+ * time zone), a date-time with its zone as written, so microseconds count (Date would cut them to ms).
  */
 function utcInstant(value: string | undefined): string | null {
-  return value === undefined ? null : new Date(value).toISOString();
+  if (value === undefined) return null;
+  return value.length === 10 ? `${value}T00:00:00Z` : value;
 }
 
 export function usageFilter(companyId: string, q: { session_id?: string; from?: string; to?: string }): UsageFilter {

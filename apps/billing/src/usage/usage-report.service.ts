@@ -10,7 +10,7 @@ interface SumsRow {
   seconds: string;
   minutes: string;
   credits: string;
-  events: number;
+  events: string;
 }
 
 /** The same sums as exact decimal text (trailing zeros trimmed): what a billing team adds up. */
@@ -51,7 +51,7 @@ export interface UsageBreakdown {
 const SUMS = `coalesce(sum(audio_bytes), 0)::text AS audio_bytes,
   trim_scale(coalesce(sum(seconds), 0))::text AS seconds,
   trim_scale((coalesce(sum(seconds), 0) / 60)::numeric(38,18))::text AS minutes,
-  trim_scale(coalesce(sum(credits), 0))::text AS credits, count(*)::int AS events`;
+  trim_scale(coalesce(sum(credits), 0))::text AS credits, count(*)::text AS events`;
 
 /** The SQL of each group_by key; `day` is the UTC date of interval_end (the field from/to filter on). */
 const GROUP_KEYS: Record<UsageGroup, string> = {
@@ -66,7 +66,7 @@ const reported = (r: SumsRow): UsageSums => ({
   seconds: toReportedNumber(r.seconds),
   minutes: toReportedNumber(r.minutes),
   credits: toReportedNumber(r.credits),
-  events: r.events,
+  events: Number(r.events), // bigint as text: over 2^31 events an int would fail the query
   exact: { seconds: r.seconds, minutes: r.minutes, credits: r.credits },
 });
 
