@@ -66,6 +66,19 @@ describe('billing admin API', () => {
     expect((await fetch(`${billing.url}/admin/queues`)).status).toBe(401);
   });
 
+  it('reads the Authorization scheme in any letter case, as HTTP defines it', async () => {
+    for (const scheme of ['bearer', 'BEARER', 'Bearer']) {
+      const res = await fetch(`${billing.url}/v1/companies/${co('nobody')}`, {
+        headers: { authorization: `${scheme} ${ADMIN_TOKEN}` },
+      });
+      expect([scheme, res.status]).toEqual([scheme, 404]); // past the guard: the company does not exist
+    }
+    const noSpace = await fetch(`${billing.url}/v1/companies/${co('nobody')}`, {
+      headers: { authorization: `Bearer${ADMIN_TOKEN}` },
+    });
+    expect(noSpace.status).toBe(401);
+  });
+
   it('creates a company idempotently and reads it back', async () => {
     const first = await call('PUT', `/v1/companies/${co('acme')}`, { name: 'Acme' });
     expect(first.status).toBe(200);

@@ -16,10 +16,12 @@ import { BILLING_ENV } from '../config/billing-env.provider';
  */
 export function isAdminAuthorized(header: string | undefined, token: string, allowBasic = false): boolean {
   if (!header) return false;
+  // The scheme's name is case-insensitive (RFC 9110, 11.1): some clients and proxies send `bearer`.
+  const [, scheme, credentials] = /^(\S+) +(.*)$/s.exec(header) ?? [];
   let presented: string | undefined;
-  if (header.startsWith('Bearer ')) presented = header.slice(7).trim();
-  else if (allowBasic && header.startsWith('Basic '))
-    presented = Buffer.from(header.slice(6), 'base64').toString().split(':').slice(1).join(':');
+  if (scheme?.toLowerCase() === 'bearer') presented = credentials.trim();
+  else if (allowBasic && scheme?.toLowerCase() === 'basic')
+    presented = Buffer.from(credentials, 'base64').toString().split(':').slice(1).join(':');
   if (!presented) return false;
   const a = Buffer.from(presented);
   const b = Buffer.from(token);
