@@ -7,14 +7,27 @@ import { LowBalanceAlerts } from '../../apps/billing/src/alerts/low-balance-aler
 import { CreditLedger } from '../../apps/billing/src/ledger/credit-ledger.service';
 import { UsagePricing } from '../../apps/billing/src/ledger/usage-pricing';
 import { createTestDatabase, TestDatabase } from '../support/database';
-import { openDataSource, usageEvent } from './support/billing-harness';
+import {
+  deleteBalanceKeys,
+  destroyQueue,
+  enqueue,
+  openDataSource,
+  startBilling,
+  uniquePrefix,
+  usageEvent,
+  usageQueue,
+} from './support/billing-harness';
+import { pollUntil } from '../support/poll';
 
 const CLI = join(__dirname, '../../dist/apps/billing/src/reconcile/reconcile.cli.js');
+
+/** The usage queue's namespace the report reads: this spec's own. */
+const PREFIX = uniquePrefix('reconcile');
 
 async function runReconcile(url: string): Promise<{ code: number; out: string }> {
   try {
     const { stdout } = await promisify(execFile)(process.execPath, [CLI], {
-      env: { ...process.env, DATABASE_URL: url },
+      env: { ...process.env, DATABASE_URL: url, BULLMQ_PREFIX: PREFIX },
     });
     return { code: 0, out: stdout };
   } catch (e) {
@@ -43,6 +56,8 @@ describe('billing:reconcile', () => {
   });
 
   afterAll(async () => {
+    await destroyQueue(usageQueue(PREFIX));
+    await deleteBalanceKeys(PREFIX, 'rc-'); // the worker's balance cache
     await db?.destroy();
     await database?.drop();
   });
@@ -53,6 +68,33 @@ describe('billing:reconcile', () => {
     expect(out).toMatch(/\| rc-a \| 2 \| 13899 \|/);
     expect(out).toMatch(/\| rc-b \| 1 \| 976000 \| 1\.525000000000000000 \| 3\.333333000000000000 \|.* ok \|/);
     expect(out).toMatch(/2 companies, 0 mismatched/);
+  });
+
+  it('counts usage still in the queue: a failed job is audio not billed, so a mismatch until it is retried', async () => {
+    const queue = usageQueue(PREFIX);
+    await db.query(`INSERT INTO companies (company_id) VALUES ('rc-q')`);
+    // The real worker refuses a malformed event for good; the good one behind it waits for a worker.
+    const billing = await startBilling({ DATABASE_URL: database.url, BULLMQ_PREFIX: PREFIX });
+    await enqueue(queue, [usageEvent('rc-q', { sample_rate: 12345 })]);
+    await pollUntil(
+      () => queue.getJobCounts('failed'),
+      (counts) => counts.failed === 1,
+    );
+    await billing.app.close(); // stops the worker, keeps the queue (billing.close() would empty it)
+    await enqueue(queue, [usageEvent('rc-q')]);
+    const stuck = await runReconcile(database.url);
+    expect(stuck.code).toBe(1);
+    expect(stuck.out).toMatch(/\| rc-q \| 1 \| 1 \| MISMATCH \|/);
+    expect(stuck.out).toMatch(/usage queue: 1 failed jobs .*, 1 pending/);
+    expect(stuck.out).toMatch(/3 companies, 0 mismatched/); // the ledger alone cannot see it
+
+    await queue.clean(0, 100, 'failed'); // the billing team dealt with it
+    await queue.obliterate({ force: true }); // and the pending one was applied
+    const clear = await runReconcile(database.url);
+    expect(clear.code).toBe(0);
+    expect(clear.out).toMatch(/usage queue: 0 failed jobs .*, 0 pending/);
+    await queue.close();
+    await db.query(`DELETE FROM companies WHERE company_id = 'rc-q'`);
   });
 
   it('exits non-zero and names the company when a balance or a charge does not match', async () => {

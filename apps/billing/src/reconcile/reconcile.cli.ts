@@ -1,9 +1,16 @@
 import 'reflect-metadata';
+import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { DEFAULT_DATABASE_URL } from '@tts/config';
+import { DEFAULT_DATABASE_URL, RedisConnections, RedisEnv, loadConfig } from '@tts/config';
+import { QueueName } from '@tts/protocol';
 import { billingDataSourceOptions } from '../database/data-source';
 import { ReconcileRow, reconcile } from './reconcile';
 import { AlertReconcileRow, reconcileAlerts } from './reconcile-alerts';
+import { QueuedUsageRow, reconcileQueue } from './reconcile-queue';
+
+const QUEUE_COLUMNS: Array<keyof QueuedUsageRow> = ['company_id', 'failed_jobs', 'pending_jobs', 'ok'];
+/** A Redis that does not answer must not hang the report (BullMQ would wait for it for ever). */
+const QUEUE_READ_TIMEOUT_MS = 15_000;
 
 const ALERT_COLUMNS: Array<keyof AlertReconcileRow> = [
   'company_id',
@@ -35,9 +42,29 @@ const COLUMNS: Array<keyof ReconcileRow> = [
   'ok',
 ];
 
+/** The usage queue's jobs per company (REDIS_URL, BULLMQ_PREFIX as billing reads them). */
+async function readUsageQueue(): Promise<QueuedUsageRow[]> {
+  const redis = new RedisConnections(loadConfig(RedisEnv), 'billing-reconcile');
+  const queue = new Queue(QueueName.TtsUsage, redis.bullmq('reconcile'));
+  queue.on('error', () => undefined); // reported through the read below
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      reconcileQueue(queue),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('Redis did not answer')), QUEUE_READ_TIMEOUT_MS);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    await queue.close().catch(() => undefined);
+  }
+}
+
 /**
- * `npm run billing:reconcile [-- --json]`: usage vs ledger per company, and low-balance alerts fired vs the
- * crossings in the ledger; exit 1 on any mismatch.
+ * `npm run billing:reconcile [-- --json]`: per company, the ledger's usage and top-ups against its balance,
+ * usage still in the queue (failed jobs: audio not billed), and low-balance alerts fired vs the crossings
+ * in the ledger; exit 1 on any mismatch, 2 when it cannot read the database or the queue.
  */
 async function main(): Promise<number> {
   const db = await new DataSource(
@@ -46,24 +73,32 @@ async function main(): Promise<number> {
   try {
     const rows = await reconcile(db);
     const alerts = await reconcileAlerts(db);
+    const queued = await readUsageQueue();
     const mismatches = rows.filter((r) => !r.ok);
     const alertMismatches = alerts.filter((r) => !r.ok);
+    const failedJobs = queued.reduce((n, r) => n + r.failed_jobs, 0);
+    const pendingJobs = queued.reduce((n, r) => n + r.pending_jobs, 0);
     if (process.argv.includes('--json')) {
       process.stdout.write(
         JSON.stringify({
           companies: rows.length,
           mismatches: mismatches.length,
           rows,
+          queue: { failed_jobs: failedJobs, pending_jobs: pendingJobs, rows: queued },
           alerts: { armed: alerts.length, mismatches: alertMismatches.length, rows: alerts },
         }) + '\n',
       );
     } else {
       process.stdout.write(table(COLUMNS, rows));
       process.stdout.write(`${rows.length} companies, ${mismatches.length} mismatched\n\n`);
+      process.stdout.write(table(QUEUE_COLUMNS, queued));
+      process.stdout.write(
+        `usage queue: ${failedJobs} failed jobs (not billed: retry them in /admin/queues), ${pendingJobs} pending\n\n`,
+      );
       process.stdout.write(table(ALERT_COLUMNS, alerts));
       process.stdout.write(`${alerts.length} low-balance alerts, ${alertMismatches.length} mismatched\n`);
     }
-    return mismatches.length + alertMismatches.length > 0 ? 1 : 0;
+    return mismatches.length + alertMismatches.length + failedJobs > 0 ? 1 : 0;
   } finally {
     await db.destroy();
   }

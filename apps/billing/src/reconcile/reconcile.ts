@@ -21,22 +21,22 @@ export interface ReconcileRow {
 export async function reconcile(db: DataSource): Promise<ReconcileRow[]> {
   const rows: Array<Omit<ReconcileRow, 'ok'> & { ok: boolean }> = await db.query(`
     WITH usage AS (
-      SELECT company_id, count(*)::int AS events, sum(audio_bytes) AS audio_bytes, sum(credits) AS credits,
+      SELECT company_id, count(*) AS events, sum(audio_bytes) AS audio_bytes, sum(credits) AS credits,
              count(*) FILTER (WHERE credits <> round(
                audio_bytes::numeric(60,30) * credits_per_minute
-                 / (60 * sample_rate * ${BYTES_PER_SAMPLE_SQL}), 18))::int AS mispriced
+                 / (60 * sample_rate * ${BYTES_PER_SAMPLE_SQL}), 18)) AS mispriced
         FROM usage_ledger GROUP BY company_id
     ), top_ups AS (
       SELECT company_id, sum(amount) AS amount FROM credit_top_ups GROUP BY company_id
     )
     SELECT c.company_id,
-           coalesce(u.events, 0) AS events,
+           coalesce(u.events, 0)::float8 AS events, -- counted as bigint, read as a JS number
            coalesce(u.audio_bytes, 0)::text AS audio_bytes,
            coalesce(u.credits, 0)::text AS usage_credits,
            coalesce(t.amount, 0)::text AS top_ups,
            (coalesce(t.amount, 0) - coalesce(u.credits, 0))::text AS expected_balance,
            c.balance_credits::text AS balance,
-           coalesce(u.mispriced, 0) AS mispriced_events,
+           coalesce(u.mispriced, 0)::float8 AS mispriced_events,
            (c.balance_credits = coalesce(t.amount, 0) - coalesce(u.credits, 0) AND coalesce(u.mispriced, 0) = 0) AS ok
       FROM companies c
       LEFT JOIN usage u ON u.company_id = c.company_id
