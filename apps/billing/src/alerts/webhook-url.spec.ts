@@ -35,6 +35,16 @@ describe('webhook URL checks', () => {
     '64:ff9b:1:ab::a9fe:a9fe',
     '64:ff9b:1::808:808',
     '64:ff9b:1:a9fe:a9:fe00:808:808',
+    // SIIT (::ffff:0:0:0/96), 6to4 (2002:AABB:CCDD::/48 is AA.BB.CC.DD), site-local, benchmarking, IETF
+    '::ffff:0:7f00:1',
+    '::ffff:0:169.254.169.254',
+    '2002:7f00:1::1',
+    '2002:a9fe:a9fe::1',
+    '2002:c0a8:101:1:2:3:4:5',
+    'fec0::1',
+    '198.18.0.1',
+    '198.19.255.255',
+    '192.0.0.8',
   ])('treats %s as private', (address) => expect(isPrivateAddress(address)).toBe(true));
 
   it.each([
@@ -46,6 +56,9 @@ describe('webhook URL checks', () => {
     '::808:808',
     '64:ff9b::808:808',
     '64:ff9b::93.184.216.34',
+    '::ffff:0:808:808',
+    '2002:808:808::1',
+    '198.20.0.1',
   ])('treats %s as public', (address) => expect(isPrivateAddress(address)).toBe(false));
 
   it('resolves names before judging them', async () => {
