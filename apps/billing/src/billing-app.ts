@@ -24,7 +24,9 @@ const ADMIN_UI_POLICIES: PagePolicy[] = [
 
 /** Builds the billing app (HTTP admin API + usage worker + balance request-reply over Redis); the caller listens. */
 export async function createBillingApp(env: BillingEnv): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(env), { bufferLogs: true });
+  // abortOnError false: a failed start (Postgres unreachable after TypeORM's retries) rejects to the caller,
+  // which logs one JSON line, instead of Nest printing its own trace and exiting under it.
+  const app = await NestFactory.create(AppModule.forRoot(env), { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   if (!env.BILLING_ADMIN_TOKEN) {
     app.get(Logger).warn('BILLING_ADMIN_TOKEN is not set: every admin API request will be refused (503)');

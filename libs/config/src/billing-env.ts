@@ -1,7 +1,7 @@
 import { Expose, Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsInt, IsNumber, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 import { DEFAULT_DATABASE_URL, RedisEnv } from './shared-env';
-import { IsOriginList, ToBoolean, ToNumber } from './transforms';
+import { IsOriginList, IsServiceUrl, ToBoolean, ToNumber } from './transforms';
 
 const CREDITS_PER_MINUTE_TEXT = /^\d{1,9}(\.\d{1,6})?$/;
 
@@ -15,13 +15,14 @@ export class BillingEnv extends RedisEnv {
 
   @Expose()
   @IsString()
-  @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  @IsServiceUrl(['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/tts')
   DATABASE_URL: string = DEFAULT_DATABASE_URL;
 
   /** Unset: the admin API refuses every request (it never runs open). */
   @Expose()
   @IsOptional()
   @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters (e.g. openssl rand -hex 32)' })
   BILLING_ADMIN_TOKEN?: string;
 
   /**

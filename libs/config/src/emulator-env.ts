@@ -1,7 +1,7 @@
 import { Expose } from 'class-transformer';
 import { IsInt, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
 import { LogEnv } from './shared-env';
-import { ToNumber } from './transforms';
+import { MAX_TIMER_MS, ToNumber } from './transforms';
 
 export class EmulatorEnv extends LogEnv {
   @Expose()
@@ -26,6 +26,7 @@ export class EmulatorEnv extends LogEnv {
   @ToNumber()
   @IsInt()
   @Min(0)
+  @Max(MAX_TIMER_MS)
   EMULATOR_TTFB_MS: number = 150;
 
   /** 1 = real time, 2 = twice as fast, 0 = no pacing. */
@@ -40,5 +41,6 @@ export class EmulatorEnv extends LogEnv {
   @ToNumber()
   @IsInt()
   @Min(0)
+  @Max(MAX_TIMER_MS)
   EMULATOR_HANDSHAKE_DELAY_MS: number = 0;
 }

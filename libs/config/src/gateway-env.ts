@@ -8,6 +8,7 @@ import {
   Max,
   MaxLength,
   Min,
+  MinLength,
   NotContains,
   ValidateBy,
   ValidateIf,
@@ -15,7 +16,7 @@ import {
 import { DEEPGRAM_SPEAK_URL, GATEWAY_ID_MAX_LENGTH } from '@tts/protocol';
 import { ConfigError } from './load-config';
 import { UsageEnv } from './shared-env';
-import { IsOriginList, ToBoolean, ToNumber } from './transforms';
+import { IsOriginList, IsServiceUrl, MAX_TIMER_MS, ToBoolean, ToNumber } from './transforms';
 
 /** SESSION_LEASE_RENEW_MS under half the lease's lifetime: otherwise one late or failed renewal lets live sessions' leases lapse. */
 function RenewsWithinLease() {
@@ -43,7 +44,7 @@ export class GatewayEnv extends UsageEnv {
   @Expose()
   @IsOptional()
   @IsString()
-  @Matches(/^wss?:\/\//, { message: 'must be a ws:// or wss:// URL' })
+  @IsServiceUrl(['ws:', 'wss:'], 'wss://api.deepgram.com/v1/speak')
   DEEPGRAM_URL?: string;
 
   @Expose()
@@ -55,6 +56,8 @@ export class GatewayEnv extends UsageEnv {
   @Expose()
   @ValidateIf((env: GatewayEnv) => !env.AUTH_DISABLED)
   @IsString({ message: 'AUTH_JWT_SECRET is required unless AUTH_DISABLED=true' })
+  // HS256 wants a key of at least 256 bits (RFC 7518 3.2): a short or placeholder secret can be guessed.
+  @MinLength(32, { message: 'must be at least 32 characters (e.g. openssl rand -hex 32)' })
   AUTH_JWT_SECRET?: string;
 
   @Expose()
@@ -85,6 +88,7 @@ export class GatewayEnv extends UsageEnv {
   @ToNumber()
   @IsInt()
   @Min(1000)
+  @Max(MAX_TIMER_MS)
   SESSION_LEASE_TTL_MS: number = 6000;
 
   /** How often a live session renews its lease: under half of SESSION_LEASE_TTL_MS, so a lease outlives one failed renewal. */
@@ -93,18 +97,21 @@ export class GatewayEnv extends UsageEnv {
   @IsInt()
   @Min(100)
   @RenewsWithinLease()
+  @Max(MAX_TIMER_MS)
   SESSION_LEASE_RENEW_MS: number = 2000;
 
   @Expose()
   @ToNumber()
   @IsInt()
   @Min(1000)
+  @Max(MAX_TIMER_MS)
   IDLE_TIMEOUT_MS: number = 300_000;
 
   @Expose()
   @ToNumber()
   @IsInt()
   @Min(0)
+  @Max(MAX_TIMER_MS)
   DRAIN_TIMEOUT_MS: number = 30_000;
 
   @Expose()
@@ -175,6 +182,7 @@ export class GatewayEnv extends UsageEnv {
   @ToNumber()
   @IsInt()
   @Min(100)
+  @Max(MAX_TIMER_MS)
   CLIENT_SLOW_TIMEOUT_MS: number = 30_000;
 
   /** Time allowed for the upstream handshake before the session fails with upstream_error. */
@@ -182,6 +190,7 @@ export class GatewayEnv extends UsageEnv {
   @ToNumber()
   @IsInt()
   @Min(100)
+  @Max(MAX_TIMER_MS)
   UPSTREAM_CONNECT_TIMEOUT_MS: number = 10_000;
 
   /** An upstream older than this is replaced at its next quiet moment, before Deepgram's 60-minute limit cuts it. */
@@ -189,6 +198,7 @@ export class GatewayEnv extends UsageEnv {
   @ToNumber()
   @IsInt()
   @Min(100)
+  @Max(MAX_TIMER_MS)
   UPSTREAM_MAX_AGE_MS: number = 3_300_000;
 
   /**
@@ -199,6 +209,7 @@ export class GatewayEnv extends UsageEnv {
   @ToNumber()
   @IsInt()
   @Min(100)
+  @Max(MAX_TIMER_MS)
   UPSTREAM_TEXT_WINDOW_MS: number = 60_000;
 
   /** The sliding window of Deepgram's Flush limit (20 per 60 s). Only tests against a faster emulator change it. */
@@ -206,6 +217,7 @@ export class GatewayEnv extends UsageEnv {
   @ToNumber()
   @IsInt()
   @Min(100)
+  @Max(MAX_TIMER_MS)
   UPSTREAM_FLUSH_WINDOW_MS: number = 60_000;
 
   /** Warm upstream connections kept per configuration in use (pooled sockets count against Deepgram's concurrency); 0: no pool. */
@@ -229,6 +241,7 @@ export class GatewayEnv extends UsageEnv {
   @ToNumber()
   @IsInt()
   @Min(1000)
+  @Max(MAX_TIMER_MS)
   UPSTREAM_POOL_MAX_IDLE_MS: number = 20_000;
 }
 

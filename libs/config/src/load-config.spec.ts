@@ -40,6 +40,53 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig(GatewayEnv, {})).toThrow(/AUTH_JWT_SECRET is required unless AUTH_DISABLED=true/);
   });
 
+  it('refuses a timer Node cannot hold (it would fire at once), in every *_MS variable that has no lower cap', () => {
+    const base = { AUTH_DISABLED: 'true' };
+    expect(loadConfig(GatewayEnv, { ...base, IDLE_TIMEOUT_MS: '2147483647' }).IDLE_TIMEOUT_MS).toBe(2_147_483_647);
+    for (const name of envVarNames(GatewayEnv).filter((n) => n.endsWith('_MS'))) {
+      // SESSION_LEASE_RENEW_MS first meets its own rule (under half the lease): a huge one fails either way.
+      expect(() => loadConfig(GatewayEnv, { ...base, [name]: '3000000000' })).toThrow(new RegExp(`${name}: `));
+    }
+    expect(() => loadConfig(GatewayEnv, { ...base, IDLE_TIMEOUT_MS: '3000000000' })).toThrow(
+      /IDLE_TIMEOUT_MS: IDLE_TIMEOUT_MS must not be greater than 2147483647/,
+    );
+  });
+
+  it('refuses a short client-token secret or admin token, without printing it', () => {
+    expect(() => loadConfig(GatewayEnv, { AUTH_JWT_SECRET: 'change-me' })).toThrow(
+      /AUTH_JWT_SECRET: must be at least 32 characters/,
+    );
+    expect(loadConfig(GatewayEnv, { AUTH_JWT_SECRET: 'x'.repeat(32) }).AUTH_JWT_SECRET).toHaveLength(32);
+    expect(() => loadConfig(BillingEnv, { BILLING_ADMIN_TOKEN: 'change-me' })).toThrow(
+      /BILLING_ADMIN_TOKEN: must be at least 16 characters/,
+    );
+    try {
+      loadConfig(GatewayEnv, { AUTH_JWT_SECRET: 'tiny-secret' });
+    } catch (e) {
+      expect((e as Error).message).not.toMatch(/tiny-secret/);
+    }
+  });
+
+  it.each([
+    ['DEEPGRAM_URL', GatewayEnv, 'wss://user:s3cr3t@ex%ample.com/v1/speak'],
+    ['DEEPGRAM_URL', GatewayEnv, 'wss://'],
+    ['DEEPGRAM_URL', GatewayEnv, 'https://api.deepgram.com/v1/speak'],
+    ['DATABASE_URL', BillingEnv, 'postgres://u:s3cr3t%zz@h/db'],
+    ['DATABASE_URL', BillingEnv, 'postgres://u:s3cr3t@h/d%zzb'],
+    ['DATABASE_URL', BillingEnv, 'mysql://u:s3cr3t@h/db'],
+  ])('refuses a %s its client would choke on (%s), naming it and not its password', (name, schema, value) => {
+    const env = { AUTH_DISABLED: 'true', [name]: value };
+    expect(() => loadConfig(schema as typeof GatewayEnv, env)).toThrow(new RegExp(`${name}: must be a URL such as`));
+    expect(() => loadConfig(schema as typeof GatewayEnv, env)).not.toThrow(/s3cr3t/);
+  });
+
+  it('takes well-formed service URLs, escaped passwords included', () => {
+    const env = { AUTH_DISABLED: 'true', DEEPGRAM_URL: 'ws://127.0.0.1:8090/v1/speak?fault_chunk=odd' };
+    expect(loadConfig(GatewayEnv, env).DEEPGRAM_URL).toBe(env.DEEPGRAM_URL);
+    const url = 'postgresql://tts:p%40ss%2Fword@db.internal:5432/tts?sslmode=require';
+    expect(loadConfig(BillingEnv, { DATABASE_URL: url }).DATABASE_URL).toBe(url);
+  });
+
   it('names every bad variable without printing its value', () => {
     try {
       loadConfig(BillingEnv, { BILLING_PORT: 'eighty', DATABASE_URL: 'mysql://secret-password@x' });

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { DataSource, DataSourceOptions } from 'typeorm';
-import { DEFAULT_DATABASE_URL } from '@tts/config';
+import { DataSourceOptions } from 'typeorm';
 import { CompanyEntity } from '../companies/company.entity';
 import { CreateBillingTables1764070000000 } from './migrations/1764070000000-create-billing-tables';
 import { LowBalanceAlerts1764500000000 } from './migrations/1764500000000-low-balance-alerts';
@@ -27,6 +26,3 @@ export function billingDataSourceOptions(url: string): DataSourceOptions {
     extra: { max: 20 },
   };
 }
-
-/** For the TypeORM CLI (`typeorm -d dist/apps/billing/src/database/data-source.js migration:show`). */
-export default new DataSource(billingDataSourceOptions(process.env.DATABASE_URL || DEFAULT_DATABASE_URL));

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { DEFAULT_DATABASE_URL } from '@tts/config';
+import { BillingEnv, ConfigError, loadConfig } from '@tts/config';
 import { billingDataSourceOptions } from './data-source';
 
 /** A client on the server's `postgres` database, and the database name `url` points to. */
@@ -66,7 +66,13 @@ export async function revertLastMigration(url: string): Promise<string | undefin
 }
 
 if (require.main === module) {
-  const url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  let url: string;
+  try {
+    url = loadConfig(BillingEnv).DATABASE_URL; // a malformed URL is named, never printed
+  } catch (e) {
+    console.error(e instanceof ConfigError ? e.message : String(e));
+    process.exit(1);
+  }
   const revert = process.argv.includes('--revert');
   (revert ? revertLastMigration(url).then((name) => (name ? [name] : [])) : runMigrations(url)).then(
     (names) => {

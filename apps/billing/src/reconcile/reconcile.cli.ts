@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { DEFAULT_DATABASE_URL, RedisConnections, RedisEnv, loadConfig } from '@tts/config';
+import { BillingEnv, ConfigError, RedisConnections, loadConfig } from '@tts/config';
 import { QueueName } from '@tts/protocol';
 import { billingDataSourceOptions } from '../database/data-source';
 import { ReconcileRow, reconcile } from './reconcile';
@@ -43,8 +43,8 @@ const COLUMNS: Array<keyof ReconcileRow> = [
 ];
 
 /** The usage queue's jobs per company (REDIS_URL, BULLMQ_PREFIX as billing reads them). */
-async function readUsageQueue(): Promise<QueuedUsageRow[]> {
-  const redis = new RedisConnections(loadConfig(RedisEnv), 'billing-reconcile');
+async function readUsageQueue(env: BillingEnv): Promise<QueuedUsageRow[]> {
+  const redis = new RedisConnections(env, 'billing-reconcile');
   const queue = new Queue(QueueName.TtsUsage, redis.bullmq('reconcile'));
   queue.on('error', () => undefined); // reported through the read below
   let timer: NodeJS.Timeout | undefined;
@@ -67,13 +67,12 @@ async function readUsageQueue(): Promise<QueuedUsageRow[]> {
  * in the ledger; exit 1 on any mismatch, 2 when it cannot read the database or the queue.
  */
 async function main(): Promise<number> {
-  const db = await new DataSource(
-    billingDataSourceOptions(process.env.DATABASE_URL || DEFAULT_DATABASE_URL),
-  ).initialize();
+  const env = loadConfig(BillingEnv);
+  const db = await new DataSource(billingDataSourceOptions(env.DATABASE_URL)).initialize();
   try {
     const rows = await reconcile(db);
     const alerts = await reconcileAlerts(db);
-    const queued = await readUsageQueue();
+    const queued = await readUsageQueue(env);
     const mismatches = rows.filter((r) => !r.ok);
     const alertMismatches = alerts.filter((r) => !r.ok);
     const failedJobs = queued.reduce((n, r) => n + r.failed_jobs, 0);
@@ -107,7 +106,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (e: Error) => {
-    console.error(JSON.stringify({ msg: 'reconcile failed', err: e.message }));
+    console.error(e instanceof ConfigError ? e.message : JSON.stringify({ msg: 'reconcile failed', err: e.message }));
     process.exit(2);
   },
 );
