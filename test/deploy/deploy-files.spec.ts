@@ -105,8 +105,9 @@ describe('docker-compose.yml', () => {
   });
 
   it('publishes the documented ports and balances WebSockets across the gateways', () => {
-    expect(services.lb.ports).toEqual(['8080:8080']);
-    expect(services.billing.ports).toEqual(['8081:8081']);
+    // On loopback only: the defaults of AUTH_JWT_SECRET and BILLING_ADMIN_TOKEN are public.
+    expect(services.lb.ports).toEqual(['127.0.0.1:8080:8080']);
+    expect(services.billing.ports).toEqual(['127.0.0.1:8081:8081']);
     expect(services.gateway.environment?.GATEWAY_PORT).toBe(8080);
     expect(services.emulator.environment?.EMULATOR_PORT).toBe(8090);
     expect(String(services.gateway.environment?.DEEPGRAM_URL)).toContain('ws://emulator:8090/v1/speak');
@@ -114,6 +115,26 @@ describe('docker-compose.yml', () => {
     expect(nginx).toContain('server gateway:8080');
     expect(nginx).toMatch(/proxy_set_header Upgrade \$http_upgrade/);
     expect(nginx).toMatch(/proxy_set_header Connection \$connection_upgrade/);
+  });
+
+  it('gives the gateways time to drain: stop_grace_period covers DRAIN_TIMEOUT_MS plus the usage hand-off', () => {
+    const drainMs = Number(
+      /\$\{DRAIN_TIMEOUT_MS:-(\d+)\}/.exec(String(services.gateway.environment?.DRAIN_TIMEOUT_MS))![1],
+    );
+    const grace = /^(\d+)s$/.exec(String(services.gateway.stop_grace_period))!;
+    expect(Number(grace[1])).toBeGreaterThanOrEqual(drainMs / 1000 + 15);
+  });
+
+  it('keeps /metrics and /health off the public entry point in any spelling the gateway answers', () => {
+    const nginx = read('deploy/nginx/nginx.conf');
+    const [, pattern] = /location ~\* (\S+) \{\s*return 404;/.exec(nginx)!;
+    const blocked = new RegExp(pattern, 'i');
+    for (const path of ['/metrics', '/METRICS', '//metrics', '/health/ready', '/Health/Live', '/health']) {
+      expect([path, blocked.test(path)]).toEqual([path, true]);
+    }
+    for (const path of ['/', '/demo/', '/v1/balance', '/client/tts-client.js', '/metricsfoo']) {
+      expect([path, blocked.test(path)]).toEqual([path, false]);
+    }
   });
 });
 
@@ -153,16 +174,44 @@ describe('.env.example and README', () => {
 
 describe('deploy/k8s', () => {
   const dir = join(root, 'deploy', 'k8s');
-  const docs = readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
-    .flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS()))
-    .filter(Boolean);
+  const manifests = (folder: string, files?: string[]) =>
+    (files ?? readdirSync(folder).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml'))
+      .flatMap((f) => parseAllDocuments(readFileSync(join(folder, f), 'utf8')).map((d) => d.toJS()))
+      .filter(Boolean);
+  const docs = [...manifests(dir), ...manifests(join(dir, 'migrate'))];
+  const kustomization = (folder: string) => parse(readFileSync(join(folder, 'kustomization.yaml'), 'utf8'));
   const byKind = (kind: string, name: string) => docs.find((d) => d.kind === kind && d.metadata?.name === name);
   const configMap = byKind('ConfigMap', 'tts-config');
 
-  it('lists every manifest in the kustomization', () => {
-    const kustomization = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8'));
-    for (const file of kustomization.resources) expect(existsSync(join(dir, file))).toBe(true);
+  it('lists every manifest in the kustomization, but never the Secret nor the migration Job', () => {
+    const { resources } = kustomization(dir);
+    for (const file of resources) expect(existsSync(join(dir, file))).toBe(true);
+    // A re-apply must not overwrite the real Secret with the example's placeholders, and a Job's pod
+    // template cannot change once created (a new image tag would fail the whole apply).
+    const kinds = manifests(dir, resources).map((d) => d.kind);
+    expect(kinds).not.toContain('Secret');
+    expect(kinds).not.toContain('Job');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.yaml') && !resources.includes(f))).toEqual([
+      'kustomization.yaml',
+      'secret.example.yaml',
+    ]);
+  });
+
+  it('runs migrations as their own kustomization, on the same image', () => {
+    const migrate = kustomization(join(dir, 'migrate'));
+    expect(migrate.resources).toEqual(['migrate-job.yaml']);
+    expect(migrate.namespace).toBe(kustomization(dir).namespace);
+    expect(migrate.images).toEqual(kustomization(dir).images);
+  });
+
+  it('ships a Secret example whose placeholders the apps refuse to boot with', () => {
+    const secret = byKind('Secret', 'tts-secrets');
+    expect(() => loadConfig(GatewayEnv, { AUTH_JWT_SECRET: secret.stringData.AUTH_JWT_SECRET })).toThrow(
+      /AUTH_JWT_SECRET/,
+    );
+    expect(() => loadConfig(BillingEnv, { BILLING_ADMIN_TOKEN: secret.stringData.BILLING_ADMIN_TOKEN })).toThrow(
+      /BILLING_ADMIN_TOKEN/,
+    );
   });
 
   it('configures only variables the apps read', () => {
