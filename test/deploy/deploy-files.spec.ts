@@ -53,6 +53,7 @@ interface ComposeService {
   deploy?: { replicas?: number };
   image?: string;
   build?: unknown;
+  stop_grace_period?: string;
 }
 
 describe('docker-compose.yml', () => {
