@@ -105,6 +105,31 @@ describe('gateway relay: upstream behaviour', () => {
     },
   );
 
+  it('answers a Flush with no text since the last one without Deepgram: one upstream Flush, every Flushed in order', async () => {
+    const before = emulator.connections.length;
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ type: 'Flush' }); // nothing said yet
+    expect(await client.waitFor('Flushed')).toEqual({ type: 'Flushed', sequence_id: 0 });
+    const text = 'Una frase, tres Flush.';
+    client.send({ type: 'Speak', text });
+    for (let i = 0; i < 3; i++) client.send({ type: 'Flush' });
+    await client.waitFor('Flushed', 10_000, 4);
+    const flushed = client.received.flatMap((r, i) => (r.kind === 'text' && r.message.type === 'Flushed' ? [i] : []));
+    const lastAudio = client.received.map((r) => r.kind).lastIndexOf('binary');
+    expect(flushed.slice(1).every((i) => i > lastAudio)).toBe(true); // all three after the audio
+    expect(client.texts.filter((m) => m.type === 'Flushed').map((m) => m.sequence_id)).toEqual([0, 1, 2, 3]);
+    expect(sampleBytes(client)).toBe(expectedAudioBytes(text, 'linear16', 16000));
+    // A Flush behind an owed Clear still goes up, so its Flushed follows the Cleared.
+    client.send({ type: 'Clear' });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed', 10_000, 5);
+    const order = client.texts.filter((m) => m.type === 'Cleared' || m.type === 'Flushed').slice(-2);
+    expect(order.map((m) => m.type)).toEqual(['Cleared', 'Flushed']);
+    const [upstream] = connectionsOf(emulator, before);
+    expect(upstream.received.filter((m) => m.includes('"Flush"'))).toHaveLength(2);
+    client.close();
+  });
+
   it('after Flush, Clear, Speak, Flush, Close sent at once: the new utterance is delivered whole', async () => {
     const client = await connectClient(gateway, PREFIX);
     client.send({ type: 'Speak', text: 'Corta.' });

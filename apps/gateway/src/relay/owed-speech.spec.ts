@@ -30,6 +30,57 @@ describe(OwedSpeech.name, () => {
     expect(sut.heldChars).toBe(0);
   });
 
+  describe('a client Flush with no text since the previous one', () => {
+    it('is answered at once when nothing is owed, and nothing goes upstream', () => {
+      const sut = new OwedSpeech(PACE);
+      expect(sut.flush(0)).toBe(true); // the very first message
+      sut.speak(['one'], 0);
+      sut.flush(0);
+      expect(drain(sut, 0).sent).toEqual(['one', 'Flush']);
+      expect(sut.flushed()).toBe(1);
+      expect(sut.flush(1)).toBe(true); // all answered: nothing can come for it
+      expect(drain(sut, 1).sent).toEqual([]);
+      expect(sut.settled).toBe(true);
+    });
+
+    it('rides on the Flush before it: held, owed, or waiting for the allowance, one upstream Flush for all', () => {
+      const held = new OwedSpeech(PACE);
+      held.speak(['abcd'], 0); // not sent yet (the connection is opening, or the window is full)
+      expect([held.flush(0), held.flush(0)]).toEqual([false, false]);
+      expect(drain(held, 0).sent).toEqual(['abcd', 'Flush']);
+      expect(held.flushed()).toBe(2);
+
+      const owed = new OwedSpeech(PACE);
+      owed.speak(['one'], 0);
+      owed.flush(0);
+      expect(drain(owed, 0).sent).toEqual(['one', 'Flush']);
+      expect([owed.flush(1), owed.flush(2)]).toEqual([false, false]);
+      expect(drain(owed, 2).sent).toEqual([]);
+      expect(owed.flushed()).toBe(3); // Deepgram's one Flushed answers all three, after the audio of 'one'
+
+      const waiting = new OwedSpeech({ ...PACE, flushLimit: 1 });
+      waiting.speak(['one'], 0);
+      waiting.flush(0);
+      waiting.speak(['two'], 0);
+      waiting.flush(0);
+      expect(drain(waiting, 0).sent).toEqual(['one', 'Flush', 'two']); // the second Flush waits
+      expect(waiting.flush(0)).toBe(false);
+      expect(drain(waiting, 1).sent).toEqual([]); // merged into the waiting one
+      expect(drain(waiting, 61_000).sent).toEqual(['Flush']);
+      expect([waiting.flushed(), waiting.flushed()]).toEqual([1, 2]);
+    });
+
+    it('still goes upstream behind an owed Clear, so its answer follows the Cleared', () => {
+      const sut = new OwedSpeech(PACE);
+      sut.speak(['one'], 0);
+      sut.flush(0);
+      drain(sut, 0);
+      sut.clear();
+      expect(sut.flush(1)).toBe(false);
+      expect(drain(sut, 1).sent).toEqual(['Flush']);
+    });
+  });
+
   it('puts Flushes a close crossed back in order, each after its text, before the text sent since and the held text', () => {
     const sut = new OwedSpeech(PACE);
     sut.speak(['one'], 0);

@@ -88,7 +88,8 @@ export class SpeechRelay implements UpstreamListener {
   }
 
   flush(clientAt: number): void {
-    this.owed.flush(clientAt);
+    // Nothing said since the last Flush and nothing owed: answered here, in order, without Deepgram.
+    if (this.owed.flush(clientAt)) this.output.flushed(1);
     this.advance();
   }
 
