@@ -91,6 +91,19 @@ describe('billing admin API', () => {
     expect((await call('GET', `/v1/companies/${co('nobody')}`)).status).toBe(404);
   });
 
+  it('gives the exact balance as decimal text beside the rounded number, which cannot hold it above 9 billion credits', async () => {
+    await call('PUT', `/v1/companies/${co('big')}`, {});
+    const topUp = await call('POST', `/v1/companies/${co('big')}/credits`, {
+      amount: '123456789012345.123456',
+      reference: `big-${process.pid}`,
+    });
+    expect(topUp.status).toBe(201);
+    expect(topUp.body.balance_exact).toBe('123456789012345.123456000000000000');
+    const read = await call('GET', `/v1/companies/${co('big')}`);
+    expect(read.body.balance_exact).toBe('123456789012345.123456000000000000');
+    expect(read.body.balance_credits).toBeCloseTo(123456789012345.12, 1);
+  });
+
   it('answers clear 400s for bad input', async () => {
     const missing = await call('POST', `/v1/companies/${co('acme')}/credits`, { amount: 5 });
     expect(missing.status).toBe(400);
