@@ -258,6 +258,12 @@ describe('deploy/k8s', () => {
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(preStopSeconds + drainSeconds + 15);
   });
 
+  it('lets evictions take one gateway pod at a time', () => {
+    const pdb = byKind('PodDisruptionBudget', 'tts-gateway');
+    expect(pdb.spec).toMatchObject({ maxUnavailable: 1, selector: { matchLabels: { app: 'tts-gateway' } } });
+    expect(pdb.spec.minAvailable).toBeUndefined();
+  });
+
   it('autoscales the gateway deployment and runs migrations with the migration command', () => {
     const hpa = byKind('HorizontalPodAutoscaler', 'tts-gateway');
     expect(hpa.spec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: 'tts-gateway' });

@@ -18,6 +18,18 @@ import { ConfigError } from './load-config';
 import { UsageEnv } from './shared-env';
 import { IsOriginList, IsServiceUrl, MAX_TIMER_MS, ToBoolean, ToNumber } from './transforms';
 
+/** CLIENT_BUFFER_LOW_BYTES under the high mark: at or above it a paused upstream would resume while still over it. */
+function BelowHighWaterMark() {
+  return ValidateBy({
+    name: 'belowHighWaterMark',
+    validator: {
+      validate: (value, args) =>
+        typeof value === 'number' && value < (args?.object as GatewayEnv).CLIENT_BUFFER_HIGH_BYTES,
+      defaultMessage: () => 'must be under CLIENT_BUFFER_HIGH_BYTES (resume below the mark that paused)',
+    },
+  });
+}
+
 /** SESSION_LEASE_RENEW_MS under half the lease's lifetime: otherwise one late or failed renewal lets live sessions' leases lapse. */
 function RenewsWithinLease() {
   return ValidateBy({
@@ -175,6 +187,7 @@ export class GatewayEnv extends UsageEnv {
   @ToNumber()
   @IsInt()
   @Min(0)
+  @BelowHighWaterMark()
   CLIENT_BUFFER_LOW_BYTES: number = 262_144;
 
   /** A client that keeps its upstream paused this long is disconnected (1008 'client too slow'). */

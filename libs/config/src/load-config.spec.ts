@@ -36,6 +36,14 @@ describe(loadConfig.name, () => {
     }
   });
 
+  it('refuses a client buffer low-water mark at or above the high one', () => {
+    const base = { AUTH_DISABLED: 'true', CLIENT_BUFFER_HIGH_BYTES: '65536' };
+    expect(loadConfig(GatewayEnv, { ...base, CLIENT_BUFFER_LOW_BYTES: '65535' }).CLIENT_BUFFER_LOW_BYTES).toBe(65535);
+    expect(() => loadConfig(GatewayEnv, { ...base, CLIENT_BUFFER_LOW_BYTES: '65536' })).toThrow(
+      /CLIENT_BUFFER_LOW_BYTES: must be under CLIENT_BUFFER_HIGH_BYTES/,
+    );
+  });
+
   it('refuses a gateway with neither a JWT secret nor AUTH_DISABLED', () => {
     expect(() => loadConfig(GatewayEnv, {})).toThrow(/AUTH_JWT_SECRET is required unless AUTH_DISABLED=true/);
   });
