@@ -73,17 +73,23 @@ describe(BalancePublisher.name, () => {
     expect(announced).toEqual([{ company_id: company, balance_credits: -0.25 }]);
   });
 
-  it('lets a snapshot from the database overwrite a newer version unless that one was written moments ago', async () => {
-    const snapshot = (balance: string, version: string) =>
-      sut.publishSnapshot([{ companyId: company, balance, version, decreased: false }]);
+  it('lets a snapshot overwrite a newer version written before its read, never one written after it began', async () => {
+    const row = (balance: string, version: string) => [{ companyId: company, balance, version, decreased: false }];
     // Left by a previous database (plain version, as older billing wrote it): the snapshot corrects it.
     await redis.mset(key, '70.000000000000000000', namespace.balanceVersionKey(company), '900');
-    expect(await snapshot('1.000000000000000000', '2')).toBe(1);
+    expect((await sut.publishSnapshot(async () => row('1.000000000000000000', '2'))).written).toBe(1);
     expect(await redis.get(key)).toBe('1.000000000000000000');
-    // A newer live write just landed: an older snapshot must not undo it.
-    await sut.publish([{ companyId: company, balance: '0.500000000000000000', version: '3', decreased: false }]);
-    expect(await snapshot('1.000000000000000000', '2')).toBe(0);
+    // A live write of version 3 lands while the snapshot reads version 2: the snapshot, however late, loses.
+    const racing = await sut.publishSnapshot(async () => {
+      await sut.publish(row('0.500000000000000000', '3'));
+      await new Promise((r) => setTimeout(r, 50));
+      return row('1.000000000000000000', '2');
+    });
+    expect(racing).toEqual({ rows: row('1.000000000000000000', '2'), written: 0 });
     expect(await redis.get(key)).toBe('0.500000000000000000');
+    // That version 3, written before the next snapshot's read and still ahead of it: the database is behind.
+    expect((await sut.publishSnapshot(async () => row('1.000000000000000000', '2'))).written).toBe(1);
+    expect(await redis.get(key)).toBe('1.000000000000000000');
   });
 
   it('with a ?db=N URL, writes the balance into db N and announces on the channel named dbN', async () => {

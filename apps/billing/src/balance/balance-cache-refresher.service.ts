@@ -45,16 +45,17 @@ export class BalanceCacheRefresher implements OnApplicationBootstrap, OnApplicat
     let after = '';
     let written = 0;
     for (;;) {
-      const rows: Array<{ company_id: string; balance: string; version: string }> = await this.db.query(
-        `SELECT company_id, balance_credits::text AS balance, balance_version::text AS version FROM companies
-          WHERE company_id > $1 ORDER BY company_id LIMIT $2`,
-        [after, BALANCE_CACHE_REFRESH_CHUNK],
-      );
-      if (rows.length === 0) return written;
-      written += await this.publisher.publishSnapshot(
-        rows.map((r) => ({ companyId: r.company_id, balance: r.balance, version: r.version, decreased: false })),
-      );
-      after = rows[rows.length - 1].company_id;
+      const snapshot = await this.publisher.publishSnapshot(async () => {
+        const rows: Array<{ company_id: string; balance: string; version: string }> = await this.db.query(
+          `SELECT company_id, balance_credits::text AS balance, balance_version::text AS version FROM companies
+            WHERE company_id > $1 ORDER BY company_id LIMIT $2`,
+          [after, BALANCE_CACHE_REFRESH_CHUNK],
+        );
+        return rows.map((r) => ({ companyId: r.company_id, balance: r.balance, version: r.version, decreased: false }));
+      });
+      if (snapshot.rows.length === 0) return written;
+      written += snapshot.written;
+      after = snapshot.rows[snapshot.rows.length - 1].companyId;
     }
   }
 

@@ -11,23 +11,25 @@ export enum BalanceWriteMode {
    */
   Live = 'live',
   /**
-   * A balance read from the database as it is now (boot warm-up, periodic refresh, cache miss):
-   * also overwrites a NEWER version unless that one was written within the freshness window. That
-   * heals a cache left ahead of the database (database recreated or restored: versions restart),
-   * while a live write racing the snapshot read still wins.
+   * A balance read from the database (boot warm-up, periodic refresh, cache miss), with the Redis time
+   * taken just before that read: also overwrites a NEWER version written before that time. Such a
+   * version was committed before the read began, so a read that did not see it means the database is
+   * behind the cache (recreated or restored: versions restart), and the cache is healed. A newer version
+   * written after the read began is a live write racing it, and wins however late the snapshot lands.
    */
   Snapshot = 'snapshot',
 }
 
 /**
- * KEYS: balance key, version key pairs. ARGV: mode, freshness window (ms), then balance, version pairs.
- * Returns how many balances were written. Redis TIME keeps every billing process on one clock.
+ * KEYS: balance key, version key pairs. ARGV: mode, the snapshot's read time (ms, Redis TIME; ignored
+ * live), then balance, version pairs. Returns how many balances were written. Redis TIME keeps every
+ * billing process on one clock.
  */
 export const SET_BALANCES = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local snapshot = ARGV[1] == 'snapshot'
-local fresh = tonumber(ARGV[2])
+local readAt = tonumber(ARGV[2])
 local written = 0
 for i = 1, #KEYS, 2 do
   local version = tonumber(ARGV[i + 3])
@@ -37,7 +39,7 @@ for i = 1, #KEYS, 2 do
     local v, at = string.match(stored, '^(%d+)@?(%d*)$')
     v = tonumber(v) or -1
     at = tonumber(at) or 0
-    write = v < version or (snapshot and now - at > fresh)
+    write = v < version or (snapshot and at < readAt)
   end
   if write then
     redis.call('SET', KEYS[i], ARGV[i + 2])

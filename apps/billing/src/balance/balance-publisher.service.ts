@@ -13,11 +13,7 @@ import {
   toReportedNumber,
 } from '@tts/protocol';
 import { GATEWAY_EVENTS } from '../config/billing-env.provider';
-import {
-  BALANCE_CACHE_FRESH_MS,
-  BALANCE_PUBLISH_ATTEMPTS,
-  BALANCE_PUBLISH_RETRY_BASE_MS,
-} from '../config/billing.constants';
+import { BALANCE_PUBLISH_ATTEMPTS, BALANCE_PUBLISH_RETRY_BASE_MS } from '../config/billing.constants';
 import { BalanceChange } from '../ledger/credit-ledger.service';
 import { BalanceWriteMode, SET_BALANCES } from './balance-cache.script';
 
@@ -72,24 +68,32 @@ export class BalancePublisher implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Balances read from the database as they are now; one attempt (the next refresh is the retry),
-   * so the write always lands well within the freshness window of its read. Returns how many were written.
+   * Balances read from the database by `read`, written to the cache as a snapshot; one attempt (the next
+   * refresh is the retry). Redis's clock is read first: a live write landing after that time is never
+   * undone, however late this write lands. Returns what `read` returned, and how many were written
+   * (none when Redis does not answer: the cache is a courtesy, the read still counts).
    */
-  async publishSnapshot(balances: BalanceChange[]): Promise<number> {
+  async publishSnapshot<T extends BalanceChange>(read: () => Promise<T[]>): Promise<{ rows: T[]; written: number }> {
+    const readAt = await this.redis.time().then(
+      ([seconds, micros]) => Number(seconds) * 1000 + Math.floor(Number(micros) / 1000),
+      () => undefined,
+    );
+    const rows = await read();
     let written = 0;
-    for (let i = 0; i < balances.length; i += CHUNK) {
-      written += await this.write(balances.slice(i, i + CHUNK), BalanceWriteMode.Snapshot);
+    if (readAt === undefined) return { rows, written };
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      written += await this.write(rows.slice(i, i + CHUNK), BalanceWriteMode.Snapshot, readAt);
     }
-    return written;
+    return { rows, written };
   }
 
-  private write(chunk: BalanceChange[], mode: BalanceWriteMode): Promise<number> {
+  private write(chunk: BalanceChange[], mode: BalanceWriteMode, readAt = 0): Promise<number> {
     const keys = chunk.flatMap((c) => [
       this.namespace.balanceKey(c.companyId),
       this.namespace.balanceVersionKey(c.companyId),
     ]);
     const args = chunk.flatMap((c) => [c.balance, c.version]);
-    return this.redis.setBalances(keys.length, ...keys, mode, String(BALANCE_CACHE_FRESH_MS), ...args);
+    return this.redis.setBalances(keys.length, ...keys, mode, String(readAt), ...args);
   }
 
   private async depleted(change: BalanceChange): Promise<void> {

@@ -40,15 +40,19 @@ export class CreditsBalanceResponder implements OnApplicationBootstrap, OnApplic
 
   async balance(request: CreditsBalanceRequest): Promise<CreditsBalanceReply> {
     const companyId = String(request?.company_id ?? '');
-    const [row] = await this.db.query(
-      `SELECT balance_credits::text AS balance, balance_version::text AS version FROM companies WHERE company_id = $1`,
-      [companyId],
+    // Caching is a courtesy here: the gateway gets its answer even when Redis refuses the write.
+    const read = async () => {
+      const rows: Array<{ balance: string; version: string }> = await this.db.query(
+        `SELECT balance_credits::text AS balance, balance_version::text AS version FROM companies WHERE company_id = $1`,
+        [companyId],
+      );
+      return rows.map((r) => ({ companyId, balance: r.balance, version: r.version, decreased: false }));
+    };
+    const [row] = await this.publisher.publishSnapshot(read).then(
+      (snapshot) => snapshot.rows,
+      () => read(),
     );
     if (!row) return { company_id: companyId, balance_credits: null };
-    // Caching is a courtesy here: the gateway gets its answer even when Redis refuses the write.
-    await this.publisher
-      .publishSnapshot([{ companyId, balance: row.balance, version: row.version, decreased: false }])
-      .catch(() => 0);
     return { company_id: companyId, balance_credits: toReportedNumber(row.balance) };
   }
 

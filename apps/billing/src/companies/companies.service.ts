@@ -28,14 +28,14 @@ export class CompaniesService {
                            THEN now() ELSE companies.updated_at END`,
       [companyId, name ?? null],
     );
-    const company = (await this.find(companyId))!;
     // A snapshot, not a change: best effort (the periodic refresh covers a failed write).
-    await this.balances
-      .publishSnapshot([
-        { companyId, balance: company.balanceCredits, version: company.balanceVersion, decreased: false },
-      ])
-      .catch(() => 0);
-    return company;
+    let company: CompanyEntity | undefined;
+    const read = async () => {
+      company = (await this.find(companyId))!;
+      return [{ companyId, balance: company.balanceCredits, version: company.balanceVersion, decreased: false }];
+    };
+    await this.balances.publishSnapshot(read).catch(() => (company ? [] : read()));
+    return company!;
   }
 
   /** `amount`: exact decimal text (see credit-amount.ts); never a float. */

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { toReportedNumber } from '@tts/protocol';
+import { CompanyEntity } from './company.entity';
 
 /** The admin API's shape of a company: credits as a JSON number rounded to 6 decimals, and as exact text. */
 export class CompanyView {

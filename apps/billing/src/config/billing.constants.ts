@@ -18,8 +18,6 @@ export const BALANCE_REPLY_TIMEOUT_MS = 1_000;
 export const BALANCE_CACHE_REFRESH_CHUNK = 1_000;
 /** Every company's cached balance is rewritten this often, so a lost cache write heals on its own. */
 export const BALANCE_CACHE_REFRESH_MS = 30_000;
-/** A refresh never overwrites a newer cached version written less than this long ago (a racing live write). */
-export const BALANCE_CACHE_FRESH_MS = 10_000;
 /** Attempts of a live cache write or depletion broadcast, with exponential backoff from the base delay. */
 export const BALANCE_PUBLISH_ATTEMPTS = 5;
 export const BALANCE_PUBLISH_RETRY_BASE_MS = 100;
