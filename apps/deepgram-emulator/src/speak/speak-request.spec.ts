@@ -9,6 +9,8 @@ describe(checkSpeakRequest.name, () => {
     expect(presentedKey(request({ authorization: 'Token abc' }))).toBe('abc');
     expect(presentedKey(request({ 'sec-websocket-protocol': 'token, abc' }))).toBe('abc');
     expect(presentedKey(request({ authorization: 'Basic abc' }))).toBeUndefined();
+    expect(presentedKey(request({ authorization: 'Bearer abc' }))).toBeUndefined(); // Deepgram: JWTs only
+    expect(presentedKey(request({ authorization: 'token abc' }))).toBe('abc');
     expect(presentedKey(request({ 'sec-websocket-protocol': 'token' }))).toBeUndefined();
   });
 

@@ -36,10 +36,14 @@ const refuse = (status: number, error: string, message: string): SpeakRequestChe
   refusal: { status, error, message },
 });
 
-/** The key a client presents: `Authorization: Token <key>` or the `token, <key>` subprotocol. */
+/**
+ * The key a client presents: `Authorization: Token <key>` or the `token, <key>` subprotocol. Deepgram
+ * takes `Bearer` only for its short-lived JWTs, never an API key: refused here too, so a client that
+ * sends its key as Bearer fails against the emulator as it would against Deepgram.
+ */
 export function presentedKey(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization?.trim();
-  const match = header ? /^(?:token|bearer)\s+(\S+)$/i.exec(header) : null;
+  const match = header ? /^token\s+(\S+)$/i.exec(header) : null;
   if (match) return match[1];
   const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
   const at = protocols.indexOf('token');
