@@ -2,6 +2,8 @@ import { RateLimitedFrame, rateLimitedFrame } from '@tts/protocol';
 
 /** At most one rate_limited frame per this long per session. */
 export const RATE_LIMIT_NOTICE_INTERVAL_MS = 1000;
+/** Distinct causes named in one collapsed notice (there are three kinds; a deferral's wait may vary). */
+const MAX_CAUSES = 3;
 
 /**
  * Collapses a session's rate_limited notices: the first of a quiet period goes out at once; what
@@ -10,7 +12,8 @@ export const RATE_LIMIT_NOTICE_INTERVAL_MS = 1000;
  */
 export class RateLimitNotices {
   private lastSentAt = -Infinity;
-  private pending?: { message: string; dropped: number; droppedClears: number };
+  /** What happened since the last frame: each distinct cause once, in order, and the counts summed. */
+  private pending?: { messages: string[]; dropped: number; droppedClears: number };
   private timer?: NodeJS.Timeout;
 
   constructor(private readonly send: (frame: RateLimitedFrame) => void) {}
@@ -22,8 +25,11 @@ export class RateLimitNotices {
       this.lastSentAt = now;
       return this.send(rateLimitedFrame(message, dropped, droppedClears));
     }
+    const messages = this.pending?.messages ?? [];
+    // A notice that merges several causes names each (a deferred Flush is not why Speaks were dropped).
+    if (!messages.includes(message) && messages.length < MAX_CAUSES) messages.push(message);
     this.pending = {
-      message,
+      messages,
       dropped: (this.pending?.dropped ?? 0) + dropped,
       droppedClears: (this.pending?.droppedClears ?? 0) + droppedClears,
     };
@@ -38,7 +44,7 @@ export class RateLimitNotices {
     if (!pending) return;
     this.pending = undefined;
     this.lastSentAt = Date.now();
-    this.send(rateLimitedFrame(pending.message, pending.dropped, pending.droppedClears));
+    this.send(rateLimitedFrame(pending.messages.join('; also: '), pending.dropped, pending.droppedClears));
   }
 
   stop(): void {

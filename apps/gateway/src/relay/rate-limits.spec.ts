@@ -1,3 +1,5 @@
+import { RateLimitedFrame } from '@tts/protocol';
+import { RateLimitNotices } from './rate-limit-notices';
 import { MessageRateLimit } from './message-rate-limit';
 import { SlidingWindowBudget } from './sliding-window-budget';
 import { TokenBucket } from './token-bucket';
@@ -55,5 +57,25 @@ describe(MessageRateLimit.name, () => {
     expect(admitted).toBeLessThan(20);
     expect(clears.filter((v) => v === 'dropped-clear')).toHaveLength(20 - admitted);
     expect(sut.admit(frame({ type: 'Close' }), false)).toBe('admitted');
+  });
+});
+
+describe(RateLimitNotices.name, () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('collapses notices within the interval into one frame that sums the counts and names each cause once', () => {
+    const frames: RateLimitedFrame[] = [];
+    const sut = new RateLimitNotices((frame) => frames.push(frame));
+    const flood = 'too many messages per second; messages dropped';
+    const deferred = 'Flush deferred 61 s';
+    sut.report(flood, 1);
+    for (let i = 0; i < 30; i++) sut.report(flood, 1, i % 10 === 0 ? 1 : 0);
+    sut.report(deferred, 0);
+    for (let i = 0; i < 30; i++) sut.report(flood, 1);
+    expect(frames).toHaveLength(1); // the first at once
+    jest.advanceTimersByTime(1000);
+    expect(frames).toHaveLength(2);
+    expect(frames[1]).toMatchObject({ message: `${flood}; also: ${deferred}`, dropped: 60, dropped_clears: 3 });
   });
 });
