@@ -43,6 +43,13 @@ describe(OwedSpeech.name, () => {
       expect(sut.settled).toBe(true);
     });
 
+    it('waits in line when it may not be answered yet (before the first upstream open)', () => {
+      const sut = new OwedSpeech(PACE);
+      expect(sut.flush(0, 1, false)).toBe(false);
+      expect(drain(sut, 0).sent).toEqual(['Flush']);
+      expect(sut.flushed()).toBe(1);
+    });
+
     it('rides on the Flush before it: held, owed, or waiting for the allowance, one upstream Flush for all', () => {
       const held = new OwedSpeech(PACE);
       held.speak(['abcd'], 0); // not sent yet (the connection is opening, or the window is full)

@@ -123,9 +123,10 @@ export class OwedSpeech {
    * A client Flush with no text since the previous Flush asks for no audio: it is answered with that
    * Flush (merged into it, whether held, waiting or owed), or at once when nothing is owed; so it never
    * spends Deepgram's Flush allowance nor relies on how Deepgram answers an empty Flush. Returns true
-   * when the caller must answer it now. A Clear still owed keeps it in line: its answer follows Cleared.
+   * when the caller must answer it now; with `answerNow` false (nothing may reach the client yet) it is
+   * queued instead. A Clear still owed keeps it in line: its answer follows Cleared.
    */
-  flush(clientAt: number, flushes = 1): boolean {
+  flush(clientAt: number, flushes = 1, answerNow = true): boolean {
     const last = this.held.at(-1);
     // With a Flush waiting for the allowance, text sent since may be before or after it: queued, the
     // pacer merges this one into the waiting one when it reaches the head (mergeFlush).
@@ -133,7 +134,8 @@ export class OwedSpeech {
     if (flushes > 0 && nothingSince && this.owedClears.length === 0) {
       if (last?.kind === 'flush') last.flushes += flushes;
       else if (this.owedFlushes.length > 0) this.owedFlushes[this.owedFlushes.length - 1].flushes += flushes;
-      else return true;
+      else if (answerNow) return true;
+      else this.held.push({ kind: 'flush', flushes, clientAt });
       return false;
     }
     this.held.push({ kind: 'flush', flushes, clientAt });

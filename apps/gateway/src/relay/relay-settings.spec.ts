@@ -47,8 +47,9 @@ describe(RelaySettings.name, () => {
     });
   });
 
-  it('never resumes a paused client above the high-water mark', () => {
-    const settings = settingsOf({ ...ENV, CLIENT_BUFFER_HIGH_BYTES: '20000', CLIENT_BUFFER_LOW_BYTES: '60000' });
-    expect(settings.bufferLowBytes).toBe(20_000);
+  it('never resumes a paused client above the high-water mark: such a low mark is refused at boot', () => {
+    expect(() => settingsOf({ ...ENV, CLIENT_BUFFER_HIGH_BYTES: '20000', CLIENT_BUFFER_LOW_BYTES: '60000' })).toThrow(
+      /CLIENT_BUFFER_LOW_BYTES: must be under CLIENT_BUFFER_HIGH_BYTES/,
+    );
   });
 });

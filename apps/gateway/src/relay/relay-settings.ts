@@ -33,7 +33,7 @@ export class RelaySettings extends ConfigSlice<RelaySettings> {
       maxQueuedTextChars: env.MAX_QUEUED_TEXT_CHARS,
       idleTimeoutMs: env.IDLE_TIMEOUT_MS,
       bufferHighBytes: env.CLIENT_BUFFER_HIGH_BYTES,
-      bufferLowBytes: Math.min(env.CLIENT_BUFFER_LOW_BYTES, env.CLIENT_BUFFER_HIGH_BYTES),
+      bufferLowBytes: env.CLIENT_BUFFER_LOW_BYTES, // under the high mark: the config refuses anything else
       slowClientTimeoutMs: env.CLIENT_SLOW_TIMEOUT_MS,
       upstreamConnectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
       upstreamMaxAgeMs: env.UPSTREAM_MAX_AGE_MS,

@@ -88,8 +88,9 @@ export class SpeechRelay implements UpstreamListener {
   }
 
   flush(clientAt: number): void {
-    // Nothing said since the last Flush and nothing owed: answered here, in order, without Deepgram.
-    if (this.owed.flush(clientAt)) this.output.flushed(1);
+    // Nothing said since the last Flush and nothing owed: answered here, in order, without Deepgram;
+    // before the first upstream open it waits in line, so the `connected` status still comes first.
+    if (this.owed.flush(clientAt, 1, this.connectedOnce)) this.output.flushed(1);
     this.advance();
   }
 
