@@ -100,7 +100,11 @@ describe('SDK barge-in (Node, ws) against the real gateway, speech paced in real
       sut.on('cleared', () => events.push('cleared'));
       sut.speak(LONG_TEXT);
       // The last Flush is one over Deepgram's allowance: the gateway defers it and says so (dropped 0) at once.
-      for (let i = 0; i <= FLUSH_LIMIT; i++) sut.flush();
+      // Each after text of its own: a Flush with nothing said since the last one rides on it, never deferred.
+      for (let i = 0; i <= FLUSH_LIMIT; i++) {
+        if (i > 0) sut.speak(' Más.');
+        sut.flush();
+      }
       await sleep(300);
       expect(events).toEqual([]); // nothing heard yet: the gateway has not read the text
       sut.clear();

@@ -126,6 +126,65 @@ describe('SDK in Node (ws) against the real gateway', () => {
     }
   });
 
+  it('close() while still connecting delivers the text queued before it: audio, the usage, then 1000', async () => {
+    const text = 'Hola, esto se dice aunque cierre mientras conecto.';
+    const sut = client(stack.origin, await stack.company('close-connecting'));
+    afterCase = () => sut.disconnect();
+    let bytes = 0;
+    const statuses: unknown[] = [];
+    const errors: string[] = [];
+    sut.on('audio', ({ data }) => (bytes += data.byteLength));
+    sut.on('status', (status) => statuses.push(status));
+    sut.on('error', (e) => errors.push(e.code));
+    const connected = sut.connect();
+    sut.speak(text);
+    sut.flush();
+    expect(sut.state).toBe('connecting');
+    const closed = await sut.close();
+    await connected;
+
+    const expected = expectedAudioBytes(text, 'linear16', 16000);
+    expect(closed).toMatchObject({ code: 1000, willReconnect: false });
+    expect(bytes).toBe(expected);
+    expect(statuses.at(-1)).toMatchObject({ type: 'status', message: 'closed', usage: { audio_bytes: expected } });
+    expect(errors).toEqual([]);
+    expect(sut.state).toBe('closed');
+  });
+
+  it('joins 500 speak() calls of one task into few Speak messages: no rate_limited, audio for every character', async () => {
+    const sut = client(stack.origin, await stack.company('coalesce'));
+    afterCase = () => sut.disconnect();
+    const errors: string[] = [];
+    await sut.connect();
+    let bytes = 0;
+    sut.on('audio', ({ data }) => (bytes += data.byteLength));
+    // Whichever comes first: the utterance's end, or a notice that messages were dropped (the Flush may be one).
+    const outcome = new Promise((resolve) => {
+      sut.once('flushed', resolve);
+      sut.on('error', (e) => (errors.push(e.code), resolve(e)));
+    });
+    // An LLM's tokens, one speak() each: 500 messages would be far over the gateway's 50/s, burst 100.
+    for (let i = 0; i < 500; i++) sut.speak('w ');
+    sut.flush();
+    await outcome;
+    await new Promise((resolve) => setTimeout(resolve, 100)); // a rate_limited notice would follow at once
+
+    expect(errors).toEqual([]);
+    expect(bytes).toBe(expectedAudioBytes('w '.repeat(500), 'linear16', 16000));
+    expect(await sut.close()).toMatchObject({ code: 1000, willReconnect: false });
+  });
+
+  it('disconnect() ends at once, so connect() right after opens a new session', async () => {
+    const sut = client(stack.origin, await stack.company('reconnect-now'));
+    afterCase = () => sut.disconnect();
+    await sut.connect();
+    sut.disconnect();
+    expect(sut.state).toBe('closed');
+    await sut.connect();
+    expect(await speakAndCollect(sut, 'Again.')).toBe(expectedAudioBytes('Again.', 'linear16', 16000));
+    expect(await sut.close()).toMatchObject({ code: 1000, willReconnect: false });
+  });
+
   it('does not reconnect when the company has no credits (4402)', async () => {
     // A balance of 0 (an unknown company with no billing to ask would be a retryable upstream_error).
     const companyId = `sdk-node-unfunded-${process.pid}`;

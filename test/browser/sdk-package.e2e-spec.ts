@@ -44,6 +44,19 @@ describe('SDK installed from its npm tarball', () => {
     expect(resolved.trim()).toBe(`${app.dir}/node_modules/@tts-gateway/client/dist/index.cjs function function`);
   });
 
+  it('type-checks a consumer under moduleResolution node10 importing both entries (types and typesVersions)', () => {
+    // node10 reads no `exports`: `@tts-gateway/client/use-tts` resolves through typesVersions alone.
+    const node10 = ['--noEmit', '--strict', '--target', 'es2020', '--module', 'commonjs', '--lib', 'es2020,dom'];
+    expect(() => app.typecheckNode10([...node10, '--moduleResolution', 'node10'])).not.toThrow();
+  });
+
+  it('ships the version and the changelog in the tarball', () => {
+    const changelog = app.node(
+      "const fs = require('fs'); const dir = require('path').dirname(require.resolve('@tts-gateway/client/package.json')); console.log(fs.readFileSync(dir + '/CHANGELOG.md', 'utf8'))",
+    );
+    expect(changelog).toContain(`## ${app.installed.version}`);
+  });
+
   it('plays speech from the gateway in the built app through TtsClient and TtsPlayer', async () => {
     const page = await browser.newPage();
     try {

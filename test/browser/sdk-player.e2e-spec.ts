@@ -165,4 +165,26 @@ describe('SDK player in a real browser', () => {
     // Flush before its Cleared (the SDK drops that Flushed: it came before the Cleared it waits for), else 0.
     expect(next.events).toEqual(['start', 'start', expect.stringMatching(/^end:[01]$/)]);
   });
+
+  it('a player closed at once, while its worklet still loads, settles quietly: no unhandled rejection', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const outcome = await page.evaluate(async () => {
+      const rejections: string[] = [];
+      window.addEventListener('unhandledrejection', (event) => rejections.push(String(event.reason)));
+      const player = new window.sdk!.TtsPlayer({ unlockTarget: null });
+      await player.close();
+      const ready = await player.ready.then(
+        () => 'resolved',
+        (error: unknown) => `rejected: ${String(error)}`,
+      );
+      // Another player, nobody awaiting its `ready`.
+      void new window.sdk!.TtsPlayer({ unlockTarget: null }).close();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return { ready, rejections };
+    });
+
+    expect(outcome).toEqual({ ready: 'resolved', rejections: [] });
+    expect(errors).toEqual([]);
+  });
 });

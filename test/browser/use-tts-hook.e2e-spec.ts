@@ -11,8 +11,11 @@ import { TlsFront, startTlsFront } from './support/tls-front';
 const ROOT = join(__dirname, '../..');
 const TEXT = 'The hook speaks while the emulator streams in real time.';
 
-/** The fixture app with React and the SDK from their sources, as a customer's bundler would build it. */
-function bundleHookApp(): string {
+/**
+ * The fixture app with React and the SDK from their sources, as a customer's bundler would build it; a
+ * development build where StrictMode's double mount is to run (production React skips it).
+ */
+function bundleHookApp(development = false): string {
   const { outputFiles } = buildSync({
     entryPoints: [join(__dirname, 'fixtures/hook-app.tsx')],
     tsconfig: join(ROOT, 'tsconfig.json'),
@@ -21,7 +24,7 @@ function bundleHookApp(): string {
     format: 'esm',
     target: 'es2020',
     jsx: 'automatic',
-    define: { 'process.env.NODE_ENV': '"production"' },
+    define: { 'process.env.NODE_ENV': development ? '"development"' : '"production"' },
     logLevel: 'warning',
   });
   return outputFiles[0].text;
@@ -51,17 +54,36 @@ describe('useTts React hook in a real browser', () => {
     await idleStack?.close();
   });
 
+  interface HookApp {
+    tab: Page;
+    front: TlsFront;
+    /** Uncaught exceptions and unhandled rejections in the page, as they happen. */
+    pageErrors: string[];
+  }
+
   /** The fixture app served over https (a secure context, as for any real page) in front of the stack's gateway. */
   async function openHookApp(on: BrowserStack, companyId: string): Promise<Page> {
-    const app = JSON.stringify({ companyId, text: TEXT }).replace(/</g, '\\u003c');
+    return (await openHookAppWith(on, companyId)).tab;
+  }
+
+  async function openHookAppWith(on: BrowserStack, companyId: string, { strict = false } = {}): Promise<HookApp> {
+    const app = JSON.stringify({ companyId, text: TEXT, strict }).replace(/</g, '\\u003c');
     const page = `<!doctype html><meta charset="utf-8"><title>useTts</title><div id="root"></div>
 <script>window.hookApp = ${app};</script>
-<script type="module">${bundleHookApp().replace(/<\/script/gi, '<\\/script')}</script>`;
+<script type="module">${bundleHookApp(strict).replace(/<\/script/gi, '<\\/script')}</script>`;
     const front = await startTlsFront(on.gateway.port, { '/hook': page });
     fronts.push(front);
     const tab = await context.newPage();
+    const pageErrors: string[] = [];
+    tab.on('pageerror', (error) => pageErrors.push(error.message));
+    await tab.exposeFunction('reportRejection', (reason: string) => pageErrors.push(`unhandledrejection: ${reason}`));
+    await tab.addInitScript(() =>
+      window.addEventListener('unhandledrejection', (event) =>
+        (window as unknown as { reportRejection(reason: string): void }).reportRejection(String(event.reason)),
+      ),
+    );
     await tab.goto(`${front.origin}/hook`);
-    return tab;
+    return { tab, front, pageErrors };
   }
 
   async function speakOnce(tab: Page): Promise<PlayerStats> {
@@ -112,6 +134,48 @@ describe('useTts React hook in a real browser', () => {
 
     expect(stats.playedSamples).toBeGreaterThanOrEqual(samples - 1);
     expect(stats.playedSamples).toBeLessThanOrEqual(samples);
+    expect(await tab.getByRole('alert').count()).toBe(0);
+  });
+
+  it('under <StrictMode> (mounted, unmounted and mounted again at once) raises no page error and speaks', async () => {
+    const { tab, pageErrors } = await openHookAppWith(stack, await stack.company('hook-strict'), { strict: true });
+    await waitForText(tab.getByLabel('Connection'), /^connected$/);
+    const stats = await speakOnce(tab);
+    await tab.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200))); // a late rejection would show
+
+    expect(pageErrors).toEqual([]);
+    expect(stats.playedSamples).toBeGreaterThanOrEqual(samples - 1);
+    expect(stats.playedSamples).toBeLessThanOrEqual(samples);
+    expect(stats.underruns).toBe(0);
+    expect(await tab.getByRole('alert').count()).toBe(0);
+  });
+
+  it('a drop mid-utterance ends it after the buffered audio, without an underrun; a failed reconnect error clears once reconnected', async () => {
+    const { tab, front } = await openHookAppWith(stack, await stack.company('hook-drop'));
+    await waitForText(tab.getByLabel('Connection'), /^connected$/);
+    await tab.getByRole('button', { name: 'Speak' }).click();
+    await waitForText(tab.getByLabel('Speech'), /^speaking$/);
+    await tab.evaluate(() => new Promise((resolve) => setTimeout(resolve, 500)));
+    front.refuseWebSockets(true); // the reconnect attempts fail until the network is back
+    front.cutWebSockets();
+    // Buffered at the cut: about the 150 ms prebuffer of a real-time stream. Far less than a second.
+    await waitForText(tab.getByLabel('Speech'), /^silent$/, 1000);
+    const afterDrop = await tab.evaluate(() => window.hookPlayer!.stats());
+
+    expect(afterDrop.underruns).toBe(0);
+    expect(afterDrop.prebufferMs).toBe(150); // not grown: a drop is no network jitter
+    expect(afterDrop.playedSamples).toBeLessThan(samples); // the rest of the utterance was lost with the socket
+    expect(afterDrop.bufferedSamples).toBe(0);
+
+    await waitForText(tab.getByRole('alert'), /^connection_error$/);
+    front.refuseWebSockets(false);
+    await waitForText(tab.getByLabel('Connection'), /^connected$/, 15_000);
+    // The session works again: the failed attempt's error is gone, and the next utterance plays whole.
+    await tab.getByRole('alert').waitFor({ state: 'detached', timeout: 2000 });
+    const next = await speakOnce(tab);
+    expect(next.playedSamples - afterDrop.playedSamples).toBeGreaterThanOrEqual(samples - 1);
+    expect(next.playedSamples - afterDrop.playedSamples).toBeLessThanOrEqual(samples);
+    expect(next.underruns).toBe(0);
     expect(await tab.getByRole('alert').count()).toBe(0);
   });
 });

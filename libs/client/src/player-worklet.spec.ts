@@ -134,4 +134,26 @@ describe('player worklet processor', () => {
     expect(stats.clears).toBe(1);
     expect(sut.reports.some((r) => r.type === 'end')).toBe(false);
   });
+
+  it('finish ends an open utterance where its audio ends (no underrun), and does nothing when none is open', () => {
+    const sut = loadProcessor(16000);
+    sut.send({ type: 'configure', sourceRate: 16000, prebufferMs: 100, maxPrebufferMs: 500 });
+    sut.send({ type: 'finish', id: -1 }); // nothing open
+    sut.render(4);
+    expect(sut.reports).toEqual([]);
+    sut.send({ type: 'samples', samples: new Float32Array(600).fill(0.25) });
+    sut.send({ type: 'finish', id: -1 }); // the stream ended before its mark: play what is here, then end
+    sut.render(8);
+    const stats = sut.stats();
+    expect(sut.reports).toEqual([{ type: 'start' }, { type: 'end', id: -1 }]);
+    expect(stats.playedSamples).toBe(600);
+    expect(stats.underruns).toBe(0);
+    expect(stats.prebufferMs).toBe(100);
+    sut.send({ type: 'finish', id: -1 }); // already ended
+    sut.send({ type: 'samples', samples: new Float32Array(100).fill(0.25) });
+    sut.send({ type: 'mark', id: 3 });
+    sut.send({ type: 'finish', id: -1 }); // already has its mark
+    sut.render(8);
+    expect(sut.reports.slice(2)).toEqual([{ type: 'start' }, { type: 'end', id: 3 }]);
+  });
 });

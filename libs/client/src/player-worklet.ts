@@ -9,6 +9,8 @@ export type PlayerCommand =
   | { type: 'configure'; sourceRate: number; prebufferMs: number; maxPrebufferMs: number }
   | { type: 'samples'; samples: Float32Array }
   | { type: 'mark'; id: number }
+  /** The stream ended without its mark (connection lost): mark the end of what is queued, if an utterance is open. */
+  | { type: 'finish'; id: number }
   | { type: 'clear' }
   | { type: 'stats'; requestId: number };
 
@@ -104,6 +106,14 @@ function definePlayerProcessor(processorName: string): void {
           this.queue.push(message.id);
           this.markers++;
           return;
+        case 'finish': {
+          const last = this.queue[this.queue.length - 1];
+          // Already ending at a mark, or nothing open (the last utterance ended, or was cleared).
+          if (typeof last === 'number' || (this.queue.length === 0 && !this.inUtterance)) return;
+          this.queue.push(message.id);
+          this.markers++;
+          return;
+        }
         case 'clear':
           return this.clear();
         case 'configure':

@@ -1,7 +1,7 @@
 import { AddressInfo } from 'net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { CLEAR_ANSWER_TIMEOUT_MS } from './pending-clears';
-import { TtsClient } from './tts-client';
+import { MAX_COALESCED_SPEAK_CHARS, TtsClient } from './tts-client';
 import { WebSocketConstructor } from './websocket-like';
 import { TtsCloseEvent, TtsError } from './client-events';
 
@@ -335,5 +335,64 @@ describe(TtsClient.name, () => {
     expect(await sut.close()).toMatchObject({ code: 1000, willReconnect: false });
     expect(statuses).toEqual(['Deepgram TTS connected', 'closed']);
     expect(sut.state).toBe('closed');
+  });
+
+  it('joins speak() calls of one task into one Speak, capped, in order with Flush and Clear; clear() drops unsent text', async () => {
+    gateway = await fakeGateway(() => undefined);
+    const sut = client(gateway.url);
+    // While connecting everything waits, joined where consecutive.
+    const connected = sut.connect();
+    sut.speak('Hello ');
+    sut.speak('there.');
+    sut.flush();
+    sut.speak('Dropped ');
+    sut.speak('by the clear.');
+    sut.clear();
+    await connected;
+    // Open: one task's calls make one frame; a Flush closes it; a text over the cap starts the next frame.
+    const long = 'x'.repeat(MAX_COALESCED_SPEAK_CHARS - 2);
+    sut.speak('a');
+    sut.speak('b');
+    sut.flush();
+    sut.speak(long);
+    sut.speak('cd');
+    sut.speak('e');
+    sut.flush();
+    sut.speak('Unsent, ');
+    sut.clear();
+    sut.speak('after.');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(gateway.sessions[0].received.map((m) => JSON.parse(m))).toEqual([
+      {},
+      { type: 'Speak', text: 'Hello there.' },
+      { type: 'Flush' },
+      { type: 'Clear' },
+      { type: 'Speak', text: 'ab' },
+      { type: 'Flush' },
+      { type: 'Speak', text: `${long}cd` },
+      { type: 'Speak', text: 'e' },
+      { type: 'Flush' },
+      { type: 'Clear' },
+      { type: 'Speak', text: 'after.' },
+    ]);
+    sut.disconnect();
+  });
+
+  it('disconnect() while connecting ends at once without an error, and connect() may follow at once', async () => {
+    gateway = await fakeGateway(() => undefined);
+    const sut = client(gateway.url);
+    const { errors } = recorded(sut);
+    const closes: TtsCloseEvent[] = [];
+    sut.on('close', (e) => closes.push(e));
+    const first = sut.connect();
+    sut.disconnect();
+    await expect(first).rejects.toMatchObject({ code: 1000, willReconnect: false });
+    expect(sut.state).toBe('closed');
+    await sut.connect();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sut.state).toBe('open');
+    expect(closes).toEqual([{ code: 1000, reason: 'disconnected', willReconnect: false }]);
+    expect(errors).toEqual([]);
+    sut.disconnect();
   });
 });

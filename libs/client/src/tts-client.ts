@@ -5,6 +5,7 @@ import {
   ErrorCode,
   RateLimitedFrame,
   ServerMessage,
+  UPSTREAM_SPEAK_CHAR_LIMITS,
 } from '@tts/protocol';
 import {
   AudioFormat,
@@ -20,6 +21,17 @@ import { confirmedFormat, requestedFormat } from './session-format';
 import { StreamTarget, streamUrl } from './stream-url';
 import { TypedEmitter } from './typed-emitter';
 import { WEBSOCKET_OPEN, WebSocketConstructor, WebSocketLike } from './websocket-like';
+
+/**
+ * The most characters `speak()` calls are joined into one Speak frame: Aura-2's per-message limit (the
+ * smaller one), so the gateway never has to split what the SDK joined. Even all escaped (`\uXXXX`, 6 bytes a
+ * character) such a frame stays far below the gateway's 64 KiB frame limit. A longer single `speak()` text is
+ * sent alone, as given (the gateway splits it).
+ */
+export const MAX_COALESCED_SPEAK_CHARS: number = UPSTREAM_SPEAK_CHAR_LIMITS.aura2;
+
+/** A client message not yet on the wire. */
+type Outgoing = { type: 'Speak'; text: string } | { type: 'Flush' } | { type: 'Clear' } | { type: 'Close' };
 
 export interface TtsClientOptions extends StreamTarget {
   /**
@@ -45,7 +57,13 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
   private readonly backoff: BackoffOptions | null;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private pending: string[] = [];
+  /**
+   * Messages not yet sent, in order: all of them while the socket is not open, else the Speak being joined in
+   * this microtask. Consecutive `speak()` texts are joined into one Speak (up to MAX_COALESCED_SPEAK_CHARS), so
+   * text streamed token by token stays within the gateway's message rate.
+   */
+  private outbox: Outgoing[] = [];
+  private drainScheduled = false;
   private readonly clears = new PendingClears();
   private closeRequested = false;
   /** The gateway ended an idle session: state `idle`, and the next `speak()` opens a new one. */
@@ -92,26 +110,39 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
     return connected;
   }
 
-  /** After an idle timeout this opens a new session first (config, then the text). */
+  /**
+   * Queues text. Calls in the same task are joined into one Speak frame, sent in a microtask (no added
+   * latency): streaming an LLM's tokens one `speak()` each stays within the gateway's message rate.
+   * After an idle timeout this opens a new session first (config, then the text).
+   */
   speak(text: string): void {
     if (this.resting) this.resume();
-    this.send({ type: 'Speak', text });
+    this.assertSendable();
+    const last = this.outbox[this.outbox.length - 1];
+    if (last?.type === 'Speak' && last.text.length + text.length <= MAX_COALESCED_SPEAK_CHARS) last.text += text;
+    else this.outbox.push({ type: 'Speak', text });
+    this.scheduleDrain();
   }
 
   flush(): void {
     if (this.resting) return; // no session, so nothing spoken to flush
-    this.send({ type: 'Flush' });
+    this.assertSendable();
+    this.outbox.push({ type: 'Flush' });
+    this.drain();
   }
 
   /**
    * Barge-in, in any state (it never throws): attached players go quiet at once (`interrupt`). On a live session
    * `Clear` goes to the gateway, which drops queued text and audio; audio still in flight is dropped here until
-   * `Cleared`. After `close()`/`disconnect()` the gateway takes no more messages (a graceful Close still delivers
+   * `Cleared`. Text spoken since the last `flush()` and not sent yet is dropped here (the Clear would drop it).
+   * After `close()`/`disconnect()` the gateway takes no more messages (a graceful Close still delivers
    * the queued speech), so no Clear is sent: the audio still arriving on that connection is dropped here instead.
    */
   clear(): void {
     if (this.takesMessages()) {
-      this.send({ type: 'Clear' });
+      while (this.outbox[this.outbox.length - 1]?.type === 'Speak') this.outbox.pop();
+      this.outbox.push({ type: 'Clear' });
+      this.drain();
       this.clears.sent();
     } else if (this.socket) {
       this.clears.dropRest();
@@ -119,33 +150,50 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
     this.emit('interrupt', undefined);
   }
 
-  /** Graceful end: queued audio is still delivered, then the final usage status, then close 1000. */
+  /**
+   * Graceful end: queued audio is still delivered, then the final usage status, then close 1000. While
+   * (re)connecting, text already queued is sent first once the socket opens, then the Close.
+   */
   close(): Promise<TtsCloseEvent> {
     if (this.currentState === 'idle' || this.currentState === 'closed') {
       this.stopResting();
       return Promise.resolve({ code: 1000, reason: 'not connected', willReconnect: false });
     }
     const closed = new Promise<TtsCloseEvent>((resolve) => this.once('close', resolve));
-    this.closeRequested = true;
-    clearTimeout(this.retryTimer);
-    if (this.socket?.readyState === WEBSOCKET_OPEN) {
-      this.socket.send(JSON.stringify({ type: 'Close' }));
-      this.setState('closing');
-    } else {
+    if (this.currentState === 'closing') return closed;
+    if (!this.socket && this.outbox.length === 0) {
+      // Reconnecting, waiting for the next attempt, with nothing to deliver.
       this.disconnect();
+      return closed;
     }
+    // Otherwise the socket (or the pending reconnect attempt) sends the queue, then Close.
+    this.closeRequested = true;
+    this.outbox.push({ type: 'Close' });
+    this.setState('closing');
+    this.drain();
     return closed;
   }
 
-  /** Immediate end without waiting for queued audio. */
+  /** Immediate end without waiting for queued audio: state `closed` at once, nothing more arrives. */
   disconnect(): void {
     this.closeRequested = true;
     clearTimeout(this.retryTimer);
-    this.pending = [];
+    this.outbox = [];
     this.stopResting();
-    if (this.socket) {
-      this.socket.close(1000);
-    } else if (this.currentState === 'reconnecting') {
+    const socket = this.socket;
+    if (socket) {
+      // Detached first: its late messages and close are not this client's any more, so connect() works now.
+      this.socket = null;
+      this.clears.reset();
+      // No-ops rather than null: `ws` throws an 'error' nobody listens to (a socket closed while connecting).
+      const ignore = () => undefined;
+      socket.onopen = ignore;
+      socket.onmessage = ignore;
+      socket.onerror = ignore;
+      socket.onclose = ignore;
+      socket.close(1000);
+    }
+    if (socket || this.currentState === 'reconnecting' || this.currentState === 'closing') {
       this.setState('closed');
       this.emit('close', { code: 1000, reason: 'disconnected', willReconnect: false });
     }
@@ -157,13 +205,27 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
     return !this.closeRequested && (state === 'connecting' || state === 'open' || state === 'reconnecting');
   }
 
-  private send(message: object): void {
+  private assertSendable(): void {
     if (this.currentState === 'closed' || this.currentState === 'idle' || this.currentState === 'closing') {
       throw new Error(`TtsClient: cannot send while ${this.currentState}`);
     }
-    const frame = JSON.stringify(message);
-    if (this.socket?.readyState === WEBSOCKET_OPEN) this.socket.send(frame);
-    else this.pending.push(frame);
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    queueMicrotask(() => {
+      this.drainScheduled = false;
+      this.drain();
+    });
+  }
+
+  /** Sends the queue if the socket is open; else it waits for the socket's open. */
+  private drain(): void {
+    const socket = this.socket;
+    if (socket?.readyState !== WEBSOCKET_OPEN) return;
+    const frames = this.outbox.splice(0);
+    for (const message of frames) socket.send(JSON.stringify(message));
   }
 
   private resume(): void {
@@ -180,7 +242,8 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
   }
 
   private open(state: 'connecting' | 'reconnecting'): void {
-    this.setState(state);
+    // A close() while waiting to reconnect: this attempt delivers the queue, then Close.
+    this.setState(this.closeRequested ? 'closing' : state);
     const Socket = this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!Socket) throw new Error('TtsClient: no WebSocket implementation; pass one as options.WebSocket');
     const socket = new Socket(streamUrl(this.options));
@@ -190,8 +253,7 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
     socket.onopen = () => {
       // The gateway opens the upstream (and says "connected") only on the first message: always send one.
       socket.send(JSON.stringify(this.options.config ?? {}));
-      for (const frame of this.pending) socket.send(frame);
-      this.pending = [];
+      this.drain();
     };
     socket.onmessage = (event) => this.receive(event.data);
     socket.onerror = () => this.emit('error', { code: 'connection_error', message: 'WebSocket connection error' });
@@ -255,7 +317,7 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
     this.clears.reset();
     // Nobody spoke for the gateway's idle limit: reopening now would only idle out again.
     if (code === CloseCode.IdleTimeout && !this.closeRequested && this.backoff !== null) {
-      this.pending = [];
+      this.outbox = [];
       this.resting = true;
       this.setState('idle');
       this.emit('close', { code, reason, willReconnect: false });
@@ -264,7 +326,7 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
     const retry =
       !this.closeRequested && this.backoff !== null && isReconnectable(code) && this.attempt < this.backoff.maxAttempts;
     if (!retry) {
-      this.pending = [];
+      this.outbox = [];
       this.setState('closed');
       this.emit('close', { code, reason, willReconnect: false });
       return;

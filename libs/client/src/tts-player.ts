@@ -24,8 +24,12 @@ export interface TtsPlayerOptions {
 export interface TtsPlayerEvents {
   /** The first sample of an utterance is being rendered. */
   utterancestart: void;
-  /** The utterance's Flushed marker was reached in the playback stream: everything before it has been played. */
-  utteranceend: { sequenceId: number };
+  /**
+   * The utterance's Flushed marker was reached in the playback stream: everything before it has been played.
+   * When the attached client's connection ended before the Flushed came (a drop, a close), the utterance ends
+   * where its audio ran out instead: `sequenceId` -1 and `incomplete: true`.
+   */
+  utteranceend: { sequenceId: number; incomplete?: true };
   underrun: { underruns: number; prebufferMs: number };
   /** `clear()` dropped everything buffered. */
   cleared: void;
@@ -69,6 +73,7 @@ export class TtsPlayer extends TypedEmitter<TtsPlayerEvents> {
   private readonly statsRequests = new Map<number, (stats: PlayerStats) => void>();
   private nextRequestId = 0;
   private underrunCount = 0;
+  private closed = false;
 
   constructor(options: TtsPlayerOptions = {}) {
     super();
@@ -80,6 +85,8 @@ export class TtsPlayer extends TypedEmitter<TtsPlayerEvents> {
     this.stopUnlock =
       options.unlockTarget === null ? () => undefined : unlockOnGesture(this.context, options.unlockTarget);
     this.ready = this.start();
+    // Awaiting `ready` still sees a failure; nobody awaiting it must not make it an unhandled rejection.
+    this.ready.catch(() => undefined);
   }
 
   /** Underruns so far (mid-utterance buffer exhaustion). */
@@ -87,12 +94,17 @@ export class TtsPlayer extends TypedEmitter<TtsPlayerEvents> {
     return this.underrunCount;
   }
 
-  /** Plays a client's audio, ends utterances on its Flushed markers and drops everything on its clear(). */
+  /**
+   * Plays a client's audio, ends utterances on its Flushed markers and drops everything on its clear(). When
+   * its connection ends mid-utterance (a drop: its Flushed will never come), the audio already here is played
+   * out and the utterance ends there.
+   */
   attach(client: TtsClient): () => void {
     const offs = [
       client.on('audio', (chunk) => this.enqueue(chunk)),
       client.on('flushed', (flushed) => this.markUtteranceEnd(flushed.sequence_id)),
       client.on('interrupt', () => this.clear()),
+      client.on('close', () => this.endUtterance()),
     ];
     return () => offs.forEach((off) => off());
   }
@@ -106,6 +118,15 @@ export class TtsPlayer extends TypedEmitter<TtsPlayerEvents> {
   /** Marks the end of an utterance at the current end of the stream; `utteranceend` fires when it is played. */
   markUtteranceEnd(sequenceId: number): void {
     this.post({ type: 'mark', id: sequenceId });
+  }
+
+  /**
+   * Ends the utterance being played (or buffered) where its audio ends now, for a stream that will not send
+   * its marker (the connection dropped): the rest plays out, then `utteranceend` (`sequenceId` -1,
+   * `incomplete: true`), without an underrun. Does nothing when no utterance is open or it already has its end.
+   */
+  endUtterance(): void {
+    this.post({ type: 'finish', id: -1 });
   }
 
   /** Barge-in: silence from the next render quantum on. */
@@ -128,14 +149,22 @@ export class TtsPlayer extends TypedEmitter<TtsPlayerEvents> {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.stopUnlock();
     this.node?.disconnect();
     this.output.disconnect();
     if (this.context.state !== 'closed') await this.context.close();
   }
 
+  /** Loads the worklet and starts the node; a player closed meanwhile stops here quietly. */
   private async start(): Promise<void> {
-    await loadProcessor(this.context);
+    try {
+      await loadProcessor(this.context);
+    } catch (error) {
+      if (this.isClosed()) return;
+      throw error;
+    }
+    if (this.isClosed()) return;
     const node = new AudioWorkletNode(this.context, PLAYER_PROCESSOR_NAME, {
       numberOfInputs: 0,
       numberOfOutputs: 1,
@@ -145,6 +174,10 @@ export class TtsPlayer extends TypedEmitter<TtsPlayerEvents> {
     node.connect(this.output);
     this.node = node;
     for (const { command, transfer } of this.held.splice(0)) node.port.postMessage(command, transfer);
+  }
+
+  private isClosed(): boolean {
+    return this.closed || this.context.state === 'closed';
   }
 
   private decoderFor(format: AudioFormat): PcmDecoder {
@@ -176,7 +209,10 @@ export class TtsPlayer extends TypedEmitter<TtsPlayerEvents> {
       case 'start':
         return this.emit('utterancestart', undefined);
       case 'end':
-        return this.emit('utteranceend', { sequenceId: message.id });
+        return this.emit(
+          'utteranceend',
+          message.id < 0 ? { sequenceId: -1, incomplete: true } : { sequenceId: message.id },
+        );
       case 'underrun':
         this.underrunCount = message.underruns;
         return this.emit('underrun', { underruns: message.underruns, prebufferMs: message.prebufferMs });

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ErrorCode } from '@tts/protocol';
-import type { SessionConfigRequest, TtsError } from './client-events';
+import type { SessionConfigRequest, TtsError, TtsErrorCode } from './client-events';
 import { BackoffOptions } from './reconnect-backoff';
 import { TtsClient } from './tts-client';
 import { WebSocketConstructor } from './websocket-like';
@@ -39,11 +39,31 @@ export interface UseTtsResult {
   connected: boolean;
   /** An utterance is being played right now. */
   speaking: boolean;
+  /**
+   * The last error. A transient one (rate_limited, a failed reconnect attempt, ...) clears once the session
+   * works again (open again, or the next Flushed); one that ended the session for good (4400-4403, 4429) stays.
+   */
   error: TtsError | null;
   /** For tests and diagnostics; null until the session is set up. */
   client: TtsClient | null;
   player: TtsPlayer | null;
 }
+
+/**
+ * Errors that end the session for good (no reconnect follows): `error` keeps them. Any other error (a
+ * rate_limited notice, a failed reconnect attempt, a dropped upstream) is cleared once the session works
+ * again: the next open, or the next Flushed.
+ */
+const FINAL_ERRORS: ReadonlySet<TtsErrorCode> = new Set<TtsErrorCode>([
+  ErrorCode.InvalidRequest,
+  ErrorCode.Unauthorized,
+  ErrorCode.InsufficientCredits,
+  ErrorCode.Forbidden,
+  ErrorCode.TooManySessions,
+]);
+
+const keptAfterRecovery = (current: TtsError | null): TtsError | null =>
+  current && FINAL_ERRORS.has(current.code) ? current : null;
 
 /**
  * One TTS session per mounted component (the guide's `useDeepgramTTS`, with a glitch-free worklet player,
@@ -84,7 +104,11 @@ export function useTts(options: UseTtsOptions): UseTtsResult {
     const detach = player.attach(client);
     const offs = [
       // `idle` only follows connect() after an idle timeout: not a failure, speaking simply reopens.
-      client.on('state', (state) => setConnected(state === 'open' || state === 'idle')),
+      client.on('state', (state) => {
+        setConnected(state === 'open' || state === 'idle');
+        if (state === 'open') setError(keptAfterRecovery);
+      }),
+      client.on('flushed', () => setError(keptAfterRecovery)),
       client.on('error', (e) => e.code !== ErrorCode.IdleTimeout && setError(e)),
       player.on('utterancestart', () => setSpeaking(true)),
       player.on('utteranceend', () => setSpeaking(false)),

@@ -38,6 +38,22 @@ export function useSpeaker(): TtsClient | null {
 }
 `;
 
+/**
+ * A consumer still on `moduleResolution: node` (node10, e.g. an older CommonJS project), which reads no
+ * `exports`: both entries must resolve with their types through `types` and `typesVersions`.
+ */
+const NODE10_SOURCE = `import { TtsClient, TtsPlayer } from '@tts-gateway/client';
+import { useTts } from '@tts-gateway/client/use-tts';
+import type { UseTtsResult } from '@tts-gateway/client/use-tts';
+
+export function useNode10Speaker(): TtsClient | null {
+  const tts: UseTtsResult = useTts({ companyId: 'acme', userId: 'u1', sessionId: 's1' });
+  const player: TtsPlayer | null = tts.player;
+  console.log(player?.underruns);
+  return tts.client;
+}
+`;
+
 export interface PackedSdkApp {
   /** Folder outside the repository holding the app, its node_modules and the built files. */
   dir: string;
@@ -47,6 +63,8 @@ export interface PackedSdkApp {
   files: Record<string, string>;
   /** Runs a CommonJS snippet in the app folder (Node resolving the package as a consumer would). */
   node(script: string): string;
+  /** Type-checks node10.ts (both entries imported) with tsc under these options; throws with tsc's output. */
+  typecheckNode10(options: string[]): void;
   remove(): void;
 }
 
@@ -64,6 +82,7 @@ export async function createPackedSdkApp(): Promise<PackedSdkApp> {
 
   writeFileSync(join(dir, 'main.ts'), APP_SOURCE);
   writeFileSync(join(dir, 'speaker.ts'), HOOK_SOURCE);
+  writeFileSync(join(dir, 'node10.ts'), NODE10_SOURCE);
   const strict = ['--noEmit', '--strict', '--target', 'es2020', '--module', 'esnext', '--moduleResolution', 'bundler'];
   const files = ['main.ts', 'speaker.ts'];
   execFileSync(process.execPath, [TSC, ...strict, '--lib', 'es2020,dom', ...files], { cwd: dir, stdio: 'pipe' });
@@ -87,6 +106,14 @@ export async function createPackedSdkApp(): Promise<PackedSdkApp> {
       '/app.js': readFileSync(join(dir, 'app.js'), 'utf8'),
     },
     node: (script) => execFileSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8' }),
+    typecheckNode10: (options) => {
+      try {
+        execFileSync(process.execPath, [TSC, ...options, 'node10.ts'], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
+      } catch (error) {
+        const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+        throw new Error(`tsc failed:\n${stdout ?? ''}${stderr ?? ''}`);
+      }
+    },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -9,6 +9,10 @@ import { join } from 'path';
 export interface TlsFront {
   /** https://127.0.0.1:<port> */
   origin: string;
+  /** Cuts every WebSocket passed through so far, as a network drop would (no close frame). */
+  cutWebSockets(): void;
+  /** While on, WebSocket upgrades are dropped before they reach the gateway (the browser sees a failed connect). */
+  refuseWebSockets(refuse: boolean): void;
   close(): Promise<void>;
 }
 
@@ -44,6 +48,8 @@ function selfSignedCertificate(): { key: Buffer; cert: Buffer } {
  */
 export async function startTlsFront(backendPort: number, pages: Record<string, string>): Promise<TlsFront> {
   const sockets = new Set<Socket>();
+  const webSockets = new Set<Socket>();
+  let refusing = false;
   const server = createServer(selfSignedCertificate(), (req, res) => {
     const page = pages[req.url ?? ''];
     if (page !== undefined) {
@@ -58,6 +64,7 @@ export async function startTlsFront(backendPort: number, pages: Record<string, s
     req.pipe(forward);
   });
   server.on('upgrade', (req, client: Socket, head: Buffer) => {
+    if (refusing) return void client.destroy();
     const backend = connect(backendPort, '127.0.0.1', () => {
       const headers = [];
       for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
@@ -67,7 +74,8 @@ export async function startTlsFront(backendPort: number, pages: Record<string, s
     });
     for (const socket of [client, backend]) {
       sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
+      webSockets.add(socket);
+      socket.on('close', () => (sockets.delete(socket), webSockets.delete(socket)));
     }
     backend.on('error', () => client.destroy());
     client.on('error', () => backend.destroy());
@@ -79,6 +87,8 @@ export async function startTlsFront(backendPort: number, pages: Record<string, s
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     origin: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    cutWebSockets: () => webSockets.forEach((socket) => socket.destroy()),
+    refuseWebSockets: (refuse) => (refusing = refuse),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
