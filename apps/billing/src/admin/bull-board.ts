@@ -20,7 +20,6 @@ export function mountBullBoard(app: INestApplication, env: BillingEnv): void {
   const queues = [QueueName.TtsUsage, QueueName.LowBalanceWebhooks].map(
     (name) => new BullMQAdapter(app.get<Queue>(getQueueToken(name))),
   );
-  // @bull-board/express and /api differ by a patch version, so their adapter types do not line up exactly.
-  createBullBoard({ queues, serverAdapter: serverAdapter as never });
+  createBullBoard({ queues, serverAdapter });
   app.use(BULL_BOARD_ROUTE, adminBrowserAuth(env), serverAdapter.getRouter());
 }
