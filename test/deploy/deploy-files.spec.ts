@@ -126,6 +126,12 @@ describe('docker-compose.yml', () => {
     expect(Number(grace[1])).toBeGreaterThanOrEqual(drainMs / 1000 + 15);
   });
 
+  it('runs an nginx that knows the resolve parameter its config uses (1.27.3 and later)', () => {
+    expect(read('deploy/nginx/nginx.conf')).toMatch(/server gateway:8080 resolve;/);
+    const [, major, minor] = /^nginx:(\d+)\.(\d+)(?:\.\d+)?-alpine$/.exec(String(services.lb.image))!.map(Number);
+    expect(major * 1000 + minor).toBeGreaterThanOrEqual(1028); // a floating 1.27 tag could be a cached 1.27.0
+  });
+
   it('keeps /metrics and /health off the public entry point in any spelling the gateway answers', () => {
     const nginx = read('deploy/nginx/nginx.conf');
     const [, pattern] = /location ~\* (\S+) \{\s*return 404;/.exec(nginx)!;
