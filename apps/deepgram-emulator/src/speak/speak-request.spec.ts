@@ -29,6 +29,24 @@ describe(checkSpeakRequest.name, () => {
     });
   });
 
+  it("words its refusals as Deepgram's error reference does", () => {
+    const refusal = (q: string) => {
+      const check = checkSpeakRequest(request({ authorization: 'Token k' }), query(q));
+      return check.ok ? undefined : check.refusal;
+    };
+    expect(refusal('model=aura-3-x-en')).toEqual({
+      status: 400,
+      error: 'Bad Request',
+      message: 'Bad Request: No such model/version combination found.',
+    });
+    expect(refusal('encoding=mulaw&sample_rate=48000')).toEqual({
+      status: 400,
+      error: 'INVALID_QUERY_PARAMETER',
+      message: 'Unsupported audio format: `sample_rate` must be [8000, 16000] when `encoding=mulaw`',
+    });
+    expect(refusal('encoding=mp3')).toMatchObject({ error: 'INVALID_QUERY_PARAMETER' });
+  });
+
   it.each([
     'model=aura-3-x-en',
     'encoding=mp3',

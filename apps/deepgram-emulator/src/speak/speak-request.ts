@@ -1,5 +1,5 @@
 import { IncomingMessage } from 'node:http';
-import { AudioEncoding, isAudioEncoding } from '@tts/audio';
+import { AUDIO_ENCODINGS, AudioEncoding, isAudioEncoding } from '@tts/audio';
 import { SAMPLE_RATES, UPSTREAM_SPEED, findVoice, isValidSpeed, supportsSpeed } from '@tts/protocol';
 
 export const DEFAULT_MODEL = 'aura-2-thalia-en';
@@ -31,6 +31,8 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 export type SpeakRequestCheck = { ok: true; params: SpeakParams } | { ok: false; refusal: Refusal };
 
+const INVALID_QUERY = 'INVALID_QUERY_PARAMETER';
+
 const refuse = (status: number, error: string, message: string): SpeakRequestCheck => ({
   ok: false,
   refusal: { status, error, message },
@@ -57,25 +59,35 @@ export function checkSpeakRequest(req: IncomingMessage, query: URLSearchParams, 
     return refuse(401, 'INVALID_AUTH', 'Invalid credentials.');
   }
   const model = query.get('model') ?? DEFAULT_MODEL;
-  if (!findVoice(model)) return refuse(400, 'Bad Request', `No such model: ${model.slice(0, 64)}`);
+  // Deepgram's own words for an unknown model; a bad format or speed is an INVALID_QUERY_PARAMETER.
+  if (!findVoice(model)) return refuse(400, 'Bad Request', 'Bad Request: No such model/version combination found.');
   const encoding = query.get('encoding') ?? DEFAULT_ENCODING;
   if (!isAudioEncoding(encoding)) {
-    return refuse(400, 'Bad Request', `Unsupported encoding for streaming: ${encoding.slice(0, 32)}`);
+    return refuse(
+      400,
+      INVALID_QUERY,
+      `Unsupported audio format: \`encoding\` must be one of ${AUDIO_ENCODINGS.join(', ')}`,
+    );
   }
   const rawRate = query.get('sample_rate');
   const sampleRate = rawRate === null ? DEFAULT_SAMPLE_RATE[encoding] : /^\d+$/.test(rawRate) ? Number(rawRate) : NaN;
   if (!SAMPLE_RATES[encoding].includes(sampleRate)) {
-    return refuse(400, 'Bad Request', `Unsupported sample_rate for ${encoding}: ${String(rawRate).slice(0, 16)}`);
+    const rates = SAMPLE_RATES[encoding].join(', ');
+    return refuse(
+      400,
+      INVALID_QUERY,
+      `Unsupported audio format: \`sample_rate\` must be [${rates}] when \`encoding=${encoding}\``,
+    );
   }
   const rawSpeed = query.get('speed');
   const speed = rawSpeed === null ? UPSTREAM_SPEED.default : DECIMAL.test(rawSpeed) ? Number(rawSpeed) : NaN;
   if (rawSpeed !== null && !supportsSpeed(model)) {
-    return refuse(400, 'Bad Request', `The speed parameter is not supported for model ${model}`);
+    return refuse(400, INVALID_QUERY, `The speed parameter is not supported for model ${model}`);
   }
   if (rawSpeed !== null && !isValidSpeed(model, speed)) {
     return refuse(
       400,
-      'Bad Request',
+      INVALID_QUERY,
       `Invalid speed: ${rawSpeed.slice(0, 16)} (${UPSTREAM_SPEED.min} to ${UPSTREAM_SPEED.max})`,
     );
   }
