@@ -14,8 +14,12 @@ describe('billing OpenAPI and its Swagger UI', () => {
   const id = `docs-${process.pid}`;
 
   beforeAll(async () => {
+    // The browser starts beside the services, outside the test's own time (its first start on a fresh
+    // clone also unpacks it).
+    const launched = launchChromium().then((b) => (browser = b));
     database = await createTestDatabase('docs');
     billing = await startBilling({ DATABASE_URL: database.url, BULLMQ_PREFIX: uniquePrefix('docs') });
+    await launched;
     await fetch(`${billing.url}/v1/companies/${id}`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
@@ -66,10 +70,13 @@ describe('billing OpenAPI and its Swagger UI', () => {
   });
 
   it('"Try it out" answers 200 in Chromium once logged in with Basic, without pasting the token', async () => {
-    browser = await launchChromium();
-    const context = await browser.newContext({ httpCredentials: { username: 'admin', password: ADMIN_TOKEN } });
+    const context = await browser!.newContext({ httpCredentials: { username: 'admin', password: ADMIN_TOKEN } });
     const page = await context.newPage();
+    // A step that hangs fails naming itself, well inside the test's time.
+    page.setDefaultTimeout(10_000);
     await page.goto(`${billing.url}/docs`);
+    // The page authorizes itself with the login's token: the Authorize button shows a closed lock.
+    await page.locator('.auth-wrapper .btn.authorize.locked').waitFor();
     const operation = page.locator('.opblock-get', { hasText: '/v1/companies/{companyId}' }).filter({
       hasText: 'A company and its balance',
     });
