@@ -2,7 +2,7 @@ import { Logger } from 'pino';
 import { SessionConfig, upstreamSpeakCharLimit } from '@tts/protocol';
 import { SessionTap } from '../session/session-hooks';
 import { UpstreamEnd, UpstreamListener } from '../upstream/upstream-connection';
-import { isRestorable, upstreamFailureMessage } from '../upstream/upstream-failure';
+import { isBusyRefusal, isRestorable, upstreamFailureMessage } from '../upstream/upstream-failure';
 import { AnswerWatchdog } from './answer-watchdog';
 import { ClientSpeechOutput } from './client-speech-output';
 import { PacingReport } from './pacing-report';
@@ -15,7 +15,8 @@ import { UpstreamSlot } from './upstream-slot';
 import { isFlushLimitWarning, parseUpstreamReply, relayedWarning } from './upstream-replies';
 
 /**
- * - `dormant`: no upstream; the next thing to send opens one (at start, or after Deepgram closed an idle one)
+ * - `dormant`: no upstream; the next thing to send opens one (at start, after Deepgram closed an idle one,
+ *   or once the wait after a 429 is over)
  * - `connecting` / `open`: the upstream handshake, then text paced within Deepgram's limits
  * - `draining`: the client sent Close; held text, Flushes and owed answers are still delivered
  * - `closing`: our Close went upstream after the last answer; Deepgram's close ends the session
@@ -27,6 +28,11 @@ export type SpeechRelayState = 'dormant' | 'connecting' | 'open' | 'draining' | 
 const CLOSE_GRACE_MS = 120_000;
 /** First retry of a Flush Deepgram refused over its own count; doubled on each refusal in a row. */
 const FLUSH_RETRY_MS = 1000;
+/**
+ * Waits before each new open after Deepgram answered 429 (its project at the concurrency limit), one per
+ * refusal in a row; after the last the session fails with Deepgram's answer. 1.75 s in all.
+ */
+const BUSY_RETRY_MS: readonly number[] = [250, 500, 1000];
 
 /**
  * The upstream side of one session as a state machine (states above). `OwedSpeech` is its one record
@@ -48,6 +54,10 @@ export class SpeechRelay implements UpstreamListener {
   private silentSinceOwed = false;
   private paceTimer?: NodeJS.Timeout;
   private closeTimer?: NodeJS.Timeout;
+  /** 429 refusals in a row, and when the next open may go after the last of them. */
+  private busyRefusals = 0;
+  private busyUntil = 0;
+  private busyTimer?: NodeJS.Timeout;
   private readonly pacing: PacingReport;
 
   constructor(
@@ -149,6 +159,7 @@ export class SpeechRelay implements UpstreamListener {
 
   onUpstreamOpen(): void {
     this.upstream.opened();
+    this.busyRefusals = 0;
     if (this.state === 'connecting') this.state = 'open';
     if (!this.connectedOnce) {
       this.connectedOnce = true;
@@ -206,6 +217,19 @@ export class SpeechRelay implements UpstreamListener {
     if (this.silentSinceOwed && isRestorable(failure, end.opened, false) && this.owed.requeueUnanswered()) {
       this.log.info({ code: failure.closeCode, reason: failure.reason }, 'upstream closed before answering; replaying');
     }
+    // Deepgram's project is full: the open is tried again a few times before the session gives up. Only
+    // with nothing owed: a Clear queued on the refused link never reached Deepgram.
+    if (isBusyRefusal(failure) && !this.owed.answersOwed && this.busyRefusals < BUSY_RETRY_MS.length) {
+      const retry_ms = BUSY_RETRY_MS[this.busyRefusals++];
+      this.log.warn(
+        { http_status: failure.httpStatus, retry_ms, request_id: end.requestId },
+        'Deepgram busy (429); retrying',
+      );
+      if (this.state !== 'draining') this.state = 'dormant';
+      this.busyUntil = Date.now() + retry_ms;
+      this.busyTimer = setTimeout(() => this.retryAfterBusy(), retry_ms);
+      return this.advance();
+    }
     if (!isRestorable(failure, end.opened, this.owed.answersOwed) || this.reopens.loops(this.owed.pendingUpstream)) {
       const message = upstreamFailureMessage(failure);
       this.log.warn({ ...failure, request_id: end.requestId }, message);
@@ -228,7 +252,7 @@ export class SpeechRelay implements UpstreamListener {
     if (this.state === 'closing' || this.state === 'ended') return;
     const now = Date.now();
     this.retireIfOld();
-    if (!this.upstream.present && this.owed.pendingUpstream) this.openLink();
+    if (!this.upstream.present && this.owed.pendingUpstream && now >= this.busyUntil) this.openLink();
     if (this.upstream.writable) this.pace(now);
     this.pacing.update();
     if (this.state === 'draining' && this.owed.settled) this.closeUpstream();
@@ -266,6 +290,12 @@ export class SpeechRelay implements UpstreamListener {
     if (this.state === 'dormant' || this.state === 'open') this.state = 'connecting';
   }
 
+  private retryAfterBusy(): void {
+    // Before the first open the client still waits for `connected`: the link reopens, text or not.
+    if (!this.connectedOnce && this.state === 'dormant' && !this.upstream.present) this.openLink();
+    this.advance();
+  }
+
   /** Replaces an upstream near Deepgram's lifetime limit while it owes nothing; the next need reopens. */
   private retireIfOld(): void {
     if (this.owed.answersOwed || !this.upstream.retireIfOld()) return;
@@ -300,6 +330,7 @@ export class SpeechRelay implements UpstreamListener {
   private stopTimers(): void {
     clearTimeout(this.paceTimer);
     clearTimeout(this.closeTimer);
+    clearTimeout(this.busyTimer);
     this.watchdog.stop();
   }
 }

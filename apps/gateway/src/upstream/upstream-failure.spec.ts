@@ -1,6 +1,7 @@
 import {
   UPSTREAM_FAILURE_LABELS,
   UpstreamFailure,
+  isBusyRefusal,
   isRestorable,
   upstreamFailureLabel,
   upstreamFailureMessage,
@@ -50,5 +51,12 @@ describe('upstream failures', () => {
     for (const closeCode of [1003, 1008, 1009]) {
       expect(isRestorable({ kind: 'closed', closeCode, reason: '' }, true, false)).toBe(false);
     }
+  });
+
+  it('takes only an HTTP 429 at the upgrade for a busy project (worth another try)', () => {
+    expect(isBusyRefusal({ kind: 'refused', httpStatus: 429, reason: 'x' })).toBe(true);
+    expect(isBusyRefusal({ kind: 'refused', httpStatus: 503, reason: 'x' })).toBe(false);
+    expect(isBusyRefusal({ kind: 'refused', httpStatus: 401, reason: 'x' })).toBe(false);
+    expect(isBusyRefusal({ kind: 'closed', closeCode: 1011, reason: 'NET-0001' })).toBe(false);
   });
 });

@@ -37,6 +37,14 @@ export function isRestorable(failure: UpstreamFailure, opened: boolean, answersO
   return opened && !answersOwed && !UNRESTORABLE_CLOSE_CODES.includes(failure.closeCode ?? 0);
 }
 
+/**
+ * Deepgram refused the upgrade because the project is at its concurrency limit (HTTP 429, "Too Many
+ * Requests"): a slot frees as other streams end, so the open is worth retrying after a short wait.
+ */
+export function isBusyRefusal(failure: UpstreamFailure): boolean {
+  return failure.kind === 'refused' && failure.httpStatus === 429;
+}
+
 /** Bounded metric label values: one per class of failure. */
 export const UPSTREAM_FAILURE_LABELS = [
   'network',

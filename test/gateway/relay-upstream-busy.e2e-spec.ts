@@ -1,0 +1,93 @@
+import { expectedAudioBytes, RunningEmulator } from '../support/emulator';
+import { TestGateway, connectClient, useRelayStack } from '../support/gateway';
+
+const PREFIX = 'relay-busy';
+
+/** `tts_gateway_upstream_errors_total{reason}` from the gateway's /metrics. */
+async function upstreamErrors(gateway: TestGateway, reason: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${gateway.port}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`tts_gateway_upstream_errors_total{reason="${reason}"}`));
+  return Number(line?.split(' ')[1] ?? 0);
+}
+
+/**
+ * Deepgram answers an upgrade with 429 while the project is at its concurrency limit. The gateway opens
+ * again after 250, 500 and 1,000 ms before it gives up; the emulator's injected refusals stand in for a
+ * full project (no pooled connections here, so each refusal meets the session's own open).
+ */
+describe('gateway relay: Deepgram at its concurrency limit (HTTP 429)', () => {
+  let emulator: RunningEmulator;
+  let gateway: TestGateway;
+
+  useRelayStack((stack) => ({ emulator, gateway } = stack));
+  afterEach(() => emulator.clearFaults());
+
+  it('a session refused twice still connects, with no text sent yet, and speaks with no error', async () => {
+    const first = emulator.connections.length;
+    emulator.injectFault({ refuseStatus: 429, connections: 2 });
+    const client = await connectClient(gateway, PREFIX);
+    // Its Config opens the upstream; the client waits for `connected` before it says anything, so the
+    // retries must not wait for text.
+    client.send({ sample_rate: 16000 });
+    expect(await client.waitFor('status')).toMatchObject({ message: 'Deepgram TTS connected' });
+    client.send({ type: 'Speak', text: 'Ya hay sitio.' });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed');
+
+    expect(client.texts.filter((m) => m.type === 'error')).toEqual([]);
+    const audio = client.audio.reduce((n, f) => n + f.length - 44, 0);
+    expect(audio).toBe(expectedAudioBytes('Ya hay sitio.', 'linear16', 16000));
+    const attempts = emulator.connections.slice(first);
+    expect(attempts.map((c) => c.refused?.status)).toEqual([429, 429, undefined]);
+    client.close();
+  });
+
+  it('text sent while the retries wait goes up once the project has room, in order', async () => {
+    const first = emulator.connections.length;
+    emulator.injectFault({ refuseStatus: 429, connections: 3 });
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ type: 'Speak', text: 'Primero esto.' });
+    client.send({ type: 'Flush' });
+    client.send({ type: 'Speak', text: 'Después esto.' });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed', 10_000, 2);
+
+    expect(client.texts.filter((m) => m.type === 'error')).toEqual([]);
+    expect(client.texts.filter((m) => m.type === 'Flushed').map((m) => m.sequence_id)).toEqual([0, 1]);
+    const audio = client.audio.reduce((n, f) => n + f.length - 44, 0);
+    expect(audio).toBe(
+      expectedAudioBytes('Primero esto.', 'linear16', 16000) + expectedAudioBytes('Después esto.', 'linear16', 16000),
+    );
+    expect(emulator.connections.slice(first).map((c) => c.refused?.status)).toEqual([429, 429, 429, undefined]);
+    client.close();
+  });
+
+  it('gives up after the third retry: upstream_error 1011 naming the 429, counted as refused', async () => {
+    const before = await upstreamErrors(gateway, 'refused');
+    const first = emulator.connections.length;
+    emulator.injectFault({ refuseStatus: 429, connections: 10 });
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ type: 'Speak', text: 'No habrá sitio.' });
+    client.send({ type: 'Flush' });
+
+    const error = await client.waitFor('error');
+    expect(error).toMatchObject({ code: 'upstream_error', message: expect.stringContaining('HTTP 429') });
+    expect((await client.waitForClose()).code).toBe(1011);
+    expect(emulator.connections.slice(first).map((c) => c.refused?.status)).toEqual([429, 429, 429, 429]);
+    expect(await upstreamErrors(gateway, 'refused')).toBe(before + 1);
+  });
+
+  it('any other refusal still fails at once, without a retry', async () => {
+    const first = emulator.connections.length;
+    emulator.injectFault({ refuseStatus: 503 });
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ type: 'Speak', text: 'Nada.' });
+    client.send({ type: 'Flush' });
+
+    expect(await client.waitFor('error')).toMatchObject({
+      code: 'upstream_error',
+      message: expect.stringContaining('HTTP 503'),
+    });
+    expect(emulator.connections.slice(first).map((c) => c.refused?.status)).toEqual([503]);
+  });
+});
