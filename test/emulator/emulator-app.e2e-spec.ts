@@ -1,7 +1,7 @@
 import { WebSocket } from 'ws';
 import { createEmulatorApp, RunningEmulatorApp } from '../../apps/deepgram-emulator/src/bootstrap';
 import { expectedAudioBytes } from '../support/emulator';
-import { connectSpeak } from './speak-client';
+import { connectSpeak, refusedUpgrade } from './speak-client';
 
 const KEY = 'emulator-app-key';
 
@@ -58,6 +58,24 @@ describe('Deepgram emulator process (Nest app)', () => {
       ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
     });
     expect(status).toBe(401);
+  });
+
+  it('EMULATOR_MAX_CONNECTIONS: an upgrade over that many open connections gets 429', async () => {
+    const full = await createEmulatorApp({
+      EMULATOR_PORT: '0',
+      EMULATOR_HOST: '127.0.0.1',
+      EMULATOR_MAX_CONNECTIONS: '1',
+      LOG_LEVEL: 'silent',
+    });
+    try {
+      const url = `ws://127.0.0.1:${full.port}/v1/speak`;
+      const first = await connectSpeak(url, { key: 'any' });
+      const { res } = await refusedUpgrade(url, { Authorization: 'Token any' });
+      expect(res.statusCode).toBe(429);
+      first.ws.close();
+    } finally {
+      await full.close();
+    }
   });
 
   it('on shutdown closes live connections with a close frame', async () => {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket } from 'ws';
 import { RunningEmulator, expectedAudioBytes, startTestEmulator } from '../support/emulator';
-import { connectSpeak } from './speak-client';
+import { connectSpeak, refusedUpgrade } from './speak-client';
 
 /** Deepgram's limits as the emulator enforces them: its defaults, and the windows tests may shrink. */
 describe('Deepgram emulator limits', () => {
@@ -12,6 +12,22 @@ describe('Deepgram emulator limits', () => {
     return emulator;
   };
   afterAll(() => Promise.all(started.map((e) => e.close())));
+
+  it('maxConnections: an upgrade over the open connections gets 429 TOO_MANY_REQUESTS, taken again once one ends', async () => {
+    const emulator = await emulatorWith({ maxConnections: 1 });
+    const first = await connectSpeak(emulator.url);
+    const { res, body } = await refusedUpgrade(emulator.url, { Authorization: 'Token any-key' });
+    expect(res.statusCode).toBe(429);
+    expect(res.headers['dg-error']).toBe('Too many requests. Please try again later.');
+    expect(body).toMatchObject({ err_code: 'TOO_MANY_REQUESTS', request_id: res.headers['dg-request-id'] });
+    first.ws.close();
+    await first.closed;
+    const next = await connectSpeak(emulator.url);
+    next.send({ type: 'Speak', text: 'sitio' });
+    next.send({ type: 'Flush' });
+    await next.next('Flushed');
+    next.ws.close();
+  });
 
   it('takes 2,400 characters per 60 s by default; the Speak that goes over closes 1008 DATA-0001', async () => {
     const emulator = await emulatorWith();

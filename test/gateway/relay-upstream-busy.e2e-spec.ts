@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expectedAudioBytes, RunningEmulator } from '../support/emulator';
 import { TestGateway, connectClient, useRelayStack } from '../support/gateway';
 
@@ -89,5 +90,35 @@ describe('gateway relay: Deepgram at its concurrency limit (HTTP 429)', () => {
       message: expect.stringContaining('HTTP 503'),
     });
     expect(emulator.connections.slice(first).map((c) => c.refused?.status)).toEqual([503]);
+  });
+});
+
+describe('gateway relay: a Deepgram project with room for one stream', () => {
+  let emulator: RunningEmulator;
+  let gateway: TestGateway;
+
+  useRelayStack((stack) => ({ emulator, gateway } = stack), { emulator: { maxConnections: 1 } });
+
+  const refusedSoFar = () => emulator.connections.filter((c) => c.refused?.status === 429).length;
+
+  it('a second session waits for the first to end, then speaks: no error for either user', async () => {
+    const first = await connectClient(gateway, PREFIX);
+    first.send({ type: 'Speak', text: 'Yo primero.' });
+    first.send({ type: 'Flush' });
+    await first.waitFor('Flushed');
+    const second = await connectClient(gateway, PREFIX);
+    second.send({ type: 'Speak', text: 'Yo después.' });
+    second.send({ type: 'Flush' });
+    // Deepgram turns the second stream away (429) until the first one has ended.
+    for (let waited = 0; refusedSoFar() === 0 && waited < 5000; waited += 10) await sleep(10);
+    expect(refusedSoFar()).toBe(1);
+    first.send({ type: 'Close' });
+    await first.waitForClose();
+    await second.waitFor('Flushed');
+
+    for (const client of [first, second]) expect(client.texts.filter((m) => m.type === 'error')).toEqual([]);
+    const audio = second.audio.reduce((n, f) => n + f.length - 44, 0);
+    expect(audio).toBe(expectedAudioBytes('Yo después.', 'linear16', 16000));
+    second.close();
   });
 });

@@ -41,6 +41,8 @@ export interface EmulatorOptions {
   flushWindowMs?: number;
   /** Delay before answering an upgrade, like Deepgram's TLS and upgrade round trips (default 0). */
   handshakeDelayMs?: number;
+  /** Open connections at once, like a Deepgram project's concurrency limit: HTTP 429 over it (default 0: none). */
+  maxConnections?: number;
   /** Typical audio frame duration; frames vary between 0.4x and 2x of it (default 50). */
   chunkMs?: number;
   /**
@@ -79,6 +81,7 @@ export function speakServerSettings(options: EmulatorOptions): SpeakServerSettin
     flushLimit: options.flushLimit ?? UPSTREAM_FLUSH_LIMIT,
     flushWindowMs: options.flushWindowMs ?? UPSTREAM_FLUSH_WINDOW_MS,
     handshakeDelayMs: options.handshakeDelayMs ?? 0,
+    maxConnections: options.maxConnections ?? 0,
     recordConnections: options.recordConnections ?? true,
   };
 }

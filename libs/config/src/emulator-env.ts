@@ -43,4 +43,11 @@ export class EmulatorEnv extends LogEnv {
   @Min(0)
   @Max(MAX_TIMER_MS)
   EMULATOR_HANDSHAKE_DELAY_MS: number = 0;
+
+  /** Open connections at once, like a Deepgram project's concurrency limit (HTTP 429 over it); 0: no limit. */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  EMULATOR_MAX_CONNECTIONS: number = 0;
 }

@@ -14,6 +14,8 @@ export interface SpeakServerSettings extends SessionSettings {
   apiKey?: string;
   /** Every upgrade is answered this much later (Deepgram's TLS and upgrade time); 0: at once. */
   handshakeDelayMs: number;
+  /** Open connections allowed at once, like a Deepgram project's concurrency limit (429 over it); 0: no limit. */
+  maxConnections: number;
   /**
    * Keep every connection's record (headers, text received) in `connections` for tests to read. Off in
    * the standalone process, which would otherwise keep keys and text of every connection forever.
@@ -108,9 +110,11 @@ export class SpeakServer {
     const check = checkSpeakRequest(req, url.searchParams, this.settings.apiKey);
     const refusal: Refusal | undefined = fault.refuseStatus
       ? { status: fault.refuseStatus, error: 'INJECTED_FAULT', message: 'Refused by fault injection.' }
-      : check.ok
-        ? undefined
-        : check.refusal;
+      : !check.ok
+        ? check.refusal
+        : this.settings.maxConnections > 0 && this.sessions.size >= this.settings.maxConnections
+          ? PROJECT_FULL
+          : undefined;
     if (refusal || !check.ok) {
       record.refused = refusal;
       this.log.info({ connection: record.id, request_id: requestId, status: refusal?.status }, 'speak upgrade refused');
@@ -138,6 +142,13 @@ export class SpeakServer {
 }
 
 /** A refused upgrade, as Deepgram answers it: an HTTP error with dg-* headers and a JSON body. */
+/** The project is at its concurrency limit: the status Deepgram documents, in the words its API uses. */
+const PROJECT_FULL: Refusal = {
+  status: 429,
+  error: 'TOO_MANY_REQUESTS',
+  message: 'Too many requests. Please try again later.',
+};
+
 function refuse(socket: Duplex, requestId: string, refusal: Refusal): void {
   const body = JSON.stringify({ err_code: refusal.error, err_msg: refusal.message, request_id: requestId });
   const reason = STATUS_CODES[refusal.status] ?? 'Error';

@@ -24,6 +24,7 @@ export class SpeakService implements OnApplicationBootstrap, BeforeApplicationSh
       ttfbMs: env.EMULATOR_TTFB_MS,
       speed: env.EMULATOR_SPEED,
       handshakeDelayMs: env.EMULATOR_HANDSHAKE_DELAY_MS,
+      maxConnections: env.EMULATOR_MAX_CONNECTIONS,
       // A process runs indefinitely: no per-connection records (they would keep keys and text forever).
       recordConnections: false,
     });
