@@ -63,6 +63,30 @@ describe('gateway relay: Deepgram at its concurrency limit (HTTP 429)', () => {
     client.close();
   });
 
+  it('a Clear sent while the retries wait is answered, and only the speech after it is heard', async () => {
+    const first = emulator.connections.length;
+    const refused = () => emulator.connections.slice(first).filter((c) => c.refused?.status === 429).length;
+    emulator.injectFault({ refuseStatus: 429, connections: 2 });
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ type: 'Speak', text: 'Esto no se oirá.' });
+    client.send({ type: 'Flush' });
+    for (let waited = 0; refused() === 0 && waited < 5000; waited += 10) await sleep(10);
+    client.send({ type: 'Clear' }); // Deepgram has just turned the session away: no link is open
+    client.send({ type: 'Speak', text: 'Esto sí.' });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed');
+
+    expect(client.texts.filter((m) => m.type === 'error')).toEqual([]);
+    expect(client.texts.filter((m) => m.type === 'Cleared' || m.type === 'Flushed').map((m) => m.type)).toEqual([
+      'Cleared',
+      'Flushed',
+    ]);
+    const audio = client.audio.reduce((n, f) => n + f.length - 44, 0);
+    expect(audio).toBe(expectedAudioBytes('Esto sí.', 'linear16', 16000));
+    expect(refused()).toBe(2);
+    client.close();
+  });
+
   it('gives up after the third retry: upstream_error 1011 naming the 429, counted as refused', async () => {
     const before = await upstreamErrors(gateway, 'refused');
     const first = emulator.connections.length;

@@ -85,6 +85,11 @@ export class OwedSpeech {
     return this.owedFlushes.length > 0 || this.owedClears.length > 0;
   }
 
+  /** Deepgram owes a Flushed (Clears aside). */
+  get flushesOwed(): boolean {
+    return this.owedFlushes.length > 0;
+  }
+
   /** Something still has to go upstream: held text or Flushes, or a Flush waiting for its allowance. */
   get pendingUpstream(): boolean {
     return this.held.length > 0 || this.waitingFlush !== undefined;

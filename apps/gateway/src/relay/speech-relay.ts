@@ -114,10 +114,11 @@ export class SpeechRelay implements UpstreamListener {
       this.upstream.abort();
       this.openLink();
       for (let n = this.owed.clearsOwed; n > 0; n--) this.upstream.send({ type: 'Clear' });
-    } else {
+    } else if (this.upstream.present || Date.now() >= this.busyUntil) {
       if (!this.upstream.present) this.openLink();
       this.upstream.send({ type: 'Clear' });
     }
+    // Else Deepgram turned the link away a moment ago (429): the Clear goes on the one the retry opens.
     this.watchdog.watch(true);
     this.advance();
   }
@@ -217,9 +218,9 @@ export class SpeechRelay implements UpstreamListener {
     if (this.silentSinceOwed && isRestorable(failure, end.opened, false) && this.owed.requeueUnanswered()) {
       this.log.info({ code: failure.closeCode, reason: failure.reason }, 'upstream closed before answering; replaying');
     }
-    // Deepgram's project is full: the open is tried again a few times before the session gives up. Only
-    // with nothing owed: a Clear queued on the refused link never reached Deepgram.
-    if (isBusyRefusal(failure) && !this.owed.answersOwed && this.busyRefusals < BUSY_RETRY_MS.length) {
+    // Deepgram's project is full: the open is tried again a few times before the session gives up. No
+    // Flush can be owed on a link that never opened; Clears queued on it go again on the next one.
+    if (isBusyRefusal(failure) && !this.owed.flushesOwed && this.busyRefusals < BUSY_RETRY_MS.length) {
       const retry_ms = BUSY_RETRY_MS[this.busyRefusals++];
       this.log.warn(
         { http_status: failure.httpStatus, retry_ms, request_id: end.requestId },
@@ -291,8 +292,13 @@ export class SpeechRelay implements UpstreamListener {
   }
 
   private retryAfterBusy(): void {
-    // Before the first open the client still waits for `connected`: the link reopens, text or not.
-    if (!this.connectedOnce && this.state === 'dormant' && !this.upstream.present) this.openLink();
+    const idle = (this.state === 'dormant' || this.state === 'draining') && !this.upstream.present;
+    // Before the first open the client still waits for `connected`: the link reopens, text or not. Clears
+    // still owed never reached Deepgram (they went on a refused link): they go on this one, first.
+    if (idle && (this.owed.clearsOwed > 0 || (!this.connectedOnce && this.state === 'dormant'))) {
+      this.openLink();
+      for (let n = this.owed.clearsOwed; n > 0; n--) this.upstream.send({ type: 'Clear' });
+    }
     this.advance();
   }
 
