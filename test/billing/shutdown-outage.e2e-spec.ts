@@ -34,7 +34,7 @@ describe('billing shutdown during a Redis outage', () => {
             () => 0,
           ),
         (status) => status === 200,
-        15_000,
+        30_000, // a boot on a loaded machine, its Redis unreachable
       );
       const signalled = Date.now();
       child.kill('SIGTERM');

@@ -87,6 +87,40 @@ describe('gateway relay: Deepgram at its concurrency limit (HTTP 429)', () => {
     client.close();
   });
 
+  it('a 429 on a reopen (after Deepgram idle-closed the first link) is retried too: the held speech is heard', async () => {
+    const first = emulator.connections.length;
+    emulator.injectFault({ idleMs: 200 });
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ type: 'Speak', text: 'Uno.' });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed');
+    await emulator.connections[first].ended; // idle close NET-0001: the session keeps going without a link
+    emulator.injectFault({ refuseStatus: 429 });
+    client.send({ type: 'Speak', text: 'Dos.' });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed', 10_000, 2);
+
+    expect(client.texts.filter((m) => m.type === 'error')).toEqual([]);
+    const audio = client.audio.reduce((n, f) => n + f.length - 44, 0);
+    expect(audio).toBe(expectedAudioBytes('Uno.', 'linear16', 16000) + expectedAudioBytes('Dos.', 'linear16', 16000));
+    expect(emulator.connections.slice(first).map((c) => c.refused?.status)).toEqual([undefined, 429, undefined]);
+    client.close();
+  });
+
+  it('Speak, Flush and Close sent at once, the first open refused: the speech is still heard, then a clean close', async () => {
+    emulator.injectFault({ refuseStatus: 429 });
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ type: 'Speak', text: 'Y me despido.' });
+    client.send({ type: 'Flush' });
+    client.send({ type: 'Close' });
+
+    expect((await client.waitForClose()).code).toBe(1000);
+    expect(client.texts.filter((m) => m.type === 'error')).toEqual([]);
+    expect(client.texts.filter((m) => m.type === 'Flushed')).toHaveLength(1);
+    const audio = client.audio.reduce((n, f) => n + f.length - 44, 0);
+    expect(audio).toBe(expectedAudioBytes('Y me despido.', 'linear16', 16000));
+  });
+
   it('gives up after the third retry: upstream_error 1011 naming the 429, counted as refused', async () => {
     const before = await upstreamErrors(gateway, 'refused');
     const first = emulator.connections.length;

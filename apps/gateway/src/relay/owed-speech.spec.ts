@@ -176,6 +176,21 @@ describe(OwedSpeech.name, () => {
     expect(drain(sut, 0).stop).toEqual({ kind: 'idle' });
   });
 
+  it('owes Flushes only until a later Clear voids them (its Cleared drops the Flushes before it)', () => {
+    const sut = new OwedSpeech(PACE);
+    expect(sut.flushesOwed).toBe(false);
+    sut.speak(['one'], 0);
+    sut.flush(0);
+    drain(sut, 0);
+    expect(sut.flushesOwed).toBe(true);
+    sut.clear();
+    expect([sut.answersOwed, sut.flushesOwed]).toEqual([true, false]);
+    sut.speak(['two'], 0);
+    sut.flush(0);
+    drain(sut, 0);
+    expect(sut.flushesOwed).toBe(true); // the Flush after the Clear is answered after its Cleared
+  });
+
   it('a Flushed that arrives before the Cleared still answers its Flush', () => {
     const sut = new OwedSpeech(PACE);
     sut.speak(['a'], 0);

@@ -85,9 +85,9 @@ export class OwedSpeech {
     return this.owedFlushes.length > 0 || this.owedClears.length > 0;
   }
 
-  /** Deepgram owes a Flushed (Clears aside). */
+  /** Deepgram owes a Flushed that no owed Clear voids (a Cleared drops the Flushes owed before its Clear). */
   get flushesOwed(): boolean {
-    return this.owedFlushes.length > 0;
+    return this.owedFlushes.length > (this.owedClears[this.owedClears.length - 1] ?? 0);
   }
 
   /** Something still has to go upstream: held text or Flushes, or a Flush waiting for its allowance. */

@@ -218,8 +218,9 @@ export class SpeechRelay implements UpstreamListener {
     if (this.silentSinceOwed && isRestorable(failure, end.opened, false) && this.owed.requeueUnanswered()) {
       this.log.info({ code: failure.closeCode, reason: failure.reason }, 'upstream closed before answering; replaying');
     }
-    // Deepgram's project is full: the open is tried again a few times before the session gives up. No
-    // Flush can be owed on a link that never opened; Clears queued on it go again on the next one.
+    // Deepgram's project is full: the open is tried again a few times before the session gives up. Clears
+    // queued on the refused link go again on the next one; a Flushed owed from an older link (and not
+    // voided by a Clear) would never come on a new one: then the session fails as before.
     if (isBusyRefusal(failure) && !this.owed.flushesOwed && this.busyRefusals < BUSY_RETRY_MS.length) {
       const retry_ms = BUSY_RETRY_MS[this.busyRefusals++];
       this.log.warn(
@@ -292,6 +293,7 @@ export class SpeechRelay implements UpstreamListener {
   }
 
   private retryAfterBusy(): void {
+    this.busyUntil = 0; // a timer may fire a millisecond before Date.now() says its wait is over
     const idle = (this.state === 'dormant' || this.state === 'draining') && !this.upstream.present;
     // Before the first open the client still waits for `connected`: the link reopens, text or not. Clears
     // still owed never reached Deepgram (they went on a refused link): they go on this one, first.
