@@ -2,16 +2,10 @@ import { AddressInfo, Server, Socket, createServer } from 'net';
 import WebSocket from 'ws';
 import { expectedAudioBytes, RunningEmulator } from '../support/emulator';
 import { TestGateway, cleanupFunding, connectClient, startGateway, useRelayStack } from '../support/gateway';
+import { metric } from '../support/relay-text';
 import { TestClient } from '../support/ws-client';
 
 const PREFIX = 'relay-errors';
-
-/** `tts_gateway_upstream_errors_total{reason}` from the gateway's /metrics. */
-async function upstreamErrors(gateway: TestGateway, reason: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${gateway.port}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`tts_gateway_upstream_errors_total{reason="${reason}"}`));
-  return Number(line?.split(' ')[1]);
-}
 
 const rateLimited = (client: TestClient) => client.texts.filter((m) => m.type === 'error' && m.code === 'rate_limited');
 /** Messages the gateway said it dropped, summed over its collapsed rate_limited frames. */
@@ -125,7 +119,7 @@ describe('gateway relay: client errors', () => {
   ])(
     'a close %s %s mid-answer: upstream_error with its code and reason, metric label %s',
     async (closeCode, closeReason, label) => {
-      const before = await upstreamErrors(gateway, label);
+      const before = await metric(gateway, `tts_gateway_upstream_errors_total{reason="${label}"}`);
       emulator.injectFault({ closeAfterBytes: 100, closeCode, closeReason });
       const client = await connectClient(gateway, PREFIX);
       client.send({ type: 'Speak', text: 'Deepgram rechaza lo que le mandamos.' });
@@ -136,7 +130,7 @@ describe('gateway relay: client errors', () => {
         message: `Deepgram closed the connection (${closeCode} ${closeReason})`,
       });
       expect((await client.waitForClose()).code).toBe(1011);
-      expect(await upstreamErrors(gateway, label)).toBe(before + 1);
+      expect(await metric(gateway, `tts_gateway_upstream_errors_total{reason="${label}"}`)).toBe(before + 1);
     },
   );
 });

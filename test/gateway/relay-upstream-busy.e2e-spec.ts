@@ -1,15 +1,14 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { expectedAudioBytes, RunningEmulator } from '../support/emulator';
 import { TestGateway, connectClient, useRelayStack } from '../support/gateway';
+import { pollUntil } from '../support/poll';
+import { metric } from '../support/relay-text';
 
 const PREFIX = 'relay-busy';
+const REFUSED_METRIC = 'tts_gateway_upstream_errors_total{reason="refused"}';
 
-/** `tts_gateway_upstream_errors_total{reason}` from the gateway's /metrics. */
-async function upstreamErrors(gateway: TestGateway, reason: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${gateway.port}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`tts_gateway_upstream_errors_total{reason="${reason}"}`));
-  return Number(line?.split(' ')[1] ?? 0);
-}
+/** Upgrades the emulator refused with 429, from its `from`-th connection on. */
+const refusals = (emulator: RunningEmulator, from = 0) =>
+  emulator.connections.slice(from).filter((c) => c.refused?.status === 429).length;
 
 /**
  * Deepgram answers an upgrade with 429 while the project is at its concurrency limit. The gateway opens
@@ -65,12 +64,16 @@ describe('gateway relay: Deepgram at its concurrency limit (HTTP 429)', () => {
 
   it('a Clear sent while the retries wait is answered, and only the speech after it is heard', async () => {
     const first = emulator.connections.length;
-    const refused = () => emulator.connections.slice(first).filter((c) => c.refused?.status === 429).length;
     emulator.injectFault({ refuseStatus: 429, connections: 2 });
     const client = await connectClient(gateway, PREFIX);
     client.send({ type: 'Speak', text: 'Esto no se oirá.' });
     client.send({ type: 'Flush' });
-    for (let waited = 0; refused() === 0 && waited < 5000; waited += 10) await sleep(10);
+    await pollUntil(
+      () => refusals(emulator, first),
+      (n) => n > 0,
+      5000,
+      'a 429',
+    );
     client.send({ type: 'Clear' }); // Deepgram has just turned the session away: no link is open
     client.send({ type: 'Speak', text: 'Esto sí.' });
     client.send({ type: 'Flush' });
@@ -83,7 +86,7 @@ describe('gateway relay: Deepgram at its concurrency limit (HTTP 429)', () => {
     ]);
     const audio = client.audio.reduce((n, f) => n + f.length - 44, 0);
     expect(audio).toBe(expectedAudioBytes('Esto sí.', 'linear16', 16000));
-    expect(refused()).toBe(2);
+    expect(refusals(emulator, first)).toBe(2);
     client.close();
   });
 
@@ -122,7 +125,7 @@ describe('gateway relay: Deepgram at its concurrency limit (HTTP 429)', () => {
   });
 
   it('gives up after the third retry: upstream_error 1011 naming the 429, counted as refused', async () => {
-    const before = await upstreamErrors(gateway, 'refused');
+    const before = await metric(gateway, REFUSED_METRIC);
     const first = emulator.connections.length;
     emulator.injectFault({ refuseStatus: 429, connections: 10 });
     const client = await connectClient(gateway, PREFIX);
@@ -133,7 +136,7 @@ describe('gateway relay: Deepgram at its concurrency limit (HTTP 429)', () => {
     expect(error).toMatchObject({ code: 'upstream_error', message: expect.stringContaining('HTTP 429') });
     expect((await client.waitForClose()).code).toBe(1011);
     expect(emulator.connections.slice(first).map((c) => c.refused?.status)).toEqual([429, 429, 429, 429]);
-    expect(await upstreamErrors(gateway, 'refused')).toBe(before + 1);
+    expect(await metric(gateway, REFUSED_METRIC)).toBe(before + 1);
   });
 
   it('any other refusal still fails at once, without a retry', async () => {
@@ -157,8 +160,6 @@ describe('gateway relay: a Deepgram project with room for one stream', () => {
 
   useRelayStack((stack) => ({ emulator, gateway } = stack), { emulator: { maxConnections: 1 } });
 
-  const refusedSoFar = () => emulator.connections.filter((c) => c.refused?.status === 429).length;
-
   it('a second session waits for the first to end, then speaks: no error for either user', async () => {
     const first = await connectClient(gateway, PREFIX);
     first.send({ type: 'Speak', text: 'Yo primero.' });
@@ -168,8 +169,14 @@ describe('gateway relay: a Deepgram project with room for one stream', () => {
     second.send({ type: 'Speak', text: 'Yo después.' });
     second.send({ type: 'Flush' });
     // Deepgram turns the second stream away (429) until the first one has ended.
-    for (let waited = 0; refusedSoFar() === 0 && waited < 5000; waited += 10) await sleep(10);
-    expect(refusedSoFar()).toBe(1);
+    expect(
+      await pollUntil(
+        () => refusals(emulator),
+        (n) => n > 0,
+        5000,
+        'a 429',
+      ),
+    ).toBe(1);
     first.send({ type: 'Close' });
     await first.waitForClose();
     await second.waitFor('Flushed');

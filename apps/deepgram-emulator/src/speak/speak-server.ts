@@ -141,14 +141,14 @@ export class SpeakServer {
   }
 }
 
-/** A refused upgrade, as Deepgram answers it: an HTTP error with dg-* headers and a JSON body. */
-/** The project is at its concurrency limit: the status Deepgram documents, in the words its API uses. */
+/** The project is at its concurrency limit: the status Deepgram documents (the body's words are our assumption). */
 const PROJECT_FULL: Refusal = {
   status: 429,
   error: 'TOO_MANY_REQUESTS',
   message: 'Too many requests. Please try again later.',
 };
 
+/** A refused upgrade, as Deepgram answers it: an HTTP error with dg-* headers and a JSON body. */
 function refuse(socket: Duplex, requestId: string, refusal: Refusal): void {
   const body = JSON.stringify({ err_code: refusal.error, err_msg: refusal.message, request_id: requestId });
   const reason = STATUS_CODES[refusal.status] ?? 'Error';

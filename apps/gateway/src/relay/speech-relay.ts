@@ -54,9 +54,8 @@ export class SpeechRelay implements UpstreamListener {
   private silentSinceOwed = false;
   private paceTimer?: NodeJS.Timeout;
   private closeTimer?: NodeJS.Timeout;
-  /** 429 refusals in a row, and when the next open may go after the last of them. */
+  /** 429 refusals in a row; the timer is set while the wait after the last one runs (no open meanwhile). */
   private busyRefusals = 0;
-  private busyUntil = 0;
   private busyTimer?: NodeJS.Timeout;
   private readonly pacing: PacingReport;
 
@@ -112,9 +111,8 @@ export class SpeechRelay implements UpstreamListener {
       // A link Deepgram is closing would drop the Clear; all that could still come on it is cleared audio.
       // Clears still unanswered on it go again on the new link, so each client Clear gets its Cleared.
       this.upstream.abort();
-      this.openLink();
-      for (let n = this.owed.clearsOwed; n > 0; n--) this.upstream.send({ type: 'Clear' });
-    } else if (this.upstream.present || Date.now() >= this.busyUntil) {
+      this.openLinkWithClears();
+    } else if (this.upstream.present || !this.busyTimer) {
       if (!this.upstream.present) this.openLink();
       this.upstream.send({ type: 'Clear' });
     }
@@ -228,7 +226,6 @@ export class SpeechRelay implements UpstreamListener {
         'Deepgram busy (429); retrying',
       );
       if (this.state !== 'draining') this.state = 'dormant';
-      this.busyUntil = Date.now() + retry_ms;
       this.busyTimer = setTimeout(() => this.retryAfterBusy(), retry_ms);
       return this.advance();
     }
@@ -254,7 +251,7 @@ export class SpeechRelay implements UpstreamListener {
     if (this.state === 'closing' || this.state === 'ended') return;
     const now = Date.now();
     this.retireIfOld();
-    if (!this.upstream.present && this.owed.pendingUpstream && now >= this.busyUntil) this.openLink();
+    if (!this.upstream.present && this.owed.pendingUpstream && !this.busyTimer) this.openLink();
     if (this.upstream.writable) this.pace(now);
     this.pacing.update();
     if (this.state === 'draining' && this.owed.settled) this.closeUpstream();
@@ -292,14 +289,19 @@ export class SpeechRelay implements UpstreamListener {
     if (this.state === 'dormant' || this.state === 'open') this.state = 'connecting';
   }
 
+  /** A new link on which the Clears still unanswered go first (the old link dropped or never sent them). */
+  private openLinkWithClears(): void {
+    this.openLink();
+    for (let n = this.owed.clearsOwed; n > 0; n--) this.upstream.send({ type: 'Clear' });
+  }
+
   private retryAfterBusy(): void {
-    this.busyUntil = 0; // a timer may fire a millisecond before Date.now() says its wait is over
+    this.busyTimer = undefined;
     const idle = (this.state === 'dormant' || this.state === 'draining') && !this.upstream.present;
     // Before the first open the client still waits for `connected`: the link reopens, text or not. Clears
     // still owed never reached Deepgram (they went on a refused link): they go on this one, first.
     if (idle && (this.owed.clearsOwed > 0 || (!this.connectedOnce && this.state === 'dormant'))) {
-      this.openLink();
-      for (let n = this.owed.clearsOwed; n > 0; n--) this.upstream.send({ type: 'Clear' });
+      this.openLinkWithClears();
     }
     this.advance();
   }
