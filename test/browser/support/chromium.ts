@@ -27,5 +27,11 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
     // Its own fonts, so pages render text on a machine without any installed.
     options.env = { ...process.env, FONTCONFIG_PATH: bundled.fontConfigPath };
   }
-  return chromium.launch(options);
+  try {
+    return await chromium.launch(options);
+  } catch {
+    // Chromium now and then dies at start on a loaded machine (a SIGSEGV before its first page, seen in
+    // CI): one more start. A browser that cannot start twice in a row fails the test as before.
+    return chromium.launch(options);
+  }
 }
