@@ -1,13 +1,18 @@
 /** A calendar date (UTC midnight) or a date-time with Z or an offset: what Postgres and Date agree on. */
-const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-](\d{2}):\d{2}))?$/;
+/** Postgres reads offsets up to 15:59 either way (Date takes up to 23:59); real zones span -12:00..+14:00. */
+const MAX_OFFSET_HOURS = 15;
 
 /**
  * A date or date-time both Date and Postgres read as the same instant: the shape above (a date-time
  * only when `dateTime`), a day that exists (2026-02-30 does not, though Date rolls it over to March),
- * and years 1-9999 once the offset is applied (9999-12-31T23:30:00-01:00 is year 10000 in UTC).
+ * and years 1-9999 once the offset is applied (9999-12-31T23:30:00-01:00 is year 10000 in UTC), with an
+ * offset Postgres takes (+16:00 passes Date and fails the query: a 500, or a usage event retried for an hour).
  */
 export function isInstant(value: unknown, dateTime = false): value is string {
-  if (typeof value !== 'string' || !INSTANT.test(value) || (dateTime && value.length === 10)) return false;
+  if (typeof value !== 'string' || (dateTime && value.length === 10)) return false;
+  const shape = INSTANT.exec(value);
+  if (!shape || Number(shape[5] ?? 0) > MAX_OFFSET_HOURS) return false;
   const t = Date.parse(value);
   if (isNaN(t)) return false;
   const year = new Date(t).getUTCFullYear();

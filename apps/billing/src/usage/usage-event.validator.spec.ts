@@ -55,12 +55,20 @@ describe(usageEventProblems.name, () => {
       '2026-02-30T00:00:00Z',
       '0000-06-01T00:00:00Z',
       '2026-12-01',
+      '2026-12-01T10:00:00+16:00', // Date reads it; Postgres refuses offsets over 15:59
+      '2026-12-01T10:00:00-23:59',
     ]) {
       expect(usageEventProblems({ ...valid, interval_start: bad })).toEqual([
         'interval_start must be an ISO-8601 date-time with Z or an offset, years 1-9999',
       ]);
     }
-    for (const good of ['2026-12-01T10:00:00.123456Z', '2026-12-01T10:00:00+05:30', '2026-12-01T10:00Z']) {
+    for (const good of [
+      '2026-12-01T10:00:00.123456Z',
+      '2026-12-01T10:00:00+05:30',
+      '2026-12-01T10:00Z',
+      '2026-12-01T10:00:00+15:59',
+      '2026-12-01T10:00:00-15:59',
+    ]) {
       expect(usageEventProblems({ ...valid, interval_start: good })).toEqual([]);
     }
   });
