@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { CREDITS_DEPLETED_PATTERN, RedisNamespace } from '@tts/protocol';
+import { CREDITS_DEPLETED_PATTERN, CreditsDepletedEvent, RedisNamespace } from '@tts/protocol';
 import { BalanceCacheRefresher } from '../../apps/billing/src/balance/balance-cache-refresher.service';
 import { CreditLedger } from '../../apps/billing/src/ledger/credit-ledger.service';
 import { UsagePricing } from '../../apps/billing/src/ledger/usage-pricing';
@@ -34,7 +34,7 @@ describe('balance cache and depletion broadcast', () => {
   let subscriber: Redis;
   let queue: Queue;
   let billing: TestBilling;
-  const announced: Array<{ company_id: string; balance_credits: number }> = [];
+  const announced: CreditsDepletedEvent[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase('balance_cache');
@@ -87,7 +87,9 @@ describe('balance cache and depletion broadcast', () => {
       (n) => n > 0,
       5_000,
     );
-    expect(announced.filter((a) => a.company_id === id)).toEqual([{ company_id: id, balance_credits: -0.5 }]);
+    expect(announced.filter((a) => a.company_id === id)).toEqual([
+      { company_id: id, balance_credits: -0.5, balance_version: '1' },
+    ]);
     const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM usage_ledger WHERE company_id = $1`, [id]);
     expect(n).toBe(1);
   });

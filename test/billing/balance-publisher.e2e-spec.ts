@@ -70,7 +70,7 @@ describe(BalancePublisher.name, () => {
       2000,
     );
     await new Promise((r) => setTimeout(r, 200));
-    expect(announced).toEqual([{ company_id: company, balance_credits: -0.25 }]);
+    expect(announced).toEqual([{ company_id: company, balance_credits: -0.25, balance_version: '8' }]);
   });
 
   it('lets a snapshot overwrite a newer version written before its read, never one written after it began', async () => {
@@ -112,7 +112,7 @@ describe(BalancePublisher.name, () => {
         (n) => n >= 1,
         2000,
       );
-      expect(JSON.parse(messages[0]).data).toEqual({ company_id: company, balance_credits: -1 });
+      expect(JSON.parse(messages[0]).data).toEqual({ company_id: company, balance_credits: -1, balance_version: '1' });
     } finally {
       await onDb.onApplicationShutdown();
       await inDb.del(key, namespace.balanceVersionKey(company));

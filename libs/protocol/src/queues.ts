@@ -18,6 +18,12 @@ export const CREDITS_DEPLETED_PATTERN = 'credits.depleted';
 export interface CreditsDepletedEvent {
   company_id: string;
   balance_credits: number;
+  /**
+   * The ledger's balance version (decimal text) of the change that left the balance at or below zero.
+   * A gateway whose cache already holds a later version with credits (a top-up committed before the
+   * broadcast arrived) keeps the company's sessions. Absent from billing builds before it was added.
+   */
+  balance_version?: string;
 }
 
 /** Request-reply pattern (namespaced by RedisNamespace.channel): a gateway asks billing for a balance it has not cached. */
@@ -48,7 +54,7 @@ export class RedisNamespace {
     return `${this.keyRoot}balance:${companyId}`;
   }
 
-  /** `<balance_version>@<written at, ms>` of a company's cached balance; only billing reads it. */
+  /** `<balance_version>@<written at, ms>` of a company's cached balance (see cachedBalanceVersion). */
   balanceVersionKey(companyId: string): string {
     return `${this.keyRoot}balance-version:${companyId}`;
   }
@@ -62,6 +68,12 @@ export class RedisNamespace {
   channel(pattern: string): string {
     return this.channelRoot + pattern;
   }
+}
+
+/** The ledger version in a balanceVersionKey value (`<balance_version>@<written at, ms>`), if it holds one. */
+export function cachedBalanceVersion(stored: string | null): bigint | undefined {
+  const match = stored === null ? null : /^(\d+)(@\d*)?$/.exec(stored);
+  return match ? BigInt(match[1]) : undefined;
 }
 
 export interface CreditsBalanceRequest {

@@ -1,6 +1,7 @@
 /*
  * The Redis balance cache gateways read at connect: RedisNamespace.balanceKey holds the balance and
- * RedisNamespace.balanceVersionKey holds `<balance_version>@<written at, ms>` (only billing reads it).
+ * RedisNamespace.balanceVersionKey holds `<balance_version>@<written at, ms>` (gateways read the version
+ * to tell a depletion broadcast that a top-up has overtaken).
  */
 
 /** Write modes of SET_BALANCES (ARGV[1]). */

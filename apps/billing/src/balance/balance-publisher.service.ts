@@ -100,6 +100,7 @@ export class BalancePublisher implements OnModuleInit, OnApplicationShutdown {
     const event: CreditsDepletedEvent = {
       company_id: change.companyId,
       balance_credits: toReportedNumber(change.balance),
+      balance_version: change.version,
     };
     this.logger.info({ company_id: change.companyId, balance_credits: event.balance_credits }, 'credits depleted');
     await this.retried('depletion broadcast', { company_id: change.companyId }, () =>

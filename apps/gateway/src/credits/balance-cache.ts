@@ -1,7 +1,7 @@
 import { Inject, Injectable, Module } from '@nestjs/common';
 import Redis from 'ioredis';
 import { RedisConnections } from '@tts/config';
-import { RedisNamespace } from '@tts/protocol';
+import { RedisNamespace, cachedBalanceVersion } from '@tts/protocol';
 import { BALANCE_READ_TIMEOUT_MS } from './credits.constants';
 
 const BALANCE_CACHE_REDIS = Symbol('BALANCE_CACHE_REDIS');
@@ -22,6 +22,15 @@ export class BalanceCache {
   /** The company's cached balance, or null when billing has cached none (unknown, or not used since it started). */
   get(companyId: string): Promise<string | null> {
     return this.redis.get(this.namespace.balanceKey(companyId));
+  }
+
+  /** The cached balance and the ledger version it was written at (undefined when none is cached), in one round trip. */
+  async withVersion(companyId: string): Promise<{ balance: string | null; version: bigint | undefined }> {
+    const [balance, version] = await this.redis.mget(
+      this.namespace.balanceKey(companyId),
+      this.namespace.balanceVersionKey(companyId),
+    );
+    return { balance, version: cachedBalanceVersion(version) };
   }
 
   /** The cached balances of `companyIds`, in their order, in one round trip. */

@@ -4,6 +4,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { RedisSubscription } from '@tts/config';
 import { CREDITS_DEPLETED_PATTERN, CreditsDepletedEvent, RedisNamespace } from '@tts/protocol';
 import { ActiveSessions } from '../session/active-sessions.service';
+import { BalanceCache } from './balance-cache';
 import { endDepletedCompany } from './credits-cutoff';
 
 export const DEPLETION_SERVER = Symbol('DEPLETION_SERVER');
@@ -15,6 +16,10 @@ export type DepletionServerFactory = () => ServerRedis;
  * company's sessions on this pod. The module runs its own Redis microservice server, so main.ts
  * needs no connectMicroservice call. Started while Redis is unreachable, it subscribes once Redis
  * answers. A broadcast can be missed (see DepletionSweep for the safety net).
+ *
+ * A broadcast can also arrive late (billing retries it for up to a few seconds while Redis stutters):
+ * when the cache already holds a later balance version with credits, a top-up overtook the depletion
+ * and the company's sessions stay. Without that proof (no version, no answer from Redis) they end.
  */
 @Injectable()
 export class CreditsDepletedListener implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -23,6 +28,7 @@ export class CreditsDepletedListener implements OnApplicationBootstrap, OnApplic
   constructor(
     @Inject(DEPLETION_SERVER) newServer: DepletionServerFactory,
     private readonly sessions: ActiveSessions,
+    private readonly balances: BalanceCache,
     namespace: RedisNamespace,
     private readonly logger: PinoLogger,
   ) {
@@ -40,8 +46,32 @@ export class CreditsDepletedListener implements OnApplicationBootstrap, OnApplic
     return this.subscription.start();
   }
 
-  depleted(event: CreditsDepletedEvent): void {
+  async depleted(event: CreditsDepletedEvent): Promise<void> {
+    if (await this.overtaken(event)) {
+      this.logger.info(
+        { company_id: event.company_id, balance_version: event.balance_version },
+        'depletion broadcast ignored: a later balance with credits is cached (a top-up overtook it)',
+      );
+      return;
+    }
     endDepletedCompany(this.sessions, this.logger, event.company_id, 'broadcast');
+  }
+
+  /** True only when the cache proves a later change left the company with credits. */
+  private async overtaken(event: CreditsDepletedEvent): Promise<boolean> {
+    if (typeof event.balance_version !== 'string' || !/^\d+$/.test(event.balance_version)) return false;
+    if (this.sessions.ofCompany(event.company_id).length === 0) return false; // nothing to end: no read
+    try {
+      const cached = await this.balances.withVersion(event.company_id);
+      return (
+        cached.version !== undefined &&
+        cached.version > BigInt(event.balance_version) &&
+        cached.balance !== null &&
+        Number(cached.balance) > 0
+      );
+    } catch {
+      return false; // Redis did not answer: the broadcast stands
+    }
   }
 
   onApplicationShutdown(): Promise<void> {
