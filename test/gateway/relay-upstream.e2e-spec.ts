@@ -105,6 +105,28 @@ describe('gateway relay: upstream behaviour', () => {
     },
   );
 
+  it('forgets a Flush Deepgram refused just before a Clear: no Flushed after the Cleared, the next utterance whole', async () => {
+    emulator.injectFault({ rejectFlushes: 1 });
+    const client = await connectClient(gateway, PREFIX);
+    client.send({ encoding: 'linear16' });
+    await client.waitFor('status'); // the upstream is open: what follows goes up in the order sent
+    client.send({ type: 'Speak', text: 'Esto se cancela.' });
+    client.send({ type: 'Flush' }); // refused by Deepgram as it reads it
+    client.send({ type: 'Clear' });
+    await client.waitFor('Cleared');
+    const next = 'Lo que sí se oye.';
+    const audioFrom = client.received.length;
+    client.send({ type: 'Speak', text: next });
+    client.send({ type: 'Flush' });
+    client.send({ type: 'Close' });
+    await client.waitFor((m) => m.type === 'status' && m.message === 'closed', 10_000);
+    const answers = client.texts.filter((m) => ['Warning', 'Cleared', 'Flushed'].includes(m.type as string));
+    expect(answers.map((m) => m.type)).toEqual(['Warning', 'Cleared', 'Flushed']);
+    // One Flushed, the new utterance's; a retried Flush would have brought a second, out of turn.
+    expect(client.texts.filter((m) => m.type === 'Flushed')).toEqual([{ type: 'Flushed', sequence_id: 0 }]);
+    expect(sampleBytes(client, audioFrom)).toBe(expectedAudioBytes(next, 'linear16', 16000));
+  });
+
   it('answers a Flush with no text since the last one without Deepgram: one upstream Flush, every Flushed in order', async () => {
     const before = emulator.connections.length;
     const client = await connectClient(gateway, PREFIX);
@@ -127,8 +149,9 @@ describe('gateway relay: upstream behaviour', () => {
     const order = client.texts.filter((m) => m.type === 'Cleared' || m.type === 'Flushed').slice(-2);
     expect(order.map((m) => m.type)).toEqual(['Cleared', 'Flushed']);
     const [upstream] = connectionsOf(emulator, before);
-    // The first (before the upstream opened), and the one behind the Clear; the three merged ones rode on one.
-    expect(upstream.received.filter((m) => m.includes('"Flush"'))).toHaveLength(3);
+    // The utterance's (the three merged ones rode on it) and the one behind the Clear; the first, sent
+    // before the upstream opened, was answered by the gateway in its turn.
+    expect(upstream.received.filter((m) => m.includes('"Flush"'))).toHaveLength(2);
     client.close();
   });
 

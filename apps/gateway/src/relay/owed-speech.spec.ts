@@ -7,8 +7,9 @@ function drain(sut: OwedSpeech, now: number): { sent: string[]; stop: PaceStep }
   const sent: string[] = [];
   for (;;) {
     const step = sut.next(now);
-    if (step.kind !== 'send') return { sent, stop: step };
-    sent.push(step.message.type === 'Speak' ? step.message.text : step.message.type);
+    if (step.kind === 'answer') sent.push(`answered ${step.flushes}`);
+    else if (step.kind !== 'send') return { sent, stop: step };
+    else sent.push(step.message.type === 'Speak' ? step.message.text : step.message.type);
   }
 }
 
@@ -43,11 +44,15 @@ describe(OwedSpeech.name, () => {
       expect(sut.settled).toBe(true);
     });
 
-    it('waits in line when it may not be answered yet (before the first upstream open)', () => {
+    it('waits in line when it may not be answered yet (before the first upstream open), and still never goes upstream', () => {
       const sut = new OwedSpeech(PACE);
-      expect(sut.flush(0, 1, false)).toBe(false);
-      expect(drain(sut, 0).sent).toEqual(['Flush']);
+      expect([sut.flush(0, 1, false), sut.flush(0, 1, false)]).toEqual([false, false]);
+      sut.speak(['one'], 0);
+      sut.flush(0, 1, false);
+      expect(sut.settled).toBe(false);
+      expect(drain(sut, 0).sent).toEqual(['answered 2', 'one', 'Flush']);
       expect(sut.flushed()).toBe(1);
+      expect(sut.settled).toBe(true);
     });
 
     it('rides on the Flush before it: held, owed, or waiting for the allowance, one upstream Flush for all', () => {
@@ -327,6 +332,27 @@ describe(OwedSpeech.name, () => {
     expect(sut.flushed()).toBe(1); // the older Flush's own answer
     expect(drain(sut, 1100).sent).toEqual(['Flush']);
     expect(sut.oldestFlushAt).toBe(2);
+    expect(sut.flushed()).toBe(1);
+    expect(sut.settled).toBe(true);
+  });
+
+  it('a Flush refused before an owed Clear is forgotten: the Clear dropped its text, nothing is retried', () => {
+    const sut = new OwedSpeech(PACE);
+    sut.speak(['kept'], 0);
+    sut.flush(1);
+    sut.speak(['refused'], 0);
+    sut.flush(2);
+    drain(sut, 0);
+    sut.clear(); // Deepgram reads Flush, Flush, Clear; it refuses the second Flush before it reads the Clear
+    sut.speak(['after'], 0);
+    sut.flush(3);
+    expect(drain(sut, 0).sent).toEqual(['after', 'Flush']);
+    expect(sut.flushRefused(100, 1000)).toBeUndefined();
+    expect(sut.unflushedChars).toBe(0);
+    expect(sut.flushed()).toBe(1); // the first Flush's answer, which may still come before the Cleared
+    sut.cleared();
+    expect(drain(sut, 5000).sent).toEqual([]); // no retried Flush: its answer would follow the Cleared
+    expect(sut.oldestFlushAt).toBe(3);
     expect(sut.flushed()).toBe(1);
     expect(sut.settled).toBe(true);
   });

@@ -20,9 +20,11 @@ export const LONG_HOLD_MS = 2000;
 /**
  * Text the client sent that has not gone upstream yet (Speak piece), or a client Flush behind it.
  * `heldAt`: since when the piece waits for the character allowance (unset while it merely queues for an
- * open connection or the next turn): what the held-text metric measures.
+ * open connection or the next turn): what the held-text metric measures. `local`: a Flush with nothing
+ * to speak that came before the first upstream open; the gateway answers it itself when its turn comes.
  */
-type HeldItem = { kind: 'speak'; text: string; heldAt?: number } | { kind: 'flush'; flushes: number; clientAt: number };
+type HeldItem =
+  { kind: 'speak'; text: string; heldAt?: number } | { kind: 'flush'; flushes: number; clientAt: number; local?: true };
 /** A Flush on its way: `flushes` client Flushes it answers (0: the gateway's own, at hold start or before a Close). */
 interface PendingFlush {
   flushes: number;
@@ -33,10 +35,12 @@ interface OwedFlush extends PendingFlush {
   text: string[];
 }
 
-/** What the pacer does next: write a message, or wait (for the text or the Flush allowance). */
+/** What the pacer does next: write a message, answer Flushes itself, or wait (for the text or the Flush allowance). */
 export type PaceStep =
   /** `heldMs`: set on a Speak that waited for the character allowance, and how long. */
   | { kind: 'send'; message: UpstreamClientMessage; heldMs?: number }
+  /** `flushes` client Flushes that asked for no audio, answered by the gateway in their turn. */
+  | { kind: 'answer'; flushes: number }
   | { kind: 'wait'; waitMs: number; forText: boolean }
   | { kind: 'idle' };
 
@@ -128,8 +132,9 @@ export class OwedSpeech {
    * A client Flush with no text since the previous Flush asks for no audio: it is answered with that
    * Flush (merged into it, whether held, waiting or owed), or at once when nothing is owed; so it never
    * spends Deepgram's Flush allowance nor relies on how Deepgram answers an empty Flush. Returns true
-   * when the caller must answer it now; with `answerNow` false (nothing may reach the client yet) it is
-   * queued instead. A Clear still owed keeps it in line: its answer follows Cleared.
+   * when the caller must answer it now; with `answerNow` false (nothing may reach the client yet) it
+   * waits in line and `next()` hands it back as an `answer` step. A Clear still owed keeps it in line
+   * upstream: its answer follows Cleared.
    */
   flush(clientAt: number, flushes = 1, answerNow = true): boolean {
     const last = this.held.at(-1);
@@ -140,7 +145,7 @@ export class OwedSpeech {
       if (last?.kind === 'flush') last.flushes += flushes;
       else if (this.owedFlushes.length > 0) this.owedFlushes[this.owedFlushes.length - 1].flushes += flushes;
       else if (answerNow) return true;
-      else this.held.push({ kind: 'flush', flushes, clientAt });
+      else this.held.push({ kind: 'flush', flushes, clientAt, local: true });
       return false;
     }
     this.held.push({ kind: 'flush', flushes, clientAt });
@@ -215,10 +220,21 @@ export class OwedSpeech {
    * Deepgram ignored our latest Flush (over its own count) and still holds its text: the text counts
    * as unflushed again, and the Flush waits `retryMs`, doubling on each refusal in a row.
    * Deepgram refuses a Flush the moment it reads it, while a Flush it accepted is answered only after
-   * its audio: the refused one is the last one sent, never an older one still being spoken.
-   * Returns the wait, or undefined when no Flush is owed.
+   * its audio: the refused one is the last one sent, never an older one still being spoken. With a
+   * Clear owed, Deepgram has not read that Clear yet (it answers a Clear at once): the refused Flush is
+   * the last one sent before it, and the Clear drops its text, so it is simply forgotten.
+   * Returns the wait, or undefined when nothing is retried.
    */
   flushRefused(now: number, firstRetryMs: number): number | undefined {
+    if (this.owedClears.length > 0) {
+      const beforeClear = this.owedClears[0];
+      if (beforeClear > 0) {
+        this.owedFlushes.splice(beforeClear - 1, 1);
+        // Every owed Clear went up after it: each counts one Flush fewer before itself.
+        for (let i = 0; i < this.owedClears.length; i++) this.owedClears[i] -= 1;
+      }
+      return undefined;
+    }
     const refused = this.owedFlushes.pop();
     if (!refused) return undefined;
     this.sentSinceFlush = refused.text.concat(this.sentSinceFlush);
@@ -309,6 +325,7 @@ export class OwedSpeech {
         return { kind: 'send', message: { type: 'Speak', text: head.text }, heldMs };
       }
       this.held.shift();
+      if (head.local) return { kind: 'answer', flushes: head.flushes };
       const flushWaitMs = this.flushBudget.waitMs(1, now);
       if (flushWaiting || flushWaitMs > 0) {
         // Over the Flush allowance: later Flushes merge into this one when they reach the head.

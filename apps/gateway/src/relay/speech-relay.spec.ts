@@ -308,4 +308,39 @@ describe(SpeechRelay.name, () => {
     expect(events.at(-1)).toBe('{"type":"Cleared","sequence_id":0}');
     expect(sut.busy).toBe(false);
   });
+
+  it('a Close keeps waiting while Deepgram makes progress, however long (here: a Flush refused for three minutes)', () => {
+    let refusals = 0;
+    onNewLink = (l) => {
+      l.onSend = (message) => {
+        if (message.type === 'Close') return l.end({ closeCode: 1000 });
+        if (message.type !== 'Flush') return;
+        if (refusals++ < 8) return l.reply({ type: 'Warning', warn_code: 'EXCESSIVE_FLUSH', warn_msg: 'too many' });
+        l.listener.onUpstreamAudio(Buffer.alloc(64));
+        l.reply({ type: 'Flushed', sequence_id: 0 });
+      };
+    };
+    sut.connect();
+    link().open();
+    sut.speak('Hola.');
+    sut.close();
+    jest.advanceTimersByTime(240_000); // retries after 1, 2, 4 ... 60, 60 s: 183 s in all
+    expect(refusals).toBe(9);
+    expect(events).toContain('audio');
+    expect(link().types().at(-1)).toBe('Close');
+    expect(link().aborted).toBe(false);
+    expect(events.at(-1)).toBe('finished');
+  });
+
+  it('a Close still ends a session whose upstream makes no progress at all for the grace period', () => {
+    sut.connect();
+    link().open();
+    sut.speak('Hola.');
+    sut.close();
+    jest.advanceTimersByTime(119_000);
+    expect(events).not.toContain('finished');
+    jest.advanceTimersByTime(2_000);
+    expect(link().aborted).toBe(true);
+    expect(events.at(-1)).toBe('finished');
+  });
 });

@@ -24,7 +24,10 @@ import { isFlushLimitWarning, parseUpstreamReply, relayedWarning } from './upstr
  */
 export type SpeechRelayState = 'dormant' | 'connecting' | 'open' | 'draining' | 'closing' | 'ended';
 
-/** How long a Close may wait for the audio still owed (plus the held text's pacing) before the session ends anyway. */
+/**
+ * How long a draining session may go without progress (a piece or Flush written, an answer or audio
+ * read) before it ends anyway. Pacing never waits longer than a 60 s window between writes.
+ */
 const CLOSE_GRACE_MS = 120_000;
 /** First retry of a Flush Deepgram refused over its own count; doubled on each refusal in a row. */
 const FLUSH_RETRY_MS = 1000;
@@ -125,16 +128,8 @@ export class SpeechRelay implements UpstreamListener {
   close(): void {
     if (this.state === 'draining' || this.state === 'closing' || this.state === 'ended') return;
     this.state = 'draining';
-    const now = Date.now();
-    if (this.owed.needsFlush) this.owed.flush(now, 0);
-    this.closeTimer = setTimeout(
-      () => {
-        this.log.warn('upstream did not finish in time after Close');
-        this.abort();
-        this.host.speechFinished();
-      },
-      CLOSE_GRACE_MS + this.owed.heldDelayMs(now),
-    );
+    if (this.owed.needsFlush) this.owed.flush(Date.now(), 0);
+    this.closeTimer = setTimeout(() => this.onCloseStalled(), CLOSE_GRACE_MS);
     this.advance();
   }
 
@@ -170,6 +165,7 @@ export class SpeechRelay implements UpstreamListener {
   onUpstreamAudio(chunk: Buffer): void {
     this.silentSinceOwed = false;
     this.watchdog.frame();
+    this.closeTimer?.refresh();
     this.reopens.progress();
     if (this.owed.clearing) return; // audio of cleared text
     this.output.audio(chunk, this.owed.oldestFlushAt);
@@ -181,6 +177,7 @@ export class SpeechRelay implements UpstreamListener {
     // Metadata comes unasked when a connection opens; anything else answers what we sent.
     if (reply.type !== 'Metadata') this.silentSinceOwed = false;
     this.watchdog.frame();
+    this.closeTimer?.refresh();
     switch (reply.type) {
       case 'Flushed':
         this.reopens.progress();
@@ -263,7 +260,12 @@ export class SpeechRelay implements UpstreamListener {
     for (;;) {
       const owedBefore = this.owed.answersOwed;
       const step = this.owed.next(now);
+      if (step.kind === 'answer') {
+        this.output.flushed(step.flushes);
+        continue;
+      }
       if (step.kind === 'send') {
+        this.closeTimer?.refresh();
         this.upstream.send(step.message);
         if (step.message.type === 'Speak') this.tap.textSent(step.message.text.length);
         if (step.heldMs !== undefined) this.tap.textHeldFor?.(step.heldMs);
@@ -325,6 +327,18 @@ export class SpeechRelay implements UpstreamListener {
     this.advance();
   }
 
+  /** Nothing moved for the whole grace after Close: what is still held or owed is given up, loudly. */
+  private onCloseStalled(): void {
+    const undelivered = { held_chars: this.owed.heldChars, answers_owed: this.owed.answersOwed };
+    if (undelivered.held_chars > 0 || undelivered.answers_owed) {
+      this.log.error(undelivered, 'upstream made no progress after Close; undelivered speech dropped');
+    } else {
+      this.log.warn('upstream did not close in time after Close');
+    }
+    this.abort();
+    this.host.speechFinished();
+  }
+
   private closeUpstream(): void {
     if (!this.upstream.present) return this.finish();
     this.state = 'closing';
@@ -340,6 +354,7 @@ export class SpeechRelay implements UpstreamListener {
   private stopTimers(): void {
     clearTimeout(this.paceTimer);
     clearTimeout(this.closeTimer);
+    this.closeTimer = undefined; // a cleared timer would come back on refresh()
     clearTimeout(this.busyTimer);
     this.watchdog.stop();
   }
