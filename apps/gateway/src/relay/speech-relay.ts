@@ -233,7 +233,10 @@ export class SpeechRelay implements UpstreamListener {
       return this.host.speechFailed(message);
     }
     // Idle (NET-0001) or expired: reopened with the same parameters when something has to go upstream.
-    this.log.info({ code: failure.closeCode, reason: failure.reason }, 'upstream closed, will reopen on demand');
+    this.log.info(
+      { code: failure.closeCode, reason: failure.reason, detail: failure.detail },
+      'upstream closed, will reopen on demand',
+    );
     if (this.state !== 'draining') this.state = 'dormant';
     this.advance();
   }

@@ -35,7 +35,8 @@ export class UpstreamConnection {
   /** Replaced by a fresh connection: its late events are no longer the session's business. */
   private retired = false;
   private refusal?: { httpStatus?: number; dgError?: string; requestId?: string };
-  private networkError?: string;
+  /** The first socket error: its code for the client, its text (hosts, addresses) for our log. */
+  private networkError?: { code: string; detail: string };
   private timedOut = false;
   /** Paused by the session (its client is behind); ws cannot pause a socket that is still connecting. */
   private paused = false;
@@ -70,7 +71,7 @@ export class UpstreamConnection {
     });
     this.socket.on('unexpected-response', (_req, res: IncomingMessage) => this.refused(res));
     this.socket.on('error', (err) => {
-      this.networkError ??= err.message;
+      this.networkError ??= { code: (err as NodeJS.ErrnoException).code ?? 'socket error', detail: err.message };
     });
     this.socket.on('close', (code: number, reason: Buffer) => {
       clearTimeout(this.connectTimer);
@@ -161,9 +162,10 @@ export class UpstreamConnection {
       };
     }
     if (this.timedOut) return { opened, failure: { kind: 'timeout', reason: 'upstream connect timeout' } };
-    if (!opened) return { opened, failure: { kind: 'unreachable', reason: this.networkError ?? 'connection failed' } };
+    const error = this.networkError && { reason: this.networkError.code, detail: this.networkError.detail };
+    if (!opened) return { opened, failure: { kind: 'unreachable', ...(error ?? { reason: 'connection failed' }) } };
     if (code === ABNORMAL_CLOSURE) {
-      return { opened, failure: { kind: 'lost', closeCode: code, reason: this.networkError ?? 'connection lost' } };
+      return { opened, failure: { kind: 'lost', closeCode: code, ...(error ?? { reason: 'connection lost' }) } };
     }
     return { opened, failure: { kind: 'closed', closeCode: code, reason } };
   }

@@ -32,14 +32,20 @@ describe('upstream failures', () => {
       'could not connect to Deepgram: upstream connect timeout',
     ],
     [
-      { kind: 'unreachable', reason: 'connect ECONNREFUSED 127.0.0.1:9' },
+      { kind: 'unreachable', reason: 'ECONNREFUSED', detail: 'connect ECONNREFUSED 10.1.2.3:443' },
       'unreachable',
-      'could not connect to Deepgram',
+      'could not connect to Deepgram: ECONNREFUSED',
+    ],
+    [
+      { kind: 'lost', closeCode: 1006, reason: 'ECONNRESET', detail: 'read ECONNRESET 10.1.2.3:443' },
+      'network',
+      'Deepgram connection lost (1006 ECONNRESET)',
     ],
   ])('%j -> label %s, message "%s"', (failure, label, message) => {
     expect(upstreamFailureLabel(failure)).toBe(label);
     expect(UPSTREAM_FAILURE_LABELS).toContain(upstreamFailureLabel(failure));
     expect(upstreamFailureMessage(failure)).toContain(message);
+    expect(upstreamFailureMessage(failure)).not.toContain('10.1.2.3'); // the socket's text is for the log only
   });
 
   it('reopens only an opened connection that owed nothing and was not closed for what we sent', () => {

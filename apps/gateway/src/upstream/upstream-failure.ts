@@ -22,8 +22,13 @@ export interface UpstreamFailure {
   httpStatus?: number;
   /** Deepgram's `dg-error` header of a refused upgrade. */
   dgError?: string;
-  /** Deepgram's close reason (e.g. NET-0001) or our own short words; never a key. */
+  /**
+   * Deepgram's close reason (e.g. NET-0001), a socket error's code (ECONNREFUSED) or our own short words;
+   * what the client reads, so never a key, a host or an address.
+   */
   reason: string;
+  /** The socket error's full text (it names hosts and addresses): for our log only, never the client. */
+  detail?: string;
 }
 
 /** Close codes after which a reconnect would silently lose what Deepgram rejected (1003, 1008, 1009). */
@@ -87,7 +92,6 @@ export function upstreamFailureMessage(failure: UpstreamFailure): string {
     case 'refused':
       return `Deepgram refused the connection (HTTP ${failure.httpStatus}): ${failure.dgError ?? failure.reason}`;
     case 'unreachable':
-      return `could not connect to Deepgram: ${failure.reason}`;
     case 'timeout':
       return `could not connect to Deepgram: ${failure.reason}`;
     case 'lost':
