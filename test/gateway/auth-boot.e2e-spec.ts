@@ -40,4 +40,27 @@ describe('gateway boot: auth configuration', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0].msg).toContain('client authentication is OFF');
   });
+
+  it('warns at boot when DEEPGRAM_URL would take a real key elsewhere than Deepgram over TLS, without logging the key', async () => {
+    const emulator = await startTestEmulator();
+    const key = 'dg-key-that-must-not-be-logged';
+    const gateway = await startGatewayProcess({
+      AUTH_DISABLED: 'true',
+      DEEPGRAM_URL: emulator.url, // ws://127.0.0.1:<port>: what a key left beside the emulator's URL does
+      DEEPGRAM_API_KEY: key,
+      REDIS_URL: TEST_REDIS_URL,
+      BULLMQ_PREFIX: PREFIX,
+      LOG_LEVEL: 'info',
+    });
+    await gateway.stop();
+    await deleteKeys(`${PREFIX}:*`);
+    await emulator.close();
+    const host = new URL(emulator.url).host;
+    const warnings = gateway.logs.filter((l) => l.level === 40 && String(l.msg).startsWith('DEEPGRAM_API_KEY'));
+    expect(warnings.map((l) => l.msg)).toEqual([
+      expect.stringContaining(`unencrypted (ws://) to ${host}`),
+      expect.stringContaining(`${host}, which is not Deepgram`),
+    ]);
+    expect(JSON.stringify(gateway.logs)).not.toContain(key);
+  });
 });

@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AddressInfo } from 'net';
 import { Logger } from 'nestjs-pino';
-import { GatewayEnv, PagePolicy, loadConfig, securityHeaders } from '@tts/config';
+import { GatewayEnv, PagePolicy, loadConfig, securityHeaders, upstreamKeyWarnings } from '@tts/config';
 import { AppModule } from './app.module';
 import { ROOT_LOGGER, RootLogger } from './logging/logging.module';
 import { RelayWsAdapter } from './relay/relay-ws.adapter';
@@ -34,8 +34,10 @@ export async function createGateway(envOverrides: NodeJS.ProcessEnv = {}): Promi
   // so they cannot raise parser errors (which Nest would log as errors) on any route.
   const app = await NestFactory.create(AppModule.forRoot(env), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
+  const log = app.get<RootLogger>(ROOT_LOGGER);
+  for (const warning of upstreamKeyWarnings(env)) log.warn(warning);
   app.use(securityHeaders([DEMO_PAGE_POLICY]));
-  app.useWebSocketAdapter(new RelayWsAdapter(app, env.CLIENT_MAX_FRAME_BYTES, app.get<RootLogger>(ROOT_LOGGER)));
+  app.useWebSocketAdapter(new RelayWsAdapter(app, env.CLIENT_MAX_FRAME_BYTES, log));
   await app.listen(env.GATEWAY_PORT);
   const port = (app.getHttpServer().address() as AddressInfo).port;
   return { app, env, port, close: () => app.close() };

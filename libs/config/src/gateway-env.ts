@@ -274,3 +274,23 @@ export function resolveUpstream(env: Pick<GatewayEnv, 'DEEPGRAM_URL' | 'DEEPGRAM
   }
   return { url, apiKey: env.DEEPGRAM_API_KEY ?? LOCAL_EMULATOR_KEY };
 }
+
+/**
+ * Where a real DEEPGRAM_API_KEY would go other than Deepgram over TLS, in words for a boot warning: a
+ * plain ws:// URL (the key crosses the network in clear) or a host that is not Deepgram's (an emulator
+ * left in DEEPGRAM_URL, or a self-hosted Deepgram). None without a key: the emulator gets a dummy one.
+ */
+export function upstreamKeyWarnings(env: Pick<GatewayEnv, 'DEEPGRAM_URL' | 'DEEPGRAM_API_KEY'>): string[] {
+  if (!env.DEEPGRAM_API_KEY) return [];
+  const url = new URL(resolveUpstream(env).url);
+  const warnings: string[] = [];
+  if (url.protocol !== 'wss:') {
+    warnings.push(`DEEPGRAM_API_KEY is sent unencrypted (${url.protocol}//) to ${url.host}: use a wss:// DEEPGRAM_URL`);
+  }
+  if (url.hostname !== 'deepgram.com' && !url.hostname.endsWith('.deepgram.com')) {
+    warnings.push(
+      `DEEPGRAM_API_KEY is sent to ${url.host}, which is not Deepgram (an emulator or a self-hosted Deepgram?): for Deepgram set DEEPGRAM_URL=${DEEPGRAM_SPEAK_URL}`,
+    );
+  }
+  return warnings;
+}

@@ -1,6 +1,6 @@
 import { Expose } from 'class-transformer';
 import { ConfigError, envVarNames, loadConfig } from './load-config';
-import { GatewayEnv, LOCAL_EMULATOR_URL, resolveUpstream } from './gateway-env';
+import { GatewayEnv, LOCAL_EMULATOR_URL, resolveUpstream, upstreamKeyWarnings } from './gateway-env';
 import { BillingEnv } from './billing-env';
 
 describe(loadConfig.name, () => {
@@ -137,6 +137,27 @@ describe(loadConfig.name, () => {
     expect(resolveUpstream({})).toEqual({ url: LOCAL_EMULATOR_URL, apiKey: 'local-emulator' });
     expect(resolveUpstream({ DEEPGRAM_API_KEY: 'k' }).url).toBe('wss://api.deepgram.com/v1/speak');
     expect(() => resolveUpstream({ DEEPGRAM_URL: 'wss://api.deepgram.com/v1/speak' })).toThrow(/DEEPGRAM_API_KEY/);
+  });
+
+  it('warns where a real key would go other than Deepgram over TLS, naming the host but never the key', () => {
+    expect(upstreamKeyWarnings({})).toEqual([]);
+    expect(upstreamKeyWarnings({ DEEPGRAM_URL: 'ws://emulator:8090/v1/speak' })).toEqual([]); // dummy key
+    expect(upstreamKeyWarnings({ DEEPGRAM_API_KEY: 'dg-secret' })).toEqual([]);
+    expect(
+      upstreamKeyWarnings({ DEEPGRAM_API_KEY: 'dg-secret', DEEPGRAM_URL: 'wss://api.eu.deepgram.com/v1/speak' }),
+    ).toEqual([]);
+    const composeTrap = upstreamKeyWarnings({
+      DEEPGRAM_API_KEY: 'dg-secret',
+      DEEPGRAM_URL: 'ws://emulator:8090/v1/speak',
+    });
+    expect(composeTrap).toEqual([
+      expect.stringContaining('unencrypted (ws://) to emulator:8090'),
+      expect.stringContaining('emulator:8090, which is not Deepgram'),
+    ]);
+    expect(composeTrap.join()).not.toContain('dg-secret');
+    expect(
+      upstreamKeyWarnings({ DEEPGRAM_API_KEY: 'k', DEEPGRAM_URL: 'wss://api.deepgram.com.evil.example/v1/speak' }),
+    ).toEqual([expect.stringContaining('not Deepgram')]);
   });
 });
 
