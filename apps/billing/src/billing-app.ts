@@ -1,9 +1,10 @@
 import { INestApplication, ValidationPipe } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { BillingEnv, PagePolicy, securityHeaders } from '@tts/config';
 import { mountApiDocs } from './admin/api-docs';
 import { mountBullBoard } from './admin/bull-board';
+import { RequestBodyErrorsFilter } from './admin/request-body-errors.filter';
 import { AppModule } from './app.module';
 
 /**
@@ -32,6 +33,7 @@ export async function createBillingApp(env: BillingEnv): Promise<INestApplicatio
     app.get(Logger).warn('BILLING_ADMIN_TOKEN is not set: every admin API request will be refused (503)');
   }
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalFilters(new RequestBodyErrorsFilter(app.get(HttpAdapterHost).httpAdapter));
   app.enableShutdownHooks();
   app.use(securityHeaders(ADMIN_UI_POLICIES));
   mountBullBoard(app, env);
