@@ -7,6 +7,7 @@
  */
 import { ChildProcess, spawn } from 'child_process';
 import { randomBytes } from 'crypto';
+import { createServer } from 'net';
 import { join } from 'path';
 import { createInterface } from 'readline';
 import { mintClientToken } from '../apps/gateway/src/auth/mint-token';
@@ -25,6 +26,8 @@ interface Part {
   name: string;
   entry: string;
   port: number;
+  /** The variable that sets the port, for the message when it is taken. */
+  portVar: string;
 }
 
 const env: NodeJS.ProcessEnv = {
@@ -75,6 +78,25 @@ function runToCompletion(name: string, entry: string): Promise<void> {
     child.removeAllListeners('exit');
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${name} failed with exit code ${code}`))));
   });
+}
+
+/**
+ * Every port must be free before anything starts: a part that cannot listen exits at once, but another
+ * stack already on that port answers the readiness probe, and the run would report its refusals instead.
+ */
+async function assertPortsFree(parts: Part[]): Promise<void> {
+  for (const part of parts) {
+    const taken = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(true));
+      probe.listen(part.port, () => probe.close(() => resolve(false)));
+    });
+    if (taken) {
+      throw new Error(
+        `port ${part.port} for the ${part.name} is taken (another npm start, docker compose up?): stop that, or set ${part.portVar}`,
+      );
+    }
+  }
 }
 
 async function waitReady(part: Part, timeoutMs = 30_000): Promise<void> {
@@ -132,12 +154,20 @@ async function main(): Promise<void> {
   // The terminal closed: the parts are not in its process group, so stop them here.
   process.on('SIGHUP', () => void stop(0));
 
-  await runToCompletion('migrate', 'apps/billing/src/database/migrate.js');
-  const parts: Part[] = [{ name: 'billing', entry: 'apps/billing/src/main.js', port: billingPort }];
+  const parts: Part[] = [
+    { name: 'billing', entry: 'apps/billing/src/main.js', port: billingPort, portVar: 'BILLING_PORT' },
+  ];
   if (!env.DEEPGRAM_API_KEY) {
-    parts.push({ name: 'emulator', entry: 'apps/deepgram-emulator/src/main.js', port: emulatorPort });
+    parts.push({
+      name: 'emulator',
+      entry: 'apps/deepgram-emulator/src/main.js',
+      port: emulatorPort,
+      portVar: 'EMULATOR_PORT',
+    });
   }
-  parts.push({ name: 'gateway', entry: 'apps/gateway/src/main.js', port: gatewayPort });
+  parts.push({ name: 'gateway', entry: 'apps/gateway/src/main.js', port: gatewayPort, portVar: 'GATEWAY_PORT' });
+  await assertPortsFree(parts);
+  await runToCompletion('migrate', 'apps/billing/src/database/migrate.js');
   for (const part of parts) {
     const child = run(part.name, part.entry);
     if (part.name === 'gateway') gatewayChild = child;
@@ -171,8 +201,11 @@ async function main(): Promise<void> {
       `  WebSocket:      ws://localhost:${gatewayPort}/tts/deepgram/stream?company_id=${DEMO_COMPANY}&user_id=${DEMO_USER}&session_id=<SID>&token=<JWT>`,
       `  Upstream:       ${env.DEEPGRAM_API_KEY ? 'Deepgram' : `local emulator on port ${emulatorPort}`}`,
       `  Billing API:    http://localhost:${billingPort}/docs  queues: http://localhost:${billingPort}/admin/queues`,
+      '                  (a browser asks for a login: any user name, the admin token as password)',
       // Local development only: a token made up for this run is shown so the admin API can be tried.
-      `  Admin token:    ${process.env.BILLING_ADMIN_TOKEN ? '$BILLING_ADMIN_TOKEN' : `${env.BILLING_ADMIN_TOKEN} (generated for this run)`}`,
+      process.env.BILLING_ADMIN_TOKEN
+        ? '  Admin token:    $BILLING_ADMIN_TOKEN (from your environment)'
+        : `  Admin token:    export BILLING_ADMIN_TOKEN=${env.BILLING_ADMIN_TOKEN}   (generated for this run; the README's curl lines read it)`,
       `  Demo company:   ${DEMO_COMPANY}, balance ${company.balance_credits} credits`,
       ...otherCompanyHelp(),
       'Press Ctrl-C to stop.',

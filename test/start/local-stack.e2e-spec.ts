@@ -4,8 +4,11 @@
  * printed mint command gives working tokens, logs read as text, and Ctrl-C (SIGINT) stops every process
  * with exit code 0 within a couple of seconds even with a session open; a second Ctrl-C kills at once.
  */
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
+import { once } from 'events';
+import { AddressInfo, createServer } from 'net';
 import { join } from 'path';
+import { freePort } from '../ops/app-process';
 import { isDefined, pollUntil } from '../support/poll';
 import { expectedAudioBytes } from '../support/emulator';
 import { TestClient } from '../support/ws-client';
@@ -129,4 +132,34 @@ describe('npm start with a long drain (DRAIN_TIMEOUT_MS=60000)', () => {
     expect(Date.now() - pressed).toBeLessThan(2000);
     await expectAllDown(local.ports);
   }, 60_000);
+});
+
+describe('npm start when a port is already taken (another stack running)', () => {
+  it('stops before starting anything, naming the port and its variable, and exits 1', async () => {
+    const other = createServer().listen(0);
+    await once(other, 'listening');
+    const taken = (other.address() as AddressInfo).port;
+    try {
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        GATEWAY_PORT: String(taken),
+        BILLING_PORT: String(await freePort()),
+        EMULATOR_PORT: String(await freePort()),
+        // Never reached: the check comes before the migration.
+        DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test_local_stack_never_created',
+      };
+      delete env.DEEPGRAM_API_KEY;
+      const run = spawnSync(process.execPath, [join(ROOT, 'dist/scripts/start-local.js')], {
+        env,
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(run.status).toBe(1);
+      expect(run.stdout + run.stderr).toContain(`port ${taken} for the gateway is taken`);
+      expect(run.stdout + run.stderr).toContain('set GATEWAY_PORT');
+      expect(run.stdout).not.toMatch(/\[(billing|emulator|gateway)\]/); // no part was started
+    } finally {
+      other.close();
+    }
+  });
 });
