@@ -219,6 +219,9 @@ describe('deploy/k8s', () => {
     expect(() => loadConfig(BillingEnv, { BILLING_ADMIN_TOKEN: secret.stringData.BILLING_ADMIN_TOKEN })).toThrow(
       /BILLING_ADMIN_TOKEN/,
     );
+    expect(() => loadConfig(BillingEnv, { WEBHOOK_SIGNING_SECRET: secret.stringData.WEBHOOK_SIGNING_SECRET })).toThrow(
+      /WEBHOOK_SIGNING_SECRET/,
+    );
   });
 
   it('configures only variables the apps read', () => {
