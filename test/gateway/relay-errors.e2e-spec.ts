@@ -44,7 +44,8 @@ describe('gateway relay: client errors', () => {
       'config_not_first',
     ]);
     expect(client.texts.find((m) => m.type === 'error' && String(m.message).startsWith('unknown'))).toMatchObject({
-      message: 'unknown message type "Dance"; valid types: Speak, Flush, Clear, Close (a Config has no "type")',
+      message:
+        'unknown message type "Dance"; valid types: Speak, Flush, Clear, Close (a Config has no "type", or "Configure")',
     });
     expect(client.texts.find((m) => m.type === 'status')).toMatchObject({ model: 'aura-2-estrella-es' });
     const audio = client.audio.reduce((n, f) => n + f.length - 44, 0);

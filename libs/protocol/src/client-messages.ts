@@ -55,8 +55,8 @@ export function parseClientMessage(frame: string): ParseResult {
     default:
       return invalid(
         typeof type === 'string'
-          ? `unknown message type ${JSON.stringify(type.slice(0, 40))}; valid types: Speak, Flush, Clear, Close (a Config has no "type")`
-          : '"type" must be one of Speak, Flush, Clear, Close',
+          ? `unknown message type ${JSON.stringify(type.slice(0, 40))}; valid types: Speak, Flush, Clear, Close (a Config has no "type", or "Configure")`
+          : '"type" must be one of Speak, Flush, Clear, Close, Configure',
       );
   }
 }
