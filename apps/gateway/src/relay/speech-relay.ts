@@ -25,8 +25,10 @@ import { isFlushLimitWarning, parseUpstreamReply, relayedWarning } from './upstr
 export type SpeechRelayState = 'dormant' | 'connecting' | 'open' | 'draining' | 'closing' | 'ended';
 
 /**
- * How long a draining session may go without progress (a piece or Flush written, an answer or audio
- * read) before it ends anyway. Pacing never waits longer than a 60 s window between writes.
+ * How long a draining session may go without progress (audio, a Flushed or a Cleared from Deepgram)
+ * before it ends anyway, on top of the longest pacing window (text held for the window makes no audio
+ * meanwhile). Warnings and our own writes are not progress: a Deepgram refusing every Flush would
+ * otherwise keep the session open for ever.
  */
 const CLOSE_GRACE_MS = 120_000;
 /** First retry of a Flush Deepgram refused over its own count; doubled on each refusal in a row. */
@@ -129,7 +131,8 @@ export class SpeechRelay implements UpstreamListener {
     if (this.state === 'draining' || this.state === 'closing' || this.state === 'ended') return;
     this.state = 'draining';
     if (this.owed.needsFlush) this.owed.flush(Date.now(), 0);
-    this.closeTimer = setTimeout(() => this.onCloseStalled(), CLOSE_GRACE_MS);
+    const graceMs = CLOSE_GRACE_MS + Math.max(this.settings.pace.textWindowMs, this.settings.pace.flushWindowMs);
+    this.closeTimer = setTimeout(() => this.onCloseStalled(), graceMs);
     this.advance();
   }
 
@@ -177,15 +180,16 @@ export class SpeechRelay implements UpstreamListener {
     // Metadata comes unasked when a connection opens; anything else answers what we sent.
     if (reply.type !== 'Metadata') this.silentSinceOwed = false;
     this.watchdog.frame();
-    this.closeTimer?.refresh();
     switch (reply.type) {
       case 'Flushed':
         this.reopens.progress();
+        this.closeTimer?.refresh();
         // One Flushed per client Flush merged into this one; none for the gateway's own before a Close.
         this.output.flushed(this.owed.flushed());
         break;
       case 'Cleared':
         this.reopens.progress();
+        this.closeTimer?.refresh();
         this.owed.cleared();
         this.output.cleared();
         break;
@@ -268,7 +272,6 @@ export class SpeechRelay implements UpstreamListener {
         continue;
       }
       if (step.kind === 'send') {
-        this.closeTimer?.refresh();
         this.upstream.send(step.message);
         if (step.message.type === 'Speak') this.tap.textSent(step.message.text.length);
         if (step.heldMs !== undefined) this.tap.textHeldFor?.(step.heldMs);
