@@ -7,7 +7,7 @@
  */
 import { ChildProcess, spawn } from 'child_process';
 import { randomBytes } from 'crypto';
-import { createServer } from 'net';
+import { connect, createServer } from 'net';
 import { join } from 'path';
 import { createInterface } from 'readline';
 import { mintClientToken } from '../apps/gateway/src/auth/mint-token';
@@ -80,22 +80,44 @@ function runToCompletion(name: string, entry: string): Promise<void> {
   });
 }
 
+/** Why `port` cannot be ours: something answers on it, or it cannot be listened on; undefined when free. */
+async function portProblem(port: number): Promise<string | undefined> {
+  // A listener on one address does not always stop a wildcard listen (macOS lets both bind): ask it.
+  for (const host of ['127.0.0.1', '::1']) {
+    const answered = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host, port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (answered) return 'is taken (another npm start, docker compose up?)';
+  }
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      resolve(
+        err.code === 'EADDRINUSE'
+          ? 'is taken (another npm start, docker compose up?)'
+          : `cannot be listened on (${err.code})`,
+      ),
+    );
+    probe.listen(port, () => probe.close(() => resolve(undefined)));
+  });
+}
+
 /**
  * Every port must be free before anything starts: a part that cannot listen exits at once, but another
  * stack already on that port answers the readiness probe, and the run would report its refusals instead.
  */
 async function assertPortsFree(parts: Part[]): Promise<void> {
   for (const part of parts) {
-    const taken = await new Promise<boolean>((resolve) => {
-      const probe = createServer();
-      probe.once('error', () => resolve(true));
-      probe.listen(part.port, () => probe.close(() => resolve(false)));
-    });
-    if (taken) {
-      throw new Error(
-        `port ${part.port} for the ${part.name} is taken (another npm start, docker compose up?): stop that, or set ${part.portVar}`,
-      );
-    }
+    const clash = parts.find((other) => other !== part && other.port === part.port);
+    if (clash)
+      throw new Error(`${part.portVar} and ${clash.portVar} are both ${part.port}: give each part its own port`);
+    const problem = await portProblem(part.port);
+    if (problem)
+      throw new Error(`port ${part.port} for the ${part.name} ${problem}: stop that, or set ${part.portVar}`);
   }
 }
 

@@ -135,31 +135,46 @@ describe('npm start with a long drain (DRAIN_TIMEOUT_MS=60000)', () => {
 });
 
 describe('npm start when a port is already taken (another stack running)', () => {
-  it('stops before starting anything, naming the port and its variable, and exits 1', async () => {
-    const other = createServer().listen(0);
-    await once(other, 'listening');
-    const taken = (other.address() as AddressInfo).port;
-    try {
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        GATEWAY_PORT: String(taken),
-        BILLING_PORT: String(await freePort()),
-        EMULATOR_PORT: String(await freePort()),
-        // Never reached: the check comes before the migration.
-        DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test_local_stack_never_created',
-      };
-      delete env.DEEPGRAM_API_KEY;
-      const run = spawnSync(process.execPath, [join(ROOT, 'dist/scripts/start-local.js')], {
-        env,
-        encoding: 'utf8',
-        timeout: 20_000,
-      });
-      expect(run.status).toBe(1);
-      expect(run.stdout + run.stderr).toContain(`port ${taken} for the gateway is taken`);
-      expect(run.stdout + run.stderr).toContain('set GATEWAY_PORT');
-      expect(run.stdout).not.toMatch(/\[(billing|emulator|gateway)\]/); // no part was started
-    } finally {
-      other.close();
-    }
+  /** Runs the script with `ports`; returns its exit code and everything it printed. */
+  const runWith = (ports: Record<'GATEWAY_PORT' | 'BILLING_PORT' | 'EMULATOR_PORT', number>) => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+      // Never reached: the check comes before the migration.
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test_local_stack_never_created',
+    };
+    delete env.DEEPGRAM_API_KEY;
+    const run = spawnSync(process.execPath, [join(ROOT, 'dist/scripts/start-local.js')], {
+      env,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    return { status: run.status, output: run.stdout + run.stderr };
+  };
+
+  // Compose publishes its ports on 127.0.0.1 only; another npm start listens on every address.
+  it.each(['::', '127.0.0.1'])(
+    'stops before starting anything when a server listens on %s, naming the port and its variable',
+    async (host) => {
+      const other = createServer().listen(0, host);
+      await once(other, 'listening');
+      const taken = (other.address() as AddressInfo).port;
+      try {
+        const run = runWith({ GATEWAY_PORT: taken, BILLING_PORT: await freePort(), EMULATOR_PORT: await freePort() });
+        expect(run.status).toBe(1);
+        expect(run.output).toContain(`port ${taken} for the gateway is taken`);
+        expect(run.output).toContain('set GATEWAY_PORT');
+        expect(run.output).not.toMatch(/\[(billing|emulator|gateway)\]/); // no part was started
+      } finally {
+        other.close();
+      }
+    },
+  );
+
+  it('refuses two parts on the same port', async () => {
+    const port = await freePort();
+    const run = runWith({ GATEWAY_PORT: port, BILLING_PORT: port, EMULATOR_PORT: await freePort() });
+    expect(run.status).toBe(1);
+    expect(run.output).toContain(`BILLING_PORT and GATEWAY_PORT are both ${port}`);
   });
 });
