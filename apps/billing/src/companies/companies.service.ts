@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { setTimeout as sleep } from 'timers/promises';
 import { DataSource } from 'typeorm';
 import { LowBalanceOutbox } from '../alerts/low-balance-outbox.service';
 import { BalancePublisher } from '../balance/balance-publisher.service';
+import { TOP_UP_PUBLISH_WAIT_MS } from '../config/billing.constants';
 import { CreditLedger, TopUpResult } from '../ledger/credit-ledger.service';
 import { CompanyEntity } from './company.entity';
 
@@ -38,11 +40,20 @@ export class CompaniesService {
     return company!;
   }
 
-  /** `amount`: exact decimal text (see credit-amount.ts); never a float. */
+  /**
+   * `amount`: exact decimal text (see credit-amount.ts); never a float. Once committed, the answer never
+   * waits out a Redis outage: alerts not queued now stay in the outbox for its sweep, and the cache write
+   * waits at most TOP_UP_PUBLISH_WAIT_MS (the publisher goes on retrying, the periodic refresh heals the rest).
+   */
   async topUp(companyId: string, amount: string, reference: string): Promise<TopUpResult | undefined> {
     const result = await this.ledger.topUp(companyId, amount, reference);
-    if (result?.alerts) await this.alerts.dispatch(result.alerts);
-    if (result?.change) await this.balances.publish([result.change]);
+    if (result?.alerts) void this.alerts.dispatch(result.alerts);
+    if (result?.change) {
+      await Promise.race([
+        this.balances.publish([result.change]),
+        sleep(TOP_UP_PUBLISH_WAIT_MS, undefined, { ref: false }),
+      ]);
+    }
     return result;
   }
 }

@@ -21,6 +21,12 @@ export const BALANCE_CACHE_REFRESH_MS = 30_000;
 /** Attempts of a live cache write or depletion broadcast, with exponential backoff from the base delay. */
 export const BALANCE_PUBLISH_ATTEMPTS = 5;
 export const BALANCE_PUBLISH_RETRY_BASE_MS = 100;
+/**
+ * Longest a top-up's answer waits for its cache write (and depletion broadcast) once the top-up is committed:
+ * while Redis answers, a gateway connecting right after the answer sees the new balance; in an outage the
+ * answer goes out anyway, the publisher retries in the background and the periodic refresh heals the rest.
+ */
+export const TOP_UP_PUBLISH_WAIT_MS = 2_000;
 /** How often undelivered low-balance alerts whose queueing was lost (a crash after commit) are queued again. */
 export const ALERT_OUTBOX_SWEEP_MS = 2_000;
 /** An outbox row younger than this is left to the process that fired it. */
