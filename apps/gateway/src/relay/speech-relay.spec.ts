@@ -79,6 +79,8 @@ describe(SpeechRelay.name, () => {
   let links: FakeLink[];
   let events: string[];
   let sut: SpeechRelay;
+  /** What the relay logged, parsed. */
+  let logLines: { level: number; msg: string; type?: string }[];
   /** Plays the upstream's part on each new link, when set. */
   let onNewLink: ((link: FakeLink) => void) | undefined;
   const link = () => links[links.length - 1];
@@ -87,6 +89,7 @@ describe(SpeechRelay.name, () => {
     jest.useFakeTimers({ now: 0 });
     links = [];
     events = [];
+    logLines = [];
     onNewLink = undefined;
     const host: SpeechRelayHost = {
       speechConnected: () => events.push('connected'),
@@ -98,7 +101,8 @@ describe(SpeechRelay.name, () => {
       speechFailed: (message) => events.push(`failed:${message}`),
     };
     const tap = { audioDelivered: () => undefined, textSent: () => undefined, end: () => Promise.resolve() };
-    sut = new SpeechRelay(settings, config, tap, host, pino({ level: 'silent' }), (listener) => {
+    const log = pino({ level: 'info' }, { write: (line: string) => void logLines.push(JSON.parse(line)) });
+    sut = new SpeechRelay(settings, config, tap, host, log, (listener) => {
       links.push(new FakeLink(listener));
       onNewLink?.(link());
       return link();
@@ -372,5 +376,17 @@ describe(SpeechRelay.name, () => {
     expect(events.at(-1)).toBe('finished');
     jest.advanceTimersByTime(3_600_000);
     expect(events.filter((e) => e === 'finished')).toHaveLength(1);
+  });
+
+  it('relays no message type it does not know, and logs each one once per session at warn level', () => {
+    sut.connect();
+    link().open();
+    link().reply({ type: 'Error', description: 'something new', code: 'X' });
+    link().reply({ type: 'Error', description: 'again' });
+    link().reply({ type: 'Mystery' });
+    for (let i = 0; i < 10; i++) link().reply({ type: `Flood${i}` });
+    expect(events).toEqual(['connected']); // nothing reached the client
+    const warned = logLines.filter((l) => l.level === 40 && l.msg.includes('does not know')).map((l) => l.type);
+    expect(warned).toEqual(['Error', 'Mystery', 'Flood0', 'Flood1', 'Flood2']);
   });
 });

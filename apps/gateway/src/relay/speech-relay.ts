@@ -38,6 +38,8 @@ const FLUSH_RETRY_MS = 1000;
  * refusal in a row; after the last the session fails with Deepgram's answer. 1.75 s in all.
  */
 const BUSY_RETRY_MS: readonly number[] = [250, 500, 1000];
+/** Distinct unknown upstream message types logged per session (the rest are dropped silently). */
+const MAX_UNKNOWN_TYPES = 5;
 
 /**
  * The upstream side of one session as a state machine (states above). `OwedSpeech` is its one record
@@ -63,6 +65,8 @@ export class SpeechRelay implements UpstreamListener {
   private busyRefusals = 0;
   private busyTimer?: NodeJS.Timeout;
   private readonly pacing: PacingReport;
+  /** Message types Deepgram sent that the relay does not know, each logged once per session. */
+  private readonly unknownTypes = new Set<string>();
 
   constructor(
     private readonly settings: RelaySettings,
@@ -200,7 +204,7 @@ export class SpeechRelay implements UpstreamListener {
         if (isFlushLimitWarning(reply)) this.retryRefusedFlush();
         break;
       default:
-        return this.log.debug({ type: (reply as { type: string }).type }, 'upstream message type not relayed');
+        return this.unknownReply((reply as { type: string }).type);
     }
     this.watchdog.watch(this.owed.answersOwed);
     this.advance();
@@ -331,6 +335,18 @@ export class SpeechRelay implements UpstreamListener {
     this.owed.forgetOwed();
     this.host.utteranceDelivered();
     this.advance();
+  }
+
+  /**
+   * A message type the relay does not know (an API change, or an error frame of a new shape) is not
+   * relayed, and logged at warn level the first time in a session so operators see it (at most
+   * MAX_UNKNOWN_TYPES distinct ones, each name cut to 40 characters).
+   */
+  private unknownReply(type: string): void {
+    const name = type.slice(0, 40);
+    if (this.unknownTypes.has(name) || this.unknownTypes.size >= MAX_UNKNOWN_TYPES) return;
+    this.unknownTypes.add(name);
+    this.log.warn({ type: name }, 'upstream sent a message type the relay does not know; not relayed');
   }
 
   /** Nothing moved for the whole grace after Close: what is still held or owed is given up, loudly. */
