@@ -389,4 +389,24 @@ describe(SpeechRelay.name, () => {
     const warned = logLines.filter((l) => l.level === 40 && l.msg.includes('does not know')).map((l) => l.type);
     expect(warned).toEqual(['Error', 'Mystery', 'Flood0', 'Flood1', 'Flood2']);
   });
+
+  it('a Close does not count time the upstream was paused for a slow client as Deepgram making no progress', () => {
+    onNewLink = (l) => {
+      l.onSend = (message) => message.type === 'Close' && l.end({ closeCode: 1000 });
+    };
+    sut.connect();
+    link().open();
+    sut.speak('Hola.');
+    sut.close();
+    sut.pause(); // the client reads slowly: nothing is read from Deepgram meanwhile
+    jest.advanceTimersByTime(300_000); // a slow-client timeout set above the grace
+    expect(link().aborted).toBe(false);
+    sut.resume();
+    link().listener.onUpstreamAudio(Buffer.alloc(64)); // what Deepgram had sent meanwhile
+    link().reply({ type: 'Flushed', sequence_id: 0 });
+    expect(link().types().at(-1)).toBe('Close');
+    expect(link().aborted).toBe(false);
+    expect(events.at(-1)).toBe('finished');
+    expect(logLines.filter((l) => l.level >= 50)).toEqual([]);
+  });
 });

@@ -1,4 +1,5 @@
 import { Logger } from 'pino';
+import { MAX_TIMER_MS } from '@tts/config';
 import { SessionConfig, upstreamSpeakCharLimit } from '@tts/protocol';
 import { SessionTap } from '../session/session-hooks';
 import { UpstreamEnd, UpstreamListener } from '../upstream/upstream-connection';
@@ -136,7 +137,7 @@ export class SpeechRelay implements UpstreamListener {
     this.state = 'draining';
     if (this.owed.needsFlush) this.owed.flush(Date.now(), 0);
     const graceMs = CLOSE_GRACE_MS + Math.max(this.settings.pace.textWindowMs, this.settings.pace.flushWindowMs);
-    this.closeTimer = setTimeout(() => this.onCloseStalled(), graceMs);
+    this.closeTimer = setTimeout(() => this.onCloseStalled(), Math.min(graceMs, MAX_TIMER_MS));
     this.advance();
   }
 
@@ -146,6 +147,7 @@ export class SpeechRelay implements UpstreamListener {
 
   resume(): void {
     this.upstream.resume();
+    this.closeTimer?.refresh(); // the time paused for a slow client was not Deepgram's to use
   }
 
   /** Drops the upstream at once (the session is over). */
@@ -351,6 +353,9 @@ export class SpeechRelay implements UpstreamListener {
 
   /** Nothing moved for the whole grace after Close: what is still held or owed is given up, loudly. */
   private onCloseStalled(): void {
+    // We paused the upstream for a slow client: no audio can come meanwhile (the slow-client timeout
+    // bounds the pause), so that is not Deepgram's silence.
+    if (this.upstream.isPaused) return void this.closeTimer?.refresh();
     const undelivered = { held_chars: this.owed.heldChars, answers_owed: this.owed.answersOwed };
     if (undelivered.held_chars > 0 || undelivered.answers_owed) {
       this.log.error(undelivered, 'upstream made no progress after Close; undelivered speech dropped');
