@@ -19,6 +19,8 @@ const DEMO_USER = process.env.DEMO_USER_ID ?? 'demo-user';
 const DEMO_CREDITS = 100;
 /** Local only: sessions get this long to finish on Ctrl-C (production drains for DRAIN_TIMEOUT_MS, 30 s). */
 const LOCAL_DRAIN_MS = '500';
+/** How long the port check waits for a connect to be answered. */
+const PORT_PROBE_TIMEOUT_MS = 1000;
 /** Past this, the stop stops waiting for a part and kills it. */
 const STOP_DEADLINE_MS = 8000;
 
@@ -90,6 +92,12 @@ async function portProblem(port: number): Promise<string | undefined> {
         resolve(true);
       });
       socket.once('error', () => resolve(false));
+      // A connect nobody answers (a filtered loopback, a listener that never accepts) must not hang the
+      // start: the listen below decides then.
+      socket.setTimeout(PORT_PROBE_TIMEOUT_MS, () => {
+        socket.destroy();
+        resolve(false);
+      });
     });
     if (answered) return 'is taken (another npm start, docker compose up?)';
   }

@@ -4,7 +4,7 @@
  * printed mint command gives working tokens, logs read as text, and Ctrl-C (SIGINT) stops every process
  * with exit code 0 within a couple of seconds even with a session open; a second Ctrl-C kills at once.
  */
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync, spawn, spawnSync } from 'child_process';
 import { once } from 'events';
 import { AddressInfo, createServer } from 'net';
 import { join } from 'path';
@@ -170,6 +170,36 @@ describe('npm start when a port is already taken (another stack running)', () =>
       }
     },
   );
+
+  it('does not hang on a listener that never accepts (its queue full: connects go unanswered)', async () => {
+    // Node accepts every connection itself, so the stuck listener is a few lines of Python (on every
+    // machine of ours): backlog 0, its queue filled, nothing accepted.
+    const stuck = spawn('python3', [
+      '-c',
+      [
+        'import socket, time',
+        's = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(0)',
+        'port = s.getsockname()[1]',
+        'fill = []',
+        'for i in range(4):',
+        '    c = socket.socket(); c.setblocking(False)',
+        '    try: c.connect(("127.0.0.1", port))',
+        '    except BlockingIOError: pass',
+        '    fill.append(c)',
+        'print(port, flush=True)',
+        'time.sleep(60)',
+      ].join('\n'),
+    ]);
+    try {
+      const [line] = (await once(stuck.stdout!, 'data')) as [Buffer];
+      const taken = Number(line.toString().trim());
+      const run = runWith({ GATEWAY_PORT: taken, BILLING_PORT: await freePort(), EMULATOR_PORT: await freePort() });
+      expect(run.status).toBe(1); // within spawnSync's 20 s, where the kernel's own connect timeout is ~2 min
+      expect(run.output).toContain(`port ${taken} for the gateway is taken`);
+    } finally {
+      stuck.kill();
+    }
+  });
 
   it('refuses two parts on the same port', async () => {
     const port = await freePort();
