@@ -47,7 +47,8 @@ export class CompaniesService {
    */
   async topUp(companyId: string, amount: string, reference: string): Promise<TopUpResult | undefined> {
     const result = await this.ledger.topUp(companyId, amount, reference);
-    if (result?.alerts) void this.alerts.dispatch(result.alerts);
+    // dispatch logs its own failures; the catch only keeps an odd rejection from crashing the process.
+    if (result?.alerts) void this.alerts.dispatch(result.alerts).catch(() => undefined);
     if (result?.change) {
       await Promise.race([
         this.balances.publish([result.change]),
