@@ -3,7 +3,7 @@
  * and through our gateway, at several session counts, then the gateway's real-time capacity and a
  * CPU profile of its hot path. Markdown on stdout, progress on stderr. Options: see bench-options.ts.
  */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { benchOptions } from './bench-options';
@@ -42,6 +42,8 @@ async function main(): Promise<void> {
     `${started.toISOString()}, ${cpus().length} x ${cpus()[0]?.model}, node ${process.version}, ${nginxVersion(nginxBin)}; ` +
     `load average before ${loadBefore}, after ${load()}`;
   const out: string[] = [];
+  /** The run's directory (logs, nginx config, profile) is kept when it failed or wrote a profile. */
+  let keepWorkDir = true;
   try {
     await stack.start(withNginx);
     await warmUpEmulator(stack, options);
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
         ].join('\n'),
       );
       if (options.outFile) writeFileSync(options.outFile, JSON.stringify({ options, simultaneous: results }, null, 2));
+      keepWorkDir = false;
       return;
     }
     const rows: SideBySide[] = [];
@@ -129,8 +132,11 @@ async function main(): Promise<void> {
     if (options.outFile)
       writeFileSync(options.outFile, JSON.stringify({ options, rows, first, bursts, capacity, profile }, null, 2));
     console.log(out.join('\n'));
+    keepWorkDir = profile?.file !== undefined;
   } finally {
     await stack.stop();
+    if (keepWorkDir) console.error(`[bench relay] logs kept in ${stack.workDir}`);
+    else rmSync(stack.workDir, { recursive: true, force: true });
   }
 }
 

@@ -5,7 +5,7 @@
  * processes shares the sessions among them and stops them all. Runs the compiled bench (dist/).
  */
 import { spawnSync } from 'child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ensureBuilt } from '../ops/app-process';
@@ -115,6 +115,8 @@ describe('bench processes', () => {
 
   it('with --gateway-processes=2, shares the sessions of the gateway path between two processes, like two replicas, and stops both', () => {
     const out = join(SCRATCH, 'replicas.json');
+    const workDirs = () => readdirSync(SCRATCH).filter((f) => f.startsWith('tts-bench-relay-'));
+    const workDirsBefore = workDirs();
     const run = spawnSync(
       process.execPath,
       [
@@ -141,5 +143,7 @@ describe('bench processes', () => {
     expect(run.stdout).toContain('Gateway: 2 processes sharing the sessions round-robin');
     // Both gateways (marked: started by this file's run) are gone with the run; other specs' gateways may run.
     expect(marked('dist/apps/gateway/src/main.js')).toEqual([]);
+    // A run without a profile leaves no work directory (logs, nginx prefix) in TMPDIR.
+    expect(workDirs()).toEqual(workDirsBefore);
   }, 130_000);
 });
