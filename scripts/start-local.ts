@@ -43,9 +43,17 @@ const env: NodeJS.ProcessEnv = {
   WEBHOOK_ALLOW_PRIVATE_ADDRESSES: process.env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES ?? 'true',
   DRAIN_TIMEOUT_MS: process.env.DRAIN_TIMEOUT_MS ?? LOCAL_DRAIN_MS,
 };
-const gatewayPort = Number(env.GATEWAY_PORT ?? 8080);
-const billingPort = Number(env.BILLING_PORT ?? 8081);
-const emulatorPort = Number(env.EMULATOR_PORT ?? 8090);
+/** A port from the environment, or a clear stop naming the variable (the apps' own config checks come later). */
+function portFrom(name: string, fallback: number): number {
+  const raw = env[name];
+  const port = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (Number.isInteger(port) && port > 0 && port < 65536) return port;
+  console.error(`[start] ${name}: must be a port number (1-65535), got ${JSON.stringify(raw)}`);
+  process.exit(1);
+}
+const gatewayPort = portFrom('GATEWAY_PORT', 8080);
+const billingPort = portFrom('BILLING_PORT', 8081);
+const emulatorPort = portFrom('EMULATOR_PORT', 8090);
 if (!env.DEEPGRAM_API_KEY && !env.DEEPGRAM_URL) env.DEEPGRAM_URL = `ws://127.0.0.1:${emulatorPort}/v1/speak`;
 
 const children: ChildProcess[] = [];
@@ -119,14 +127,16 @@ async function portProblem(port: number): Promise<string | undefined> {
  * stack already on that port answers the readiness probe, and the run would report its refusals instead.
  */
 async function assertPortsFree(parts: Part[]): Promise<void> {
+  const problems: string[] = [];
   for (const part of parts) {
     const clash = parts.find((other) => other !== part && other.port === part.port);
     if (clash)
       throw new Error(`${part.portVar} and ${clash.portVar} are both ${part.port}: give each part its own port`);
     const problem = await portProblem(part.port);
-    if (problem)
-      throw new Error(`port ${part.port} for the ${part.name} ${problem}: stop that, or set ${part.portVar}`);
+    if (problem) problems.push(`port ${part.port} for the ${part.name} ${problem}: stop that, or set ${part.portVar}`);
   }
+  // Every taken port at once: one try tells the developer all there is to move.
+  if (problems.length) throw new Error(problems.join('\n[start] '));
 }
 
 async function waitReady(part: Part, timeoutMs = 30_000): Promise<void> {
@@ -248,17 +258,21 @@ async function main(): Promise<void> {
 function otherCompanyHelp(): string[] {
   const secret = process.env.AUTH_JWT_SECRET ? '$AUTH_JWT_SECRET' : env.AUTH_JWT_SECRET;
   const admin = process.env.BILLING_ADMIN_TOKEN ? '$BILLING_ADMIN_TOKEN' : env.BILLING_ADMIN_TOKEN;
-  const api = `http://localhost:${billingPort}/v1/companies/<COMPANY>`;
-  const auth = `-H 'authorization: Bearer ${admin}' -H 'content-type: application/json'`;
+  const api = `http://localhost:${billingPort}/v1/companies/$COMPANY`;
+  // Double quotes: a token given as $BILLING_ADMIN_TOKEN must be expanded by the shell.
+  const auth = `-w '\\n' -H "authorization: Bearer ${admin}" -H 'content-type: application/json'`;
+  // Pasteable as printed: shell variables, not <placeholders> (which a shell reads as redirections).
   return [
-    '  Another company:',
+    '  Another company (paste as is, or change COMPANY and USER_ID first):',
+    '    COMPANY=my-company USER_ID=my-user',
     `    curl -X PUT ${api} ${auth} -d '{"name":"My company"}'`,
-    `    curl -X POST ${api}/credits ${auth} -d '{"amount":10,"reference":"first-top-up"}'`,
-    `    AUTH_JWT_SECRET=${secret} node dist/apps/gateway/src/auth/mint-token.cli.js --company <COMPANY> --user <USER>`,
+    `    curl -X POST ${api}/credits ${auth} -d '{"amount":10,"reference":"'$COMPANY'-first-top-up"}'`,
+    `    AUTH_JWT_SECRET=${secret} node dist/apps/gateway/src/auth/mint-token.cli.js --company $COMPANY --user $USER_ID`,
   ];
 }
 
 main().catch((error: Error) => {
   console.error(`[start] ${error.message}`);
+  if (children.length === 0) process.exit(1); // nothing started, nothing to stop
   void stop(1);
 });

@@ -78,16 +78,26 @@ describe('npm start (the local stack)', () => {
     expect(balance).toBe(expectedBalance);
   }, 30_000);
 
-  it('prints a mint command whose tokens open sessions (here for another user of the demo company)', async () => {
-    const mint = /AUTH_JWT_SECRET=(\S+) node (\S+) --company <COMPANY> --user <USER>/.exec(local.output())!;
-    expect(mint).not.toBeNull();
-    const company = demoUrl.searchParams.get('company_id')!;
-    const token = execFileSync(process.execPath, [join(ROOT, mint[2]), '--company', company, '--user', 'minted'], {
-      env: { ...process.env, AUTH_JWT_SECRET: mint[1] },
+  it('prints "another company" commands that work pasted into a shell as printed: a funded company and a token', async () => {
+    const lines = local.output().split('\n');
+    const from = lines.findIndex((l) => l.includes('Another company'));
+    expect(from).toBeGreaterThan(-1);
+    const block = lines.slice(from + 1, from + 5).map((l) => l.trim());
+    expect(block[0]).toBe('COMPANY=my-company USER_ID=my-user');
+    // As a developer pastes it (from the repository's root, where `npm start` runs), the token last.
+    // The stack was given its admin token in the environment, so the lines read $BILLING_ADMIN_TOKEN.
+    const printed = execFileSync('bash', ['-e', '-c', block.join('\n')], {
+      cwd: ROOT,
       encoding: 'utf8',
-    }).trim();
-    const query = new URLSearchParams({ company_id: company, user_id: 'minted', session_id: 'minted-1', token });
+      env: { ...process.env, BILLING_ADMIN_TOKEN: ADMIN_TOKEN },
+    });
+    expect(printed).not.toMatch(/"statusCode":4\d\d/); // the company was created and funded
+    const token = printed.trim().split('\n').at(-1)!;
+    const query = new URLSearchParams({ company_id: 'my-company', user_id: 'my-user', session_id: 'pasted-1', token });
     const client = await TestClient.connect(`ws://127.0.0.1:${ports.gateway}/tts/deepgram/stream?${query}`);
+    client.send({ type: 'Speak', text: 'Pegado tal cual.' });
+    client.send({ type: 'Flush' });
+    await client.waitFor('Flushed'); // funded: the company's 10 credits admitted it
     client.send({ type: 'Close' });
     expect((await client.closed).code).toBe(1000);
   });
@@ -199,6 +209,27 @@ describe('npm start when a port is already taken (another stack running)', () =>
     } finally {
       stuck.kill();
     }
+  });
+
+  it('names every taken port at once, and says nothing about stopping what it never started', async () => {
+    const others = [createServer().listen(0), createServer().listen(0)];
+    await Promise.all(others.map((o) => once(o, 'listening')));
+    const [billing, emulator] = others.map((o) => (o.address() as AddressInfo).port);
+    try {
+      const run = runWith({ GATEWAY_PORT: await freePort(), BILLING_PORT: billing, EMULATOR_PORT: emulator });
+      expect(run.status).toBe(1);
+      expect(run.output).toContain(`port ${billing} for the billing is taken`);
+      expect(run.output).toContain(`port ${emulator} for the emulator is taken`);
+      expect(run.output).not.toContain('stopping');
+    } finally {
+      others.forEach((o) => o.close());
+    }
+  });
+
+  it('names a port variable that is not a port', () => {
+    const run = runWith({ GATEWAY_PORT: Number.NaN, BILLING_PORT: 1, EMULATOR_PORT: 2 });
+    expect(run.status).toBe(1);
+    expect(run.output).toContain('GATEWAY_PORT: must be a port number (1-65535), got "NaN"');
   });
 
   it('refuses two parts on the same port', async () => {
