@@ -1,6 +1,6 @@
 import { AddressInfo, Server, Socket, connect, createServer } from 'net';
 import WebSocket from 'ws';
-import { ClosedStatus, ConnectedStatus, TtsClient, WebSocketConstructor } from '@tts/client';
+import { ClosedStatus, ConnectedStatus, TtsClient } from '@tts/client';
 import { expectedAudioBytes } from '../support/emulator';
 import { BrowserStack, startBrowserStack } from './support/browser-stack';
 
@@ -50,7 +50,7 @@ describe('SDK barge-in (Node, ws) against the real gateway, speech paced in real
       sessionId: 'barge-in-session',
       language: 'en',
       config: { encoding: 'linear16', sample_rate: 16000, container: 'none' },
-      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      WebSocket,
       reconnect: false,
     });
     open.push(sut);

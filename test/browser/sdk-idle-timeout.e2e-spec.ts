@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { TtsClient, TtsCloseEvent, WebSocketConstructor } from '@tts/client';
+import { TtsClient, TtsCloseEvent } from '@tts/client';
 import { RunningEmulator, expectedAudioBytes, startTestEmulator } from '../support/emulator';
 import { TestGateway, cleanupFunding, fundCompany, startGateway } from '../support/gateway';
 
@@ -30,7 +30,7 @@ describe('SDK against the real gateway: idle timeout (4408)', () => {
       sessionId: 'idle-session',
       language: 'en',
       config: { encoding: 'linear16', sample_rate: 16000, container: 'none' },
-      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      WebSocket,
       reconnect: { initialDelayMs: 20, maxDelayMs: 100 },
     });
     const client = sut;

@@ -6,7 +6,6 @@ import {
   TtsClient,
   TtsClientOptions,
   TtsCloseEvent,
-  WebSocketConstructor,
 } from '@tts/client';
 import { WAV_HEADER_BYTES } from '@tts/audio';
 import { expectedAudioBytes } from '../support/emulator';
@@ -58,7 +57,7 @@ describe('SDK in Node (ws) against the real gateway', () => {
       sessionId: 'node-session',
       language: 'en',
       config,
-      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      WebSocket,
       reconnect: { initialDelayMs: 20, maxDelayMs: 100 },
     });
 

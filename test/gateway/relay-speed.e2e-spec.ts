@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { TtsClient, WebSocketConstructor } from '@tts/client';
+import { TtsClient } from '@tts/client';
 import { RunningEmulator, expectedAudioBytes } from '../support/emulator';
 import { TestGateway, connectClient, fundCompany, useRelayStack } from '../support/gateway';
 
@@ -39,7 +39,7 @@ describe('gateway relay: Config speed', () => {
       userId: 'sdk-user',
       sessionId: 'sdk-session',
       config: { model: 'aura-2-thalia-en', speed: 1.3 },
-      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      WebSocket,
       reconnect: false,
     });
     await sut.connect();

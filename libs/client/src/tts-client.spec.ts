@@ -2,7 +2,6 @@ import { AddressInfo } from 'net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { CLEAR_ANSWER_TIMEOUT_MS } from './pending-clears';
 import { MAX_COALESCED_SPEAK_CHARS, TtsClient } from './tts-client';
-import { WebSocketConstructor } from './websocket-like';
 import { TtsCloseEvent, TtsError } from './client-events';
 
 const connected = (sampleRate = 24000): string =>
@@ -46,7 +45,7 @@ function client(url: string, extra: Partial<ConstructorParameters<typeof TtsClie
     sessionId: 's1',
     language: 'en',
     token: 'tok',
-    WebSocket: WebSocket as unknown as WebSocketConstructor,
+    WebSocket,
     reconnect: { initialDelayMs: 10, maxDelayMs: 50 },
     ...extra,
   });
