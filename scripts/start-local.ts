@@ -90,6 +90,8 @@ function runToCompletion(name: string, entry: string): Promise<void> {
   });
 }
 
+const TAKEN = 'is taken (another npm start, docker compose up?)';
+
 /** Why `port` cannot be ours: something answers on it, or it cannot be listened on; undefined when free. */
 async function portProblem(port: number): Promise<string | undefined> {
   // A listener on one address does not always stop a wildcard listen (macOS lets both bind): ask it.
@@ -107,16 +109,12 @@ async function portProblem(port: number): Promise<string | undefined> {
         resolve(false);
       });
     });
-    if (answered) return 'is taken (another npm start, docker compose up?)';
+    if (answered) return TAKEN;
   }
   return new Promise((resolve) => {
     const probe = createServer();
     probe.once('error', (err: NodeJS.ErrnoException) =>
-      resolve(
-        err.code === 'EADDRINUSE'
-          ? 'is taken (another npm start, docker compose up?)'
-          : `cannot be listened on (${err.code})`,
-      ),
+      resolve(err.code === 'EADDRINUSE' ? TAKEN : `cannot be listened on (${err.code})`),
     );
     probe.listen(port, () => probe.close(() => resolve(undefined)));
   });

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import {
   ADMIN_TOKEN,
+  adminCall,
   TestBilling,
   deleteBalanceKeys,
   destroyQueue,
@@ -30,15 +31,7 @@ describe('low-balance alerts (signed webhooks through their own queue)', () => {
   let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
   const co = (name: string) => `alert-${process.pid}-${name}`;
 
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(billing.url + path, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = (method: string, path: string, body?: unknown) => adminCall(billing, method, path, body);
   const company = async (name: string, credits: number) => {
     await call('PUT', `/v1/companies/${co(name)}`, {});
     await call('POST', `/v1/companies/${co(name)}/credits`, {

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { RedisNamespace } from '@tts/protocol';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import {
-  ADMIN_TOKEN,
+  adminCall,
   TEST_REDIS_URL,
   TestBilling,
   balanceOf,
@@ -42,15 +42,7 @@ describe('top-ups during a Redis outage', () => {
   let redis: Redis;
   let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(billing.url + path, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = (method: string, path: string, body?: unknown) => adminCall(billing, method, path, body);
   const topUp = (name: string, amount: number, reference: string) =>
     call('POST', `/v1/companies/${company(name)}/credits`, { amount, reference: `${company(name)}-${reference}` });
   /** The answer to a request sent during the outage, waited for while the outage goes on. */

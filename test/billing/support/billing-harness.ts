@@ -20,6 +20,17 @@ export interface TestBilling {
   close(): Promise<void>;
 }
 
+/** An admin API call with the test token and a JSON body; the answer's status and parsed body. */
+export async function adminCall(billing: TestBilling, method: string, path: string, body?: unknown) {
+  const res = await fetch(billing.url + path, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
 /** A unique BullMQ prefix, so each test file has its own usage queue. */
 export function uniquePrefix(label: string): string {
   return `test-${label}-${process.pid}-${randomBytes(3).toString('hex')}`;

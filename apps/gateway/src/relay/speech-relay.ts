@@ -174,8 +174,7 @@ export class SpeechRelay implements UpstreamListener {
   onUpstreamAudio(chunk: Buffer): void {
     this.silentSinceOwed = false;
     this.watchdog.frame();
-    this.closeTimer?.refresh();
-    this.reopens.progress();
+    this.deepgramProgressed();
     if (this.owed.clearing) return; // audio of cleared text
     this.output.audio(chunk, this.owed.oldestFlushAt);
   }
@@ -188,14 +187,12 @@ export class SpeechRelay implements UpstreamListener {
     this.watchdog.frame();
     switch (reply.type) {
       case 'Flushed':
-        this.reopens.progress();
-        this.closeTimer?.refresh();
+        this.deepgramProgressed();
         // One Flushed per client Flush merged into this one; none for the gateway's own before a Close.
         this.output.flushed(this.owed.flushed());
         break;
       case 'Cleared':
-        this.reopens.progress();
-        this.closeTimer?.refresh();
+        this.deepgramProgressed();
         this.owed.cleared();
         this.output.cleared();
         break;
@@ -337,6 +334,12 @@ export class SpeechRelay implements UpstreamListener {
     this.owed.forgetOwed();
     this.host.utteranceDelivered();
     this.advance();
+  }
+
+  /** Deepgram spoke or answered: the link is not looping, and a closing session waits on. */
+  private deepgramProgressed(): void {
+    this.reopens.progress();
+    this.closeTimer?.refresh();
   }
 
   /**

@@ -35,8 +35,8 @@ export class UpstreamConnection {
   /** Replaced by a fresh connection: its late events are no longer the session's business. */
   private retired = false;
   private refusal?: { httpStatus?: number; dgError?: string; requestId?: string };
-  /** The first socket error: its code for the client, its text (hosts, addresses) for our log. */
-  private networkError?: { code: string; detail: string };
+  /** The first socket error: its code for the client (`reason`), its text (hosts, addresses) for our log. */
+  private networkError?: { reason: string; detail: string };
   private timedOut = false;
   /** Paused by the session (its client is behind); ws cannot pause a socket that is still connecting. */
   private paused = false;
@@ -71,7 +71,7 @@ export class UpstreamConnection {
     });
     this.socket.on('unexpected-response', (_req, res: IncomingMessage) => this.refused(res));
     this.socket.on('error', (err) => {
-      this.networkError ??= { code: (err as NodeJS.ErrnoException).code ?? 'socket error', detail: err.message };
+      this.networkError ??= { reason: (err as NodeJS.ErrnoException).code ?? 'socket error', detail: err.message };
     });
     this.socket.on('close', (code: number, reason: Buffer) => {
       clearTimeout(this.connectTimer);
@@ -162,7 +162,7 @@ export class UpstreamConnection {
       };
     }
     if (this.timedOut) return { opened, failure: { kind: 'timeout', reason: 'upstream connect timeout' } };
-    const error = this.networkError && { reason: this.networkError.code, detail: this.networkError.detail };
+    const error = this.networkError;
     if (!opened) return { opened, failure: { kind: 'unreachable', ...(error ?? { reason: 'connection failed' }) } };
     if (code === ABNORMAL_CLOSURE) {
       return { opened, failure: { kind: 'lost', closeCode: code, ...(error ?? { reason: 'connection lost' }) } };
