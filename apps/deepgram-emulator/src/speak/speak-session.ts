@@ -147,12 +147,16 @@ export class SpeakSession {
     const ttfb = this.record.fault.ttfbMs ?? this.settings.ttfbMs;
     if (ttfb > 0) await sleep(ttfb);
     const start = Date.now();
+    // The TTFB wait was a turn of the event loop: the first frame goes out in it, not one turn later.
+    let yielded = ttfb > 0;
     for (let offset = 0; offset < audio.byteLength;) {
       if (this.ended || job.generation !== this.generation) return false;
       const size = this.chunker.nextSize(audio.byteLength - offset);
       const wait = start + this.chunker.dueMs(offset, this.settings.speed) - Date.now();
-      // Even unpaced, yield to the event loop so a Clear can overtake the rest of the audio.
-      await (wait > 0 ? sleep(wait) : new Promise<void>((resolve) => setImmediate(resolve)));
+      // Even unpaced, yield to the event loop between frames so a Clear can overtake the rest of the audio.
+      if (wait > 0) await sleep(wait);
+      else if (!yielded) await new Promise<void>((resolve) => setImmediate(resolve));
+      yielded = false;
       if (this.ended || job.generation !== this.generation) return false;
       if (!this.sendAudio(audio.read(size))) return false;
       offset += size;
