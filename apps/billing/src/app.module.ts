@@ -8,6 +8,7 @@ import {
   REDACTED_HEADER_PATHS,
   RedisConnections,
   RedisConnectionsModule,
+  isProbeOrScrape,
   requestSerializer,
 } from '@tts/config';
 import { AlertsModule } from './alerts/alerts.module';
@@ -41,7 +42,7 @@ export class AppModule {
             base: { service: 'billing' },
             redact: { paths: REDACTED_HEADER_PATHS, censor: REDACTED },
             serializers: { req: requestSerializer(billingSecrets(env)) },
-            autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
+            autoLogging: { ignore: isProbeOrScrape },
           },
         }),
         TypeOrmModule.forRoot(billingDataSourceOptions(env.DATABASE_URL)),

@@ -135,3 +135,14 @@ export function requestSerializer(secrets: readonly string[] = []) {
     ...('headers' in req ? { headers: redactHeaders(req.headers, secrets) } : {}),
   });
 }
+
+/**
+ * Kubernetes probes (/health/live, /health/ready) and Prometheus scrapes (/metrics) arrive every few
+ * seconds from every pod's kubelet and scraper: a request line for each would bury the log. pino-http's
+ * `autoLogging.ignore` takes this. Only those paths exactly (and their query strings), so a client's
+ * 404 on /healthz or /metrics-anything is still logged.
+ */
+export function isProbeOrScrape(req: { url?: string }): boolean {
+  const path = (req.url ?? '').split('?', 1)[0];
+  return path === '/metrics' || path === '/health/live' || path === '/health/ready';
+}

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import pino, { Logger } from 'pino';
-import { GatewayEnv, REDACTED, REDACTED_HEADER_PATHS, requestSerializer } from '@tts/config';
+import { GatewayEnv, REDACTED, REDACTED_HEADER_PATHS, isProbeOrScrape, requestSerializer } from '@tts/config';
 
 /** The root pino logger, for the relay only: per-session child bindings on the hot path, without DI (providers inject PinoLogger). */
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
@@ -24,7 +24,15 @@ export class LoggingModule {
     return {
       module: LoggingModule,
       global: true,
-      imports: [LoggerModule.forRoot({ pinoHttp: { logger, serializers: { req: requestSerializer(secrets) } } })],
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            logger,
+            serializers: { req: requestSerializer(secrets) },
+            autoLogging: { ignore: isProbeOrScrape },
+          },
+        }),
+      ],
       providers: [{ provide: ROOT_LOGGER, useValue: logger }],
       exports: [ROOT_LOGGER],
     };

@@ -1,0 +1,73 @@
+/**
+ * What an operator's log holds of HTTP traffic, on both real processes: every client request leaves a
+ * request line, but the kubelet's probes and Prometheus's scrapes (every few seconds, on every pod) do not.
+ */
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { RunningEmulator, startTestEmulator } from '../support/emulator';
+import { TEST_REDIS_URL, deleteNamespace } from '../support/gateway';
+import { testAuthEnv } from '../support/tokens';
+import {
+  AppProcess,
+  BILLING_ENTRY,
+  GATEWAY_ENTRY,
+  ensureBuilt,
+  startBillingProcess,
+  startGatewayProcess,
+} from './app-process';
+
+const NAMESPACE = `test-request-logs-${process.pid}`;
+const ADMIN_TOKEN = `admin-secret-${process.pid}-request-logs`;
+const PROBES = ['/health/live', '/health/ready', '/metrics', '/health/ready?probe=kubelet'];
+/** Near the probe paths, but not them: a client's mistake that an operator must still see. */
+const OTHERS = ['/healthz', '/health', '/metrics-old', '/health/live/extra', '/nope'];
+
+async function get(app: AppProcess, path: string): Promise<number> {
+  const res = await fetch(`${app.baseUrl}${path}`);
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** The URLs of the request lines a process has logged (pino-http puts the request under `req`). */
+function loggedUrls(app: AppProcess): string[] {
+  return app.logs.flatMap((line) => {
+    const req = line.req as { url?: string } | undefined;
+    return line.res && typeof req?.url === 'string' ? [req.url] : [];
+  });
+}
+
+describe('HTTP request lines in the logs', () => {
+  let database: TestDatabase;
+  let emulator: RunningEmulator;
+  let gateway: AppProcess;
+  let billing: AppProcess;
+
+  beforeAll(async () => {
+    await ensureBuilt([GATEWAY_ENTRY, BILLING_ENTRY]);
+    database = await createTestDatabase('request_logs');
+    emulator = await startTestEmulator();
+    const shared = { REDIS_URL: TEST_REDIS_URL, BULLMQ_PREFIX: NAMESPACE, LOG_LEVEL: 'info' };
+    billing = await startBillingProcess({ ...shared, DATABASE_URL: database.url, BILLING_ADMIN_TOKEN: ADMIN_TOKEN });
+    gateway = await startGatewayProcess({ ...shared, ...testAuthEnv, DEEPGRAM_URL: emulator.url });
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([gateway?.stop(), billing?.stop()]);
+    await emulator?.close();
+    await database?.drop();
+    await deleteNamespace(NAMESPACE);
+  });
+
+  it('leaves out probes and scrapes, and keeps every other request, on the gateway and on billing', async () => {
+    for (const app of [gateway, billing]) {
+      for (let round = 0; round < 3; round++) for (const path of PROBES) expect(await get(app, path)).toBe(200);
+      for (const path of OTHERS) expect(await get(app, path)).toBe(404);
+    }
+    expect(await get(gateway, '/v1/balance')).toBe(401);
+    expect(await get(billing, '/v1/companies/request-logs-co')).toBe(401);
+    // Request lines are written as responses finish; stopping flushes them.
+    await Promise.all([gateway.stop(), billing.stop()]);
+
+    expect(loggedUrls(gateway).sort()).toEqual([...OTHERS, '/v1/balance'].sort());
+    expect(loggedUrls(billing).sort()).toEqual([...OTHERS, '/v1/companies/request-logs-co'].sort());
+  });
+});
