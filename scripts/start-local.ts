@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole local stack in one foreground command, on this machine's Redis and Postgres.
  * Migrates the database (creating it if missing), starts billing, the emulator (unless DEEPGRAM_API_KEY
- * is set) and the gateway, funds a demo company, and prints a ready demo URL and how to mint more tokens.
+ * is set) and the gateway, funds a demo company, and prints a ready demo URL and how to mint more tokens,
+ * and the admin token and webhook signing secret it generated (unless they were given).
  * Logs are shown human-readable. Ctrl-C stops everything within a couple of seconds (local drain of
  * LOCAL_DRAIN_MS, open sessions end with server_shutdown); a second Ctrl-C kills at once.
  */
@@ -244,6 +245,10 @@ async function main(): Promise<void> {
       process.env.BILLING_ADMIN_TOKEN
         ? '  Admin token:    $BILLING_ADMIN_TOKEN (from your environment)'
         : `  Admin token:    export BILLING_ADMIN_TOKEN=${env.BILLING_ADMIN_TOKEN}   (generated for this run; the README's curl lines read it)`,
+      // Likewise the webhook secret: a local receiver needs it to verify the low-balance webhooks' signatures.
+      process.env.WEBHOOK_SIGNING_SECRET
+        ? '  Webhook secret: $WEBHOOK_SIGNING_SECRET (from your environment)'
+        : `  Webhook secret: export WEBHOOK_SIGNING_SECRET=${env.WEBHOOK_SIGNING_SECRET}   (generated for this run; low-balance webhooks are signed with it)`,
       `  Demo company:   ${DEMO_COMPANY}, balance ${company.balance_credits} credits`,
       ...otherCompanyHelp(),
       'Press Ctrl-C to stop.',

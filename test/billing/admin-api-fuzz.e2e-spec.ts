@@ -19,6 +19,10 @@ interface Case {
 }
 
 const NUL = '\\u0000';
+/** A cursor of this shape, as billing encodes them (base64url of a JSON array): valid or not. */
+const cursor = (fields: unknown[]) => Buffer.from(JSON.stringify(fields)).toString('base64url');
+const ITEMS_CURSOR = cursor([1, 'items', '2026-11-01T00:00:00.000000Z', '1']);
+const DAY_CURSOR = cursor([1, 'day', '2026-11-01']);
 
 /**
  * Table-driven: each bad parameter of each billing route, alone, must be a 4xx naming the problem (never
@@ -57,6 +61,31 @@ describe('billing admin API under bad input', () => {
     ['group_by=company_id', /group_by must be one of user_id, session_id, model, day/],
     ['group_by=day%00', /group_by must be one of/],
     ['unknown=1', /property unknown should not exist/],
+    // An empty filter is a mistake, not "no usage"; so is an empty or reversed period.
+    ['session_id=', /session_id must not be empty/],
+    ['group_by=', /group_by must be one of/],
+    ['from=', /from must be a date/],
+    ['from=2026-12-01&to=2026-11-01', /from must be before to/],
+    ['from=2026-11-01&to=2026-11-01', /from must be before to/],
+    ['from=2026-11-01T01:00:00%2B01:00&to=2026-11-01', /from must be before to/], // the same instant
+    ['from=2026-11-30T23:59:59.9995Z&to=2026-11-30T23:59:59.9994Z', /from must be before to/],
+    ['cursor=', /cursor must be a page.next_cursor/],
+    ['cursor=not%20a%20cursor', /cursor must be a page.next_cursor/],
+    ['cursor=a&cursor=b', /cursor must be a page.next_cursor/],
+    [`cursor=${cursor([2, 'items', '2026-11-01T00:00:00.000000Z', '1'])}`, /cursor must be a page.next_cursor/],
+    [`cursor=${cursor([1, 'items', '2026-11-01T00:00:00Z', '1'])}`, /cursor must be a page.next_cursor/],
+    [`cursor=${cursor([1, 'items', '2026-02-30T00:00:00.000000Z', '1'])}`, /cursor must be a page.next_cursor/],
+    [`cursor=${cursor([1, 'items', '2026-11-01T00:00:00.000000Z', '9223372036854775808'])}`, /cursor must be/],
+    [`cursor=${cursor([1, 'user_id', 'a\u0000b'])}`, /cursor must be a page.next_cursor/],
+    [`cursor=${cursor([1, 'company_id', 'x'])}`, /cursor must be a page.next_cursor/],
+    [`cursor=${Buffer.from('{"by":').toString('base64url')}`, /cursor must be a page.next_cursor/],
+    [
+      `group_by=day&cursor=${ITEMS_CURSOR}`,
+      /cursor was issued without group_by, but this request pages with group_by=day/,
+    ],
+    [`cursor=${DAY_CURSOR}`, /cursor was issued for group_by=day, but this request pages without group_by/],
+    [`group_by=model&cursor=${DAY_CURSOR}`, /cursor was issued for group_by=day/],
+    [`offset=4&cursor=${ITEMS_CURSOR}`, /pass cursor or offset, not both/],
   ];
   const cases: Case[] = [
     ...badQueries.map(([q, message]) => ({ method: 'GET', path: `${company}/usage?${q}`, status: 400, message })),
@@ -64,6 +93,7 @@ describe('billing admin API under bad input', () => {
       .filter(([q]) => /^(from|to|unknown)/.test(q))
       .map(([q, message]) => ({ method: 'GET', path: `${company}/usage.csv?${q}`, status: 400, message })),
     { method: 'GET', path: `${company}/usage.csv?offset=1`, status: 400, message: /offset should not exist/ },
+    { method: 'GET', path: `${company}/usage.csv?cursor=${ITEMS_CURSOR}`, status: 400, message: /cursor should not/ },
     {
       method: 'PUT',
       path: company,

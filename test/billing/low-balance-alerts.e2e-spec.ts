@@ -16,7 +16,8 @@ import {
   webhookQueue,
 } from './support/billing-harness';
 import { pollUntil } from '../support/poll';
-import { expectedSignature, startWebhookReceiver } from './support/webhook-receiver';
+import { expectedSignature, startWebhookReceiver, verifyLowBalanceWebhook } from './support/webhook-receiver';
+import { reconcileAlerts } from '../../apps/billing/src/reconcile/reconcile-alerts';
 
 const SECRET = 'test-webhook-signing-secret';
 /** 60 s of linear16 16 kHz audio: 1 credit at CREDITS_PER_MINUTE=1. */
@@ -29,6 +30,8 @@ describe('low-balance alerts (signed webhooks through their own queue)', () => {
   let queue: Queue;
   let prefix: string;
   let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  /** What /down answers: 500 until a test brings the receiver back. */
+  let downStatus = 500;
   const co = (name: string) => `alert-${process.pid}-${name}`;
 
   const call = (method: string, path: string, body?: unknown) => adminCall(billing, method, path, body);
@@ -41,7 +44,8 @@ describe('low-balance alerts (signed webhooks through their own queue)', () => {
   };
   const events = (name: string) =>
     db.query(
-      `SELECT event_id::text, balance_credits::text, delivered_at, failed_at FROM low_balance_events WHERE company_id = $1 ORDER BY fired_at`,
+      `SELECT event_id::text, balance_credits::text, fired_at, delivered_at, failed_at FROM low_balance_events
+        WHERE company_id = $1 ORDER BY fired_at`,
       [co(name)],
     );
   const balanceApplied = (name: string, n: number) =>
@@ -57,7 +61,7 @@ describe('low-balance alerts (signed webhooks through their own queue)', () => {
     queue = usageQueue(prefix);
     receiver = await startWebhookReceiver((path, n) => {
       if (path.startsWith('/flaky')) return n < 3 ? 503 : 200;
-      if (path.startsWith('/down')) return 500;
+      if (path.startsWith('/down')) return downStatus;
       return 200;
     });
     billing = await startBilling({
@@ -101,6 +105,8 @@ describe('low-balance alerts (signed webhooks through their own queue)', () => {
     expect(first).toHaveLength(1);
     const [hook] = first;
     expect(hook.signature).toBe(expectedSignature(hook.raw, SECRET));
+    // The README's receiver snippet accepts the real delivery, bytes as received.
+    expect(verifyLowBalanceWebhook(hook.bytes, hook.signature, SECRET)).toEqual(hook.body);
     const [row] = await events('a');
     expect(Number(row.balance_credits)).toBeLessThanOrEqual(5);
     expect(hook.body).toEqual({
@@ -109,8 +115,10 @@ describe('low-balance alerts (signed webhooks through their own queue)', () => {
       company_id: co('a'),
       balance_credits: Number(row.balance_credits),
       threshold_credits: 5,
-      at: expect.any(String),
+      at: row.fired_at.toISOString(),
+      sent_at: expect.any(String),
     });
+    expect(Date.parse(hook.body.sent_at)).toBeGreaterThanOrEqual(row.fired_at.getTime());
     expect((await call('GET', `/v1/companies/${co('a')}/low-balance-alert`)).body.armed).toBe(false);
 
     // Top-up above the threshold re-arms; a new fall fires a second, distinct alert.
@@ -145,7 +153,19 @@ describe('low-balance alerts (signed webhooks through their own queue)', () => {
     const attempts = receiver.on('/flaky/x');
     expect(attempts.map((a) => a.status)).toEqual([503, 503, 503, 200]);
     expect(new Set(attempts.map((a) => a.body.event_id))).toEqual(new Set([row.event_id]));
-    expect(new Set(attempts.map((a) => a.raw)).size).toBe(1); // the same signed bytes every time
+    // The same alert every time; sent_at is the time of each attempt, later each time, and signed with the rest:
+    // a receiver refusing an old sent_at refuses a captured request replayed later.
+    const { sent_at: _first, ...alert } = attempts[0].body;
+    const sentAt = attempts.map((a) => Date.parse(a.body.sent_at));
+    for (const [i, a] of attempts.entries()) {
+      expect(a.body).toEqual({ ...alert, sent_at: expect.any(String) });
+      expect(a.signature).toBe(expectedSignature(a.raw, SECRET));
+      expect(verifyLowBalanceWebhook(a.bytes, a.signature, SECRET)).toEqual(a.body);
+      if (i > 0) expect(sentAt[i]).toBeGreaterThan(sentAt[i - 1]);
+    }
+    // Replayed 6 minutes later, the last attempt verifies no more.
+    const last = attempts[3];
+    expect(verifyLowBalanceWebhook(last.bytes, last.signature, SECRET, sentAt[3] + 6 * 60_000)).toBeNull();
   });
 
   it('keeps an alert whose receiver never answers 2xx as a failed job, counted as failed', async () => {
@@ -181,6 +201,66 @@ describe('low-balance alerts (signed webhooks through their own queue)', () => {
     expect(metrics).toMatch(/billing_low_balance_alerts_failed_total 1\b/);
     expect(metrics).toMatch(/billing_low_balance_alerts_fired_total 4\b/);
     expect(metrics).toMatch(/billing_low_balance_alerts_delivered_total 3\b/);
+    expect(metrics).toMatch(/billing_low_balance_alerts_undelivered 1\b/);
+    const reconciled = async () => (await reconcileAlerts(db)).find((r) => r.company_id === co('down'));
+    expect(await reconciled()).toMatchObject({ alerts_fired: 1, delivered: 0, failed: 1 });
+
+    // The receiver is back and the billing team retries the job from the dashboard (Bull Board's retry).
+    downStatus = 200;
+    const retried = webhookQueue(prefix);
+    try {
+      await (await retried.getJob(row.event_id))!.retry('failed');
+    } finally {
+      await retried.close();
+    }
+    const [delivered] = await pollUntil(
+      () => events('down'),
+      (r) => r[0].delivered_at !== null,
+    );
+    expect(delivered.failed_at).toBeNull(); // delivered, so no longer failed
+    expect(await reconciled()).toMatchObject({ alerts_fired: 1, delivered: 1, failed: 0, ok: true });
+    const after = await (await fetch(`${billing.url}/metrics`)).text();
+    expect(after).toMatch(/billing_low_balance_alerts_undelivered 0\b/); // back down
+    expect(after).toMatch(/billing_low_balance_alerts_delivered_total 4\b/);
+    expect(after).toMatch(/billing_low_balance_alerts_failed_total 1\b/); // a counter: what happened
+  });
+
+  it('dates an alert (at, fired_at) when the crossing was recorded, after any wait for the row lock', async () => {
+    await company('late', 10);
+    await call('PUT', `/v1/companies/${co('late')}/low-balance-alert`, {
+      threshold_credits: 5,
+      webhook_url: receiver.url('/hooks/late'),
+    });
+    // Another transaction holds the company's row: the crossing top-up begins, then waits for it.
+    const holder = db.createQueryRunner();
+    await holder.connect();
+    let released: Date;
+    try {
+      await holder.startTransaction();
+      await holder.query(`SELECT 1 FROM companies WHERE company_id = $1 FOR UPDATE`, [co('late')]);
+      const topUp = call('POST', `/v1/companies/${co('late')}/credits`, { amount: -6, reference: `${co('late')}-x` });
+      await pollUntil(
+        () =>
+          db.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+          ),
+        ([r]) => r.n >= 1,
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      [{ released }] = await holder.query(`SELECT clock_timestamp() AS released`);
+      await holder.commitTransaction();
+      expect((await topUp).status).toBe(201);
+    } finally {
+      await holder.release();
+    }
+    const [row] = await events('late');
+    // now() would be the top-up transaction's start, before the wait.
+    expect(row.fired_at.getTime()).toBeGreaterThanOrEqual(released.getTime());
+    const [hook] = await pollUntil(
+      () => Promise.resolve(receiver.on('/hooks/late')),
+      (r) => r.length === 1,
+    );
+    expect(hook.body.at).toBe(row.fired_at.toISOString());
   });
 
   it('validates the webhook URL and the threshold, and answers 404 for an unknown company', async () => {

@@ -153,7 +153,10 @@ describe('low-balance alerts across billing processes', () => {
       30_000,
     );
     expect(again.status).toBe(200);
-    expect(again.raw).toBe(hung.raw);
+    // The same alert; only sent_at, the time of the attempt, is new (and signed with the rest).
+    const { sent_at: hungSentAt, ...alert } = hung.body;
+    expect(again.body).toEqual({ ...alert, sent_at: expect.any(String) });
+    expect(Date.parse(again.body.sent_at)).toBeGreaterThan(Date.parse(hungSentAt));
     expect(again.signature).toBe(expectedSignature(again.raw, SECRET));
     const [row] = await pollUntil(
       () => db.query(`SELECT delivered_at FROM low_balance_events WHERE company_id = $1`, [co('stuck')]),

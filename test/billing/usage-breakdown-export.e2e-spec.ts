@@ -118,7 +118,7 @@ describe('usage broken down and exported as CSV', () => {
     }
     // Paged groups and the period filter apply to the breakdown too.
     const first = await getJson(`/v1/companies/${id}/usage?group_by=session_id&limit=3`);
-    expect(first.body.page).toEqual({ limit: 3, offset: 0, next_offset: 3 });
+    expect(first.body.page).toEqual({ limit: 3, offset: 0, next_offset: 3, next_cursor: expect.any(String) });
     const rest = await getJson(`/v1/companies/${id}/usage?group_by=session_id&limit=3&offset=3`);
     expect(rest.body.groups.map((g: { key: string }) => g.key)).toEqual(['s3']);
     expect(rest.body.page.next_offset).toBeNull();

@@ -50,6 +50,7 @@ export async function startLocalStack(extraEnv: NodeJS.ProcessEnv = {}): Promise
   delete env.DEEPGRAM_API_KEY;
   delete env.DEEPGRAM_URL;
   delete env.AUTH_JWT_SECRET;
+  delete env.WEBHOOK_SIGNING_SECRET; // generated for the run, and printed
   // A process group of its own, as in a terminal: ctrlC() signals the group as the terminal does.
   const child = spawn(process.execPath, [join(ROOT, 'dist/scripts/start-local.js')], {
     env,

@@ -13,6 +13,7 @@ import { isDefined, pollUntil } from '../support/poll';
 import { expectedAudioBytes } from '../support/emulator';
 import { TestClient } from '../support/ws-client';
 import { ADMIN_TOKEN, LocalStack, startLocalStack } from './local-stack-process';
+import { expectedSignature, startWebhookReceiver, verifyLowBalanceWebhook } from '../billing/support/webhook-receiver';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -100,6 +101,37 @@ describe('npm start (the local stack)', () => {
     await client.waitFor('Flushed'); // funded: the company's 10 credits admitted it
     client.send({ type: 'Close' });
     expect((await client.closed).code).toBe(1000);
+  });
+
+  it('prints the webhook signing secret it generated, the one billing signs low-balance webhooks with', async () => {
+    const secret = /^\s+Webhook secret: export WEBHOOK_SIGNING_SECRET=([0-9a-f]{48})\s/m.exec(local.output())?.[1];
+    expect(secret).toBeDefined();
+    const receiver = await startWebhookReceiver();
+    try {
+      const api = `http://127.0.0.1:${ports.billing}/v1/companies/hooked`;
+      const call = async (method: string, path: string, body: unknown) => {
+        const res = await fetch(api + path, {
+          method,
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        expect(res.status).toBeLessThan(300);
+      };
+      await call('PUT', '', { name: 'Hooked' });
+      await call('POST', '/credits', { amount: 10, reference: 'hooked-1' });
+      await call('PUT', '/low-balance-alert', { threshold_credits: 5, webhook_url: receiver.url('/hook') });
+      await call('POST', '/credits', { amount: -6, reference: 'hooked-2' }); // 10 -> 4: a crossing
+      const [hook] = await pollUntil(
+        () => (receiver.received.length > 0 ? receiver.received : undefined),
+        isDefined,
+        15_000,
+        'the low-balance webhook',
+      );
+      expect(hook.signature).toBe(expectedSignature(hook.raw, secret!));
+      expect(verifyLowBalanceWebhook(hook.bytes, hook.signature, secret!)).toMatchObject({ company_id: 'hooked' });
+    } finally {
+      await receiver.close();
+    }
   });
 
   it("shows the parts' logs as readable text, not JSON", () => {

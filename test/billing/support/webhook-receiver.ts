@@ -1,18 +1,38 @@
 import { createHmac } from 'crypto';
 import { createServer, Server } from 'http';
 import { AddressInfo } from 'net';
+import { join } from 'path';
+
+interface LowBalanceWebhookBody {
+  type: string;
+  event_id: string;
+  company_id: string;
+  balance_credits: number;
+  threshold_credits: number;
+  at: string;
+  /** This delivery attempt's time: a new one on every attempt. */
+  sent_at: string;
+}
+
+/**
+ * The receiver snippet apps/billing/README.md shows (apps/billing/examples/verify-webhook.js), loaded as is:
+ * the event when the signature and sent_at check out, null otherwise.
+ */
+export const { verifyLowBalanceWebhook } = jest.requireActual<{
+  verifyLowBalanceWebhook(
+    raw: Buffer,
+    signature: string | undefined,
+    secret: string,
+    now?: number,
+  ): LowBalanceWebhookBody | null;
+}>(join(__dirname, '../../../apps/billing/examples/verify-webhook.js'));
 
 export interface ReceivedWebhook {
   path: string;
   raw: string;
-  body: {
-    type: string;
-    event_id: string;
-    company_id: string;
-    balance_credits: number;
-    threshold_credits: number;
-    at: string;
-  };
+  /** The body's bytes as received (what a receiver verifies). */
+  bytes: Buffer;
+  body: LowBalanceWebhookBody;
   signature: string | undefined;
   /** What the receiver answered; 'hang': it never answered (the request was left open). */
   status: number | 'hang';
@@ -28,10 +48,12 @@ export async function startWebhookReceiver(answer: (path: string, n: number) => 
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString();
+      const bytes = Buffer.concat(chunks);
+      const raw = bytes.toString();
       const path = req.url ?? '';
       const status = answer(path, received.filter((r) => r.path === path).length);
-      received.push({ path, raw, body: JSON.parse(raw), signature: req.headers['x-tts-signature'] as string, status });
+      const signature = req.headers['x-tts-signature'] as string;
+      received.push({ path, raw, bytes, body: JSON.parse(raw), signature, status });
       if (status !== 'hang') res.writeHead(status).end();
     });
   });

@@ -39,7 +39,9 @@ export class LowBalanceAlertController {
     description:
       'When the balance falls from above threshold_credits to at or below it, billing POSTs a signed ' +
       '`balance.low` webhook (X-TTS-Signature: sha256=<HMAC of the raw body>) once; it fires again only ' +
-      'after the balance rose above the threshold. Replaces the previous settings.',
+      'after the balance rose above the threshold. Replaces the previous settings. Receivers verify the ' +
+      'signature over the raw bytes, refuse a `sent_at` (the time of each delivery attempt, signed) older ' +
+      'than a few minutes, and deduplicate on `event_id` (the same on every attempt).',
   })
   @ApiOkResponse({ type: LowBalanceAlertView })
   @ApiErrors(400, 404)

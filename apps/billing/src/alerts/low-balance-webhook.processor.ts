@@ -55,14 +55,18 @@ export class LowBalanceWebhookProcessor extends WorkerHost implements OnApplicat
     if (row.delivered_at) return; // a re-queued copy of a delivered alert
     const secret = this.env.WEBHOOK_SIGNING_SECRET;
     if (!secret) throw new UnrecoverableError('WEBHOOK_SIGNING_SECRET is not set: cannot sign');
-    const body = lowBalanceWebhookBody(row);
+    const body = lowBalanceWebhookBody(row, new Date()); // sent_at: this attempt, signed with the rest
     const headers = { 'content-type': 'application/json', [SIGNATURE_HEADER]: webhookSignature(body, secret) };
     const status = await this.sender.post(row.webhook_url, body, headers).catch((e: Error) => {
       // A name pointing at a private address now (re-pointed after arming) fails for good.
       throw e instanceof PrivateAddressError ? new UnrecoverableError(e.message) : e;
     });
     if (status < 200 || status > 299) throw new Error(`webhook answered ${status}`);
-    await this.db.query(`UPDATE low_balance_events SET delivered_at = now() WHERE event_id = $1::uuid`, [row.event_id]);
+    // A delivery after the last automatic attempt (retried from the queue dashboard) is no longer failed.
+    await this.db.query(
+      `UPDATE low_balance_events SET delivered_at = now(), failed_at = NULL WHERE event_id = $1::uuid`,
+      [row.event_id],
+    );
     this.metrics.alertsDelivered.inc();
     this.logger.info({ company_id: row.company_id, event_id: row.event_id }, 'low balance webhook delivered');
   }
@@ -87,8 +91,11 @@ export class LowBalanceWebhookProcessor extends WorkerHost implements OnApplicat
     );
     if (!final) return;
     this.metrics.alertsFailed.inc();
+    // Never over a delivery: a copy of a delivered alert cannot make it failed again.
     await this.db
-      .query(`UPDATE low_balance_events SET failed_at = now() WHERE event_id = $1::uuid`, [job.data.event_id])
+      .query(`UPDATE low_balance_events SET failed_at = now() WHERE event_id = $1::uuid AND delivered_at IS NULL`, [
+        job.data.event_id,
+      ])
       .catch(() => undefined);
   }
 }

@@ -11,8 +11,12 @@ export interface LowBalanceEventRow {
   delivered_at: Date | null;
 }
 
-/** The webhook body; built from the stored row alone, so every retry sends the same bytes. */
-export function lowBalanceWebhookBody(row: LowBalanceEventRow): string {
+/**
+ * The webhook body of one delivery attempt: the stored row, the same on every retry, plus `sent_at`, the
+ * time of this attempt. The signature covers the whole body, so a receiver that refuses an old `sent_at`
+ * refuses a captured request replayed later; it deduplicates retries on `event_id`.
+ */
+export function lowBalanceWebhookBody(row: LowBalanceEventRow, sentAt: Date): string {
   return JSON.stringify({
     type: 'balance.low',
     event_id: row.event_id,
@@ -20,5 +24,6 @@ export function lowBalanceWebhookBody(row: LowBalanceEventRow): string {
     balance_credits: toReportedNumber(row.balance_credits),
     threshold_credits: toReportedNumber(row.threshold_credits),
     at: row.fired_at.toISOString(),
+    sent_at: sentAt.toISOString(),
   });
 }

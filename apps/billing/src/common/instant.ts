@@ -25,3 +25,13 @@ function isRealDay(value: string): boolean {
   const day = new Date(Date.UTC(y, m - 1, d));
   return !isNaN(day.getTime()) && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
 }
+
+/**
+ * A valid instant (see isInstant) as microseconds since the epoch: Date alone would cut a bound like
+ * 2026-11-30T23:59:59.9995Z to the millisecond, and Postgres compares to the microsecond.
+ */
+export function instantMicros(value: string): bigint {
+  const fraction = /\.(\d+)/.exec(value)?.[1] ?? '';
+  const ms = Date.parse(value.replace(/\.\d+/, fraction ? `.${fraction.slice(0, 3).padEnd(3, '0')}` : ''));
+  return BigInt(ms) * 1000n + BigInt(fraction.slice(3).padEnd(3, '0'));
+}

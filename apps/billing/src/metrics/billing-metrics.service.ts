@@ -1,8 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { QueueName } from '@tts/protocol';
+
+/** A scrape must not hang on a database that does not answer: the gauge keeps its last value then. */
+const UNDELIVERED_READ_TIMEOUT_MS = 2000;
 
 /** Prometheus metrics of this billing process (its own registry: several apps may share a test process). */
 @Injectable()
@@ -42,7 +47,9 @@ export class BillingMetrics {
   });
   readonly alertsFailed = new Counter({
     name: 'billing_low_balance_alerts_failed_total',
-    help: 'Low-balance webhooks that failed for good (every attempt used); kept as failed jobs',
+    help:
+      'Low-balance webhooks that failed for good (every attempt used; kept as failed jobs). A counter: a later ' +
+      'successful retry does not lower it (billing_low_balance_alerts_undelivered does)',
     registers: [this.registry],
   });
 
@@ -52,7 +59,7 @@ export class BillingMetrics {
     registers: [this.registry],
   });
 
-  constructor(@InjectQueue(QueueName.TtsUsage) queue: Queue) {
+  constructor(@InjectQueue(QueueName.TtsUsage) queue: Queue, @InjectDataSource() db: DataSource) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
       name: 'billing_usage_queue_jobs',
@@ -62,6 +69,27 @@ export class BillingMetrics {
       async collect() {
         const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed').catch(() => undefined);
         for (const [state, n] of Object.entries(counts ?? {})) this.set({ state }, n);
+      },
+    });
+    new Gauge({
+      name: 'billing_low_balance_alerts_undelivered',
+      help:
+        'Low-balance alerts that failed for good and were not delivered since (a successful retry from the ' +
+        'queue dashboard takes one off); what billing:reconcile counts as failed, over every alert fired',
+      registers: [this.registry],
+      async collect() {
+        let timer: NodeJS.Timeout | undefined;
+        const rows: Array<{ n: number }> | undefined = await Promise.race([
+          db.query(
+            `SELECT count(*)::int AS n FROM low_balance_events WHERE failed_at IS NOT NULL AND delivered_at IS NULL`,
+          ),
+          new Promise<undefined>(
+            (resolve) => (timer = setTimeout(() => resolve(undefined), UNDELIVERED_READ_TIMEOUT_MS)),
+          ),
+        ])
+          .catch(() => undefined)
+          .finally(() => clearTimeout(timer));
+        if (rows) this.set(rows[0].n);
       },
     });
   }

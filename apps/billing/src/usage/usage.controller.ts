@@ -58,8 +58,11 @@ export class UsageController {
   @ApiOperation({
     summary: 'Usage totals with a page of events, or broken down by user, session, model or day',
     description:
-      'Filters on interval_end in [from, to). Without group_by: `items`, one per usage event. With group_by: ' +
-      '`groups`, the same totals broken down by key (their sums equal `totals`). Both are paged by limit/offset.',
+      'Filters on interval_end in [from, to). Without group_by: `items`, one per usage event, ordered by ' +
+      '(interval_end, id). With group_by: `groups`, the same totals broken down by key (their sums equal ' +
+      '`totals`), ordered by key. Page with `limit` and `cursor` (`page.next_cursor`, null on the last page): ' +
+      'no row is repeated or skipped. `offset` still works but can repeat a row and skip a late event (one ' +
+      'applied meanwhile with an earlier interval_end). `totals` is the whole period as of each answer.',
   })
   @ApiOkResponse({
     schema: { oneOf: [{ $ref: getSchemaPath(UsageReportView) }, { $ref: getSchemaPath(UsageBreakdownView) }] },
@@ -76,7 +79,10 @@ export class UsageController {
   @Get('usage.csv')
   @ApiOperation({
     summary: 'Every usage event of a period as CSV (streamed)',
-    description: `Header row, then one row per event ordered by interval_end: ${USAGE_CSV_COLUMNS.join(', ')}. Exact decimals, UTC times.`,
+    description:
+      `Header row, then one row per event ordered by interval_end: ${USAGE_CSV_COLUMNS.join(', ')}. Exact decimals, ` +
+      'UTC times. The attachment is named usage-<company>-<from>_<to>.csv with the dates of from and to as given ' +
+      '(time of day left out; to stays exclusive: ..._2026-12-01.csv ends before December 1).',
   })
   @ApiProduces('text/csv')
   @ApiOkResponse({

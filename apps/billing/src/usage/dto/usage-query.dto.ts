@@ -1,15 +1,17 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { NoControlCharacters } from '../../common/no-control-characters';
+import { USAGE_GROUPS, UsageGroup } from '../usage-cursor';
 import { UsagePageDto } from './usage-period.dto';
 
-export const USAGE_GROUPS = ['user_id', 'session_id', 'model', 'day'] as const;
-export type UsageGroup = (typeof USAGE_GROUPS)[number];
+export { USAGE_GROUPS };
+export type { UsageGroup };
 
 export class UsageQueryDto extends UsagePageDto {
-  @ApiPropertyOptional({ description: 'Only this session', maxLength: 128 })
+  @ApiPropertyOptional({ description: 'Only this session (not empty: leave it out for every session)', maxLength: 128 })
   @IsOptional()
   @IsString()
+  @IsNotEmpty({ message: 'session_id must not be empty: leave it out for every session' })
   @MaxLength(128)
   @NoControlCharacters('session_id')
   session_id?: string;

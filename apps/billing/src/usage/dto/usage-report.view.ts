@@ -23,8 +23,22 @@ export class UsageSumsView {
 export class UsagePageView {
   @ApiProperty({ example: 100 }) limit: number;
   @ApiProperty({ example: 0 }) offset: number;
-  @ApiProperty({ example: null, nullable: true, type: Number, description: 'null on the last page' })
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: Number,
+    description: 'offset paging (compatibility): null on the last page, and when the request paged by cursor',
+  })
   next_offset: number | null;
+  @ApiProperty({
+    example: 'WzEsIml0ZW1zIiwiMjAyNi0xMS0zMFQxMDowMDowNS4wMDAwMDBaIiwiNDIiXQ',
+    nullable: true,
+    type: String,
+    description:
+      'opaque: pass it as `cursor` (same filters and group_by) for the next page; null on the last page. ' +
+      'No row is repeated or skipped across cursor pages, unlike offset pages',
+  })
+  next_cursor: string | null;
 }
 
 export class UsageItemView {
@@ -47,8 +61,13 @@ export class UsageItemView {
   @ApiProperty({ example: '2026-11-30T10:00:05.120Z' }) applied_at: string;
 }
 
+const TOTALS_AS_OF =
+  'the whole filtered period as of this answer (every page recomputes them): when they changed between your ' +
+  'first and last page, events were applied meanwhile, and one with a sort key before your cursor is not in ' +
+  'your pages';
+
 export class UsageReportView {
-  @ApiProperty({ type: UsageSumsView }) totals: UsageSumsView;
+  @ApiProperty({ type: UsageSumsView, description: TOTALS_AS_OF }) totals: UsageSumsView;
   @ApiProperty({ type: [UsageItemView] }) items: UsageItemView[];
   @ApiProperty({ type: UsagePageView }) page: UsagePageView;
 }
@@ -59,7 +78,8 @@ export class UsageGroupView extends UsageSumsView {
 }
 
 export class UsageBreakdownView {
-  @ApiProperty({ type: UsageSumsView, description: 'equal to the totals without group_by' }) totals: UsageSumsView;
+  @ApiProperty({ type: UsageSumsView, description: `equal to the totals without group_by; ${TOTALS_AS_OF}` })
+  totals: UsageSumsView;
   @ApiProperty({ type: [UsageGroupView] }) groups: UsageGroupView[];
   @ApiProperty({ type: UsagePageView, description: 'pages of groups' }) page: UsagePageView;
 }
