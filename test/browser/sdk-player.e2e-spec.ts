@@ -48,6 +48,16 @@ async function openSession(page: Page, identity: StreamTarget, config: SessionCo
   );
 }
 
+/**
+ * A document really loaded from the gateway (a page fulfilled by page.route would count as a public origin
+ * and be refused loopback WebSockets by Local Network Access), then the bundle as a module script.
+ */
+async function loadSdk(page: Page, origin: string): Promise<void> {
+  await page.goto(`${origin}/client/tts-client.js`);
+  await page.addScriptTag({ type: 'module', content: SDK_MODULE });
+  await page.waitForFunction(() => window.sdk !== undefined);
+}
+
 async function speakUtterance(page: Page, text: string): Promise<Played> {
   return page.evaluate(async (text) => {
     const { client, player, events } = window.sdkSession!;
@@ -74,11 +84,7 @@ describe('SDK player in a real browser', () => {
   beforeEach(async () => {
     // The test injects its own module into a gateway document: the gateway's CSP guards its pages, not this harness.
     page = await browser.newPage({ bypassCSP: true });
-    // A document really loaded from the gateway (a page fulfilled by page.route would count as a public
-    // origin and be refused loopback WebSockets by Local Network Access), then the bundle as a module script.
-    await page.goto(`${stack.origin}/client/tts-client.js`);
-    await page.addScriptTag({ type: 'module', content: SDK_MODULE });
-    await page.waitForFunction(() => window.sdk !== undefined);
+    await loadSdk(page, stack.origin);
   });
   afterEach(async () => {
     await page.evaluate(async () => {
@@ -166,6 +172,31 @@ describe('SDK player in a real browser', () => {
     expect(next.events).toEqual(['start', 'start', expect.stringMatching(/^end:[01]$/)]);
   });
 
+  it('close() leaves a shared AudioContext running for the next player; stats() then rejects', async () => {
+    const outcome = await page.evaluate(async () => {
+      const sdk = window.sdk!;
+      const context = new AudioContext();
+      const first = new sdk.TtsPlayer({ context, unlockTarget: null });
+      await first.ready;
+      await first.close();
+      const stateAfterClose = context.state;
+      const statsAfterClose = await first.stats().then(
+        () => 'resolved',
+        (error: Error) => error.message,
+      );
+      const second = new sdk.TtsPlayer({ context, unlockTarget: null });
+      await second.ready;
+      const secondStats = await second.stats();
+      await second.close();
+      await context.close();
+      return { stateAfterClose, statsAfterClose, secondPlayed: secondStats.playedFrames };
+    });
+
+    expect(outcome.stateAfterClose).not.toBe('closed');
+    expect(outcome.statsAfterClose).toBe('TtsPlayer: closed');
+    expect(outcome.secondPlayed).toBe(0);
+  });
+
   it('a player closed at once, while its worklet still loads, settles quietly: no unhandled rejection', async () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -186,5 +217,43 @@ describe('SDK player in a real browser', () => {
 
     expect(outcome).toEqual({ ready: 'resolved', rejections: [] });
     expect(errors).toEqual([]);
+  });
+
+  describe('paced in real time, without time to first byte', () => {
+    let paced: BrowserStack;
+    beforeAll(async () => {
+      paced = await startBrowserStack('browser-sdk-paced', {}, { speed: 1, ttfbMs: 0 });
+    });
+    afterAll(() => paced?.close());
+
+    it('plays consecutive sentences back to back: no silence is inserted between the utterances', async () => {
+      await loadSdk(page, paced.origin); // the gateway's own page: its origin is allowed
+      await openSession(
+        page,
+        { url: paced.origin, companyId: await paced.company('gapless'), userId: 'listener', sessionId: 's-gapless' },
+        { language: 'en', encoding: 'linear16', sample_rate: 24000, container: 'none' },
+      );
+      const marks = await page.evaluate(async () => {
+        const { client, player } = window.sdkSession!;
+        const marks: Array<{ event: string; at: number }> = [];
+        player.on('utterancestart', (e) => marks.push({ event: 'start', at: e.at }));
+        player.on('utteranceend', (e) => marks.push({ event: `end:${e.sequenceId}`, at: e.at }));
+        const ended = new Promise((resolve) => player.on('utteranceend', (e) => e.sequenceId === 1 && resolve(e)));
+        // Two sentences, each flushed: the second one's audio streams in while the first one still plays.
+        client.speak('The first sentence is spoken here.');
+        client.flush();
+        client.speak('And the second one follows it.');
+        client.flush();
+        await ended;
+        return marks;
+      });
+
+      expect(marks.map((m) => m.event)).toEqual(['start', 'end:0', 'start', 'end:1']);
+      // Its audio waited the prebuffer while the first sentence played: by the render thread's own clock
+      // (the events' `at`), its first sample plays on the frame after the first one's last, not a
+      // prebuffer (100 ms) of silence later.
+      expect(marks[1].at).toBeGreaterThan(marks[0].at);
+      expect(marks[2].at).toBe(marks[1].at);
+    });
   });
 });

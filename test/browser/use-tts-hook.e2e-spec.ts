@@ -66,8 +66,15 @@ describe('useTts React hook in a real browser', () => {
     return (await openHookAppWith(on, companyId)).tab;
   }
 
-  async function openHookAppWith(on: BrowserStack, companyId: string, { strict = false } = {}): Promise<HookApp> {
-    const app = JSON.stringify({ companyId, text: TEXT, strict }).replace(/</g, '\\u003c');
+  async function openHookAppWith(
+    on: BrowserStack,
+    companyId: string,
+    {
+      strict = false,
+      ...hookOptions
+    }: { strict?: boolean } & Partial<Pick<Window['hookApp'], 'url' | 'encoding'>> = {},
+  ): Promise<HookApp> {
+    const app = JSON.stringify({ companyId, text: TEXT, strict, ...hookOptions }).replace(/</g, '\\u003c');
     const page = `<!doctype html><meta charset="utf-8"><title>useTts</title><div id="root"></div>
 <script>window.hookApp = ${app};</script>
 <script type="module">${bundleHookApp(strict).replace(/<\/script/gi, '<\\/script')}</script>`;
@@ -149,6 +156,35 @@ describe('useTts React hook in a real browser', () => {
     expect(stats.playedSamples).toBeGreaterThanOrEqual(samples - 1);
     expect(stats.playedSamples).toBeLessThanOrEqual(samples);
     expect(await tab.getByRole('alert').count()).toBe(0);
+  });
+
+  it('a url the client cannot open shows as an error: no exception, the app stays rendered', async () => {
+    const { tab, pageErrors } = await openHookAppWith(stack, await stack.company('hook-bad-url'), {
+      url: 'localhost:8080', // no scheme
+    });
+    await waitForText(tab.getByRole('alert'), /^connection_error$/);
+    await tab.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
+
+    expect(pageErrors).toEqual([]);
+    expect(await tab.getByLabel('Connection').textContent()).toBe('disconnected');
+    expect(await tab.evaluate(() => window.hookClient?.state)).toBe('closed');
+  });
+
+  it('with encoding mulaw (8 or 16 kHz only) connects at a rate the gateway takes, and speaks', async () => {
+    const { tab, pageErrors } = await openHookAppWith(stack, await stack.company('hook-mulaw'), { encoding: 'mulaw' });
+    await waitForText(tab.getByLabel('Connection'), /^connected$/);
+    expect(await tab.evaluate(() => window.hookClient!.audioFormat)).toEqual({
+      encoding: 'mulaw',
+      sampleRate: 16000,
+      container: 'none',
+    });
+    const stats = await speakOnce(tab);
+    const mulawSamples = expectedAudioBytes(TEXT, 'mulaw', 16000); // one byte a sample
+
+    expect(stats.playedSamples).toBeGreaterThanOrEqual(mulawSamples - 1);
+    expect(stats.playedSamples).toBeLessThanOrEqual(mulawSamples);
+    expect(await tab.getByRole('alert').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
   });
 
   it('a drop mid-utterance ends it after the buffered audio, without an underrun; a failed reconnect error clears once reconnected', async () => {

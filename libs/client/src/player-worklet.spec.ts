@@ -15,12 +15,15 @@ function loadProcessor(contextRate: number) {
   }
   let registered: { name: string; ctor: new () => Processor } | undefined;
   const register = (name: string, ctor: new () => Processor) => (registered = { name, ctor });
-  new Function('AudioWorkletProcessor', 'registerProcessor', 'sampleRate', 'currentFrame', PLAYER_WORKLET_SOURCE)(
-    AudioWorkletProcessor,
-    register,
-    contextRate,
-    0,
-  );
+  // `currentFrame` is a live global of the scope: it advances by a render quantum after each process().
+  const clock = { advance: (_frames: number): void => undefined };
+  new Function(
+    'AudioWorkletProcessor',
+    'registerProcessor',
+    'sampleRate',
+    'clock',
+    `let currentFrame = 0; clock.advance = (frames) => { currentFrame += frames; };\n${PLAYER_WORKLET_SOURCE}`,
+  )(AudioWorkletProcessor, register, contextRate, clock);
   const sut = new registered!.ctor();
   const send = (command: PlayerCommand) => sut.port.onmessage({ data: command });
   const render = (quanta: number): Float32Array => {
@@ -28,6 +31,7 @@ function loadProcessor(contextRate: number) {
     for (let q = 0; q < quanta; q++) {
       const channel = new Float32Array(QUANTUM);
       sut.process([], [[channel]]);
+      clock.advance(QUANTUM);
       out.set(channel, q * QUANTUM);
     }
     return out;
@@ -38,7 +42,12 @@ function loadProcessor(contextRate: number) {
     if (report?.type !== 'stats') throw new Error('no stats');
     return report.stats;
   };
-  return { name: registered!.name, send, render, reports, stats };
+  const processOnce = () => {
+    const alive = sut.process([], [[new Float32Array(QUANTUM)]]);
+    clock.advance(QUANTUM);
+    return alive;
+  };
+  return { name: registered!.name, send, render, reports, stats, processOnce };
 }
 
 function sine(samples: number, rate: number, hz = 440, from = 0): Float32Array {
@@ -96,7 +105,10 @@ describe('player worklet processor', () => {
     short.send({ type: 'samples', samples: new Float32Array(200).fill(0.25) });
     short.send({ type: 'mark', id: 7 });
     short.render(3);
-    expect(short.reports).toEqual([{ type: 'start' }, { type: 'end', id: 7 }]);
+    expect(short.reports).toEqual([
+      { type: 'start', frame: expect.any(Number), generation: 0 },
+      { type: 'end', id: 7, frame: expect.any(Number), generation: 0 },
+    ]);
   });
 
   it('counts an underrun mid-utterance and grows the prebuffer, but not at the utterance end', () => {
@@ -112,7 +124,7 @@ describe('player worklet processor', () => {
     sut.render(8);
     expect(sut.stats().underruns).toBe(1);
     expect(sut.reports.filter((r) => r.type === 'start')).toHaveLength(1);
-    expect(sut.reports.at(-1)).toEqual({ type: 'end', id: 0 });
+    expect(sut.reports.at(-1)).toEqual({ type: 'end', id: 0, frame: expect.any(Number), generation: 0 });
   });
 
   it('goes silent from the next quantum on clear and forgets queued markers', () => {
@@ -127,7 +139,7 @@ describe('player worklet processor', () => {
         .subarray(1)
         .every((x) => x !== 0),
     ).toBe(true);
-    sut.send({ type: 'clear' });
+    sut.send({ type: 'clear', generation: 1 });
     expect(sut.render(10).every((x) => x === 0)).toBe(true);
     const stats = sut.stats();
     expect(stats.playedFrames).toBe(stats.playedFramesAtLastClear);
@@ -145,7 +157,10 @@ describe('player worklet processor', () => {
     sut.send({ type: 'finish', id: -1 }); // the stream ended before its mark: play what is here, then end
     sut.render(8);
     const stats = sut.stats();
-    expect(sut.reports).toEqual([{ type: 'start' }, { type: 'end', id: -1 }]);
+    expect(sut.reports).toEqual([
+      { type: 'start', frame: expect.any(Number), generation: 0 },
+      { type: 'end', id: -1, frame: expect.any(Number), generation: 0 },
+    ]);
     expect(stats.playedSamples).toBe(600);
     expect(stats.underruns).toBe(0);
     expect(stats.prebufferMs).toBe(100);
@@ -154,6 +169,77 @@ describe('player worklet processor', () => {
     sut.send({ type: 'mark', id: 3 });
     sut.send({ type: 'finish', id: -1 }); // already has its mark
     sut.render(8);
-    expect(sut.reports.slice(2)).toEqual([{ type: 'start' }, { type: 'end', id: 3 }]);
+    expect(sut.reports.slice(2)).toEqual([
+      { type: 'start', frame: expect.any(Number), generation: 0 },
+      { type: 'end', id: 3, frame: expect.any(Number), generation: 0 },
+    ]);
+  });
+
+  it('plays the next utterance without a gap when its audio already waited the prebuffer while the last one played', () => {
+    const sut = loadProcessor(16000);
+    sut.send({ type: 'configure', sourceRate: 16000, prebufferMs: 100, maxPrebufferMs: 500 });
+    // A whole sentence (200 ms, complete: it starts at once), then the first 50 ms of the next one, its
+    // Flushed still to come: by the end of the first it has waited 200 ms, twice the prebuffer.
+    sut.send({ type: 'samples', samples: new Float32Array(3200).fill(0.25) });
+    sut.send({ type: 'mark', id: 0 });
+    sut.send({ type: 'samples', samples: new Float32Array(800).fill(0.25) });
+    const out = sut.render(32); // 4096 frames
+    // Frame 0 ramps up from silence; then the two sentences back to back, not one silent frame between.
+    const silent = out.subarray(1, 3200 + 800).findIndex((x) => x === 0);
+    expect(silent).toBe(-1);
+    // The render thread's own clock says the same: the second starts on the very frame the first ended.
+    expect(sut.reports.slice(0, 3)).toEqual([
+      { type: 'start', frame: 0, generation: 0 },
+      { type: 'end', id: 0, frame: 3200, generation: 0 },
+      { type: 'start', frame: 3200, generation: 0 },
+    ]);
+    expect(sut.stats().playedSamples).toBeGreaterThanOrEqual(3200 + 800 - 1);
+  });
+
+  it('keeps the prebuffer for audio that arrived just before the last utterance ended, counted from its arrival', () => {
+    const sut = loadProcessor(16000);
+    sut.send({ type: 'configure', sourceRate: 16000, prebufferMs: 100, maxPrebufferMs: 500 });
+    sut.send({ type: 'samples', samples: new Float32Array(3200).fill(0.25) });
+    sut.send({ type: 'mark', id: 0 });
+    sut.render(24); // 3072 frames: the first sentence has 128 frames left
+    sut.send({ type: 'samples', samples: new Float32Array(3200).fill(0.25) }); // arrives at frame 3072
+    const out = sut.render(20); // frames 3072 to 5632
+    const at = (frame: number) => out[frame - 3072];
+    // The first sentence ends at frame 3200; the next one waits its 100 ms (1600 frames) from its arrival,
+    // until frame 4672, and starts with the first render quantum after that (4736), not 100 ms after 3200.
+    expect(out.subarray(3201 - 3072, 4736 - 3072).every((x) => x === 0)).toBe(true);
+    expect(at(4737)).not.toBe(0);
+    expect(sut.reports.map((r) => r.type)).toEqual(['start', 'end', 'start']);
+  });
+
+  it('tags every report with the generation of the last clear it took', () => {
+    const sut = loadProcessor(16000);
+    sut.send({ type: 'configure', sourceRate: 16000, prebufferMs: 0, maxPrebufferMs: 500 });
+    sut.send({ type: 'samples', samples: new Float32Array(1000).fill(0.25) });
+    sut.render(1);
+    sut.send({ type: 'clear', generation: 3 });
+    sut.send({ type: 'samples', samples: new Float32Array(100).fill(0.25) });
+    sut.render(4); // plays it, then runs dry mid-utterance
+    sut.send({ type: 'samples', samples: new Float32Array(100).fill(0.25) });
+    sut.send({ type: 'mark', id: 5 });
+    sut.render(40);
+    expect(sut.reports).toEqual([
+      { type: 'start', frame: expect.any(Number), generation: 0 },
+      { type: 'start', frame: expect.any(Number), generation: 3 },
+      { type: 'underrun', underruns: 1, prebufferMs: 20, generation: 3 },
+      { type: 'end', id: 5, frame: expect.any(Number), generation: 3 },
+    ]);
+  });
+
+  it('stops processing for good once disposed (a closed player in a shared context)', () => {
+    const sut = loadProcessor(16000);
+    sut.send({ type: 'configure', sourceRate: 16000, prebufferMs: 0, maxPrebufferMs: 500 });
+    sut.send({ type: 'samples', samples: new Float32Array(16000).fill(0.25) });
+    sut.render(1);
+    sut.send({ type: 'dispose' });
+    expect(sut.processOnce()).toBe(false);
+    sut.send({ type: 'samples', samples: new Float32Array(1000).fill(0.25) });
+    expect(sut.processOnce()).toBe(false);
+    expect(sut.reports).toEqual([{ type: 'start', frame: expect.any(Number), generation: 0 }]);
   });
 });

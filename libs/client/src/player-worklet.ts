@@ -11,8 +11,11 @@ export type PlayerCommand =
   | { type: 'mark'; id: number }
   /** The stream ended without its mark (connection lost): mark the end of what is queued, if an utterance is open. */
   | { type: 'finish'; id: number }
-  | { type: 'clear' }
-  | { type: 'stats'; requestId: number };
+  /** Drops everything queued. `generation` (the player's count of clears) tags every later report. */
+  | { type: 'clear'; generation: number }
+  | { type: 'stats'; requestId: number }
+  /** The player closed: drop everything and stop processing (the node may live on in a shared context). */
+  | { type: 'dispose' };
 
 export interface PlayerStats {
   /** Output frames rendered from speech, at the AudioContext's rate. */
@@ -31,10 +34,14 @@ export interface PlayerStats {
   lastClearFrame: number;
 }
 
+/**
+ * Reports about the stream carry the generation (the last clear's) they belong to: one posted before the
+ * worklet took a clear may reach the player after its `clear()`, and is then stale.
+ */
 export type PlayerReport =
-  | { type: 'start' }
-  | { type: 'end'; id: number }
-  | { type: 'underrun'; underruns: number; prebufferMs: number }
+  | { type: 'start'; frame: number; generation: number }
+  | { type: 'end'; id: number; frame: number; generation: number }
+  | { type: 'underrun'; underruns: number; prebufferMs: number; generation: number }
   | { type: 'stats'; requestId: number; stats: PlayerStats };
 
 declare class AudioWorkletProcessor {
@@ -69,6 +76,13 @@ function definePlayerProcessor(processorName: string): void {
     /** Frames rendered so far (the worklet's clock), and when the audio now waiting began to arrive. */
     declare clock: number;
     declare waitingSince: number;
+    /**
+     * When the first audio queued after the last marker arrived (-1: none): the utterance that follows the
+     * ones already complete in the queue has been waiting since then, even while an earlier one played.
+     */
+    declare nextSince: number;
+    declare generation: number;
+    declare disposed: boolean;
     declare stats: PlayerStats;
 
     constructor() {
@@ -80,6 +94,8 @@ function definePlayerProcessor(processorName: string): void {
       this.maxPrebufferMs = 500;
       this.pulled = 0;
       this.clock = 0;
+      this.generation = 0;
+      this.disposed = false;
       this.stats = {
         playedFrames: 0,
         playedSamples: 0,
@@ -98,6 +114,7 @@ function definePlayerProcessor(processorName: string): void {
     command(message: PlayerCommand): void {
       switch (message.type) {
         case 'samples':
+          if (typeof this.queue[this.queue.length - 1] === 'number') this.nextSince = this.clock;
           this.queue.push(message.samples);
           this.buffered += message.samples.length;
           if (!this.playing && this.waitingSince < 0) this.waitingSince = this.clock;
@@ -115,7 +132,12 @@ function definePlayerProcessor(processorName: string): void {
           return;
         }
         case 'clear':
+          this.generation = message.generation;
           return this.clear();
+        case 'dispose':
+          this.resetStream();
+          this.disposed = true;
+          return;
         case 'configure':
           this.sourceRate = message.sourceRate;
           this.step = message.sourceRate / sampleRate;
@@ -143,6 +165,7 @@ function definePlayerProcessor(processorName: string): void {
       this.s1 = 0;
       this.frac = 1;
       this.waitingSince = -1;
+      this.nextSince = -1;
     }
 
     clear(): void {
@@ -167,25 +190,40 @@ function definePlayerProcessor(processorName: string): void {
       return EMPTY;
     }
 
-    /** The source ran out: the utterance ended (marker) or the network fell behind (underrun). */
-    stall(reason: number): void {
+    /**
+     * The source ran out: the utterance ended (marker) or the network fell behind (underrun). At a marker
+     * the next utterance follows in the same render quantum, its phase continuing, when its audio has
+     * waited long enough already (it arrived while this one played); else it ramps up from silence later.
+     */
+    stall(reason: number, frame: number): void {
       this.playing = false;
       if (reason === MARK) {
         const id = this.queue.shift() as number;
         this.markers--;
         this.inUtterance = false;
+        this.port.postMessage({ type: 'end', id, frame, generation: this.generation });
+        // What is queued now began to arrive at `nextSince` (the tail utterance), or is complete (markers).
+        this.waitingSince = this.buffered > 0 ? Math.max(this.nextSince, 0) : -1;
+        if (this.queue.length > 0 && this.readyToStart()) {
+          this.playing = true;
+          this.waitingSince = -1;
+          return;
+        }
         this.s0 = 0;
         this.s1 = 0;
         this.frac = 1;
-        this.waitingSince = this.buffered > 0 ? this.clock : -1;
-        this.port.postMessage({ type: 'end', id });
         return;
       }
       this.waitingSince = -1;
       if (!this.inUtterance) return;
       this.stats.underruns++;
       this.prebufferMs = Math.min(this.maxPrebufferMs, this.prebufferMs * 1.5 + 20);
-      this.port.postMessage({ type: 'underrun', underruns: this.stats.underruns, prebufferMs: this.prebufferMs });
+      this.port.postMessage({
+        type: 'underrun',
+        underruns: this.stats.underruns,
+        prebufferMs: this.prebufferMs,
+        generation: this.generation,
+      });
     }
 
     /**
@@ -200,6 +238,8 @@ function definePlayerProcessor(processorName: string): void {
     }
 
     process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
+      // Disposed: returning false lets the browser release a node left in a shared context.
+      if (this.disposed) return false;
       const output = outputs[0];
       const channel = output[0];
       const frames = channel.length;
@@ -209,15 +249,17 @@ function definePlayerProcessor(processorName: string): void {
       }
       let written = 0;
       while (this.playing && written < frames) {
+        let stalled = false;
         while (this.frac >= 1) {
           const got = this.pull();
           if (got !== SAMPLE) {
-            this.stall(got);
+            this.stall(got, currentFrame + written);
+            stalled = true;
             break;
           }
           if (!this.inUtterance) {
             this.inUtterance = true;
-            this.port.postMessage({ type: 'start' });
+            this.port.postMessage({ type: 'start', frame: currentFrame + written, generation: this.generation });
           }
           this.s0 = this.s1;
           this.s1 = this.pulled;
@@ -225,6 +267,8 @@ function definePlayerProcessor(processorName: string): void {
           this.stats.playedSamples++;
         }
         if (!this.playing) break;
+        // The next utterance went on at once after a marker: pull its first sample.
+        if (stalled) continue;
         channel[written++] = this.s0 + (this.s1 - this.s0) * this.frac;
         this.frac += this.step;
       }

@@ -23,6 +23,16 @@ describe('streamUrl', () => {
     expect(sut.searchParams.has('language')).toBe(false);
   });
 
+  it.each(['localhost:8080', 'tts.example.com', 'ftp://tts.example.com'])(
+    'refuses %s (not a ws/wss/http/https URL) without echoing it',
+    (url) => {
+      expect(() => streamUrl({ ...who, url })).toThrow(
+        /must be an absolute ws:\/\/, wss:\/\/, http:\/\/ or https:\/\/ URL/,
+      );
+      expect(() => streamUrl({ ...who, url })).not.toThrow(url);
+    },
+  );
+
   it('needs a url outside a browser page', () => {
     expect(() => streamUrl(who)).toThrow(/url/);
   });

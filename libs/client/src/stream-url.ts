@@ -16,10 +16,21 @@ export interface StreamTarget {
   token?: string;
 }
 
+const BAD_URL = 'TtsClient: `url` must be an absolute ws://, wss://, http:// or https:// URL';
+
+/** The stream endpoint's URL with the query; throws for a `url` that is not a ws(s)/http(s) URL. */
 export function streamUrl(target: StreamTarget): string {
-  const url = new URL(target.url ?? pageOrigin());
+  let url: URL;
+  try {
+    url = new URL(target.url ?? pageOrigin());
+  } catch (error) {
+    // The URL itself is left out of the message: it may carry credentials.
+    if (target.url !== undefined) throw new Error(BAD_URL);
+    throw error;
+  }
   if (url.protocol === 'http:') url.protocol = 'ws:';
   if (url.protocol === 'https:') url.protocol = 'wss:';
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new Error(BAD_URL);
   if (url.pathname === '' || url.pathname === '/') url.pathname = TTS_STREAM_PATH;
   url.searchParams.set('company_id', target.companyId);
   url.searchParams.set('user_id', target.userId);

@@ -66,7 +66,10 @@ const until = <T>(sut: TtsClient, event: 'close' | 'flushed' | 'cleared'): Promi
 
 describe(TtsClient.name, () => {
   let gateway: Awaited<ReturnType<typeof fakeGateway>>;
+  let afterThis: (() => void) | undefined;
   afterEach(async () => {
+    afterThis?.();
+    afterThis = undefined;
     // A failed case must not leave a client reconnecting forever to a closed server.
     clients.splice(0).forEach((sut) => sut.disconnect());
     await gateway.close();
@@ -375,6 +378,118 @@ describe(TtsClient.name, () => {
       { type: 'Speak', text: 'after.' },
     ]);
     sut.disconnect();
+  });
+
+  it.each([
+    ['a url without a scheme', { url: 'localhost:8080' }],
+    ['a host name alone', { url: 'tts.example.com/stream' }],
+    ['a url of another scheme', { url: 'ftp://tts.example.com' }],
+    ['no WebSocket implementation', { WebSocket: undefined }],
+  ])(
+    'connect() with %s rejects (never throws), ends closed, reports the error, and may be retried',
+    async (_n, bad) => {
+      gateway = await fakeGateway(() => undefined);
+      // No global WebSocket either (Node 22+ has one): options.WebSocket is the only way to get one.
+      const global = globalThis as { WebSocket?: unknown };
+      const globalSocket = global.WebSocket;
+      delete global.WebSocket;
+      afterThis = () => void (globalSocket !== undefined && (global.WebSocket = globalSocket));
+      const sut = client(gateway.url, bad);
+      const { errors } = recorded(sut);
+      const states: string[] = [];
+      const closes: TtsCloseEvent[] = [];
+      sut.on('state', (state) => states.push(state));
+      sut.on('close', (e) => closes.push(e));
+      let first: Promise<unknown> | undefined;
+      expect(() => (first = sut.connect())).not.toThrow();
+      await expect(first).rejects.toMatchObject({ code: 1006, willReconnect: false });
+      expect(sut.state).toBe('closed');
+      expect(states.at(-1)).toBe('closed');
+      expect(errors).toEqual([{ code: 'connection_error', message: expect.stringMatching(/cannot open a WebSocket/) }]);
+      expect(closes).toEqual([
+        { code: 1006, reason: errors[0].message.replace('TtsClient: ', ''), willReconnect: false },
+      ]);
+      // Not stuck in `connecting`: the next connect() fails the same way, not "cannot connect while connecting".
+      await expect(sut.connect()).rejects.toThrow(/cannot open a WebSocket/);
+      expect(sut.state).toBe('closed');
+      expect(gateway.sessions).toHaveLength(0);
+    },
+  );
+
+  it('speak("") sends nothing (the gateway refuses an empty Speak), and opens no session after an idle timeout', async () => {
+    gateway = await fakeGateway((socket) => {
+      if (gateway.sessions.length === 1) socket.once('message', () => setTimeout(() => socket.close(4408), 100));
+    });
+    const sut = client(gateway.url);
+    await sut.connect();
+    sut.speak(''); // an LLM stream's first delta
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    sut.speak('');
+    sut.speak('Hi.');
+    sut.speak('');
+    sut.flush();
+    await until(sut, 'close'); // idled out (4408)
+    expect(sut.state).toBe('idle');
+    sut.speak('');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sut.state).toBe('idle');
+    expect(gateway.sessions).toHaveLength(1);
+    expect(gateway.sessions[0].received.map((m) => JSON.parse(m))).toEqual([
+      {},
+      { type: 'Speak', text: 'Hi.' },
+      { type: 'Flush' },
+    ]);
+    await sut.close();
+    expect(() => sut.speak('')).toThrow(/closed/);
+  });
+
+  it('clear() after close() while waiting to reconnect drops the queued speech: none of it is sent or played', async () => {
+    gateway = await fakeGateway((socket, received) => {
+      if (gateway.sessions.length === 1) return void setTimeout(() => socket.terminate(), 20);
+      socket.on('message', () => {
+        const last = received.at(-1)!;
+        if (last.includes('Flush')) socket.send(Buffer.alloc(8));
+        if (last.includes('Close')) socket.close(1000);
+      });
+    });
+    const sut = client(gateway.url, { reconnect: { initialDelayMs: 200, maxDelayMs: 200, jitter: 0 } });
+    const { sizes } = recorded(sut);
+    let interrupts = 0;
+    sut.on('interrupt', () => interrupts++);
+    await sut.connect();
+    expect(await until<TtsCloseEvent>(sut, 'close')).toMatchObject({ willReconnect: true });
+    sut.speak('Queued while reconnecting.');
+    sut.flush();
+    const closed = sut.close();
+    expect(sut.state).toBe('closing');
+    sut.clear(); // Stop
+    expect(interrupts).toBe(1);
+    expect(await closed).toMatchObject({ willReconnect: false });
+    await new Promise((resolve) => setTimeout(resolve, 400)); // past the reconnect attempt
+    expect(sut.state).toBe('closed');
+    expect(sizes).toEqual([]);
+    const sent = gateway.sessions.flatMap((session) => session.received);
+    expect(sent.some((m) => m.includes('Queued while reconnecting'))).toBe(false);
+  });
+
+  it('clear() after close() while still connecting sends only the Close, not the queued speech', async () => {
+    gateway = await fakeGateway((socket, received) => {
+      socket.on('message', () => {
+        const last = received.at(-1)!;
+        if (last.includes('Flush')) socket.send(Buffer.alloc(8));
+        if (last.includes('Close')) socket.close(1000);
+      });
+    });
+    const sut = client(gateway.url);
+    const { sizes } = recorded(sut);
+    void sut.connect().catch(() => undefined);
+    sut.speak('Stopped before it was sent.');
+    sut.flush();
+    const closed = sut.close();
+    sut.clear();
+    expect(await closed).toMatchObject({ code: 1000, willReconnect: false });
+    expect(sizes).toEqual([]);
+    expect(gateway.sessions[0].received.map((m) => JSON.parse(m))).toEqual([{}, { type: 'Close' }]);
   });
 
   it('disconnect() while connecting ends at once without an error, and connect() may follow at once', async () => {

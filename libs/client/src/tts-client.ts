@@ -84,7 +84,11 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
     return this.format;
   }
 
-  /** Opens the session; resolves on the gateway's "connected" status, rejects if it ends for good first. */
+  /**
+   * Opens the session; resolves on the gateway's "connected" status, rejects if it ends for good first. It
+   * never throws: a URL or WebSocket implementation that cannot open a socket rejects it (and emits
+   * `error` `connection_error`, then `close` 1006), leaving the client `closed`.
+   */
   connect(): Promise<ConnectedStatus> {
     if (this.currentState !== 'idle' && this.currentState !== 'closed') {
       return Promise.reject(new Error(`TtsClient: cannot connect while ${this.currentState}`));
@@ -103,7 +107,8 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
         if (event.willReconnect) return;
         offStatus();
         offClose();
-        reject(Object.assign(new Error(`TtsClient: session closed (${event.code}) before connecting`), event));
+        const why = event.reason ? `: ${event.reason}` : '';
+        reject(Object.assign(new Error(`TtsClient: session closed (${event.code}${why}) before connecting`), event));
       });
     });
     this.open('connecting');
@@ -113,9 +118,14 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
   /**
    * Queues text. Calls in the same task are joined into one Speak frame, sent in a microtask (no added
    * latency): streaming an LLM's tokens one `speak()` each stays within the gateway's message rate.
-   * After an idle timeout this opens a new session first (config, then the text).
+   * After an idle timeout this opens a new session first (config, then the text). An empty text is no
+   * message at all (the gateway refuses an empty Speak; an LLM stream's first delta often is one).
    */
   speak(text: string): void {
+    if (text === '') {
+      if (!this.resting) this.assertSendable();
+      return;
+    }
     if (this.resting) this.resume();
     this.assertSendable();
     const last = this.outbox[this.outbox.length - 1];
@@ -136,7 +146,9 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
    * `Clear` goes to the gateway, which drops queued text and audio; audio still in flight is dropped here until
    * `Cleared`. Text spoken since the last `flush()` and not sent yet is dropped here (the Clear would drop it).
    * After `close()`/`disconnect()` the gateway takes no more messages (a graceful Close still delivers
-   * the queued speech), so no Clear is sent: the audio still arriving on that connection is dropped here instead.
+   * the queued speech), so no Clear is sent: text not sent yet is dropped (the Close still goes), and the
+   * audio still arriving on that connection is dropped here instead. Waiting to reconnect after `close()`
+   * with nothing left to deliver, the client then ends at once, as `disconnect()` does.
    */
   clear(): void {
     if (this.takesMessages()) {
@@ -144,10 +156,14 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
       this.outbox.push({ type: 'Clear' });
       this.drain();
       this.clears.sent();
-    } else if (this.socket) {
-      this.clears.dropRest();
+      this.emit('interrupt', undefined);
+      return;
     }
+    // Closing: what is still queued is speech the user just stopped; only the Close is left to send.
+    this.outbox = this.outbox.filter((message) => message.type === 'Close');
+    if (this.socket) this.clears.dropRest();
     this.emit('interrupt', undefined);
+    if (!this.socket && this.currentState === 'closing') this.disconnect();
   }
 
   /**
@@ -244,9 +260,14 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
   private open(state: 'connecting' | 'reconnecting'): void {
     // A close() while waiting to reconnect: this attempt delivers the queue, then Close.
     this.setState(this.closeRequested ? 'closing' : state);
-    const Socket = this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-    if (!Socket) throw new Error('TtsClient: no WebSocket implementation; pass one as options.WebSocket');
-    const socket = new Socket(streamUrl(this.options));
+    let socket: WebSocketLike;
+    try {
+      const Socket = this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+      if (!Socket) throw new Error('no WebSocket implementation; pass one as options.WebSocket');
+      socket = new Socket(streamUrl(this.options));
+    } catch (error) {
+      return this.failedToOpen(error);
+    }
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
     this.clears.reset();
@@ -258,6 +279,19 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
     socket.onmessage = (event) => this.receive(event.data);
     socket.onerror = () => this.emit('error', { code: 'connection_error', message: 'WebSocket connection error' });
     socket.onclose = (event) => this.closed(socket, event.code, event.reason);
+  }
+
+  /**
+   * No socket could be made (a URL without a ws/wss/http/https scheme, no WebSocket implementation, a
+   * constructor that throws): retrying would fail the same way, so the client ends (`closed`).
+   */
+  private failedToOpen(error: unknown): void {
+    const cause = error instanceof Error ? error.message : String(error);
+    const reason = `cannot open a WebSocket: ${cause.replace(/^TtsClient: /, '')}`;
+    this.outbox = [];
+    this.setState('closed');
+    this.emit('error', { code: 'connection_error', message: `TtsClient: ${reason}` } satisfies TtsError);
+    this.emit('close', { code: 1006, reason, willReconnect: false });
   }
 
   private receive(data: unknown): void {

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { ErrorCode } from '@tts/protocol';
 import type { SessionConfigRequest, TtsError, TtsErrorCode } from './client-events';
 import { BackoffOptions } from './reconnect-backoff';
+import { hookSessionConfig } from './session-format';
 import { TtsClient } from './tts-client';
 import { WebSocketConstructor } from './websocket-like';
 import { TtsPlayer, TtsPlayerOptions } from './tts-player';
@@ -18,6 +19,7 @@ export interface UseTtsOptions {
   model?: string;
   /** Defaults to raw linear16 at 24 kHz, the best fit for the worklet player. */
   encoding?: SessionConfigRequest['encoding'];
+  /** Default: 24000 for linear16; 16000 (the gateway's default) for mulaw and alaw, which take 8000 or 16000 only. */
   sampleRate?: number;
   /** Speaking rate 0.7-1.5 on English and Spanish Aura-2 voices; default: Deepgram's (1). */
   speed?: number;
@@ -81,14 +83,7 @@ export function useTts(options: UseTtsOptions): UseTtsResult {
 
   useEffect(() => {
     const { reconnect, player: playerOptions, WebSocket } = latest.current;
-    const config: SessionConfigRequest = {
-      encoding: encoding ?? 'linear16',
-      sample_rate: sampleRate ?? 24000,
-      container: 'none',
-      ...(model ? { model } : {}),
-      ...(lang ? { language: lang } : {}),
-      ...(speed !== undefined ? { speed } : {}),
-    };
+    const config = hookSessionConfig({ encoding, sampleRate, model, lang, speed });
     const client = new TtsClient({
       url,
       companyId,
@@ -116,7 +111,8 @@ export function useTts(options: UseTtsOptions): UseTtsResult {
     ];
     setError(null);
     setSession({ client, player });
-    client.connect().catch(() => undefined); // failures arrive as `error` events
+    // Never throws (a bad `url` rejects it): failures arrive as `error` events, and `error` shows them.
+    client.connect().catch(() => undefined);
     return () => {
       offs.forEach((off) => off());
       detach();
