@@ -21,8 +21,8 @@ const PROBES = ['/health/live', '/health/ready', '/metrics', '/health/ready?prob
 /** Near the probe paths, but not them: a client's mistake that an operator must still see. */
 const OTHERS = ['/healthz', '/health', '/metrics-old', '/health/live/extra', '/nope'];
 
-async function get(app: AppProcess, path: string): Promise<number> {
-  const res = await fetch(`${app.baseUrl}${path}`);
+async function get(app: AppProcess, path: string, method = 'GET'): Promise<number> {
+  const res = await fetch(`${app.baseUrl}${path}`, { method });
   await res.arrayBuffer();
   return res.status;
 }
@@ -61,13 +61,14 @@ describe('HTTP request lines in the logs', () => {
     for (const app of [gateway, billing]) {
       for (let round = 0; round < 3; round++) for (const path of PROBES) expect(await get(app, path)).toBe(200);
       for (const path of OTHERS) expect(await get(app, path)).toBe(404);
+      expect(await get(app, '/metrics', 'POST')).toBe(404); // only a GET is a scrape
     }
     expect(await get(gateway, '/v1/balance')).toBe(401);
     expect(await get(billing, '/v1/companies/request-logs-co')).toBe(401);
     // Request lines are written as responses finish; stopping flushes them.
     await Promise.all([gateway.stop(), billing.stop()]);
 
-    expect(loggedUrls(gateway).sort()).toEqual([...OTHERS, '/v1/balance'].sort());
-    expect(loggedUrls(billing).sort()).toEqual([...OTHERS, '/v1/companies/request-logs-co'].sort());
+    expect(loggedUrls(gateway).sort()).toEqual([...OTHERS, '/metrics', '/v1/balance'].sort());
+    expect(loggedUrls(billing).sort()).toEqual([...OTHERS, '/metrics', '/v1/companies/request-logs-co'].sort());
   });
 });

@@ -418,7 +418,10 @@ describe(TtsClient.name, () => {
 
   it('speak("") sends nothing (the gateway refuses an empty Speak), and opens no session after an idle timeout', async () => {
     gateway = await fakeGateway((socket) => {
-      if (gateway.sessions.length === 1) socket.once('message', () => setTimeout(() => socket.close(4408), 100));
+      // The gateway's idle close, once the Flush is in (what is sent before it is what this test reads).
+      socket.on('message', (data) => {
+        if (gateway.sessions.length === 1 && String(data).includes('Flush')) socket.close(4408);
+      });
     });
     const sut = client(gateway.url);
     await sut.connect();
@@ -431,8 +434,7 @@ describe(TtsClient.name, () => {
     await until(sut, 'close'); // idled out (4408)
     expect(sut.state).toBe('idle');
     sut.speak('');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(sut.state).toBe('idle');
+    expect(sut.state).toBe('idle'); // a non-empty speak() would be 'connecting' by now (resume is synchronous)
     expect(gateway.sessions).toHaveLength(1);
     expect(gateway.sessions[0].received.map((m) => JSON.parse(m))).toEqual([
       {},
@@ -445,7 +447,8 @@ describe(TtsClient.name, () => {
 
   it('clear() after close() while waiting to reconnect drops the queued speech: none of it is sent or played', async () => {
     gateway = await fakeGateway((socket, received) => {
-      if (gateway.sessions.length === 1) return void setTimeout(() => socket.terminate(), 20);
+      // The first connection drops once the client's config is in (the connected status went out before it).
+      if (gateway.sessions.length === 1) return void socket.once('message', () => socket.terminate());
       socket.on('message', () => {
         const last = received.at(-1)!;
         if (last.includes('Flush')) socket.send(Buffer.alloc(8));

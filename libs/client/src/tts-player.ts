@@ -27,7 +27,7 @@ export interface TtsPlayerOptions {
 export interface TtsPlayerEvents {
   /**
    * The first sample of an utterance is being rendered. `at`: when it plays, in the AudioContext's time
-   * (`context.currentTime` seconds), exact to the sample: to line captions up with the voice.
+   * (`context.currentTime` seconds), to within a frame: to line captions up with the voice.
    */
   utterancestart: { at: number };
   /**

@@ -139,10 +139,11 @@ export function requestSerializer(secrets: readonly string[] = []) {
 /**
  * Kubernetes probes (/health/live, /health/ready) and Prometheus scrapes (/metrics) arrive every few
  * seconds from every pod's kubelet and scraper: a request line for each would bury the log. pino-http's
- * `autoLogging.ignore` takes this. Only those paths exactly (and their query strings), so a client's
- * 404 on /healthz or /metrics-anything is still logged.
+ * `autoLogging.ignore` takes this. Only GETs of those paths exactly (and their query strings), so a
+ * client's 404 on /healthz, /metrics-anything or a POST to /metrics is still logged.
  */
-export function isProbeOrScrape(req: { url?: string }): boolean {
+export function isProbeOrScrape(req: { method?: string; url?: string }): boolean {
+  if (req.method !== 'GET') return false;
   const path = (req.url ?? '').split('?', 1)[0];
   return path === '/metrics' || path === '/health/live' || path === '/health/ready';
 }

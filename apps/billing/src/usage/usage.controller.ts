@@ -61,8 +61,9 @@ export class UsageController {
       'Filters on interval_end in [from, to). Without group_by: `items`, one per usage event, ordered by ' +
       '(interval_end, id). With group_by: `groups`, the same totals broken down by key (their sums equal ' +
       '`totals`), ordered by key. Page with `limit` and `cursor` (`page.next_cursor`, null on the last page): ' +
-      'no row is repeated or skipped. `offset` still works but can repeat a row and skip a late event (one ' +
-      'applied meanwhile with an earlier interval_end). `totals` is the whole period as of each answer.',
+      'no row is repeated, and an event applied meanwhile behind the cursor (a late one, with an earlier ' +
+      "interval_end) is on no page but in the next answer's `totals`. `offset` still works but can repeat a " +
+      'row as well. `totals` is the whole period as of each answer: if it grew while paging, page again.',
   })
   @ApiOkResponse({
     schema: { oneOf: [{ $ref: getSchemaPath(UsageReportView) }, { $ref: getSchemaPath(UsageBreakdownView) }] },

@@ -84,8 +84,8 @@ export class UsagePageDto extends UsagePeriodDto {
   @ApiPropertyOptional({
     description:
       'Where the page starts: `page.next_cursor` of the previous answer, unchanged (same group_by; leave ' +
-      'offset out). Pages after the sort key of the previous page, so no row is repeated or skipped when ' +
-      'events are applied meanwhile; omit it for the first page.',
+      'offset out). Pages after the sort key of the previous page, so no row is repeated when events are ' +
+      'applied meanwhile (a late one behind the cursor is on no page; `totals` counts it); omit it for the first page.',
   })
   @IsOptional()
   @IsString({ message: CURSOR_RULE })

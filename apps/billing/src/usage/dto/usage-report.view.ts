@@ -36,7 +36,8 @@ export class UsagePageView {
     type: String,
     description:
       'opaque: pass it as `cursor` (same filters and group_by) for the next page; null on the last page. ' +
-      'No row is repeated or skipped across cursor pages, unlike offset pages',
+      'No row is repeated across cursor pages, unlike offset pages; an event applied meanwhile behind the ' +
+      'cursor is on no page, but in `totals`',
   })
   next_cursor: string | null;
 }
