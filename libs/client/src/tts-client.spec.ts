@@ -3,6 +3,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { CLEAR_ANSWER_TIMEOUT_MS } from './pending-clears';
 import { MAX_COALESCED_SPEAK_CHARS, TtsClient } from './tts-client';
 import { TtsCloseEvent, TtsError } from './client-events';
+import { WebSocketConstructor } from './websocket-like';
 
 const connected = (sampleRate = 24000): string =>
   JSON.stringify({
@@ -415,6 +416,30 @@ describe(TtsClient.name, () => {
       expect(gateway.sessions).toHaveLength(0);
     },
   );
+
+  it('a WebSocket constructor that quotes the URL it refused does not put the token into the error', async () => {
+    const token = 'eyJhbGciOiJIUzI1NiJ9.secret-payload.signature';
+    class Refusing {
+      constructor(url: string) {
+        throw new Error(`Failed to construct 'WebSocket': The URL '${url}' is invalid (token ${token}).`);
+      }
+    }
+    const sut = client('ws://127.0.0.1:9', { token, WebSocket: Refusing as unknown as WebSocketConstructor });
+    const { errors } = recorded(sut);
+    const closes: TtsCloseEvent[] = [];
+    sut.on('close', (e) => closes.push(e));
+    const rejected = await sut.connect().then(
+      () => 'connected',
+      (error: Error) => error.message,
+    );
+
+    const seen = JSON.stringify({ rejected, errors, closes });
+    expect(errors).toEqual([
+      { code: 'connection_error', message: expect.stringContaining("'<stream url>' is invalid") },
+    ]);
+    expect(seen).not.toContain(token);
+    expect(seen).not.toContain('secret-payload');
+  });
 
   it('speak("") sends nothing (the gateway refuses an empty Speak), and opens no session after an idle timeout', async () => {
     gateway = await fakeGateway((socket) => {

@@ -261,12 +261,14 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
     // A close() while waiting to reconnect: this attempt delivers the queue, then Close.
     this.setState(this.closeRequested ? 'closing' : state);
     let socket: WebSocketLike;
+    let url: string | undefined;
     try {
       const Socket = this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
       if (!Socket) throw new Error('no WebSocket implementation; pass one as options.WebSocket');
-      socket = new Socket(streamUrl(this.options));
+      url = streamUrl(this.options);
+      socket = new Socket(url);
     } catch (error) {
-      return this.failedToOpen(error);
+      return this.failedToOpen(error, url);
     }
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
@@ -285,8 +287,12 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
    * No socket could be made (a URL without a ws/wss/http/https scheme, no WebSocket implementation, a
    * constructor that throws): retrying would fail the same way, so the client ends (`closed`).
    */
-  private failedToOpen(error: unknown): void {
-    const cause = error instanceof Error ? error.message : String(error);
+  private failedToOpen(error: unknown, url?: string): void {
+    let cause = error instanceof Error ? error.message : String(error);
+    // A constructor may quote the URL it refused, and the URL carries the client's token: apps forward
+    // error events to their telemetry, so neither goes into the message.
+    if (url) cause = cause.split(url).join('<stream url>');
+    if (this.options.token) cause = cause.split(this.options.token).join('<token>');
     const reason = `cannot open a WebSocket: ${cause.replace(/^TtsClient: /, '')}`;
     this.outbox = [];
     this.setState('closed');
