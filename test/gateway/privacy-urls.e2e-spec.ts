@@ -1,18 +1,8 @@
 import { TTS_STREAM_PATH } from '@tts/protocol';
-import { createTestDatabase, TestDatabase } from '../support/database';
-import { RunningEmulator, startTestEmulator } from '../support/emulator';
-import { TEST_REDIS_URL, deleteNamespace } from '../support/gateway';
 import { TEST_JWT_SECRET, tokenFor } from '../support/tokens';
-import {
-  AppProcess,
-  BILLING_ENTRY,
-  GATEWAY_ENTRY,
-  ensureBuilt,
-  startBillingProcess,
-  startGatewayProcess,
-} from '../ops/app-process';
+import { AppProcess } from '../ops/app-process';
+import { ServicePair, startServicePair } from '../ops/service-pair';
 
-const NAMESPACE = `test-privacy-urls-${process.pid}`;
 const ADMIN_TOKEN = `admin-secret-${process.pid}-5ca1ab1e0ddba11`;
 const DEEPGRAM_KEY = `dg-secret-${process.pid}-0ddba115ca1ab1e`;
 
@@ -66,33 +56,25 @@ async function request(app: AppProcess, path: string, query: string, headers: Re
  * spelled every way a query parser would still read as a credential: none of them may be logged.
  */
 describe('privacy: credentials in URLs and headers never reach a log line', () => {
-  let database: TestDatabase;
+  let pair: ServicePair;
   let gateway: AppProcess;
   let billing: AppProcess;
-  let emulator: RunningEmulator;
 
   beforeAll(async () => {
-    await ensureBuilt([GATEWAY_ENTRY, BILLING_ENTRY]);
-    database = await createTestDatabase('privacy_urls');
-    const shared = { REDIS_URL: TEST_REDIS_URL, BULLMQ_PREFIX: NAMESPACE, LOG_LEVEL: 'trace' };
-    emulator = await startTestEmulator({ apiKey: DEEPGRAM_KEY });
-    // One after the other: a failed start must not leave the other process running.
-    billing = await startBillingProcess({ ...shared, DATABASE_URL: database.url, BILLING_ADMIN_TOKEN: ADMIN_TOKEN });
-    gateway = await startGatewayProcess({
-      ...shared,
-      DEEPGRAM_URL: emulator.url,
-      AUTH_JWT_SECRET: TEST_JWT_SECRET,
-      AUTH_DISABLED: 'false',
-      DEEPGRAM_API_KEY: DEEPGRAM_KEY,
-      DEMO_PAGE: 'true',
+    pair = await startServicePair('privacy-urls', {
+      shared: { LOG_LEVEL: 'trace' },
+      emulator: { apiKey: DEEPGRAM_KEY },
+      billing: { BILLING_ADMIN_TOKEN: ADMIN_TOKEN },
+      gateway: {
+        AUTH_JWT_SECRET: TEST_JWT_SECRET,
+        AUTH_DISABLED: 'false',
+        DEEPGRAM_API_KEY: DEEPGRAM_KEY,
+        DEMO_PAGE: 'true',
+      },
     });
+    ({ gateway, billing } = pair);
   }, 60_000);
-  afterAll(async () => {
-    await Promise.all([gateway?.stop(), billing?.stop()]);
-    await emulator?.close();
-    await database?.drop();
-    await deleteNamespace(NAMESPACE);
-  });
+  afterAll(() => pair?.stop());
 
   it('masks client tokens, the admin token and the Deepgram key in URLs and headers on every route, however they are spelled', async () => {
     const jwt = await tokenFor('privacy-co', 'privacy-user');

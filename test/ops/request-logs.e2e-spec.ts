@@ -2,20 +2,10 @@
  * What an operator's log holds of HTTP traffic, on both real processes: every client request leaves a
  * request line, but the kubelet's probes and Prometheus's scrapes (every few seconds, on every pod) do not.
  */
-import { createTestDatabase, TestDatabase } from '../support/database';
-import { RunningEmulator, startTestEmulator } from '../support/emulator';
-import { TEST_REDIS_URL, deleteNamespace } from '../support/gateway';
 import { testAuthEnv } from '../support/tokens';
-import {
-  AppProcess,
-  BILLING_ENTRY,
-  GATEWAY_ENTRY,
-  ensureBuilt,
-  startBillingProcess,
-  startGatewayProcess,
-} from './app-process';
+import { AppProcess } from './app-process';
+import { ServicePair, startServicePair } from './service-pair';
 
-const NAMESPACE = `test-request-logs-${process.pid}`;
 const ADMIN_TOKEN = `admin-secret-${process.pid}-request-logs`;
 const PROBES = ['/health/live', '/health/ready', '/metrics', '/health/ready?probe=kubelet'];
 /** Near the probe paths, but not them: a client's mistake that an operator must still see. */
@@ -36,26 +26,20 @@ function loggedUrls(app: AppProcess): string[] {
 }
 
 describe('HTTP request lines in the logs', () => {
-  let database: TestDatabase;
-  let emulator: RunningEmulator;
+  let pair: ServicePair;
   let gateway: AppProcess;
   let billing: AppProcess;
 
   beforeAll(async () => {
-    await ensureBuilt([GATEWAY_ENTRY, BILLING_ENTRY]);
-    database = await createTestDatabase('request_logs');
-    emulator = await startTestEmulator();
-    const shared = { REDIS_URL: TEST_REDIS_URL, BULLMQ_PREFIX: NAMESPACE, LOG_LEVEL: 'info' };
-    billing = await startBillingProcess({ ...shared, DATABASE_URL: database.url, BILLING_ADMIN_TOKEN: ADMIN_TOKEN });
-    gateway = await startGatewayProcess({ ...shared, ...testAuthEnv, DEEPGRAM_URL: emulator.url });
+    pair = await startServicePair('request-logs', {
+      shared: { LOG_LEVEL: 'info' },
+      billing: { BILLING_ADMIN_TOKEN: ADMIN_TOKEN },
+      gateway: testAuthEnv,
+    });
+    ({ gateway, billing } = pair);
   }, 60_000);
 
-  afterAll(async () => {
-    await Promise.all([gateway?.stop(), billing?.stop()]);
-    await emulator?.close();
-    await database?.drop();
-    await deleteNamespace(NAMESPACE);
-  });
+  afterAll(() => pair?.stop());
 
   it('leaves out probes and scrapes, and keeps every other request, on the gateway and on billing', async () => {
     for (const app of [gateway, billing]) {

@@ -156,12 +156,11 @@ export class TtsClient extends TypedEmitter<TtsClientEvents> {
       this.outbox.push({ type: 'Clear' });
       this.drain();
       this.clears.sent();
-      this.emit('interrupt', undefined);
-      return;
+    } else {
+      // Closing: what is still queued is speech the user just stopped; only the Close is left to send.
+      this.outbox = this.outbox.filter((message) => message.type === 'Close');
+      if (this.socket) this.clears.dropRest();
     }
-    // Closing: what is still queued is speech the user just stopped; only the Close is left to send.
-    this.outbox = this.outbox.filter((message) => message.type === 'Close');
-    if (this.socket) this.clears.dropRest();
     this.emit('interrupt', undefined);
     if (!this.socket && this.currentState === 'closing') this.disconnect();
   }

@@ -80,9 +80,7 @@ export class BillingMetrics {
       async collect() {
         let timer: NodeJS.Timeout | undefined;
         const rows: Array<{ n: number }> | undefined = await Promise.race([
-          db.query(
-            `SELECT count(*)::int AS n FROM low_balance_events WHERE failed_at IS NOT NULL AND delivered_at IS NULL`,
-          ),
+          db.query(`SELECT count(*)::int AS n FROM low_balance_events WHERE failed_at IS NOT NULL`),
           new Promise<undefined>(
             (resolve) => (timer = setTimeout(() => resolve(undefined), UNDELIVERED_READ_TIMEOUT_MS)),
           ),

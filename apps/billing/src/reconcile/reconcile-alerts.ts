@@ -42,7 +42,7 @@ export async function reconcileAlerts(db: DataSource): Promise<AlertReconcileRow
        GROUP BY a.company_id
     ), fired AS (
       SELECT a.company_id, count(e.event_id)::int AS n, count(e.delivered_at)::int AS delivered,
-             count(e.failed_at) FILTER (WHERE e.delivered_at IS NULL)::int AS failed
+             count(e.failed_at)::int AS failed
         FROM low_balance_alerts a
         LEFT JOIN low_balance_events e ON e.company_id = a.company_id AND e.balance_version > a.armed_version
        GROUP BY a.company_id

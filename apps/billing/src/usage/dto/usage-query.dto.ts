@@ -4,9 +4,6 @@ import { NoControlCharacters } from '../../common/no-control-characters';
 import { USAGE_GROUPS, UsageGroup } from '../usage-cursor';
 import { UsagePageDto } from './usage-period.dto';
 
-export { USAGE_GROUPS };
-export type { UsageGroup };
-
 export class UsageQueryDto extends UsagePageDto {
   @ApiPropertyOptional({ description: 'Only this session (not empty: leave it out for every session)', maxLength: 128 })
   @IsOptional()
