@@ -263,6 +263,44 @@ describe('low-balance alerts (signed webhooks through their own queue)', () => {
     expect(hook.body.at).toBe(row.fired_at.toISOString());
   });
 
+  it('serves scrapes while the alerts table is locked without tying up the pool the admin API needs', async () => {
+    await company('locked', 3);
+    /** The gauge's reads waiting on a lock (the outbox sweep waits too, one at a time, on its own). */
+    const waitingReads = async () => {
+      const [r] = await db.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%low_balance_events WHERE failed_at IS NOT NULL%'`,
+      );
+      return r.n as number;
+    };
+    // A migration or a manual fix holds the table (ACCESS EXCLUSIVE: even a count waits).
+    const locker = db.createQueryRunner();
+    await locker.connect();
+    try {
+      await locker.startTransaction();
+      await locker.query('LOCK TABLE low_balance_events IN ACCESS EXCLUSIVE MODE');
+      // More scrapes at once than billing's pool has connections (20): Prometheus plus people with curl.
+      const scrapes = await Promise.all(
+        Array.from({ length: 25 }, async () => {
+          const res = await fetch(`${billing.url}/metrics`);
+          return { status: res.status, body: await res.text() };
+        }),
+      );
+      expect(scrapes.map((s) => s.status)).toEqual(Array(25).fill(200));
+      expect(scrapes[0].body).toMatch(/billing_low_balance_alerts_undelivered \d+/); // the last value read
+      // They shared one read: it alone waits on the lock, and the API still gets a connection.
+      expect(await waitingReads()).toBeLessThanOrEqual(1);
+      expect(await call('GET', `/v1/companies/${co('locked')}`)).toMatchObject({ status: 200 });
+      // The read's statement timeout ends its wait while the lock is still held.
+      await pollUntil(waitingReads, (n) => n === 0);
+    } finally {
+      await locker.rollbackTransaction();
+      await locker.release();
+    }
+    const after = await (await fetch(`${billing.url}/metrics`)).text();
+    expect(after).toMatch(/billing_low_balance_alerts_undelivered \d+/);
+  });
+
   it('validates the webhook URL and the threshold, and answers 404 for an unknown company', async () => {
     const put = (name: string, body: unknown) => call('PUT', `/v1/companies/${co(name)}/low-balance-alert`, body);
     await company('v', 1);

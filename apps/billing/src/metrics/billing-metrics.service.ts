@@ -6,8 +6,32 @@ import { DataSource } from 'typeorm';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { QueueName } from '@tts/protocol';
 
-/** A scrape must not hang on a database that does not answer: the gauge keeps its last value then. */
+/**
+ * A scrape must not hang on a database that does not answer: the gauge keeps its last value then. The
+ * same bound is the count's statement_timeout, so a read stuck behind a lock gives its pool connection back.
+ */
 const UNDELIVERED_READ_TIMEOUT_MS = 2000;
+
+/**
+ * The undelivered-alerts count, read at most once at a time: scrapes that come while a read is still
+ * waiting (a table lock, a slow database) share it, instead of each holding one more pool connection
+ * that the ledger and the admin API need.
+ */
+function undeliveredReader(db: DataSource): () => Promise<number | undefined> {
+  let reading: Promise<number | undefined> | undefined;
+  const read = () =>
+    db.transaction(async (manager) => {
+      await manager.query(`SET LOCAL statement_timeout = ${UNDELIVERED_READ_TIMEOUT_MS}`);
+      const [row]: Array<{ n: number }> = await manager.query(
+        `SELECT count(*)::int AS n FROM low_balance_events WHERE failed_at IS NOT NULL`,
+      );
+      return row.n;
+    });
+  return () =>
+    (reading ??= read()
+      .catch(() => undefined)
+      .finally(() => (reading = undefined)));
+}
 
 /** Prometheus metrics of this billing process (its own registry: several apps may share a test process). */
 @Injectable()
@@ -61,6 +85,7 @@ export class BillingMetrics {
 
   constructor(@InjectQueue(QueueName.TtsUsage) queue: Queue, @InjectDataSource() db: DataSource) {
     collectDefaultMetrics({ register: this.registry });
+    const readUndelivered = undeliveredReader(db);
     new Gauge({
       name: 'billing_usage_queue_jobs',
       help: 'Usage jobs in the queue by state',
@@ -79,15 +104,13 @@ export class BillingMetrics {
       registers: [this.registry],
       async collect() {
         let timer: NodeJS.Timeout | undefined;
-        const rows: Array<{ n: number }> | undefined = await Promise.race([
-          db.query(`SELECT count(*)::int AS n FROM low_balance_events WHERE failed_at IS NOT NULL`),
+        const n = await Promise.race([
+          readUndelivered(),
           new Promise<undefined>(
             (resolve) => (timer = setTimeout(() => resolve(undefined), UNDELIVERED_READ_TIMEOUT_MS)),
           ),
-        ])
-          .catch(() => undefined)
-          .finally(() => clearTimeout(timer));
-        if (rows) this.set(rows[0].n);
+        ]).finally(() => clearTimeout(timer));
+        if (n !== undefined) this.set(n);
       },
     });
   }
