@@ -21,10 +21,15 @@ export interface BenchOptions {
   handshakeMs: number;
   /** Cold-start scenario: sessions that connect and speak at once, one every `spacingMs`; 0 sessions = off. */
   firstUtterance: { sessions: number; spacingMs: number };
-  /** Gateway upstream pool size for the "pool on" run of the cold-start scenario (0 = pool off). */
+  /** Gateway upstream pool size of the cold-start scenario's "pool on" run and of the churn run (0 = pool off). */
   poolSize: number;
   /** Burst scenario on the direct path: every session flushes one `chars`-long text within one second. */
   burst: { sessions: number[]; ttfbMs: number; chars: number };
+  /**
+   * Session churn on every path: `sessions` short sessions (connect, one Speak of `text`, Flush, Close)
+   * starting evenly over `seconds`; what a session costs apart from its audio. 0 sessions = off.
+   */
+  churn: { sessions: number; seconds: number; text: string };
   /**
    * Capacity criterion: added TTFA p99 at most twice nginx's, but never held below this floor (nginx
    * often adds nothing measurable, and twice nothing is no limit a proxy can meet).
@@ -56,6 +61,9 @@ export interface BenchOptions {
   /** Where the JSON of every measurement goes (besides the markdown on stdout). */
   outFile?: string;
 }
+
+/** The churn scenario's one utterance: short (about 0.3 s of audio), so a session is mostly its setup and end. */
+export const CHURN_TEXT = 'Hola.';
 
 const PROXY_NAMES = ['nginx', 'node-pipe', 'gateway'];
 /**
@@ -142,6 +150,11 @@ export function benchOptions(argv = process.argv.slice(2)): BenchOptions {
       sessions: list(get('burst-sessions') ?? (full ? '300,1000' : '300')),
       ttfbMs: num('burst-ttfb-ms', 20),
       chars: num('burst-chars', 240),
+    },
+    churn: {
+      sessions: num('churn-sessions', full ? 1000 : 0),
+      seconds: num('churn-seconds', 10),
+      text: get('churn-text') ?? CHURN_TEXT,
     },
     noiseFloorMs: num('noise-floor-ms', 5),
     underrunAllowance: num('underrun-allowance', 0.01),

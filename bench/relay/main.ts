@@ -13,8 +13,8 @@ import { NGINX_BIN } from './nginx-proxy';
 import { profileTable } from './profile-summary';
 import { addedTable, capacityTable, cpuTable, sideBySideTable, SideBySide } from './relay-report';
 import { capacitySearch, profileRun, sideBySide, warmUpEmulator } from './relay-runs';
-import { burstTable, firstUtteranceTable } from './scenario-report';
-import { burstRuns, firstUtteranceRuns } from './scenario-runs';
+import { burstTable, churnTable, firstUtteranceTable } from './scenario-report';
+import { burstRuns, churnRuns, firstUtteranceRuns } from './scenario-runs';
 import { simultaneousRoundsTable, simultaneousSummaryTable } from './simultaneous-report';
 import { simultaneousRuns } from './simultaneous-runs';
 
@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     for (const n of options.sessions) rows.push(await sideBySide(stack, options, n));
     const first = options.firstUtterance.sessions > 0 ? await firstUtteranceRuns(stack, options) : undefined;
     const bursts = await burstRuns(stack, options);
+    const churn = options.churn.sessions > 0 ? await churnRuns(stack, options) : undefined;
     const capacity = options.capacity.start > 0 ? await capacitySearch(stack, options, rows) : [];
     const profile = options.profileSessions > 0 ? await profileRun(stack, options) : undefined;
 
@@ -88,19 +89,23 @@ async function main(): Promise<void> {
           ? `Pinned: nginx / gateway on CPU ${options.cpus.proxy}, emulator and load generator on CPU ${options.cpus.world}. `
           : 'Not pinned to CPUs. ') +
         'Times in ms.',
-      '',
-      '### Added delay (path minus direct, same run)',
-      '',
-      addedTable(rows),
-      '',
-      '### CPU per relayed audio second',
-      '',
-      cpuTable(rows),
-      '',
-      '### All paths',
-      '',
-      sideBySideTable(rows),
     );
+    if (rows.length) {
+      out.push(
+        '',
+        '### Added delay (path minus direct, same run)',
+        '',
+        addedTable(rows),
+        '',
+        '### CPU per relayed audio second',
+        '',
+        cpuTable(rows),
+        '',
+        '### All paths',
+        '',
+        sideBySideTable(rows),
+      );
+    }
     if (first) {
       out.push(
         '',
@@ -112,6 +117,13 @@ async function main(): Promise<void> {
     }
     if (bursts.length)
       out.push('', '### Emulator in a burst (direct path, every session flushes within 1 s)', '', burstTable(bursts));
+    if (churn)
+      out.push(
+        '',
+        `### Session churn (${churn.sessions} sessions over ${churn.seconds} s, each: connect, "${churn.text}", Flush, Close)`,
+        '',
+        churnTable(churn),
+      );
     if (capacity.length) {
       const passed = capacity.filter((s) => s.pass).map((s) => s.sessions);
       out.push(
@@ -130,7 +142,10 @@ async function main(): Promise<void> {
       out.push(table ? `${table}\n\nProfile (measured window only): ${profile.file}` : 'No profile was written.');
     }
     if (options.outFile)
-      writeFileSync(options.outFile, JSON.stringify({ options, rows, first, bursts, capacity, profile }, null, 2));
+      writeFileSync(
+        options.outFile,
+        JSON.stringify({ options, rows, first, bursts, churn, capacity, profile }, null, 2),
+      );
     console.log(out.join('\n'));
     keepWorkDir = profile?.file !== undefined;
   } finally {

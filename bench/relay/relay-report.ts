@@ -37,13 +37,16 @@ export function addedDelay(path: LoadResult, direct: LoadResult): AddedDelay {
 /** Bytes of one second of the bench's audio (linear16, mono, CLIENT_CONFIG's rate). */
 const AUDIO_BYTES_PER_SECOND = CLIENT_CONFIG.sample_rate * 2;
 
+/** Seconds of audio the path delivered. */
+export const audioSeconds = (load: LoadResult): number => load.audioBytes / AUDIO_BYTES_PER_SECOND;
+
 /**
  * CPU seconds a process spent per second of audio the path delivered, over the measured window:
  * the cost of relaying audio, comparable across paths and session counts.
  */
 export function cpuPerAudioSecond(phase: PhaseResult, cpuPercent: number | undefined): number {
   const windowS = (phase.windowUs[1] - phase.windowUs[0]) / 1e6;
-  const audioS = phase.load.audioBytes / AUDIO_BYTES_PER_SECOND;
+  const audioS = audioSeconds(phase.load);
   return cpuPercent === undefined || audioS <= 0 ? NaN : ((cpuPercent / 100) * windowS) / audioS;
 }
 
@@ -193,7 +196,7 @@ export function cpuTable(rows: SideBySide[]): string {
       const [nUser, gUser] = [user(row.nginx), user(row.gateway)];
       return [
         String(row.sessions),
-        (row.gateway.load.audioBytes / AUDIO_BYTES_PER_SECOND).toFixed(0),
+        audioSeconds(row.gateway.load).toFixed(0),
         cpu(row.nginx),
         cpu(row.gateway),
         cpuRatio(g, n),

@@ -1,5 +1,7 @@
 import { errorCounts, markdownTable } from './markdown-table';
-import { BurstRun, FirstUtteranceRuns } from './scenario-runs';
+import { PhaseResult } from './load-phase';
+import { audioSeconds } from './relay-report';
+import { BurstRun, ChurnRuns, FirstUtteranceRuns } from './scenario-runs';
 import { fmtMs } from './stats';
 
 /** Emulator first-audio target in a burst: TTFB plus this much at p99. */
@@ -49,4 +51,39 @@ export function burstTable(runs: BurstRun[]): string {
       ];
     }),
   );
+}
+
+/** CPU milliseconds a process spent per session of the phase (over its measured window), NaN if unmeasured. */
+export function cpuMsPerSession(phase: PhaseResult, cpuPercent: number | undefined): number {
+  const windowS = (phase.windowUs[1] - phase.windowUs[0]) / 1e6;
+  const sessions = phase.load.connected;
+  return cpuPercent === undefined || sessions <= 0 ? NaN : ((cpuPercent / 100) * windowS * 1000) / sessions;
+}
+
+export function churnTable(runs: ChurnRuns): string {
+  const header =
+    'path | sessions (connected) | errors | new sessions per s | audio per session | proxy CPU ms per session | of which in the kernel | proxy / nginx | emulator CPU ms per session | first audio p50 / p99';
+  const nginxMs = cpuMsPerSession(runs.nginx, runs.nginx.cpu.proxy);
+  const row = (label: string, phase: PhaseResult): string[] => {
+    const r = phase.load;
+    const proxyMs = cpuMsPerSession(phase, phase.cpu.proxy);
+    const ms = (v: number): string => (Number.isNaN(v) ? '' : v.toFixed(2));
+    return [
+      label,
+      `${r.sessions} (${r.connected})`,
+      errorCounts(r.errors),
+      (r.sessions / runs.seconds).toFixed(0),
+      r.connected > 0 ? `${(audioSeconds(r) / r.connected).toFixed(2)} s` : '',
+      ms(proxyMs),
+      ms(cpuMsPerSession(phase, phase.cpu.proxySys)),
+      phase.cpu.proxy === undefined ? '' : (proxyMs / nginxMs).toFixed(2),
+      ms(cpuMsPerSession(phase, phase.cpu.emulator)),
+      `${fmtMs(r.ttfaMs.p50)} / ${fmtMs(r.ttfaMs.p99)} ms`,
+    ];
+  };
+  return markdownTable(header, [
+    row('(a) direct', runs.direct),
+    row('(b) nginx', runs.nginx),
+    row(`(c) gateway, pool of ${runs.poolSize}`, runs.gateway),
+  ]);
 }

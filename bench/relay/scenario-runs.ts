@@ -1,7 +1,7 @@
 /**
- * The two scenarios beside the steady LLM-like load: the first utterance of brand-new sessions
- * (cold start: does it wait for a Deepgram handshake?) and a burst on the emulator alone (is the
- * emulator ever the bottleneck?).
+ * The scenarios beside the steady LLM-like load: the first utterance of brand-new sessions
+ * (cold start: does it wait for a Deepgram handshake?), a burst on the emulator alone (is the
+ * emulator ever the bottleneck?) and session churn (what does a session cost apart from its audio?).
  */
 import { BenchOptions } from './bench-options';
 import { BenchStack } from './bench-stack';
@@ -23,6 +23,18 @@ export interface BurstRun {
   ttfbMs: number;
   chars: number;
   direct: PhaseResult;
+}
+
+/** Short sessions on every path (`churnRuns`). */
+export interface ChurnRuns {
+  sessions: number;
+  seconds: number;
+  text: string;
+  direct: PhaseResult;
+  nginx: PhaseResult;
+  /** With `--pool-size` warm upstream connections: a session takes one if ready, the pool opens its replacement. */
+  gateway: PhaseResult;
+  poolSize: number;
 }
 
 /**
@@ -65,4 +77,31 @@ export async function burstRuns(stack: BenchStack, options: BenchOptions): Promi
     runs.push({ sessions, ttfbMs, chars, direct });
   }
   return runs;
+}
+
+/**
+ * Sessions that each connect, say one short text, wait for `Flushed` and close, starting evenly over
+ * `seconds` (cold: each connects at its start time, inside the measured window), on all three paths.
+ * Their CPU per session is what a session costs a path apart from its audio: setup, admission, the
+ * usage event, both closes.
+ */
+export async function churnRuns(stack: BenchStack, options: BenchOptions): Promise<ChurnRuns> {
+  const { sessions, seconds, text } = options.churn;
+  const variant = {
+    spec: { cold: true, fixedText: text, staggerMs: seconds * 1000 },
+    utterances: 1,
+    label: 'session churn',
+  };
+  return {
+    sessions,
+    seconds,
+    text,
+    poolSize: options.poolSize,
+    direct: await pathPhase(stack, options, 'direct', sessions, variant),
+    nginx: await pathPhase(stack, options, 'nginx', sessions, variant),
+    gateway: await gatewayPhase(stack, options, sessions, undefined, {
+      ...variant,
+      gatewayEnv: { UPSTREAM_POOL_SIZE: String(options.poolSize) },
+    }),
+  };
 }

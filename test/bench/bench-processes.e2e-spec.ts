@@ -2,7 +2,8 @@
  * `npm run bench` on a fresh machine: without nginx (and no way to install it) it stops with one clear
  * line before starting anything; when a part fails mid-start, nothing it started is left running; a
  * normal start/stop of the bench stack leaves no process behind; and a standard run with several gateway
- * processes shares the sessions among them and stops them all. Runs the compiled bench (dist/).
+ * processes shares the sessions among them and stops them all; the session-churn scenario reports each
+ * proxy's CPU per session. Runs the compiled bench (dist/).
  */
 import { spawnSync } from 'child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
@@ -11,6 +12,8 @@ import { join } from 'path';
 import { ensureBuilt } from '../ops/app-process';
 import { processMark } from '../support/marked-processes';
 import type { SideBySide } from '../../bench/relay/relay-report';
+import type { ChurnRuns } from '../../bench/relay/scenario-runs';
+import { cpuMsPerSession } from '../../bench/relay/scenario-report';
 
 const ROOT = join(__dirname, '..', '..');
 const RUN_ALL = join(ROOT, 'dist/bench/src/run-all.js');
@@ -145,5 +148,40 @@ describe('bench processes', () => {
     expect(marked('dist/apps/gateway/src/main.js')).toEqual([]);
     // A run without a profile leaves no work directory (logs, nginx prefix) in TMPDIR.
     expect(workDirs()).toEqual(workDirsBefore);
+  }, 130_000);
+
+  it('with --churn-sessions, runs short sessions on every path and reports each proxy CPU per session', () => {
+    const out = join(SCRATCH, 'churn.json');
+    const run = spawnSync(
+      process.execPath,
+      [
+        RELAY,
+        '--quick',
+        '--sessions=',
+        '--stagger-ms=200',
+        '--utterances=1',
+        '--first-sessions=0',
+        '--burst-sessions=',
+        '--churn-sessions=8',
+        '--churn-seconds=1',
+        `--out=${out}`,
+      ],
+      { env: ENV, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(run.stderr).not.toMatch(/failed|exited unexpectedly/);
+    expect(run.status).toBe(0);
+    const { churn } = JSON.parse(readFileSync(out, 'utf8')) as { churn: ChurnRuns };
+    const paths = [churn.direct, churn.nginx, churn.gateway];
+    // Every session of every path connected, said its one text, heard all of it and closed cleanly.
+    expect(paths.map((p) => [p.load.connected, p.load.errors, p.load.flushes])).toEqual(Array(3).fill([8, {}, 8]));
+    expect(churn.gateway.load.audioBytes).toBe(churn.direct.load.audioBytes);
+    expect(churn.gateway.load.audioBytes).toBeGreaterThan(0);
+    // The table gives both proxies' CPU per session, from their measured CPU.
+    expect(churn.nginx.cpu.proxy).toBeGreaterThan(0);
+    expect(churn.gateway.cpu.proxy).toBeGreaterThan(0);
+    const table = run.stdout.slice(run.stdout.indexOf('### Session churn (8 sessions over 1 s'));
+    const gatewayRow = table.split('\n').find((l) => l.startsWith('| (c) gateway, pool of 2 | 8 (8) | 0 |'));
+    expect(gatewayRow?.split('|')[6].trim()).toBe(cpuMsPerSession(churn.gateway, churn.gateway.cpu.proxy).toFixed(2));
+    expect(marked('dist/apps/gateway/src/main.js')).toEqual([]);
   }, 130_000);
 });
