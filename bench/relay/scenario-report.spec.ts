@@ -68,4 +68,22 @@ describe(churnTable.name, () => {
     expect(cells('(c) gateway, pool of 2').slice(5, 8)).toEqual(['5.60', '1.00', '7.00']);
     expect(cells('(a) direct').slice(5, 9)).toEqual(['', '', '', '2.00']);
   });
+
+  it('leaves the ratio empty when nginx read no CPU at all (a run shorter than a clock tick)', () => {
+    const table = churnTable({
+      sessions: 1000,
+      seconds: 10,
+      text: 'Hola.',
+      poolSize: 2,
+      direct: phase({ emulator: 20, loadGenerator: 30 }),
+      nginx: phase({ emulator: 20, proxy: 0, proxySys: 0, loadGenerator: 30 }),
+      gateway: phase({ emulator: 20, proxy: 56, proxySys: 10, loadGenerator: 30 }),
+    });
+    const gateway = table
+      .split('\n')
+      .find((l) => l.startsWith('| (c) gateway'))!
+      .split('|')
+      .map((c) => c.trim());
+    expect(gateway.slice(6, 9)).toEqual(['5.60', '1.00', '']);
+  });
 });

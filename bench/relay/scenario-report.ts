@@ -60,6 +60,7 @@ export function cpuMsPerSession(phase: PhaseResult, cpuPercent: number | undefin
   return cpuPercent === undefined || sessions <= 0 ? NaN : ((cpuPercent / 100) * windowS * 1000) / sessions;
 }
 
+/** The ratio to nginx is left empty when nginx's CPU read 0 (whole clock ticks, a short run). */
 export function churnTable(runs: ChurnRuns): string {
   const header =
     'path | sessions (connected) | errors | new sessions per s | audio per session | proxy CPU ms per session | of which in the kernel | proxy / nginx | emulator CPU ms per session | first audio p50 / p99';
@@ -76,7 +77,7 @@ export function churnTable(runs: ChurnRuns): string {
       r.connected > 0 ? `${(audioSeconds(r) / r.connected).toFixed(2)} s` : '',
       ms(proxyMs),
       ms(cpuMsPerSession(phase, phase.cpu.proxySys)),
-      phase.cpu.proxy === undefined ? '' : (proxyMs / nginxMs).toFixed(2),
+      phase.cpu.proxy === undefined || !(nginxMs > 0) ? '' : (proxyMs / nginxMs).toFixed(2),
       ms(cpuMsPerSession(phase, phase.cpu.emulator)),
       `${fmtMs(r.ttfaMs.p50)} / ${fmtMs(r.ttfaMs.p99)} ms`,
     ];
