@@ -1,6 +1,7 @@
 import { LoadResult } from './load-generator';
 import { PathCpu, PhaseResult } from './load-phase';
 import { churnTable, cpuMsPerSession } from './scenario-report';
+import { ChurnRuns } from './scenario-runs';
 import { summarize } from './stats';
 
 /** A churn phase: `connected` sessions over a 10 s window, 0.3 s of linear16 16 kHz audio each. */
@@ -35,17 +36,20 @@ describe(cpuMsPerSession.name, () => {
   });
 });
 
+/** 1,000 sessions over 10 s; the gateway at 56 % of a core (10 % in the kernel), nginx as given. */
+const churn = (nginx: Pick<PathCpu, 'proxy' | 'proxySys'>): ChurnRuns => ({
+  sessions: 1000,
+  seconds: 10,
+  text: 'Hola.',
+  poolSize: 2,
+  direct: phase({ emulator: 20, loadGenerator: 30 }),
+  nginx: phase({ emulator: 20, loadGenerator: 30, ...nginx }),
+  gateway: phase({ emulator: 20, proxy: 56, proxySys: 10, loadGenerator: 30 }),
+});
+
 describe(churnTable.name, () => {
   it("gives each proxy's CPU per session, its kernel part and its ratio to nginx's", () => {
-    const table = churnTable({
-      sessions: 1000,
-      seconds: 10,
-      text: 'Hola.',
-      poolSize: 2,
-      direct: phase({ emulator: 20, loadGenerator: 30 }),
-      nginx: phase({ emulator: 20, proxy: 8, proxySys: 6, loadGenerator: 30 }),
-      gateway: phase({ emulator: 20, proxy: 56, proxySys: 10, loadGenerator: 30 }),
-    });
+    const table = churnTable(churn({ proxy: 8, proxySys: 6 }));
     const cells = (label: string) =>
       table
         .split('\n')
@@ -70,15 +74,7 @@ describe(churnTable.name, () => {
   });
 
   it('leaves the ratio empty when nginx read no CPU at all (a run shorter than a clock tick)', () => {
-    const table = churnTable({
-      sessions: 1000,
-      seconds: 10,
-      text: 'Hola.',
-      poolSize: 2,
-      direct: phase({ emulator: 20, loadGenerator: 30 }),
-      nginx: phase({ emulator: 20, proxy: 0, proxySys: 0, loadGenerator: 30 }),
-      gateway: phase({ emulator: 20, proxy: 56, proxySys: 10, loadGenerator: 30 }),
-    });
+    const table = churnTable(churn({ proxy: 0, proxySys: 0 }));
     const gateway = table
       .split('\n')
       .find((l) => l.startsWith('| (c) gateway'))!
