@@ -154,7 +154,7 @@ export function benchOptions(argv = process.argv.slice(2)): BenchOptions {
     churn: {
       sessions: num('churn-sessions', full ? 1000 : 0),
       seconds: num('churn-seconds', 10),
-      text: get('churn-text') ?? CHURN_TEXT,
+      text: get('churn-text') || CHURN_TEXT, // empty: the default (an empty Speak is refused)
     },
     noiseFloorMs: num('noise-floor-ms', 5),
     underrunAllowance: num('underrun-allowance', 0.01),
