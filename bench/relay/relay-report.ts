@@ -45,9 +45,13 @@ export const audioSeconds = (load: LoadResult): number => load.audioBytes / AUDI
  * the cost of relaying audio, comparable across paths and session counts.
  */
 export function cpuPerAudioSecond(phase: PhaseResult, cpuPercent: number | undefined): number {
-  const windowS = (phase.windowUs[1] - phase.windowUs[0]) / 1e6;
   const audioS = audioSeconds(phase.load);
-  return cpuPercent === undefined || audioS <= 0 ? NaN : ((cpuPercent / 100) * windowS) / audioS;
+  return audioS <= 0 ? NaN : cpuSeconds(phase, cpuPercent) / audioS;
+}
+
+/** CPU seconds a process spent over the phase's measured window, from its share of a core; NaN if unmeasured. */
+export function cpuSeconds(phase: PhaseResult, cpuPercent: number | undefined): number {
+  return cpuPercent === undefined ? NaN : (cpuPercent / 100) * ((phase.windowUs[1] - phase.windowUs[0]) / 1e6);
 }
 
 /**

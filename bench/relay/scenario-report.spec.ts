@@ -47,17 +47,19 @@ const churn = (nginx: Pick<PathCpu, 'proxy' | 'proxySys'>): ChurnRuns => ({
   gateway: phase({ emulator: 20, proxy: 56, proxySys: 10, loadGenerator: 30 }),
 });
 
+/** The cells of the table's row for `label`. */
+const cells = (table: string, label: string): string[] =>
+  table
+    .split('\n')
+    .find((l) => l.startsWith(`| ${label} |`))!
+    .split('|')
+    .slice(1, -1)
+    .map((c) => c.trim());
+
 describe(churnTable.name, () => {
   it("gives each proxy's CPU per session, its kernel part and its ratio to nginx's", () => {
     const table = churnTable(churn({ proxy: 8, proxySys: 6 }));
-    const cells = (label: string) =>
-      table
-        .split('\n')
-        .find((l) => l.startsWith(`| ${label} |`))!
-        .split('|')
-        .slice(1, -1)
-        .map((c) => c.trim());
-    expect(cells('(b) nginx')).toEqual([
+    expect(cells(table, '(b) nginx')).toEqual([
       '(b) nginx',
       '1000 (1000)',
       '0',
@@ -69,17 +71,12 @@ describe(churnTable.name, () => {
       '2.00',
       '150.0 / 152.0 ms',
     ]);
-    expect(cells('(c) gateway, pool of 2').slice(5, 8)).toEqual(['5.60', '1.00', '7.00']);
-    expect(cells('(a) direct').slice(5, 9)).toEqual(['', '', '', '2.00']);
+    expect(cells(table, '(c) gateway, pool of 2').slice(5, 8)).toEqual(['5.60', '1.00', '7.00']);
+    expect(cells(table, '(a) direct').slice(5, 9)).toEqual(['', '', '', '2.00']);
   });
 
   it('leaves the ratio empty when nginx read no CPU at all (a run shorter than a clock tick)', () => {
     const table = churnTable(churn({ proxy: 0, proxySys: 0 }));
-    const gateway = table
-      .split('\n')
-      .find((l) => l.startsWith('| (c) gateway'))!
-      .split('|')
-      .map((c) => c.trim());
-    expect(gateway.slice(6, 9)).toEqual(['5.60', '1.00', '']);
+    expect(cells(table, '(c) gateway, pool of 2').slice(5, 8)).toEqual(['5.60', '1.00', '']);
   });
 });

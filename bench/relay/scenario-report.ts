@@ -1,6 +1,6 @@
 import { errorCounts, markdownTable } from './markdown-table';
 import { PhaseResult } from './load-phase';
-import { audioSeconds } from './relay-report';
+import { audioSeconds, cpuSeconds } from './relay-report';
 import { BurstRun, ChurnRuns, FirstUtteranceRuns } from './scenario-runs';
 import { fmtMs } from './stats';
 
@@ -55,9 +55,8 @@ export function burstTable(runs: BurstRun[]): string {
 
 /** CPU milliseconds a process spent per session of the phase (over its measured window), NaN if unmeasured. */
 export function cpuMsPerSession(phase: PhaseResult, cpuPercent: number | undefined): number {
-  const windowS = (phase.windowUs[1] - phase.windowUs[0]) / 1e6;
   const sessions = phase.load.connected;
-  return cpuPercent === undefined || sessions <= 0 ? NaN : ((cpuPercent / 100) * windowS * 1000) / sessions;
+  return sessions <= 0 ? NaN : (cpuSeconds(phase, cpuPercent) * 1000) / sessions;
 }
 
 /** The ratio to nginx is left empty when nginx's CPU read 0 (whole clock ticks, a short run). */

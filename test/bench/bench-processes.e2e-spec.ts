@@ -116,27 +116,35 @@ describe('bench processes', () => {
     expect([alive(pids.emulator), alive(pids.nginx)]).toEqual([false, false]);
   }, 70_000);
 
-  it('with --gateway-processes=2, shares the sessions of the gateway path between two processes, like two replicas, and stops both', () => {
-    const out = join(SCRATCH, 'replicas.json');
-    const workDirs = () => readdirSync(SCRATCH).filter((f) => f.startsWith('tts-bench-relay-'));
-    const workDirsBefore = workDirs();
+  /**
+   * A short quick-mode relay run of the compiled bench (one utterance per session, starts 200 ms apart, no
+   * cold-start or burst scenario) with `args` on top, writing its JSON to `out`; it must succeed.
+   */
+  const quickRelayRun = (out: string, args: string[]) => {
     const run = spawnSync(
       process.execPath,
       [
         RELAY,
         '--quick',
-        '--sessions=6',
-        '--gateway-processes=2',
         '--first-sessions=0',
         '--burst-sessions=',
         '--utterances=1',
         '--stagger-ms=200',
+        ...args,
         `--out=${out}`,
       ],
       { env: ENV, encoding: 'utf8', timeout: 120_000 },
     );
     expect(run.stderr).not.toMatch(/failed|exited unexpectedly/);
     expect(run.status).toBe(0);
+    return run;
+  };
+
+  it('with --gateway-processes=2, shares the sessions of the gateway path between two processes, like two replicas, and stops both', () => {
+    const out = join(SCRATCH, 'replicas.json');
+    const workDirs = () => readdirSync(SCRATCH).filter((f) => f.startsWith('tts-bench-relay-'));
+    const workDirsBefore = workDirs();
+    const run = quickRelayRun(out, ['--sessions=6', '--gateway-processes=2']);
     const { rows } = JSON.parse(readFileSync(out, 'utf8')) as { rows: SideBySide[] };
     const { direct, gateway } = rows[0];
     // Every session connected and heard its whole script, as on the direct path; three went to each process.
@@ -152,24 +160,7 @@ describe('bench processes', () => {
 
   it('with --churn-sessions, runs short sessions on every path and reports each proxy CPU per session', () => {
     const out = join(SCRATCH, 'churn.json');
-    const run = spawnSync(
-      process.execPath,
-      [
-        RELAY,
-        '--quick',
-        '--sessions=',
-        '--stagger-ms=200',
-        '--utterances=1',
-        '--first-sessions=0',
-        '--burst-sessions=',
-        '--churn-sessions=24',
-        '--churn-seconds=1',
-        `--out=${out}`,
-      ],
-      { env: ENV, encoding: 'utf8', timeout: 120_000 },
-    );
-    expect(run.stderr).not.toMatch(/failed|exited unexpectedly/);
-    expect(run.status).toBe(0);
+    const run = quickRelayRun(out, ['--sessions=', '--churn-sessions=24', '--churn-seconds=1']);
     const { churn } = JSON.parse(readFileSync(out, 'utf8')) as { churn: ChurnRuns };
     const paths = [churn.direct, churn.nginx, churn.gateway];
     // Every session of every path connected, said its one text, heard all of it and closed cleanly.
