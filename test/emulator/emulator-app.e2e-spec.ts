@@ -1,3 +1,5 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { WebSocket } from 'ws';
 import { createEmulatorApp, RunningEmulatorApp } from '../../apps/deepgram-emulator/src/bootstrap';
 import { expectedAudioBytes } from '../support/emulator';
@@ -84,5 +86,46 @@ describe('Deepgram emulator process (Nest app)', () => {
     await emulator.speak.beforeApplicationShutdown();
     expect((await client.closed).code).toBe(1001);
     expect((await fetch(`http://${base}/health/ready`)).status).toBe(503);
+  });
+
+  it('EMULATOR_TLS_CERT_FILE and EMULATOR_TLS_KEY_FILE: serves https:// and wss://, as Deepgram does', async () => {
+    const cert = join(__dirname, '..', 'fixtures', 'tls', 'emulator.crt');
+    const tls = await createEmulatorApp({
+      EMULATOR_PORT: '0',
+      EMULATOR_HOST: '127.0.0.1',
+      EMULATOR_SPEED: '0',
+      EMULATOR_TTFB_MS: '0',
+      EMULATOR_TLS_CERT_FILE: cert,
+      EMULATOR_TLS_KEY_FILE: join(__dirname, '..', 'fixtures', 'tls', 'emulator.key'),
+      LOG_LEVEL: 'silent',
+    });
+    try {
+      const client = await connectSpeak(`wss://127.0.0.1:${tls.port}/v1/speak`, {
+        key: 'any',
+        ca: readFileSync(cert),
+      });
+      client.send({ type: 'Speak', text: 'Seguro' });
+      client.send({ type: 'Flush' });
+      await client.next('Flushed');
+      expect(client.audioBytes()).toBe(expectedAudioBytes('Seguro', 'linear16', 24000));
+      client.ws.close();
+      // In clear, nothing answers: the port speaks TLS only.
+      await expect(connectSpeak(`ws://127.0.0.1:${tls.port}/v1/speak`, { key: 'any' })).rejects.toThrow();
+    } finally {
+      await tls.close();
+    }
+  });
+
+  it.each([
+    [
+      { EMULATOR_TLS_CERT_FILE: '/nonexistent/emulator.crt' },
+      'EMULATOR_TLS_CERT_FILE and EMULATOR_TLS_KEY_FILE go together',
+    ],
+    [
+      { EMULATOR_TLS_CERT_FILE: '/nonexistent/emulator.crt', EMULATOR_TLS_KEY_FILE: '/nonexistent/emulator.key' },
+      'EMULATOR_TLS_CERT_FILE: cannot read the file (ENOENT)',
+    ],
+  ])('refuses to boot with TLS half configured or unreadable: %j', async (env, message) => {
+    await expect(createEmulatorApp({ EMULATOR_PORT: '0', LOG_LEVEL: 'silent', ...env })).rejects.toThrow(message);
   });
 });

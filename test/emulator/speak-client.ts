@@ -18,12 +18,12 @@ export interface SpeakClient {
 /** A raw `ws` client of the emulator recording everything it receives. */
 export async function connectSpeak(
   url: string,
-  options: { key?: string; protocols?: string[]; query?: Record<string, string> } = {},
+  options: { key?: string; protocols?: string[]; query?: Record<string, string>; ca?: Buffer } = {},
 ): Promise<SpeakClient> {
   const target = new URL(url);
   for (const [k, v] of Object.entries(options.query ?? {})) target.searchParams.set(k, v);
   const headers = options.protocols ? {} : { Authorization: `Token ${options.key ?? 'any-key'}` };
-  const ws = new WebSocket(target, options.protocols ?? [], { headers, perMessageDeflate: false });
+  const ws = new WebSocket(target, options.protocols ?? [], { headers, perMessageDeflate: false, ca: options.ca });
   const messages: Array<Record<string, unknown>> = [];
   const order: string[] = [];
   const audio: Buffer[] = [];

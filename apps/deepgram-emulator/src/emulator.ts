@@ -1,4 +1,5 @@
-import { createServer } from 'node:http';
+import { RequestListener, createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
 import pino, { Logger } from 'pino';
 import {
@@ -50,12 +51,17 @@ export interface EmulatorOptions {
    * emulator turns it off: records hold each upgrade's headers (keys included) and every Speak text.
    */
   recordConnections?: boolean;
+  /**
+   * Serve wss:// (TLS) with this certificate and key (PEM), like Deepgram's own endpoint, instead of ws://.
+   * Each connection's record says whether its client resumed an earlier TLS session (`tlsResumed`).
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   /** Structured logger; silent by default (the process entry point passes its own). */
   logger?: Logger;
 }
 
 export interface RunningEmulator {
-  /** ws://127.0.0.1:<port>/v1/speak */
+  /** ws://127.0.0.1:<port>/v1/speak (wss:// with `tls`) */
   url: string;
   port: number;
   /** Every connection so far (empty when `recordConnections` is false). */
@@ -92,11 +98,12 @@ const HEALTH_PATHS = new Set(['/health/live', '/health/ready']);
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const logger = options.logger ?? pino({ level: 'silent' });
   const speak = new SpeakServer(speakServerSettings(options), logger);
-  const server = createServer((req, res) => {
+  const health: RequestListener = (req, res) => {
     const healthy = HEALTH_PATHS.has((req.url ?? '').split('?')[0]);
     res.writeHead(healthy ? 200 : 404, { 'content-type': 'application/json' });
     res.end(JSON.stringify(healthy ? { status: 'ok' } : { err_code: 'NOT_FOUND' }));
-  });
+  };
+  const server = options.tls ? createTlsServer(options.tls, health) : createServer(health);
   speak.attach(server);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -106,7 +113,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const { port } = server.address() as AddressInfo;
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return {
-    url: `ws://${urlHost}:${port}${EMULATOR_SPEAK_PATH}`,
+    url: `${options.tls ? 'wss' : 'ws'}://${urlHost}:${port}${EMULATOR_SPEAK_PATH}`,
     port,
     connections: speak.connections,
     injectFault: (fault) => speak.injectFault(fault),

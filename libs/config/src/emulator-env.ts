@@ -1,5 +1,5 @@
 import { Expose } from 'class-transformer';
-import { IsInt, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsNumber, IsOptional, IsString, Max, Min, ValidateIf } from 'class-validator';
 import { LogEnv } from './shared-env';
 import { MAX_TIMER_MS, ToNumber } from './transforms';
 
@@ -50,4 +50,16 @@ export class EmulatorEnv extends LogEnv {
   @IsInt()
   @Min(0)
   EMULATOR_MAX_CONNECTIONS: number = 0;
+
+  /** PEM certificate file: serve https:// and wss:// (Deepgram is wss:// only) instead of http:// and ws://. */
+  @Expose()
+  @ValidateIf((env: EmulatorEnv) => env.EMULATOR_TLS_CERT_FILE !== undefined || env.EMULATOR_TLS_KEY_FILE !== undefined)
+  @IsString({ message: 'EMULATOR_TLS_CERT_FILE and EMULATOR_TLS_KEY_FILE go together' })
+  EMULATOR_TLS_CERT_FILE?: string;
+
+  /** The PEM private key of EMULATOR_TLS_CERT_FILE. */
+  @Expose()
+  @ValidateIf((env: EmulatorEnv) => env.EMULATOR_TLS_CERT_FILE !== undefined || env.EMULATOR_TLS_KEY_FILE !== undefined)
+  @IsString({ message: 'EMULATOR_TLS_CERT_FILE and EMULATOR_TLS_KEY_FILE go together' })
+  EMULATOR_TLS_KEY_FILE?: string;
 }

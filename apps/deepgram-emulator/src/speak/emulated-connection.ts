@@ -17,6 +17,11 @@ export interface EmulatedConnection {
   /** Upgrade request headers, unredacted (this is a test tool: keys included, but never logged). */
   headers: IncomingHttpHeaders;
   query: Record<string, string>;
+  /**
+   * Over TLS: whether the client resumed an earlier TLS session (a ticket from a previous connection)
+   * instead of a full handshake. Undefined on a plain ws:// emulator.
+   */
+  tlsResumed?: boolean;
   fault: Fault;
   /** Set when the upgrade was refused with an HTTP error. */
   refused?: Refusal;
@@ -38,6 +43,7 @@ export function newConnectionRecord(
   headers: IncomingHttpHeaders,
   query: URLSearchParams,
   fault: Fault,
+  tlsResumed?: boolean,
 ): { record: EmulatedConnection; finish: (end?: ConnectionEnd) => void } {
   let resolve!: (end?: ConnectionEnd) => void;
   const ended = new Promise<ConnectionEnd | undefined>((r) => (resolve = r));
@@ -46,6 +52,7 @@ export function newConnectionRecord(
     requestId,
     headers,
     query: Object.fromEntries(query),
+    tlsResumed,
     fault,
     received: [],
     sent: [],

@@ -1,5 +1,7 @@
 import { IncomingMessage, STATUS_CODES, Server } from 'node:http';
+import { Server as HttpsServer } from 'node:https';
 import { Duplex } from 'node:stream';
+import { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
 import { DG_ERROR_HEADER, DG_REQUEST_ID_HEADER, EMULATOR_SPEAK_PATH } from '@tts/protocol';
@@ -45,7 +47,7 @@ export class SpeakServer {
     private readonly log: Logger,
   ) {}
 
-  attach(server: Server): void {
+  attach(server: Server | HttpsServer): void {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
   }
 
@@ -100,6 +102,7 @@ export class SpeakServer {
       headers,
       url.searchParams,
       fault,
+      req.socket instanceof TLSSocket ? req.socket.isSessionReused() : undefined,
     );
     if (recording) this.connections.push(record);
     this.live.add(record);
