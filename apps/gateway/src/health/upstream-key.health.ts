@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import WebSocket from 'ws';
 import { Upstream } from '@tts/config';
+import { isCertificateError, upstreamAgent } from '../upstream/upstream-tls';
 import { CachedProbe, ProbeResult } from './cached-probe';
 
 /** Injection token of the resolved upstream (URL and key). */
@@ -23,7 +24,8 @@ const REFUSING_STATUSES = new Set([401, 402, 403]);
  * soon as it opens, before any text: Deepgram bills TTS by characters, so the check costs no money,
  * only one of the project's concurrent TTS connections for the handshake's duration, once every
  * UPSTREAM_KEY_OK_TTL_MS per pod (and only while something asks /health/ready).
- * A 401/402/403 makes the pod not ready; a 429 (busy) or a network error does not count against the key.
+ * A 401/402/403 makes the pod not ready, and so does a TLS certificate the pod does not accept; a 429 (busy)
+ * or a network error does not count against the key.
  */
 @Injectable()
 export class UpstreamKeyHealthIndicator {
@@ -45,6 +47,7 @@ export class UpstreamKeyHealthIndicator {
       const socket = new WebSocket(this.upstream.url, {
         headers: { Authorization: `Token ${this.upstream.apiKey}` },
         handshakeTimeout: UPSTREAM_KEY_TIMEOUT_MS,
+        agent: upstreamAgent(this.upstream.url),
       });
       const done = (ok: boolean, ttlMs: number, detail: Record<string, string | number>) => {
         socket.removeAllListeners();
@@ -64,9 +67,15 @@ export class UpstreamKeyHealthIndicator {
           done(true, UPSTREAM_KEY_UNKNOWN_TTL_MS, { key: 'unverified', status });
         }
       });
-      socket.once('error', (error: NodeJS.ErrnoException) =>
-        done(true, UPSTREAM_KEY_UNKNOWN_TTL_MS, { key: 'unverified', message: error.code ?? error.message }),
-      );
+      socket.once('error', (error: NodeJS.ErrnoException) => {
+        if (isCertificateError(error)) {
+          // Every session would fail the same way (a missing private CA, an intercepting proxy): not ready.
+          const message = `upstream certificate not accepted (${error.code})`;
+          done(false, UPSTREAM_KEY_UNKNOWN_TTL_MS, { key: 'unverified', message });
+        } else {
+          done(true, UPSTREAM_KEY_UNKNOWN_TTL_MS, { key: 'unverified', message: error.code ?? error.message });
+        }
+      });
     });
   }
 }

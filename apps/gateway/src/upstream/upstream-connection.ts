@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { Upstream } from '@tts/config';
 import { DG_ERROR_HEADER, DG_REQUEST_ID_HEADER, SessionConfig, UpstreamClientMessage } from '@tts/protocol';
 import { UpstreamFailure } from './upstream-failure';
+import { upstreamAgent } from './upstream-tls';
 import { upstreamUrl } from './upstream-url';
 
 /** How a connection ended: what it would mean as a failure, and whether it ever opened. */
@@ -43,9 +44,11 @@ export class UpstreamConnection {
   private readonly connectTimer: NodeJS.Timeout;
 
   constructor(upstream: Upstream, config: SessionConfig, connectTimeoutMs: number, listener: UpstreamListener) {
-    this.socket = new WebSocket(upstreamUrl(upstream.url, config), {
+    const url = upstreamUrl(upstream.url, config);
+    this.socket = new WebSocket(url, {
       headers: { Authorization: `Token ${upstream.apiKey}` },
       perMessageDeflate: false,
+      agent: upstreamAgent(url),
     });
     this.connectTimer = setTimeout(() => {
       this.timedOut = true;

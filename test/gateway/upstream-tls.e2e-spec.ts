@@ -1,0 +1,113 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { RunningEmulator, expectedAudioBytes, startTestEmulator } from '../support/emulator';
+import { TEST_REDIS_URL, cleanupFunding, deleteNamespace, fundCompany } from '../support/gateway';
+import { TestClient } from '../support/ws-client';
+import { AppProcess, GATEWAY_ENTRY, ensureBuilt, startApp, startGatewayProcess, streamUrl } from '../ops/app-process';
+
+/** A self-signed certificate for localhost and 127.0.0.1, made for these tests only (valid until 2126). */
+const TLS_DIR = join(__dirname, '..', 'fixtures', 'tls');
+const CERT = join(TLS_DIR, 'emulator.crt');
+const NAMESPACE = `test-upstream-tls-${process.pid}`;
+const DEEPGRAM_KEY = `dg-tls-${process.pid}-5eedc0de`;
+const TEXTS = ['Hello there.', 'Good morning, everyone.', 'See you tomorrow.'];
+
+/**
+ * Deepgram is wss:// only: the gateway as a real process (its production build, trusting the test
+ * certificate through NODE_EXTRA_CA_CERTS as an operator would a private CA) relays over TLS, and
+ * resumes the TLS session of an earlier connection instead of a full handshake each time.
+ */
+describe('a wss:// upstream (Deepgram over TLS)', () => {
+  let emulator: RunningEmulator;
+  let gateway: AppProcess;
+  let untrusting: AppProcess | undefined;
+
+  beforeAll(async () => {
+    await ensureBuilt([GATEWAY_ENTRY]);
+    emulator = await startTestEmulator({
+      apiKey: DEEPGRAM_KEY,
+      tls: { cert: readFileSync(CERT), key: readFileSync(join(TLS_DIR, 'emulator.key')) },
+    });
+    gateway = await startGatewayProcess({
+      DEEPGRAM_URL: emulator.url,
+      DEEPGRAM_API_KEY: DEEPGRAM_KEY,
+      NODE_EXTRA_CA_CERTS: CERT,
+      AUTH_DISABLED: 'true',
+      REDIS_URL: TEST_REDIS_URL,
+      BULLMQ_PREFIX: NAMESPACE,
+      // One upstream connection per session, opened when the session starts: each is a handshake of its own.
+      UPSTREAM_POOL_SIZE: '0',
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all([gateway?.stop(), untrusting?.stop()]);
+    await emulator?.close();
+    await cleanupFunding();
+    await deleteNamespace(NAMESPACE);
+  });
+
+  it('relays every session over TLS, and every handshake after the first resumes a TLS session', async () => {
+    expect(emulator.url).toMatch(/^wss:\/\//);
+    // Readiness already checked the key with one handshake: the first, and a full one.
+    expect(emulator.connections.map((c) => c.tlsResumed)).toEqual([false]);
+
+    for (const [i, text] of TEXTS.entries()) {
+      const query = { company_id: `${NAMESPACE}-co`, user_id: `u${i}`, session_id: `s${i}` };
+      await fundCompany(query.company_id, 1000, NAMESPACE);
+      const client = await TestClient.connect(streamUrl(gateway, query));
+      client.send({ container: 'none' });
+      client.send({ type: 'Speak', text });
+      client.send({ type: 'Flush' });
+      await client.waitFor('Flushed');
+      client.send({ type: 'Close' });
+      expect((await client.waitForClose()).code).toBe(1000);
+      const audio = client.audio.reduce((sum, frame) => sum + frame.length, 0);
+      expect(audio).toBe(expectedAudioBytes(text, 'linear16', 16000));
+    }
+
+    const sessions = emulator.connections.slice(1);
+    expect(sessions.map((c) => c.received.filter((m) => m.includes('"Speak"')).length)).toEqual([1, 1, 1]);
+    expect(sessions.map((c) => c.tlsResumed)).toEqual([true, true, true]);
+  });
+
+  it('does not trust a certificate it cannot verify: not ready, and a session ends with an error that says why', async () => {
+    // No NODE_EXTRA_CA_CERTS: the emulator's self-signed certificate is what an intercepting proxy would present.
+    untrusting = await startApp(
+      'gateway',
+      GATEWAY_ENTRY,
+      'GATEWAY_PORT',
+      {
+        DEEPGRAM_URL: emulator.url,
+        DEEPGRAM_API_KEY: DEEPGRAM_KEY,
+        AUTH_DISABLED: 'true',
+        REDIS_URL: TEST_REDIS_URL,
+        BULLMQ_PREFIX: NAMESPACE,
+        UPSTREAM_POOL_SIZE: '0',
+      },
+      20_000,
+      '/health/live',
+    );
+    const before = emulator.connections.length;
+    const ready = await fetch(`${untrusting.baseUrl}/health/ready`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { details: Record<string, unknown> }).details.upstream_key).toEqual({
+      status: 'down',
+      key: 'unverified',
+      message: 'upstream certificate not accepted (DEPTH_ZERO_SELF_SIGNED_CERT)',
+    });
+
+    const query = { company_id: `${NAMESPACE}-co`, user_id: 'u-untrusting', session_id: 's-untrusting' };
+    await fundCompany(query.company_id, 1000, NAMESPACE);
+    const client = await TestClient.connect(streamUrl(untrusting, query));
+    client.send({ type: 'Speak', text: 'Hello there.' });
+    client.send({ type: 'Flush' });
+    expect((await client.waitForClose()).code).toBe(1011);
+    expect(client.texts).toEqual([
+      { type: 'error', code: 'upstream_error', message: 'could not connect to Deepgram: DEPTH_ZERO_SELF_SIGNED_CERT' },
+    ]);
+    expect(client.audio).toEqual([]);
+    // The handshake failed before any upgrade: Deepgram would have received neither key nor text.
+    expect(emulator.connections.length).toBe(before);
+  });
+});
