@@ -21,4 +21,16 @@ describe(benchOptions.name, () => {
       '--churn-sessions must be a non-negative number, got -5',
     );
   });
+
+  it('reaches the emulator in clear unless told --upstream-tls, which node-pipe (a byte pipe) cannot take part in', () => {
+    expect(benchOptions([]).upstreamTls).toBe(false);
+    expect(benchOptions(['--upstream-tls']).upstreamTls).toBe(true);
+    expect(benchOptions(['--upstream-tls', '--simultaneous=nginx,gateway']).simultaneous.proxies).toEqual([
+      'nginx',
+      'gateway',
+    ]);
+    expect(() => benchOptions(['--upstream-tls', '--simultaneous=nginx,node-pipe'])).toThrow(
+      '--upstream-tls: node-pipe forwards bytes unencrypted to a plain upstream; leave it out',
+    );
+  });
 });

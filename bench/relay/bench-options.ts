@@ -21,6 +21,11 @@ export interface BenchOptions {
   handshakeMs: number;
   /** Cold-start scenario: sessions that connect and speak at once, one every `spacingMs`; 0 sessions = off. */
   firstUtterance: { sessions: number; spacingMs: number };
+  /**
+   * The emulator serves wss:// (TLS, with the test certificate in test/fixtures/tls), as Deepgram does: nginx
+   * and the gateway pay a TLS handshake per upstream connection and encrypt what they send, as in production.
+   */
+  upstreamTls: boolean;
   /** Gateway upstream pool size of the cold-start scenario's "pool on" run and of the churn run (0 = pool off). */
   poolSize: number;
   /** Burst scenario on the direct path: every session flushes one `chars`-long text within one second. */
@@ -109,6 +114,13 @@ function proxyList(value: string): string[] {
 }
 
 export function benchOptions(argv = process.argv.slice(2)): BenchOptions {
+  const options = parseOptions(argv);
+  if (options.upstreamTls && options.simultaneous.proxies.includes('node-pipe'))
+    throw new Error('--upstream-tls: node-pipe forwards bytes unencrypted to a plain upstream; leave it out');
+  return options;
+}
+
+function parseOptions(argv: string[]): BenchOptions {
   const get = (name: string): string | undefined => lookup(argv, name);
   const num = (name: string, fallback: number): number => {
     const value = get(name);
@@ -145,6 +157,7 @@ export function benchOptions(argv = process.argv.slice(2)): BenchOptions {
     emulatorSpeed: num('speed', 1),
     handshakeMs: num('handshake-ms', 250),
     firstUtterance: { sessions: num('first-sessions', full ? 50 : 20), spacingMs: num('first-spacing-ms', 200) },
+    upstreamTls: get('upstream-tls') === 'true',
     poolSize: num('pool-size', 2),
     burst: {
       sessions: list(get('burst-sessions') ?? (full ? '300,1000' : '300')),

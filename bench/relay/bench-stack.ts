@@ -14,6 +14,9 @@ const DIST = join(__dirname, '..', '..');
 const GATEWAY_ENTRY = join(DIST, 'apps', 'gateway', 'src', 'main.js');
 const EMULATOR_ENTRY = join(__dirname, 'emulator-process.js');
 const NODE_PIPE_ENTRY = join(__dirname, 'node-pipe.js');
+/** The emulator's certificate and key with `--upstream-tls`: the tests' self-signed pair for localhost and 127.0.0.1. */
+const TLS_DIR = join(DIST, '..', 'test', 'fixtures', 'tls');
+export const BENCH_TLS = { cert: join(TLS_DIR, 'emulator.crt'), key: join(TLS_DIR, 'emulator.key') };
 /** Enough credits that no bench run can deplete them (billing is not running: nothing is debited anyway). */
 const BENCH_CREDITS = '1000000';
 
@@ -49,8 +52,12 @@ export class BenchStack {
     await this.redis.connect();
     await this.redis.set(new RedisNamespace(this.bullPrefix).balanceKey(this.companyId), BENCH_CREDITS);
     this.emulatorPort = await freePort();
+    const tls = this.options.upstreamTls;
+    // Every process started from here on (gateways, load generators) trusts the emulator's certificate.
+    if (tls) process.env.NODE_EXTRA_CA_CERTS = BENCH_TLS.cert;
     const emulatorEnv = {
       ...process.env,
+      ...(tls ? { EMULATOR_TLS_CERT_FILE: BENCH_TLS.cert, EMULATOR_TLS_KEY_FILE: BENCH_TLS.key } : {}),
       EMULATOR_PORT: String(this.emulatorPort),
       EMULATOR_TTFB_MS: String(this.options.emulatorTtfbMs),
       EMULATOR_SPEED: String(this.options.emulatorSpeed),
@@ -66,7 +73,9 @@ export class BenchStack {
     });
     this.track(emulator);
     this.emulatorPid = emulator.pid!;
-    await waitReady('emulator', this.emulatorPort, `http://127.0.0.1:${this.emulatorPort}/health/ready`, emulator);
+    // Over TLS, this process does not trust the certificate (it was started before): an accepted connect suffices.
+    const readyUrl = tls ? undefined : `http://127.0.0.1:${this.emulatorPort}/health/ready`;
+    await waitReady('emulator', this.emulatorPort, readyUrl, emulator);
     if (!withNginx) return;
     this.nginxPort = await freePort();
     const nginx = startNginx(
@@ -75,10 +84,15 @@ export class BenchStack {
       this.nginxPort,
       this.emulatorPort,
       this.options.cpus?.proxy,
+      tls ? BENCH_TLS.cert : undefined,
     );
     this.track(nginx);
     this.nginxMasterPid = nginx.pid!;
     await waitReady('nginx', this.nginxPort, undefined, nginx);
+  }
+
+  private get upstreamScheme(): 'ws' | 'wss' {
+    return this.options.upstreamTls ? 'wss' : 'ws';
   }
 
   /** The one nginx worker (a child of the master we started): the process that forwards the bytes. */
@@ -105,7 +119,7 @@ export class BenchStack {
       ...process.env,
       NODE_ENV: 'production',
       GATEWAY_PORT: String(port),
-      DEEPGRAM_URL: `ws://127.0.0.1:${this.emulatorPort}${EMULATOR_SPEAK_PATH}`,
+      DEEPGRAM_URL: `${this.upstreamScheme}://127.0.0.1:${this.emulatorPort}${EMULATOR_SPEAK_PATH}`,
       AUTH_DISABLED: 'true',
       REDIS_URL: this.options.redisUrl,
       BULLMQ_PREFIX: this.bullPrefix,
@@ -151,7 +165,8 @@ export class BenchStack {
    */
   urlTemplate(kind: PathKind, run: string, gatewayPort = 0, emulatorQuery = '', proxyPort = this.nginxPort): string {
     const upstreamQuery = `model=${CLIENT_CONFIG.model}&encoding=${CLIENT_CONFIG.encoding}&sample_rate=${CLIENT_CONFIG.sample_rate}${emulatorQuery}`;
-    if (kind === 'direct') return `ws://127.0.0.1:${this.emulatorPort}${EMULATOR_SPEAK_PATH}?${upstreamQuery}`;
+    if (kind === 'direct')
+      return `${this.upstreamScheme}://127.0.0.1:${this.emulatorPort}${EMULATOR_SPEAK_PATH}?${upstreamQuery}`;
     if (kind === 'nginx') return `ws://127.0.0.1:${proxyPort}${EMULATOR_SPEAK_PATH}?${upstreamQuery}`;
     const query = `company_id=${this.companyId}&user_id=bench-user-{i}&session_id=${run}-{i}&language=${CLIENT_CONFIG.language}`;
     return `ws://127.0.0.1:${gatewayPort}${TTS_STREAM_PATH}?${query}`;

@@ -79,7 +79,7 @@ async function main(): Promise<void> {
       `## Relay latency and capacity (${options.mode} mode)`,
       '',
       `${machine()}. Emulator TTFB ${options.emulatorTtfbMs} ms, speed ${options.emulatorSpeed}, ` +
-        `handshake ${options.handshakeMs} ms; ` +
+        `handshake ${options.handshakeMs} ms${options.upstreamTls ? ', over TLS (wss://, as Deepgram)' : ''}; ` +
         `${options.script.utterances} utterances x ${options.script.chunksPerUtterance} Speaks per session, ` +
         `${options.pacing.speakGapMs} ms apart; playout preroll ${options.pacing.prerollMs} ms. ` +
         (options.gatewayProcesses > 1

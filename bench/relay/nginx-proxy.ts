@@ -9,8 +9,16 @@ export const NGINX_BIN = process.env.BENCH_NGINX_BIN ?? '/usr/sbin/nginx';
  * The reference proxy: one nginx worker (as one gateway process), WebSocket upgrade headers
  * passed through, no buffering, so what it adds is the cost of a plain byte-forwarding hop.
  */
-function nginxConfig(prefix: string, listenPort: number, upstreamPort: number): string {
+function nginxConfig(prefix: string, listenPort: number, upstreamPort: number, upstreamCert?: string): string {
   const tmp = (name: string): string => join(prefix, 'tmp', name);
+  // Over TLS: the emulator's certificate verified (it names localhost), the TLS session reused (nginx's default).
+  const tls = upstreamCert
+    ? `
+      proxy_ssl_trusted_certificate ${upstreamCert};
+      proxy_ssl_verify on;
+      proxy_ssl_name localhost;
+      proxy_ssl_session_reuse on;`
+    : '';
   return `daemon off;
 user root;
 worker_processes 1;
@@ -29,7 +37,7 @@ http {
   server {
     listen 127.0.0.1:${listenPort};
     location / {
-      proxy_pass http://127.0.0.1:${upstreamPort};
+      proxy_pass ${upstreamCert ? 'https' : 'http'}://127.0.0.1:${upstreamPort};${tls}
       proxy_http_version 1.1;
       proxy_set_header Upgrade $http_upgrade;
       proxy_set_header Connection $connection_upgrade;
@@ -51,10 +59,12 @@ export function startNginx(
   listenPort: number,
   upstreamPort: number,
   cpus?: string,
+  /** The upstream is TLS with this certificate (PEM file) to trust; plain when undefined. */
+  upstreamCert?: string,
 ): ChildProcess {
   mkdirSync(join(prefix, 'tmp'), { recursive: true });
   const conf = join(prefix, 'nginx.conf');
-  writeFileSync(conf, nginxConfig(prefix, listenPort, upstreamPort));
+  writeFileSync(conf, nginxConfig(prefix, listenPort, upstreamPort, upstreamCert));
   // -e: the startup log goes to the prefix too, not to the package's /var/log/nginx (absent for a private copy).
   const args = ['-p', prefix, '-e', join(prefix, 'error.log'), '-c', conf];
   return startService({ name: 'nginx', command: bin, args, logDir: prefix, cpus });

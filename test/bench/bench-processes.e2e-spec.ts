@@ -182,4 +182,18 @@ describe('bench processes', () => {
     expect(cell('(b) nginx')).toBe(cpuMsPerSession(churn.nginx, churn.nginx.cpu.proxy).toFixed(2));
     expect(marked('dist/apps/gateway/src/main.js')).toEqual([]);
   }, 130_000);
+
+  it('with --upstream-tls, every path reaches the emulator over TLS (wss://), as Deepgram is reached', () => {
+    const out = join(SCRATCH, 'tls.json');
+    const run = quickRelayRun(out, ['--sessions=', '--churn-sessions=12', '--churn-seconds=1', '--upstream-tls']);
+    const { churn } = JSON.parse(readFileSync(out, 'utf8')) as { churn: ChurnRuns };
+    const paths = [churn.direct, churn.nginx, churn.gateway];
+    // The emulator speaks nothing but TLS here: a path that reached it in clear would have no session at all.
+    expect(paths.map((p) => [p.load.connected, p.load.errors, p.load.flushes])).toEqual(Array(3).fill([12, {}, 12]));
+    expect(churn.nginx.load.audioBytes).toBe(churn.direct.load.audioBytes);
+    expect(churn.gateway.load.audioBytes).toBe(churn.direct.load.audioBytes);
+    expect(churn.gateway.load.audioBytes).toBeGreaterThan(0);
+    expect(run.stdout).toContain('handshake 250 ms, over TLS (wss://, as Deepgram)');
+    expect(marked('dist/apps/gateway/src/main.js')).toEqual([]);
+  }, 130_000);
 });
