@@ -21,7 +21,10 @@ export function upstreamAgent(url: string): Agent | undefined {
   return tlsSessions;
 }
 
-/** Node's X.509 verification error codes (tls docs, "X509 certificate error codes"), plus a host name mismatch. */
+/**
+ * Node's X.509 verification error codes (tls docs, "X509 certificate error codes") that are a verdict on the
+ * certificate, plus a host name mismatch; not OUT_OF_MEM, a failure of the verifying process that may pass.
+ */
 const CERTIFICATE_ERRORS = new Set([
   'UNABLE_TO_GET_ISSUER_CERT',
   'UNABLE_TO_GET_CRL',
@@ -38,7 +41,6 @@ const CERTIFICATE_ERRORS = new Set([
   'ERROR_IN_CERT_NOT_AFTER_FIELD',
   'ERROR_IN_CRL_LAST_UPDATE_FIELD',
   'ERROR_IN_CRL_NEXT_UPDATE_FIELD',
-  'OUT_OF_MEM',
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
