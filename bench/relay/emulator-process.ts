@@ -1,10 +1,7 @@
 /** Child-process entry: the Deepgram emulator alone in its process, paced as configured by the bench. */
-import { readFileSync } from 'node:fs';
-import { startEmulator } from '../../apps/deepgram-emulator/src/emulator';
+import { emulatorTlsFiles, startEmulator } from '../../apps/deepgram-emulator/src/emulator';
 
 async function main(): Promise<void> {
-  const certFile = process.env.EMULATOR_TLS_CERT_FILE;
-  const keyFile = process.env.EMULATOR_TLS_KEY_FILE;
   const emulator = await startEmulator({
     port: Number(process.env.EMULATOR_PORT),
     ttfbMs: Number(process.env.EMULATOR_TTFB_MS ?? 150),
@@ -12,7 +9,7 @@ async function main(): Promise<void> {
     handshakeDelayMs: Number(process.env.EMULATOR_HANDSHAKE_DELAY_MS ?? 0),
     // The bench opens thousands of connections: no records, or this process would grow without end.
     recordConnections: false,
-    tls: certFile && keyFile ? { cert: readFileSync(certFile), key: readFileSync(keyFile) } : undefined,
+    tls: emulatorTlsFiles(process.env),
   });
   process.on('SIGTERM', () => void emulator.close().then(() => process.exit(0)));
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'fs';
-import { join } from 'path';
 import { WebSocket } from 'ws';
 import { createEmulatorApp, RunningEmulatorApp } from '../../apps/deepgram-emulator/src/bootstrap';
 import { expectedAudioBytes } from '../support/emulator';
+import { TEST_TLS } from '../support/tls';
 import { connectSpeak, refusedUpgrade } from './speak-client';
 
 const KEY = 'emulator-app-key';
@@ -89,20 +89,19 @@ describe('Deepgram emulator process (Nest app)', () => {
   });
 
   it('EMULATOR_TLS_CERT_FILE and EMULATOR_TLS_KEY_FILE: serves https:// and wss://, as Deepgram does', async () => {
-    const cert = join(__dirname, '..', 'fixtures', 'tls', 'emulator.crt');
     const tls = await createEmulatorApp({
       EMULATOR_PORT: '0',
       EMULATOR_HOST: '127.0.0.1',
       EMULATOR_SPEED: '0',
       EMULATOR_TTFB_MS: '0',
-      EMULATOR_TLS_CERT_FILE: cert,
-      EMULATOR_TLS_KEY_FILE: join(__dirname, '..', 'fixtures', 'tls', 'emulator.key'),
+      EMULATOR_TLS_CERT_FILE: TEST_TLS.cert,
+      EMULATOR_TLS_KEY_FILE: TEST_TLS.key,
       LOG_LEVEL: 'silent',
     });
     try {
       const client = await connectSpeak(`wss://127.0.0.1:${tls.port}/v1/speak`, {
         key: 'any',
-        ca: readFileSync(cert),
+        ca: readFileSync(TEST_TLS.cert),
       });
       client.send({ type: 'Speak', text: 'Seguro' });
       client.send({ type: 'Flush' });

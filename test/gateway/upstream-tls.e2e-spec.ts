@@ -1,13 +1,10 @@
 import { readFileSync } from 'fs';
-import { join } from 'path';
 import { RunningEmulator, expectedAudioBytes, startTestEmulator } from '../support/emulator';
 import { TEST_REDIS_URL, cleanupFunding, deleteNamespace, fundCompany } from '../support/gateway';
+import { TEST_TLS } from '../support/tls';
 import { TestClient } from '../support/ws-client';
 import { AppProcess, GATEWAY_ENTRY, ensureBuilt, startApp, startGatewayProcess, streamUrl } from '../ops/app-process';
 
-/** A self-signed certificate for localhost and 127.0.0.1, made for these tests only (valid until 2126). */
-const TLS_DIR = join(__dirname, '..', 'fixtures', 'tls');
-const CERT = join(TLS_DIR, 'emulator.crt');
 const NAMESPACE = `test-upstream-tls-${process.pid}`;
 const DEEPGRAM_KEY = `dg-tls-${process.pid}-5eedc0de`;
 const TEXTS = ['Hello there.', 'Good morning, everyone.', 'See you tomorrow.'];
@@ -26,12 +23,12 @@ describe('a wss:// upstream (Deepgram over TLS)', () => {
     await ensureBuilt([GATEWAY_ENTRY]);
     emulator = await startTestEmulator({
       apiKey: DEEPGRAM_KEY,
-      tls: { cert: readFileSync(CERT), key: readFileSync(join(TLS_DIR, 'emulator.key')) },
+      tls: { cert: readFileSync(TEST_TLS.cert), key: readFileSync(TEST_TLS.key) },
     });
     gateway = await startGatewayProcess({
       DEEPGRAM_URL: emulator.url,
       DEEPGRAM_API_KEY: DEEPGRAM_KEY,
-      NODE_EXTRA_CA_CERTS: CERT,
+      NODE_EXTRA_CA_CERTS: TEST_TLS.cert,
       AUTH_DISABLED: 'true',
       REDIS_URL: TEST_REDIS_URL,
       BULLMQ_PREFIX: NAMESPACE,

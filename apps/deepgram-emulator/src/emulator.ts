@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { RequestListener, createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
 import pino, { Logger } from 'pino';
+import { ConfigError } from '@tts/config';
 import {
   EMULATOR_SPEAK_PATH,
   UPSTREAM_CHARS_PER_WINDOW,
@@ -73,6 +75,28 @@ export interface RunningEmulator {
 }
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+/** The variables that put the emulator (app or bench process) on TLS. */
+export interface EmulatorTlsEnv {
+  EMULATOR_TLS_CERT_FILE?: string;
+  EMULATOR_TLS_KEY_FILE?: string;
+}
+
+/**
+ * The `tls` option from EMULATOR_TLS_CERT_FILE and EMULATOR_TLS_KEY_FILE, read once at boot; undefined
+ * unless both are set. A file that cannot be read is a ConfigError naming the variable, not its value.
+ */
+export function emulatorTlsFiles(env: EmulatorTlsEnv): EmulatorOptions['tls'] {
+  if (!env.EMULATOR_TLS_CERT_FILE || !env.EMULATOR_TLS_KEY_FILE) return undefined;
+  const read = (name: keyof EmulatorTlsEnv): Buffer => {
+    try {
+      return readFileSync(env[name]!);
+    } catch (error) {
+      throw new ConfigError([`${name}: cannot read the file (${(error as NodeJS.ErrnoException).code})`]);
+    }
+  };
+  return { cert: read('EMULATOR_TLS_CERT_FILE'), key: read('EMULATOR_TLS_KEY_FILE') };
+}
 
 export function speakServerSettings(options: EmulatorOptions): SpeakServerSettings {
   return {
