@@ -33,4 +33,9 @@ describe(benchOptions.name, () => {
       '--upstream-tls: node-pipe forwards bytes unencrypted to a plain upstream; leave it out',
     );
   });
+
+  it('compares proxies on the standard sessions unless told --simultaneous-churn', () => {
+    expect(benchOptions(['--simultaneous=nginx,gateway']).simultaneous.churn).toBe(false);
+    expect(benchOptions(['--simultaneous=nginx,gateway', '--simultaneous-churn']).simultaneous.churn).toBe(true);
+  });
 });

@@ -61,8 +61,10 @@ export interface BenchOptions {
    * same time, `rounds` times, so a lever is compared under the very same machine load. Each is
    * `nginx`, `node-pipe` or a gateway: `gateway` (this checkout), then optionally `%<another Node.js executable>`,
    * `@<another build's dist/apps/gateway/src/main.js>` and `+<NODE_OPTIONS of that gateway alone>`, in that order.
+   * `churn`: the sessions are the churn scenario's (`churn`: one short text each, starts spread over its
+   * window), so what is compared is the cost of a session rather than of its audio.
    */
-  simultaneous: { proxies: string[]; sessions: number; rounds: number };
+  simultaneous: { proxies: string[]; sessions: number; rounds: number; churn: boolean };
   /** Where the JSON of every measurement goes (besides the markdown on stdout). */
   outFile?: string;
 }
@@ -180,6 +182,7 @@ function parseOptions(argv: string[]): BenchOptions {
       proxies: proxyList(get('simultaneous') ?? ''),
       sessions: num('simultaneous-sessions', 250),
       rounds: num('simultaneous-rounds', 3),
+      churn: get('simultaneous-churn') === 'true',
     },
     outFile: get('out'),
   };

@@ -48,14 +48,18 @@ async function main(): Promise<void> {
     await stack.start(withNginx);
     await warmUpEmulator(stack, options);
     if (proxies.length) {
-      const { sessions, rounds } = options.simultaneous;
+      const { sessions, rounds, churn } = options.simultaneous;
       const results = await simultaneousRuns(stack, options);
+      const perSession = churn
+        ? `one "${options.churn.text}" per session (session churn), starts spread over ${options.churn.seconds} s, ` +
+          `gateway pool of ${options.poolSize}`
+        : `${options.script.utterances} utterances per session`;
       console.log(
         [
           `## Proxies side by side, at the same time (${proxies.length} x ${sessions} sessions, ${rounds} rounds)`,
           '',
-          `${machine()}. Emulator TTFB ${options.emulatorTtfbMs} ms; ` +
-            `${options.script.utterances} utterances per session. Each proxy relays its own sessions, all through ` +
+          `${machine()}. Emulator TTFB ${options.emulatorTtfbMs} ms${options.upstreamTls ? ', over TLS' : ''}; ` +
+            `${perSession}. Each proxy relays its own sessions, all through ` +
             'the one emulator at the same time. Times in ms.',
           '',
           simultaneousSummaryTable(results),

@@ -6,7 +6,7 @@
 import { BenchOptions } from './bench-options';
 import { BenchStack } from './bench-stack';
 import { PhaseResult } from './load-phase';
-import { gatewayPhase, pathPhase } from './relay-runs';
+import { PhaseVariant, gatewayPhase, pathPhase } from './relay-runs';
 import { burstText } from './session-script';
 
 export interface FirstUtteranceRuns {
@@ -87,11 +87,7 @@ export async function burstRuns(stack: BenchStack, options: BenchOptions): Promi
  */
 export async function churnRuns(stack: BenchStack, options: BenchOptions): Promise<ChurnRuns> {
   const { sessions, seconds, text } = options.churn;
-  const variant = {
-    spec: { cold: true, fixedText: text, staggerMs: seconds * 1000 },
-    utterances: 1,
-    label: 'session churn',
-  };
+  const variant = churnVariant(options);
   return {
     sessions,
     seconds,
@@ -99,9 +95,17 @@ export async function churnRuns(stack: BenchStack, options: BenchOptions): Promi
     poolSize: options.poolSize,
     direct: await pathPhase(stack, options, 'direct', sessions, variant),
     nginx: await pathPhase(stack, options, 'nginx', sessions, variant),
-    gateway: await gatewayPhase(stack, options, sessions, undefined, {
-      ...variant,
-      gatewayEnv: { UPSTREAM_POOL_SIZE: String(options.poolSize) },
-    }),
+    gateway: await gatewayPhase(stack, options, sessions, undefined, variant),
+  };
+}
+
+/** The churn scenario's sessions (`--churn-*`), each cold, and its gateways' pool (`--pool-size`). */
+export function churnVariant(options: BenchOptions): PhaseVariant & { gatewayEnv: NodeJS.ProcessEnv } {
+  const { seconds, text } = options.churn;
+  return {
+    spec: { cold: true, fixedText: text, staggerMs: seconds * 1000 },
+    utterances: 1,
+    label: 'session churn',
+    gatewayEnv: { UPSTREAM_POOL_SIZE: String(options.poolSize) },
   };
 }

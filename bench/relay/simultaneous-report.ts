@@ -1,6 +1,7 @@
 import { PhaseResult } from './load-phase';
 import { errorCounts, markdownTable } from './markdown-table';
 import { cpuPerAudioSecond } from './relay-report';
+import { cpuMsPerSession } from './scenario-report';
 import { SimultaneousRound } from './simultaneous-runs';
 
 /** CPU milliseconds per relayed audio second (finer than the standard table's seconds). */
@@ -12,7 +13,7 @@ const fixed = (v: number, digits: number): string => (Number.isFinite(v) ? v.toF
 /** Each round: every proxy's cost and latency, its CPU relative to the first proxy of the same round. */
 export function simultaneousRoundsTable(rounds: SimultaneousRound[]): string {
   const header =
-    'round | proxy | connected | errors | CPU ms / audio s | vs first | of which in the kernel | TTFA p50 / p99 | chunk late p99 | underruns';
+    'round | proxy | connected | errors | CPU ms / audio s | vs first | of which in the kernel | CPU ms / session | TTFA p50 / p99 | chunk late p99 | underruns';
   return markdownTable(
     header,
     rounds.flatMap(({ round, results }) => {
@@ -25,6 +26,7 @@ export function simultaneousRoundsTable(rounds: SimultaneousRound[]): string {
         fixed(cpuMs(phase), 3),
         fixed(cpuMs(phase) / first, 3),
         fixed(cpuMs(phase, 'proxySys'), 3),
+        fixed(cpuMsPerSession(phase, phase.cpu.proxy), 2),
         `${fixed(phase.load.ttfaMs.p50, 1)} / ${fixed(phase.load.ttfaMs.p99, 1)}`,
         fixed(phase.load.chunkLatenessMs.p99, 1),
         String(phase.load.underruns),
@@ -33,19 +35,26 @@ export function simultaneousRoundsTable(rounds: SimultaneousRound[]): string {
   );
 }
 
-/** Per proxy over all rounds: mean CPU per audio second, and its ratio to the first proxy's (mean, lowest, highest). */
+/**
+ * Per proxy over all rounds: mean CPU per audio second and per session, and its ratio to the first proxy's
+ * (mean, lowest, highest; every proxy relays the same sessions, so the ratio is the same either way).
+ */
 export function simultaneousSummaryTable(rounds: SimultaneousRound[]): string {
   const proxies = rounds[0]?.results.map((r) => r.proxy) ?? [];
   const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
   // costs[i][r]: proxy i's CPU per audio second in round r.
   const costs = proxies.map((_, i) => rounds.map((r) => cpuMs(r.results[i].phase)));
+  const perSession = proxies.map((_, i) =>
+    rounds.map(({ results }) => cpuMsPerSession(results[i].phase, results[i].phase.cpu.proxy)),
+  );
   return markdownTable(
-    'proxy | CPU ms / audio s, mean | vs first: mean (lowest - highest round)',
+    'proxy | CPU ms / audio s, mean | CPU ms / session, mean | vs first: mean (lowest - highest round)',
     proxies.map((proxy, i) => {
       const ratios = costs[i].map((cost, r) => cost / costs[0][r]);
       return [
         proxy,
         fixed(mean(costs[i]), 3),
+        fixed(mean(perSession[i]), 2),
         `${fixed(mean(costs[i]) / mean(costs[0]), 3)} (${fixed(Math.min(...ratios), 3)} - ${fixed(Math.max(...ratios), 3)})`,
       ];
     }),

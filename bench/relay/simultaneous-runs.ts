@@ -2,7 +2,8 @@ import { BenchOptions, gatewaySpec } from './bench-options';
 import { PathKind } from './bench-session';
 import { BenchStack } from './bench-stack';
 import { PhaseResult, runPhase } from './load-phase';
-import { WARMUP_SESSIONS, loadSpec, progress } from './relay-runs';
+import { PhaseVariant, WARMUP_SESSIONS, loadSpec, progress } from './relay-runs';
+import { churnVariant } from './scenario-runs';
 
 /** One proxy of a simultaneous run, started and ready. */
 interface Contestant {
@@ -18,7 +19,7 @@ export interface SimultaneousRound {
   results: { proxy: string; phase: PhaseResult }[];
 }
 
-async function start(stack: BenchStack, name: string): Promise<Contestant> {
+async function start(stack: BenchStack, name: string, gatewayEnv: NodeJS.ProcessEnv): Promise<Contestant> {
   if (name === 'nginx') return { name, kind: 'nginx', port: stack.nginxPort, pid: stack.nginxWorkerPid()! };
   if (name === 'node-pipe') {
     const pipe = await stack.startNodePipe();
@@ -26,7 +27,7 @@ async function start(stack: BenchStack, name: string): Promise<Contestant> {
   }
   // Every other name is a gateway, whose executable and entry exist: benchOptions checked them.
   const { node, entry, nodeOptions } = gatewaySpec(name) ?? {};
-  const env = nodeOptions === undefined ? {} : { NODE_OPTIONS: nodeOptions };
+  const env = nodeOptions === undefined ? gatewayEnv : { ...gatewayEnv, NODE_OPTIONS: nodeOptions };
   const gateway = await stack.startGateway(`sim-${name.replace(/[^a-z0-9-]/gi, '_')}`, undefined, env, entry, node);
   return { name, kind: 'gateway', port: gateway.port, pid: gateway.child.pid! };
 }
@@ -37,12 +38,12 @@ function runAll(
   contestants: Contestant[],
   sessions: number,
   run: string,
-  utterances?: number,
+  variant: PhaseVariant,
 ): Promise<PhaseResult[]> {
   return Promise.all(
     contestants.map((c, i) => {
       const url = stack.urlTemplate(c.kind, `${run}-${i}`, c.port, '', c.port);
-      return runPhase(loadSpec(options, c.kind, sessions, url, { utterances }), {
+      return runPhase(loadSpec(options, c.kind, sessions, url, variant), {
         emulatorPid: stack.emulatorPid,
         proxyPids: [c.pid],
         cpus: options.cpus?.world,
@@ -57,12 +58,14 @@ function runAll(
  * under the very same machine load, free of the drift between runs that separate phases suffer.
  */
 export async function simultaneousRuns(stack: BenchStack, options: BenchOptions): Promise<SimultaneousRound[]> {
-  const { proxies, sessions, rounds } = options.simultaneous;
+  const { proxies, sessions, rounds, churn } = options.simultaneous;
+  // Churn: every session is the churn scenario's (one short text), so rounds compare the cost of a session.
+  const variant: PhaseVariant = churn ? churnVariant(options) : {};
   const contestants: Contestant[] = [];
-  for (const name of proxies) contestants.push(await start(stack, name));
+  for (const name of proxies) contestants.push(await start(stack, name, variant.gatewayEnv ?? {}));
   const warm = Math.min(WARMUP_SESSIONS, sessions);
   progress(`simultaneous warm-up: ${proxies.join(', ')} x${warm}`);
-  await runAll(stack, options, contestants, warm, 'sim-warm', 1);
+  await runAll(stack, options, contestants, warm, 'sim-warm', { utterances: 1 });
   const results: SimultaneousRound[] = [];
   for (let round = 1; round <= rounds; round++) {
     progress(`simultaneous round ${round}/${rounds}: ${proxies.join(', ')} x${sessions} each`);
@@ -78,6 +81,7 @@ export async function simultaneousRuns(stack: BenchStack, options: BenchOptions)
       order.map((i) => contestants[i]),
       sessions,
       `sim-${round}`,
+      variant,
     );
     const byProxy = order.map((i, at) => ({ i, phase: phases[at] })).sort((a, b) => a.i - b.i);
     results.push({ round, results: byProxy.map(({ i, phase }) => ({ proxy: proxies[i], phase })) });
