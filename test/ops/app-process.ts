@@ -113,14 +113,17 @@ export async function startApp(
   readyTimeoutMs = 20_000,
   /** /health/live for a process meant to stay unready (e.g. a wrong upstream key). */
   readyPath = '/health/ready',
+  /** A file descriptor the process's stdout goes to instead of a pipe read here (its lines are then not in `logs`). */
+  stdoutFd?: number,
 ): Promise<AppProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [join(ROOT, 'dist', entry)], {
     env: { ...process.env, LOG_LEVEL: 'info', ...env, [portVar]: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
-  for (const stream of [child.stdout!, child.stderr!]) {
+  for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) continue;
     createInterface({ input: stream }).on('line', (line) => {
       try {
         logs.push(JSON.parse(line) as Record<string, unknown>);
