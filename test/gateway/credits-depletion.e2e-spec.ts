@@ -56,21 +56,26 @@ describe('credits depletion without a broadcast', () => {
     await bystander.closed;
   });
 
-  it('ends a session whose company was depleted between its credit check and its start', async () => {
+  it('ends a session whose company was depleted between its credit check and its start, not one starting beside it', async () => {
     // The periodic sweep off: only the check made when the session starts can catch it.
     gateway.app.get(DepletionSweep).stop();
-    const id = await company('race');
+    const [id, funded] = await Promise.all([company('race'), company('race-bystander')]);
     // Runs after every pipeline step (so after the credit check), before the session is registered.
     gateway.app.get(SessionHooks).appendAdmission({
       admit: async ({ query }) => {
         if (query.company_id === id) await depleteSilently(id);
       },
     });
-    const client = await open(id);
+    // Both start together: their start-of-session reads go out as one.
+    const [client, bystander] = await Promise.all([open(id), streaming(funded)]);
     client.send({ encoding: 'linear16', sample_rate: 16000, container: 'none' });
     const started = Date.now();
     expect(await client.waitFor('error', 3000)).toMatchObject({ code: 'insufficient_credits' });
     expect((await client.waitForClose()).code).toBe(4402);
     expect(Date.now() - started).toBeLessThan(2000);
+    expect(bystander.readyStateOpen()).toBe(true);
+    expect(bystander.texts).not.toContainEqual(expect.objectContaining({ type: 'error' }));
+    bystander.close();
+    await bystander.closed;
   });
 });

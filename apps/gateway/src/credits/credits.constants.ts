@@ -9,3 +9,8 @@ export const BALANCE_READ_TIMEOUT_MS = 1_000;
 export const DEPLETION_SWEEP_INTERVAL_MS = 2_000;
 /** Keys per MGET of the sweep, so a pod serving very many companies does not block Redis. */
 export const DEPLETION_SWEEP_MGET_MAX = 1_000;
+/**
+ * The start-of-session balance reads of sessions starting within this window go out as one MGET: at
+ * 100 new sessions a second a read per session was a Redis round trip per session (docs/BENCHMARKS.md).
+ */
+export const START_CHECK_COALESCE_MS = 25;

@@ -4,7 +4,7 @@ import { ActiveSessions } from '../session/active-sessions.service';
 import { SessionInfo, SessionObserver, SessionTap } from '../session/session-hooks';
 import { BalanceCache } from './balance-cache';
 import { endDepletedCompany } from './credits-cutoff';
-import { DEPLETION_SWEEP_INTERVAL_MS, DEPLETION_SWEEP_MGET_MAX } from './credits.constants';
+import { DEPLETION_SWEEP_INTERVAL_MS, DEPLETION_SWEEP_MGET_MAX, START_CHECK_COALESCE_MS } from './credits.constants';
 
 const NO_OP_TAP: SessionTap = {
   audioDelivered: () => undefined,
@@ -15,13 +15,17 @@ const NO_OP_TAP: SessionTap = {
 /**
  * The safety net under billing's depletion broadcast, which a pod can miss: one sent between a
  * session's credit admission and its registration, or while this pod's subscriber was reconnecting.
- * A session's company balance is read again once the session has started, and every
- * DEPLETION_SWEEP_INTERVAL_MS one MGET reads the balance of every company with sessions here.
+ * A session's company balance is read again once the session has started (one MGET for the sessions
+ * starting within START_CHECK_COALESCE_MS), and every DEPLETION_SWEEP_INTERVAL_MS one MGET reads the
+ * balance of every company with sessions here.
  * A cached balance <= 0 ends the company's sessions as the broadcast would; a missing one is left alone.
  */
 @Injectable()
 export class DepletionSweep implements SessionObserver, OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
+  /** Companies of sessions started since the last start-of-session read, and the timer of the next one. */
+  private readonly started = new Set<string>();
+  private startedTimer?: NodeJS.Timeout;
   private sweeping = false;
   private unreachable = false;
 
@@ -46,12 +50,23 @@ export class DepletionSweep implements SessionObserver, OnApplicationBootstrap, 
 
   onApplicationShutdown(): void {
     this.stop();
+    clearTimeout(this.startedTimer);
   }
 
   /** Runs once the session is registered as active, so a depletion from here on is seen by one path or the other. */
   onSessionStart(info: SessionInfo): SessionTap {
-    void this.check([info.query.company_id]);
+    this.started.add(info.query.company_id);
+    this.startedTimer ??= setTimeout(() => this.checkStarted(), START_CHECK_COALESCE_MS).unref();
     return NO_OP_TAP;
+  }
+
+  private checkStarted(): void {
+    this.startedTimer = undefined;
+    const companies = [...this.started];
+    this.started.clear();
+    for (let i = 0; i < companies.length; i += DEPLETION_SWEEP_MGET_MAX) {
+      void this.check(companies.slice(i, i + DEPLETION_SWEEP_MGET_MAX));
+    }
   }
 
   async sweep(): Promise<void> {
