@@ -41,4 +41,19 @@ describe(upstreamUrl.name, () => {
     expect(new URL(upstreamUrl(base, { ...config, speed: 1.25 })).searchParams.get('speed')).toBe('1.25');
     expect(new URL(upstreamUrl(base, config)).searchParams.has('speed')).toBe(false);
   });
+
+  it('gives each configuration and base its own URL, however many configurations come and go', () => {
+    const config = { model: 'aura-2-thalia-en', encoding: 'linear16', sample_rate: 16000 } as const;
+    const speeds = Array.from({ length: 600 }, (_, i) => 0.7 + i / 1000);
+    for (const round of [1, 2]) {
+      for (const speed of speeds) {
+        const url = new URL(upstreamUrl('ws://a.test/v1/speak', { ...config, speed }));
+        expect([round, url.host, url.searchParams.get('speed')]).toEqual([round, 'a.test', String(speed)]);
+      }
+    }
+    expect(new URL(upstreamUrl('ws://b.test/v1/speak', config)).host).toBe('b.test');
+    expect(
+      new URL(upstreamUrl('ws://a.test/v1/speak', { ...config, encoding: 'mulaw' })).searchParams.get('encoding'),
+    ).toBe('mulaw');
+  });
 });
