@@ -1,6 +1,7 @@
 import { RunningEmulator, startTestEmulator } from '../support/emulator';
 import { TEST_REDIS_URL, deleteNamespace } from '../support/gateway';
 import { rawRequest } from '../support/raw-http';
+import { pollUntil } from '../support/poll';
 import { TEST_JWT_SECRET, tokenFor } from '../support/tokens';
 import { AppProcess, GATEWAY_ENTRY, ensureBuilt, startGatewayProcess } from '../ops/app-process';
 
@@ -129,6 +130,14 @@ describe('gateway HTTP routes under bad input', () => {
     expect(failures).toEqual([]);
     expect(table.length).toBeGreaterThan(500);
     expect((await rawRequest(gateway.port, 'GET', '/health/live')).status).toBe(200);
+    // Log lines are written in order, in batches: once this last request's line is in, all are.
+    expect((await rawRequest(gateway.port, 'GET', '/fuzz-done')).status).toBe(404);
+    await pollUntil(
+      () => gateway.logs.some((line) => JSON.stringify(line.req ?? '').includes('/fuzz-done')),
+      (seen) => seen,
+      5000,
+      'the last request logged',
+    );
     const errors = gateway.logs.filter((line) => Number(line.level) >= 50);
     expect(errors).toEqual([]);
   }, 120_000);
