@@ -28,4 +28,4 @@ COPY --chown=node:node package.json ./
 USER node
 EXPOSE 8080 8081 8090
 # SIGTERM reaches node directly (exec form): the gateway drains, billing finishes its jobs.
-CMD ["node", "dist/apps/gateway/src/main.js"]
+CMD ["node", "--max-semi-space-size=16", "dist/apps/gateway/src/main.js"]

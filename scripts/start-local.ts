@@ -12,6 +12,7 @@ import { connect, createServer } from 'net';
 import { join } from 'path';
 import { createInterface } from 'readline';
 import { mintClientToken } from '../apps/gateway/src/auth/mint-token';
+import { GATEWAY_NODE_FLAGS } from '../apps/gateway/src/node-flags';
 import { localLogLine } from './local-logs';
 
 const DIST = join(__dirname, '..');
@@ -61,10 +62,10 @@ const children: ChildProcess[] = [];
 let stopping = false;
 let gatewayChild: ChildProcess | undefined;
 
-function run(name: string, entry: string): ChildProcess {
+function run(name: string, entry: string, nodeFlags: readonly string[] = []): ChildProcess {
   // Out of the terminal's process group: a Ctrl-C reaches only this script, which stops the parts in
   // order (the gateway's drain first); reaching them all at once, the upstream died under open sessions.
-  const child = spawn(process.execPath, [join(DIST, entry)], {
+  const child = spawn(process.execPath, [...nodeFlags, join(DIST, entry)], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -208,7 +209,7 @@ async function main(): Promise<void> {
   await assertPortsFree(parts);
   await runToCompletion('migrate', 'apps/billing/src/database/migrate.js');
   for (const part of parts) {
-    const child = run(part.name, part.entry);
+    const child = run(part.name, part.entry, part.name === 'gateway' ? GATEWAY_NODE_FLAGS : []);
     if (part.name === 'gateway') gatewayChild = child;
     await waitReady(part);
   }

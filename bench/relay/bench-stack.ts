@@ -9,6 +9,7 @@ import { CLIENT_CONFIG, PathKind } from './bench-session';
 import { ensureNginx } from './nginx-install';
 import { NGINX_BIN, startNginx } from './nginx-proxy';
 import { freePort, startService, stopService, waitReady } from './service-process';
+import { GATEWAY_NODE_FLAGS } from '../../apps/gateway/src/node-flags';
 
 const DIST = join(__dirname, '..', '..');
 const GATEWAY_ENTRY = join(DIST, 'apps', 'gateway', 'src', 'main.js');
@@ -130,6 +131,9 @@ export class BenchStack {
       ...extraEnv,
     };
     delete env.DEEPGRAM_API_KEY;
+    // The options production starts it with (package.json's start:gateway), first: options under test
+    // (--gateway-node-options, a `+` of --simultaneous) come later in NODE_OPTIONS and win.
+    env.NODE_OPTIONS = [...GATEWAY_NODE_FLAGS, env.NODE_OPTIONS ?? ''].join(' ').trim();
     const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
     const child = startService({
       name,

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { parse, parseAllDocuments } from 'yaml';
 import { BillingEnv, EmulatorEnv, GatewayEnv, envVarNames, loadConfig } from '@tts/config';
+import { GATEWAY_NODE_FLAGS } from '../../apps/gateway/src/node-flags';
 
 const root = join(__dirname, '..', '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -36,10 +37,10 @@ const varsOf: Record<string, string[]> = {
   emulator: emulatorVars,
 };
 
-/** `node dist/apps/x/src/main.js` -> the TypeScript source it is built from. */
+/** `node [options] dist/apps/x/src/main.js` -> the TypeScript source it is built from. */
 function sourceOf(command: string[]): string {
   expect(command[0]).toBe('node');
-  return command[1].replace(/^dist\//, '').replace(/\.js$/, '.ts');
+  return command[command.length - 1].replace(/^dist\//, '').replace(/\.js$/, '.ts');
 }
 
 function scriptCommand(name: string): string[] {
@@ -85,6 +86,11 @@ describe('docker-compose.yml', () => {
     const command = services[service].command!;
     expect(command).toEqual(scriptCommand(script));
     expect(existsSync(join(root, sourceOf(command)))).toBe(true);
+  });
+
+  it('starts the gateway with the Node.js options its heap needs, wherever it is started', () => {
+    expect(scriptCommand('start:gateway')).toEqual(['node', ...GATEWAY_NODE_FLAGS, 'dist/apps/gateway/src/main.js']);
+    expect(GATEWAY_NODE_FLAGS).toContain('--max-semi-space-size=16');
   });
 
   it.each(Object.keys(varsOf))('gives %s only variables its config reads, and valid values', (service) => {
