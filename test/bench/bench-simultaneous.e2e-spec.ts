@@ -79,12 +79,55 @@ describe('bench, simultaneous mode', () => {
       for (const r of results) expect(r.phase.cpu.proxy).toBeGreaterThan(0);
     }
     expect(run.stdout).toContain('## Proxies side by side, at the same time (3 x 4 sessions, 2 rounds)');
-    expect(run.stdout).toMatch(/^\| node-pipe \| [\d.]+ \| 1\.000 \(1\.000 - 1\.000\) \|$/m);
+    expect(run.stdout).toMatch(/^\| node-pipe \| [\d.]+ \| [\d.]+ \| 1\.000 \(1\.000 - 1\.000\) \|$/m);
     expect(run.stdout).toMatch(/^\| 2 \| gateway \| 4\/4 \| 0 \| [\d.]+ \| [\d.]+ \|/m);
     // The node pipe and both gateways are stopped with the run.
     expect(mark.running(join(ROOT, 'dist/bench/relay/node-pipe.js'))).toEqual([]);
     expect(mark.running(GATEWAY)).toEqual([]);
   }, 110_000);
+
+  it('compares the cost of a session with --simultaneous-churn: each proxy relays the same short sessions, CPU per session reported', () => {
+    const out = join(dir, 'churn.json');
+    const run = spawnSync(
+      process.execPath,
+      [
+        RELAY,
+        '--quick',
+        '--simultaneous=node-pipe,gateway',
+        '--simultaneous-churn',
+        '--simultaneous-sessions=6',
+        '--simultaneous-rounds=1',
+        '--churn-seconds=1',
+        '--pool-size=3',
+        `--out=${out}`,
+      ],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: {
+          ...process.env,
+          ...mark.env,
+          TMPDIR: dir,
+          BENCH_NGINX_BIN: '/nonexistent/nginx',
+          BENCH_INSTALL_NGINX: 'false',
+        },
+      },
+    );
+    expect(run.stderr).not.toMatch(/failed|exited unexpectedly/);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('one "Hola." per session (session churn), starts spread over 1 s, gateway pool of 3');
+    const { simultaneous } = JSON.parse(readFileSync(out, 'utf8')) as { simultaneous: SimultaneousRound[] };
+    const [{ results }] = simultaneous;
+    // One utterance of the churn text each: every session connected and heard it, the same on both paths.
+    expect(results.map((r) => [r.proxy, r.phase.load.connected, r.phase.load.errors, r.phase.load.flushes])).toEqual([
+      ['node-pipe', 6, {}, 6],
+      ['gateway', 6, {}, 6],
+    ]);
+    expect(results[1].phase.load.audioBytes).toBe(results[0].phase.load.audioBytes);
+    // The rounds table: CPU per audio second, vs first, kernel share, then CPU ms per session.
+    expect(run.stdout).toMatch(/^\| 1 \| gateway \| 6\/6 \| 0 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| /m);
+    expect(mark.running(GATEWAY)).toEqual([]);
+  }, 70_000);
 
   it('refuses an unknown proxy, a single one or a missing executable or build with a clear error, starting nothing', () => {
     for (const [arg, message] of [
