@@ -22,6 +22,21 @@ describe('bench, simultaneous mode', () => {
   beforeAll(() => ensureBuilt(['bench/relay/main.js', 'bench/relay/node-pipe.js']), 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  /** The compiled relay bench in quick mode; without nginx in the list, no nginx is needed (nor installed). */
+  const runRelay = (args: string[], timeout: number) =>
+    spawnSync(process.execPath, [RELAY, '--quick', ...args], {
+      encoding: 'utf8',
+      timeout,
+      // TMPDIR: the run's work directory (logs) goes with this file's.
+      env: {
+        ...process.env,
+        ...mark.env,
+        TMPDIR: dir,
+        BENCH_NGINX_BIN: '/nonexistent/nginx',
+        BENCH_INSTALL_NGINX: 'false',
+      },
+    });
+
   it('runs a node pipe, this gateway and a gateway named by path with its own Node.js executable and node options at the same time, each relaying all its audio, needing no nginx', () => {
     const out = join(dir, 'sim.json');
     // The third proxy's own NODE_OPTIONS load this file, which records the pid of the process it runs in.
@@ -33,11 +48,8 @@ describe('bench, simultaneous mode', () => {
     const wrapper = join(dir, 'node');
     writeFileSync(wrapper, `#!/bin/sh\necho $$ >> ${viaWrapper}\nexec ${process.execPath} "$@"\n`, { mode: 0o755 });
     const third = `gateway%${wrapper}@${GATEWAY}+--require ${marker}`;
-    const run = spawnSync(
-      process.execPath,
+    const run = runRelay(
       [
-        RELAY,
-        '--quick',
         `--simultaneous=node-pipe,gateway,${third}`,
         '--simultaneous-sessions=4',
         '--simultaneous-rounds=2',
@@ -45,19 +57,7 @@ describe('bench, simultaneous mode', () => {
         '--stagger-ms=200',
         `--out=${out}`,
       ],
-      // Without nginx in the list, no nginx is needed (nor installed).
-      {
-        encoding: 'utf8',
-        timeout: 100_000,
-        // TMPDIR: the run's work directory (logs) goes with this file's.
-        env: {
-          ...process.env,
-          ...mark.env,
-          TMPDIR: dir,
-          BENCH_NGINX_BIN: '/nonexistent/nginx',
-          BENCH_INSTALL_NGINX: 'false',
-        },
-      },
+      100_000,
     );
     expect(run.stderr).not.toMatch(/failed|exited unexpectedly/);
     expect(run.status).toBe(0);
@@ -88,11 +88,8 @@ describe('bench, simultaneous mode', () => {
 
   it('compares the cost of a session with --simultaneous-churn: each proxy relays the same short sessions, CPU per session reported', () => {
     const out = join(dir, 'churn.json');
-    const run = spawnSync(
-      process.execPath,
+    const run = runRelay(
       [
-        RELAY,
-        '--quick',
         '--simultaneous=node-pipe,gateway',
         '--simultaneous-churn',
         '--simultaneous-sessions=6',
@@ -101,17 +98,7 @@ describe('bench, simultaneous mode', () => {
         '--pool-size=3',
         `--out=${out}`,
       ],
-      {
-        encoding: 'utf8',
-        timeout: 60_000,
-        env: {
-          ...process.env,
-          ...mark.env,
-          TMPDIR: dir,
-          BENCH_NGINX_BIN: '/nonexistent/nginx',
-          BENCH_INSTALL_NGINX: 'false',
-        },
-      },
+      60_000,
     );
     expect(run.stderr).not.toMatch(/failed|exited unexpectedly/);
     expect(run.status).toBe(0);

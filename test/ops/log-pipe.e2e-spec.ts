@@ -5,11 +5,8 @@
  * this test leaves unread while the sessions run.
  */
 import { randomBytes } from 'crypto';
-import { execFileSync } from 'child_process';
-import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
 import { RunningEmulator, expectedAudioBytes, startTestEmulator } from '../support/emulator';
+import { Fifo, openFifo, readUntil } from '../support/fifo';
 import { cleanupFunding, deleteNamespace, fundCompany } from '../support/gateway';
 import { testAuthEnv, tokenFor } from '../support/tokens';
 import { TestClient } from '../support/ws-client';
@@ -23,7 +20,6 @@ const CONCURRENT = 20;
 // Long ids (the most the protocol takes) make every line of a session longer.
 const USER = `ops-user-${'u'.repeat(100)}`;
 const PIPE_CAPACITY = 64 * 1024; // Linux's default pipe buffer
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function oneSession(gateway: AppProcess, sessionId: string, token: string): Promise<number> {
   const query = { company_id: COMPANY, user_id: USER, session_id: sessionId, token };
@@ -37,47 +33,21 @@ async function oneSession(gateway: AppProcess, sessionId: string, token: string)
   return client.audio.reduce((sum, frame) => sum + frame.length, 0);
 }
 
-/** Reads the pipe (non-blocking) until `enough` says so of what was read, or `timeoutMs` passes. */
-async function drain(fd: number, enough: (text: string) => boolean, timeoutMs: number): Promise<string> {
-  const chunk = Buffer.alloc(64 * 1024);
-  let text = '';
-  const deadline = Date.now() + timeoutMs;
-  while (!enough(text) && Date.now() < deadline) {
-    let n = 0;
-    try {
-      n = readSync(fd, chunk);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
-    }
-    if (n > 0) text += chunk.toString('utf8', 0, n);
-    else await sleep(20);
-  }
-  return text;
-}
-
 describe('gateway logging with a stuck stdout (real process)', () => {
   let emulator: RunningEmulator;
   let gateway: AppProcess | undefined;
-  let dir: string;
-  let readFd: number | undefined;
-  let writeFd: number | undefined;
+  let stdout: Fifo;
 
   beforeAll(async () => {
     await ensureBuilt([GATEWAY_ENTRY]);
     emulator = await startTestEmulator({ ttfbMs: 0, speed: 50 });
     await fundCompany(COMPANY, 1000, RUN);
-    dir = mkdtempSync(join(tmpdir(), 'tts-logpipe-'));
-    const fifo = join(dir, 'stdout');
-    execFileSync('mkfifo', [fifo]);
-    // The read end first (non-blocking, so neither open waits for the other).
-    readFd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
-    writeFd = openSync(fifo, constants.O_WRONLY);
+    stdout = openFifo();
   });
 
   afterAll(async () => {
     await gateway?.stop();
-    for (const fd of [readFd, writeFd]) if (fd !== undefined) closeSync(fd);
-    rmSync(dir, { recursive: true, force: true });
+    stdout?.close();
     await emulator?.close();
     await cleanupFunding();
     await deleteNamespace(RUN);
@@ -91,9 +61,9 @@ describe('gateway logging with a stuck stdout (real process)', () => {
       BULLMQ_PREFIX: RUN,
       LOG_LEVEL: 'trace',
     };
-    gateway = await startApp('gateway', GATEWAY_ENTRY, 'GATEWAY_PORT', env, 20_000, '/health/ready', writeFd);
+    gateway = await startApp('gateway', GATEWAY_ENTRY, 'GATEWAY_PORT', env, 20_000, '/health/ready', stdout.writeFd);
     const token = await tokenFor(COMPANY, USER);
-    const startup = await drain(readFd!, (t) => t.includes('Nest application successfully started'), 5000);
+    const startup = await readUntil(stdout.readFd, (t) => t.includes('Nest application successfully started'), 5000);
 
     // Nobody reads the pipe from here on: it fills after a few hundred lines.
     const received: number[] = [];
@@ -116,7 +86,7 @@ describe('gateway logging with a stuck stdout (real process)', () => {
           .filter((line) => line.includes('"session ended"'))
           .map((line) => String((JSON.parse(line) as { session_id: string }).session_id)),
       );
-    const later = await drain(readFd!, (t) => endedIds(t).size >= SESSIONS, 10_000);
+    const later = await readUntil(stdout.readFd, (t) => endedIds(t).size >= SESSIONS, 10_000);
     expect(endedIds(later).size).toBe(SESSIONS);
     // What it logged meanwhile is more than the pipe holds: the gateway ran ahead of its stdout. (Logging
     // with a write(2) per line, it stopped at the first full pipe, within the first sessions.)

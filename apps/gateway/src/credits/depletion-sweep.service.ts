@@ -64,21 +64,23 @@ export class DepletionSweep implements SessionObserver, OnApplicationBootstrap, 
     this.startedTimer = undefined;
     const companies = [...this.started];
     this.started.clear();
-    for (let i = 0; i < companies.length; i += DEPLETION_SWEEP_MGET_MAX) {
-      void this.check(companies.slice(i, i + DEPLETION_SWEEP_MGET_MAX));
-    }
+    void this.checkInChunks(companies);
   }
 
   async sweep(): Promise<void> {
     if (this.sweeping || this.sessions.size === 0) return;
     this.sweeping = true;
     try {
-      const companies = [...new Set(this.sessions.all().map((s) => s.info.query.company_id))];
-      for (let i = 0; i < companies.length; i += DEPLETION_SWEEP_MGET_MAX) {
-        await this.check(companies.slice(i, i + DEPLETION_SWEEP_MGET_MAX));
-      }
+      await this.checkInChunks([...new Set(this.sessions.all().map((s) => s.info.query.company_id))]);
     } finally {
       this.sweeping = false;
+    }
+  }
+
+  /** One MGET per DEPLETION_SWEEP_MGET_MAX companies, one after the other. */
+  private async checkInChunks(companies: string[]): Promise<void> {
+    for (let i = 0; i < companies.length; i += DEPLETION_SWEEP_MGET_MAX) {
+      await this.check(companies.slice(i, i + DEPLETION_SWEEP_MGET_MAX));
     }
   }
 

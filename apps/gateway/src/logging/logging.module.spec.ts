@@ -1,33 +1,18 @@
-import { execFileSync } from 'child_process';
-import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { readSync } from 'fs';
 import pino from 'pino';
+import { Fifo, openFifo, readUntil } from '../../../../test/support/fifo';
 import { nonBlockingLogStream } from './logging.module';
 
 describe(nonBlockingLogStream.name, () => {
-  let dir: string;
-  let readFd: number;
-  let writeFd: number;
-
-  beforeEach(() => {
-    // A real pipe that nobody reads: a log collector that stopped.
-    dir = mkdtempSync(join(tmpdir(), 'tts-logstream-'));
-    const fifo = join(dir, 'out');
-    execFileSync('mkfifo', [fifo]);
-    readFd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
-    writeFd = openSync(fifo, constants.O_WRONLY);
-  });
-
-  afterEach(() => {
-    closeSync(readFd); // the stream closed the write end itself (end())
-    rmSync(dir, { recursive: true, force: true });
-  });
+  // A real pipe that nobody reads: a log collector that stopped.
+  let pipe: Fifo;
+  beforeEach(() => (pipe = openFifo()));
+  afterEach(() => pipe.close());
 
   it('drops lines past its cap while the pipe is full, says so on stderr, and never blocks the caller', async () => {
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      const stream = nonBlockingLogStream(writeFd, 256 * 1024) as pino.DestinationStream &
+      const stream = nonBlockingLogStream(pipe.writeFd, 256 * 1024) as pino.DestinationStream &
         NodeJS.EventEmitter & { end(): void };
       const log = pino(stream);
       // 4 MB of lines into a 64 KiB pipe: each call returns at once (a blocking write would hang here).
@@ -37,22 +22,15 @@ describe(nonBlockingLogStream.name, () => {
       expect(notices[0]).toMatch(/^gateway: the log output is not keeping up; 1 log lines dropped so far\n$/);
       // What the pipe then gives is whole JSON lines, the first ones logged.
       const chunk = Buffer.alloc(64 * 1024);
-      const text = chunk.toString('utf8', 0, readSync(readFd, chunk));
+      const text = chunk.toString('utf8', 0, readSync(pipe.readFd, chunk));
       const first = JSON.parse(text.slice(0, text.indexOf('\n'))) as { i: number; msg: string };
       expect(first).toMatchObject({ i: 0, msg: 'line' });
-      // Read on until the stream has written what it held and closed the pipe's write end.
-      const closed = new Promise((resolve) => stream.once('close', resolve));
+      // Read on until the stream has written what it held and closed the pipe's write end itself.
+      let closed = false;
+      stream.once('close', () => (closed = true));
       stream.end();
-      let done = false;
-      void closed.then(() => (done = true));
-      while (!done) {
-        try {
-          readSync(readFd, chunk);
-        } catch {
-          // EAGAIN: nothing to read yet
-        }
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
+      await readUntil(pipe.readFd, () => closed, 10_000);
+      expect(closed).toBe(true);
     } finally {
       stderr.mockRestore();
     }
