@@ -28,6 +28,11 @@ export interface BenchOptions {
   upstreamTls: boolean;
   /** Gateway upstream pool size of the cold-start scenario's "pool on" run and of the churn run (0 = pool off). */
   poolSize: number;
+  /**
+   * The churn scenario also runs a gateway whose pool may grow to this many connections under load
+   * (`UPSTREAM_POOL_MAX_SIZE`); at or below `poolSize`, that run is left out.
+   */
+  poolMaxSize: number;
   /** Burst scenario on the direct path: every session flushes one `chars`-long text within one second. */
   burst: { sessions: number[]; ttfbMs: number; chars: number };
   /**
@@ -161,6 +166,7 @@ function parseOptions(argv: string[]): BenchOptions {
     firstUtterance: { sessions: num('first-sessions', full ? 50 : 20), spacingMs: num('first-spacing-ms', 200) },
     upstreamTls: get('upstream-tls') === 'true',
     poolSize: num('pool-size', 2),
+    poolMaxSize: num('pool-max-size', 30),
     burst: {
       sessions: list(get('burst-sessions') ?? (full ? '300,1000' : '300')),
       ttfbMs: num('burst-ttfb-ms', 20),

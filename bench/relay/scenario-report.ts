@@ -85,5 +85,8 @@ export function churnTable(runs: ChurnRuns): string {
     row('(a) direct', runs.direct),
     row('(b) nginx', runs.nginx),
     row(`(c) gateway, pool of ${runs.poolSize}`, runs.gateway),
+    ...(runs.gatewayGrowing
+      ? [row(`(c) gateway, pool of ${runs.poolSize} growing to ${runs.poolMaxSize}`, runs.gatewayGrowing)]
+      : []),
   ]);
 }

@@ -35,6 +35,9 @@ export interface ChurnRuns {
   /** With `--pool-size` warm upstream connections: a session takes one if ready, the pool opens its replacement. */
   gateway: PhaseResult;
   poolSize: number;
+  /** The same, the pool allowed to grow to `--pool-max-size` while sessions arrive faster than it refills. */
+  gatewayGrowing?: PhaseResult;
+  poolMaxSize?: number;
 }
 
 /**
@@ -88,24 +91,37 @@ export async function burstRuns(stack: BenchStack, options: BenchOptions): Promi
 export async function churnRuns(stack: BenchStack, options: BenchOptions): Promise<ChurnRuns> {
   const { sessions, seconds, text } = options.churn;
   const variant = churnVariant(options);
+  const { poolSize, poolMaxSize } = options;
+  const growing = poolSize > 0 && poolMaxSize > poolSize;
   return {
     sessions,
     seconds,
     text,
-    poolSize: options.poolSize,
+    poolSize,
     direct: await pathPhase(stack, options, 'direct', sessions, variant),
     nginx: await pathPhase(stack, options, 'nginx', sessions, variant),
     gateway: await gatewayPhase(stack, options, sessions, undefined, variant),
+    ...(growing && {
+      poolMaxSize,
+      gatewayGrowing: await gatewayPhase(stack, options, sessions, undefined, churnVariant(options, poolMaxSize)),
+    }),
   };
 }
 
-/** The churn scenario's sessions (`--churn-*`), each cold, and its gateways' pool (`--pool-size`). */
-export function churnVariant(options: BenchOptions): PhaseVariant & { gatewayEnv: NodeJS.ProcessEnv } {
+/**
+ * The churn scenario's sessions (`--churn-*`), each cold, and its gateways' pool (`--pool-size`, allowed
+ * to grow to `maxSize`).
+ */
+export function churnVariant(
+  options: BenchOptions,
+  maxSize = options.poolSize,
+): PhaseVariant & { gatewayEnv: NodeJS.ProcessEnv } {
   const { seconds, text } = options.churn;
+  const growing = maxSize > options.poolSize;
   return {
     spec: { cold: true, fixedText: text, staggerMs: seconds * 1000 },
     utterances: 1,
-    label: 'session churn',
-    gatewayEnv: { UPSTREAM_POOL_SIZE: String(options.poolSize) },
+    label: growing ? `session churn, pool growing to ${maxSize}` : 'session churn',
+    gatewayEnv: { UPSTREAM_POOL_SIZE: String(options.poolSize), UPSTREAM_POOL_MAX_SIZE: String(maxSize) },
   };
 }

@@ -160,12 +160,14 @@ describe('bench processes', () => {
 
   it('with --churn-sessions, runs short sessions on every path and reports each proxy CPU per session', () => {
     const out = join(SCRATCH, 'churn.json');
-    const run = quickRelayRun(out, ['--sessions=', '--churn-sessions=24', '--churn-seconds=1']);
+    const run = quickRelayRun(out, ['--sessions=', '--churn-sessions=24', '--churn-seconds=1', '--pool-max-size=8']);
     const { churn } = JSON.parse(readFileSync(out, 'utf8')) as { churn: ChurnRuns };
-    const paths = [churn.direct, churn.nginx, churn.gateway];
+    // The gateway runs twice: its pool fixed at 2, then allowed to grow to 8.
+    const paths = [churn.direct, churn.nginx, churn.gateway, churn.gatewayGrowing!];
     // Every session of every path connected, said its one text, heard all of it and closed cleanly.
-    expect(paths.map((p) => [p.load.connected, p.load.errors, p.load.flushes])).toEqual(Array(3).fill([24, {}, 24]));
+    expect(paths.map((p) => [p.load.connected, p.load.errors, p.load.flushes])).toEqual(Array(4).fill([24, {}, 24]));
     expect(churn.gateway.load.audioBytes).toBe(churn.direct.load.audioBytes);
+    expect(churn.gatewayGrowing!.load.audioBytes).toBe(churn.direct.load.audioBytes);
     expect(churn.gateway.load.audioBytes).toBeGreaterThan(0);
     // The table gives the proxies' CPU per session, from their measured CPU (whole 10 ms clock ticks:
     // nginx's few milliseconds for 24 sessions can read 0; the gateway's never do).
@@ -179,13 +181,22 @@ describe('bench processes', () => {
         ?.split('|')[6]
         .trim();
     expect(cell('(c) gateway, pool of 2')).toBe(cpuMsPerSession(churn.gateway, churn.gateway.cpu.proxy).toFixed(2));
+    expect(cell('(c) gateway, pool of 2 growing to 8')).toBe(
+      cpuMsPerSession(churn.gatewayGrowing!, churn.gatewayGrowing!.cpu.proxy).toFixed(2),
+    );
     expect(cell('(b) nginx')).toBe(cpuMsPerSession(churn.nginx, churn.nginx.cpu.proxy).toFixed(2));
     expect(marked('dist/apps/gateway/src/main.js')).toEqual([]);
   }, 130_000);
 
   it('with --upstream-tls, every path reaches the emulator over TLS (wss://), as Deepgram is reached', () => {
     const out = join(SCRATCH, 'tls.json');
-    const run = quickRelayRun(out, ['--sessions=', '--churn-sessions=12', '--churn-seconds=1', '--upstream-tls']);
+    const run = quickRelayRun(out, [
+      '--sessions=',
+      '--churn-sessions=12',
+      '--churn-seconds=1',
+      '--upstream-tls',
+      '--pool-max-size=2', // no second gateway run: this test is about TLS
+    ]);
     const { churn } = JSON.parse(readFileSync(out, 'utf8')) as { churn: ChurnRuns };
     const paths = [churn.direct, churn.nginx, churn.gateway];
     // The emulator speaks nothing but TLS here: a path that reached it in clear would have no session at all.

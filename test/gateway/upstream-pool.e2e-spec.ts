@@ -28,15 +28,15 @@ describe('upstream pool against the emulator', () => {
   let pool: UpstreamPool | undefined;
 
   async function startPool(
-    settings: { size?: number; configs?: number; maxIdleMs?: number },
+    settings: { size?: number; maxSize?: number; configs?: number; maxIdleMs?: number },
     emulatorOptions: EmulatorOptions = {},
     beforeStart?: (emulator: RunningEmulator) => void,
   ): Promise<{ emulator: RunningEmulator; pool: UpstreamPool }> {
     emulator = await startTestEmulator(emulatorOptions);
     beforeStart?.(emulator);
-    const { size = 1, configs = 2, maxIdleMs = 60_000 } = settings;
+    const { size = 1, maxSize = size, configs = 2, maxIdleMs = 60_000 } = settings;
     pool = new UpstreamPool(
-      new UpstreamPoolSettings({ size, configs, maxIdleMs, connectTimeoutMs: 5000 }),
+      new UpstreamPoolSettings({ size, maxSize, configs, maxIdleMs, connectTimeoutMs: 5000 }),
       { url: emulator.url, apiKey: 'pool-test-key' },
       testLogger(),
     );
@@ -169,6 +169,52 @@ describe('upstream pool against the emulator', () => {
     expect(sut.take(DEFAULT_SESSION_CONFIG, new SessionSide())).toBeUndefined();
     expect(sut.stats()).toMatchObject({ hits: 1, misses: 1, ready: 0, connecting: 1 });
     first!.retire();
+  });
+
+  it('grows to its maximum while sessions arrive faster than it can replace connections, then shrinks back to its size', async () => {
+    // 20 sessions at once against a 200 ms handshake need 8 connections: the maximum, 4, caps it.
+    const { emulator, pool: sut } = await startPool(
+      { size: 1, maxSize: 4, maxIdleMs: 1000 },
+      { handshakeDelayMs: 200 },
+    );
+    await ready(sut, 1);
+    const taken = Array.from({ length: 20 }, () => sut.take(DEFAULT_SESSION_CONFIG, new SessionSide()));
+
+    expect(taken.filter(isDefined)).toHaveLength(1);
+    expect(sut.stats()).toMatchObject({ target: 4, ready: 0, connecting: 4, hits: 1, misses: 19 });
+    await ready(sut, 4);
+    expect(emulator.connections).toHaveLength(5);
+    // The next sessions find warm connections.
+    const next = [
+      sut.take(DEFAULT_SESSION_CONFIG, new SessionSide()),
+      sut.take(DEFAULT_SESSION_CONFIG, new SessionSide()),
+    ];
+    expect(next.every(isDefined)).toBe(true);
+    [...taken, ...next].forEach((connection) => connection?.retire());
+
+    // No session since: the extras are closed at their idle limit and not replaced.
+    await pollUntil(
+      () => {
+        const { ready: open, connecting } = sut.stats();
+        return open === 1 && connecting === 0 ? true : undefined;
+      },
+      isDefined,
+      10_000,
+      'back to 1',
+    );
+    expect(sut.stats().target).toBe(1);
+    expect(sut.stats().discarded.retired).toBeGreaterThanOrEqual(3);
+    const grown = await Promise.all(emulator.connections.slice(1, 5).map((c) => c.ended));
+    expect(grown.map((end) => end?.code)).toEqual([1000, 1000, 1000, 1000]);
+  });
+
+  it('stays at its size under the same burst when no maximum is set', async () => {
+    const { pool: sut } = await startPool({ size: 1 }, { handshakeDelayMs: 200 });
+    await ready(sut, 1);
+    const taken = Array.from({ length: 20 }, () => sut.take(DEFAULT_SESSION_CONFIG, new SessionSide()));
+
+    expect(sut.stats()).toMatchObject({ target: 1, ready: 0, connecting: 1, hits: 1, misses: 19 });
+    taken.forEach((connection) => connection?.retire());
   });
 
   it('waits before retrying a refused upgrade, then warms up once the upstream accepts', async () => {

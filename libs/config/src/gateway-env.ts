@@ -241,6 +241,19 @@ export class GatewayEnv extends UsageEnv {
   @Max(50)
   UPSTREAM_POOL_SIZE: number = 2;
 
+  /**
+   * How far the pool may grow per configuration while sessions arrive faster than UPSTREAM_POOL_SIZE
+   * connections can be replaced (it covers twice the sessions arriving during one handshake). Unset: the
+   * pool stays at UPSTREAM_POOL_SIZE.
+   */
+  @Expose()
+  @ToNumber()
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(200)
+  UPSTREAM_POOL_MAX_SIZE?: number;
+
   /** How many configurations (model, encoding, sample_rate, speed) are kept warm: the most recently used. */
   @Expose()
   @ToNumber()

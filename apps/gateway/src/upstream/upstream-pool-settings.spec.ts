@@ -9,6 +9,24 @@ describe(UpstreamPoolSettings.name, () => {
     expect(settingsOf({})).toMatchObject({ size: 2, configs: 2, maxIdleMs: 20_000, connectTimeoutMs: 10_000 });
   });
 
+  it('stays at its size unless UPSTREAM_POOL_MAX_SIZE lets it grow', () => {
+    expect(settingsOf({ UPSTREAM_POOL_SIZE: '3' }).maxSize).toBe(3);
+    expect(settingsOf({ UPSTREAM_POOL_SIZE: '3', UPSTREAM_POOL_MAX_SIZE: '30' }).maxSize).toBe(30);
+  });
+
+  it('stays off with UPSTREAM_POOL_SIZE=0, whatever its maximum', () => {
+    expect(settingsOf({ UPSTREAM_POOL_SIZE: '0', UPSTREAM_POOL_MAX_SIZE: '30' })).toMatchObject({
+      size: 0,
+      maxSize: 0,
+    });
+  });
+
+  it('refuses a maximum below the size, naming both', () => {
+    const boot = () => settingsOf({ UPSTREAM_POOL_SIZE: '4', UPSTREAM_POOL_MAX_SIZE: '2' });
+    expect(boot).toThrow(ConfigError);
+    expect(boot).toThrow(/UPSTREAM_POOL_MAX_SIZE \(2\) is below UPSTREAM_POOL_SIZE \(4\)/);
+  });
+
   it('is off with UPSTREAM_POOL_SIZE=0', () => {
     expect(settingsOf({ UPSTREAM_POOL_SIZE: '0' }).size).toBe(0);
   });
@@ -20,6 +38,8 @@ describe(UpstreamPoolSettings.name, () => {
   it.each([
     ['UPSTREAM_POOL_SIZE', '-1'],
     ['UPSTREAM_POOL_SIZE', '51'],
+    ['UPSTREAM_POOL_MAX_SIZE', '201'],
+    ['UPSTREAM_POOL_MAX_SIZE', 'many'],
     ['UPSTREAM_POOL_CONFIGS', '0'],
     ['UPSTREAM_POOL_MAX_IDLE_MS', '999'],
   ])('refuses %s=%s at boot', (name, value) => {

@@ -1,10 +1,12 @@
-import { GatewayEnv } from '@tts/config';
+import { ConfigError, GatewayEnv } from '@tts/config';
 import { ConfigSlice } from '../config-slice';
 
 /** The pool's slice of the gateway config. */
 export class UpstreamPoolSettings extends ConfigSlice<UpstreamPoolSettings> {
   /** Warm connections per configuration; 0 turns the pool off. */
   readonly size!: number;
+  /** Warm connections per configuration while sessions arrive fast (PoolDemand); `size` keeps the pool fixed. */
+  readonly maxSize!: number;
   /** Configurations kept warm: the most recently used. */
   readonly configs!: number;
   /** A connection waits in the pool at most this long, then it is closed and replaced. */
@@ -12,8 +14,16 @@ export class UpstreamPoolSettings extends ConfigSlice<UpstreamPoolSettings> {
   readonly connectTimeoutMs!: number;
 
   static fromEnv(env: GatewayEnv): UpstreamPoolSettings {
+    const maxSize = env.UPSTREAM_POOL_MAX_SIZE ?? env.UPSTREAM_POOL_SIZE;
+    if (maxSize < env.UPSTREAM_POOL_SIZE) {
+      throw new ConfigError([
+        `UPSTREAM_POOL_MAX_SIZE (${maxSize}) is below UPSTREAM_POOL_SIZE (${env.UPSTREAM_POOL_SIZE}): the pool grows from its size up to its maximum`,
+      ]);
+    }
     return new UpstreamPoolSettings({
       size: env.UPSTREAM_POOL_SIZE,
+      // A pool that is off stays off.
+      maxSize: env.UPSTREAM_POOL_SIZE === 0 ? 0 : maxSize,
       configs: env.UPSTREAM_POOL_CONFIGS,
       // Never handed out older than the relay's own rotation age.
       maxIdleMs: Math.min(env.UPSTREAM_POOL_MAX_IDLE_MS, env.UPSTREAM_MAX_AGE_MS),

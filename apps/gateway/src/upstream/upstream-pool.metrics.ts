@@ -16,6 +16,14 @@ export function registerUpstreamPoolMetrics(registry: Registry, pool: UpstreamPo
       this.set({ state: 'connecting' }, connecting);
     },
   });
+  new Gauge({
+    name: 'tts_gateway_upstream_pool_target_connections',
+    help: 'Connections the warm pool aims to hold, over all configurations: UPSTREAM_POOL_SIZE each, more (up to UPSTREAM_POOL_MAX_SIZE) while sessions arrive faster than that many can be replaced.',
+    registers: [registry],
+    collect() {
+      this.set(pool.stats().target);
+    },
+  });
   new Counter({
     name: 'tts_gateway_upstream_pool_hits_total',
     help: 'Upstream connections a session took from the warm pool instead of opening one.',

@@ -2,6 +2,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { Upstream } from '@tts/config';
 import { DEFAULT_SESSION_CONFIG, SessionConfig, UPSTREAM_SPEED } from '@tts/protocol';
 import { PooledConnection } from './pooled-connection';
+import { PoolDemand } from './pool-demand';
 import { PooledListener } from './pooled-listener';
 import { UpstreamConnection, UpstreamEnd, UpstreamListener } from './upstream-connection';
 import { UpstreamPoolSettings } from './upstream-pool-settings';
@@ -27,6 +28,8 @@ export type PoolDiscard = 'closed' | 'retired' | 'failed' | 'evicted';
 export interface PoolStats {
   ready: number;
   connecting: number;
+  /** Connections the pool aims to hold now, over all configurations (see PoolDemand). */
+  target: number;
   hits: number;
   misses: number;
   discarded: Record<PoolDiscard, number>;
@@ -35,6 +38,7 @@ export interface PoolStats {
 interface Pooled {
   connection: PooledConnection;
   listener: PooledListener;
+  startedAt: number;
   openedAt?: number;
   retireTimer?: NodeJS.Timeout;
 }
@@ -45,6 +49,7 @@ interface Slot {
   /** Open and waiting, oldest first. */
   ready: Pooled[];
   connecting: Set<Pooled>;
+  demand: PoolDemand;
   failures: number;
   retryTimer?: NodeJS.Timeout;
 }
@@ -52,8 +57,10 @@ interface Slot {
 /**
  * Upstream connections opened ahead of need, so a session's first utterance does not wait for the
  * Deepgram handshake. Kept for the most recently used configurations (the default one to begin with),
- * `size` each. Nothing is ever sent on a pooled connection, a connection is never pooled twice, and one
- * that waited `maxIdleMs` is closed and replaced, before Deepgram's idle close and lifetime limit.
+ * `size` each, and up to `maxSize` while sessions arrive faster than `size` connections can be replaced
+ * (PoolDemand). Nothing is ever sent on a pooled connection, a connection is never pooled twice, and one
+ * that waited `maxIdleMs` is closed and replaced (or, once the demand has passed, not replaced), before
+ * Deepgram's idle close and lifetime limit.
  */
 export class UpstreamPool {
   /** Least recently used first. */
@@ -85,6 +92,7 @@ export class UpstreamPool {
   take(config: PoolConfig, listener: UpstreamListener): UpstreamConnection | undefined {
     if (!this.enabled || this.stopped) return undefined;
     const slot = this.use(config);
+    slot.demand.taken(Date.now());
     let pooled = slot.ready.pop(); // the youngest: furthest from any idle close
     // One whose close from Deepgram is on its way is left to that close (which replaces it).
     while (pooled && !pooled.connection.live) pooled = slot.ready.pop();
@@ -111,11 +119,14 @@ export class UpstreamPool {
   stats(): PoolStats {
     let ready = 0;
     let connecting = 0;
+    let target = 0;
+    const now = Date.now();
     for (const slot of this.slots.values()) {
       ready += slot.ready.length;
       connecting += slot.connecting.size;
+      target += this.targetOf(slot, now);
     }
-    return { ready, connecting, hits: this.hits, misses: this.misses, discarded: { ...this.discarded } };
+    return { ready, connecting, target, hits: this.hits, misses: this.misses, discarded: { ...this.discarded } };
   }
 
   /** Closes every pooled connection and opens no more. */
@@ -134,7 +145,13 @@ export class UpstreamPool {
       return slot;
     }
     const { model, encoding, sample_rate, speed } = config;
-    slot = { config: { model, encoding, sample_rate, speed }, ready: [], connecting: new Set(), failures: 0 };
+    slot = {
+      config: { model, encoding, sample_rate, speed },
+      ready: [],
+      connecting: new Set(),
+      demand: new PoolDemand(),
+      failures: 0,
+    };
     this.slots.set(key, slot);
     for (const old of [...this.slots.keys()].slice(0, Math.max(0, this.slots.size - this.settings.configs))) {
       this.drop(old, 'evicted');
@@ -154,10 +171,18 @@ export class UpstreamPool {
     }
   }
 
-  /** Opens connections until the slot holds `size`, unless it is waiting out a failure. */
+  /**
+   * Opens connections until the slot holds its target, unless it is waiting out a failure. Never closes
+   * one: past a burst, the extra connections leave at their idle limit and are not replaced.
+   */
   private refill(slot: Slot): void {
     if (this.stopped || slot.retryTimer || !this.isCurrent(slot)) return;
-    while (slot.ready.length + slot.connecting.size < this.settings.size) this.openPooled(slot);
+    const target = this.targetOf(slot, Date.now());
+    while (slot.ready.length + slot.connecting.size < target) this.openPooled(slot);
+  }
+
+  private targetOf(slot: Slot, now: number): number {
+    return slot.demand.target(this.settings.size, this.settings.maxSize, now);
   }
 
   private isCurrent(slot: Slot): boolean {
@@ -172,13 +197,14 @@ export class UpstreamPool {
     // Container and language never reach the upstream: the pooled fields decide its URL.
     const config: SessionConfig = { ...DEFAULT_SESSION_CONFIG, ...slot.config };
     const connection = new PooledConnection(this.upstream, config, this.settings.connectTimeoutMs, listener);
-    const pooled: Pooled = { connection, listener };
+    const pooled: Pooled = { connection, listener, startedAt: Date.now() };
     slot.connecting.add(pooled);
   }
 
   private opened(slot: Slot, pooled: Pooled): void {
     slot.connecting.delete(pooled);
     pooled.openedAt = Date.now();
+    slot.demand.handshake(pooled.openedAt - pooled.startedAt);
     pooled.retireTimer = setTimeout(() => this.retire(slot, pooled), this.settings.maxIdleMs);
     pooled.retireTimer.unref();
     slot.ready.push(pooled);
