@@ -33,12 +33,13 @@ export async function scrapeEventLoop(metricsUrl: string): Promise<EventLoopDela
   }
 }
 
-/** Sessions the gateway has started since it began (its tts_gateway_sessions_started_total), NaN if unreadable. */
-export async function scrapeSessionsStarted(metricsUrl: string): Promise<number> {
+/** The gateway's counters since it began, each NaN if unreadable. */
+export async function scrapeCounters(metricsUrl: string, names: readonly string[]): Promise<number[]> {
   try {
     const res = await fetch(metricsUrl);
-    return res.ok ? gauge(await res.text(), 'tts_gateway_sessions_started_total') : NaN;
+    const text = res.ok ? await res.text() : '';
+    return names.map((name) => gauge(text, name));
   } catch {
-    return NaN;
+    return names.map(() => NaN);
   }
 }

@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { LoadMessage, LoadResult, LoadSpec } from './load-generator';
-import { EventLoopDelay, scrapeEventLoop, scrapeSessionsStarted } from './gateway-event-loop';
+import { EventLoopDelay, scrapeCounters, scrapeEventLoop } from './gateway-event-loop';
 import { ProcSampler, UsageWindow, sampleProc } from './proc-sampler';
 
 /** CPU (percent of one core, while the sessions ran) of the processes on the path. */
@@ -22,6 +22,8 @@ export interface GatewayMemory {
   eventLoop?: EventLoopDelay;
   /** Sessions each gateway process started during the phase: how the sessions were shared out. */
   sessionsPerProcess: number[];
+  /** Upstreams the phase's sessions took warm from the pool / had to open themselves, all processes. */
+  upstreamPool: { hits: number; misses: number };
 }
 
 export interface PhaseResult {
@@ -64,12 +66,21 @@ function worst(loops: (EventLoopDelay | undefined)[]): EventLoopDelay | undefine
 const scrapeAll = (urls: string[]): Promise<EventLoopDelay | undefined> =>
   Promise.all(urls.map((u) => scrapeEventLoop(u))).then(worst);
 
-const sessionsStarted = (urls: string[]): Promise<number[]> => Promise.all(urls.map((u) => scrapeSessionsStarted(u)));
+const COUNTERS = [
+  'tts_gateway_sessions_started_total',
+  'tts_gateway_upstream_pool_hits_total',
+  'tts_gateway_upstream_pool_misses_total',
+] as const;
+const counters = (urls: string[]): Promise<number[][]> => Promise.all(urls.map((u) => scrapeCounters(u, COUNTERS)));
+/** The growth of counter `index` over the phase, per process. */
+const grew = (before: number[][], after: number[][], index: number): number[] =>
+  after.map((values, i) => values[index] - before[i][index]);
+const total = (values: number[]): number => values.reduce((t, v) => t + v, 0);
 
 /** Runs one load generator (its own process) to completion while sampling the processes on the path. */
 export async function runPhase(spec: LoadSpec, procs: PhaseProcesses): Promise<PhaseResult> {
   const metricsUrls = procs.gatewayMetricsUrls ?? [];
-  const startedBefore = await sessionsStarted(metricsUrls);
+  const countersBefore = await counters(metricsUrls);
   const emulator = new ProcSampler(procs.emulatorPid);
   const proxyPids = procs.proxyPids ?? [];
   const proxies = proxyPids.map((pid) => new ProcSampler(pid));
@@ -101,7 +112,7 @@ export async function runPhase(spec: LoadSpec, procs: PhaseProcesses): Promise<P
         return reject(new Error(`load generator (${spec.kind}, ${spec.sessions}) exited with ${code}`));
       const proxyUsage = proxies.length ? sum(proxies.map((p) => p.stop())) : undefined;
       const eventLoop = metricsUrls.length ? await scrapeAll(metricsUrls) : undefined;
-      const startedAfter = await sessionsStarted(metricsUrls);
+      const countersAfter = await counters(metricsUrls);
       resolve({
         load: result,
         windowUs,
@@ -115,7 +126,11 @@ export async function runPhase(spec: LoadSpec, procs: PhaseProcesses): Promise<P
           proxyUsage && metricsUrls.length
             ? {
                 eventLoop,
-                sessionsPerProcess: startedAfter.map((n, i) => n - startedBefore[i]),
+                sessionsPerProcess: grew(countersBefore, countersAfter, 0),
+                upstreamPool: {
+                  hits: total(grew(countersBefore, countersAfter, 1)),
+                  misses: total(grew(countersBefore, countersAfter, 2)),
+                },
                 rssBaselineKb: baselineKb,
                 rssMaxKb: proxyUsage.rssMaxKb,
                 rssPerSessionKb: result.connected > 0 ? (proxyUsage.rssMaxKb - baselineKb) / result.connected : NaN,

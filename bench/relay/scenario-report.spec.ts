@@ -70,9 +70,33 @@ describe(churnTable.name, () => {
       '1.00',
       '2.00',
       '150.0 / 152.0 ms',
+      '',
     ]);
     expect(cells(table, '(c) gateway, pool of 2').slice(5, 8)).toEqual(['5.60', '1.00', '7.00']);
     expect(cells(table, '(a) direct').slice(5, 9)).toEqual(['', '', '', '2.00']);
+  });
+
+  it("gives how many of a gateway run's sessions took a warm upstream from the pool, for the growing pool too", () => {
+    const withPool = (hits: number, misses: number): PhaseResult => ({
+      ...phase({ emulator: 20, proxy: 56, proxySys: 10, loadGenerator: 30 }),
+      gateway: {
+        rssBaselineKb: 0,
+        rssMaxKb: 0,
+        rssPerSessionKb: 0,
+        sessionsPerProcess: [1000],
+        upstreamPool: { hits, misses },
+      },
+    });
+    const table = churnTable({
+      ...churn({ proxy: 8, proxySys: 6 }),
+      gateway: withPool(70, 930),
+      gatewayGrowing: withPool(974, 26),
+      poolMaxSize: 30,
+    });
+
+    expect(cells(table, '(c) gateway, pool of 2').at(-1)).toBe('70 of 1000');
+    expect(cells(table, '(c) gateway, pool of 2 growing to 30').at(-1)).toBe('974 of 1000');
+    expect(cells(table, '(b) nginx').at(-1)).toBe('');
   });
 
   it('leaves the ratio empty when nginx read no CPU at all (a run shorter than a clock tick)', () => {

@@ -59,10 +59,17 @@ export function cpuMsPerSession(phase: PhaseResult, cpuPercent: number | undefin
   return sessions <= 0 ? NaN : (cpuSeconds(phase, cpuPercent) * 1000) / sessions;
 }
 
+/** "hits of all" upstreams the gateway's sessions took from its pool; empty for the other paths. */
+function warmShare(phase: PhaseResult): string {
+  const pool = phase.gateway?.upstreamPool;
+  if (!pool || Number.isNaN(pool.hits + pool.misses)) return '';
+  return `${pool.hits} of ${pool.hits + pool.misses}`;
+}
+
 /** The ratio to nginx is left empty when nginx's CPU read 0 (whole clock ticks, a short run). */
 export function churnTable(runs: ChurnRuns): string {
   const header =
-    'path | sessions (connected) | errors | new sessions per s | audio per session | proxy CPU ms per session | of which in the kernel | proxy / nginx | emulator CPU ms per session | first audio p50 / p99';
+    'path | sessions (connected) | errors | new sessions per s | audio per session | proxy CPU ms per session | of which in the kernel | proxy / nginx | emulator CPU ms per session | first audio p50 / p99 | upstreams warm from the pool';
   const nginxMs = cpuMsPerSession(runs.nginx, runs.nginx.cpu.proxy);
   const row = (label: string, phase: PhaseResult): string[] => {
     const r = phase.load;
@@ -79,6 +86,7 @@ export function churnTable(runs: ChurnRuns): string {
       phase.cpu.proxy === undefined || !(nginxMs > 0) ? '' : (proxyMs / nginxMs).toFixed(2),
       ms(cpuMsPerSession(phase, phase.cpu.emulator)),
       `${fmtMs(r.ttfaMs.p50)} / ${fmtMs(r.ttfaMs.p99)} ms`,
+      warmShare(phase),
     ];
   };
   return markdownTable(header, [

@@ -168,19 +168,25 @@ describe('bench processes', () => {
     expect(paths.map((p) => [p.load.connected, p.load.errors, p.load.flushes])).toEqual(Array(4).fill([24, {}, 24]));
     expect(churn.gateway.load.audioBytes).toBe(churn.direct.load.audioBytes);
     expect(churn.gatewayGrowing!.load.audioBytes).toBe(churn.direct.load.audioBytes);
+    // Every session took an upstream, warm or not; the pool allowed to grow had more of them warm.
+    const pools = [churn.gateway, churn.gatewayGrowing!].map((p) => p.gateway!.upstreamPool);
+    expect(pools.map((p) => p.hits + p.misses)).toEqual([24, 24]);
+    expect(pools[1].hits).toBeGreaterThan(pools[0].hits);
     expect(churn.gateway.load.audioBytes).toBeGreaterThan(0);
     // The table gives the proxies' CPU per session, from their measured CPU (whole 10 ms clock ticks:
     // nginx's few milliseconds for 24 sessions can read 0; the gateway's never do).
     expect(churn.nginx.cpu.proxy).toBeDefined();
     expect(churn.gateway.cpu.proxy).toBeGreaterThan(0);
     const table = run.stdout.slice(run.stdout.indexOf('### Session churn (24 sessions over 1 s'));
-    const cell = (row: string) =>
+    // Column 6: CPU ms per session; 11: upstreams warm from the pool.
+    const cell = (row: string, column = 6) =>
       table
         .split('\n')
         .find((l) => l.startsWith(`| ${row} | 24 (24) | 0 |`))
-        ?.split('|')[6]
-        .trim();
+        ?.split('|')
+        [column].trim();
     expect(cell('(c) gateway, pool of 2')).toBe(cpuMsPerSession(churn.gateway, churn.gateway.cpu.proxy).toFixed(2));
+    expect(cell('(c) gateway, pool of 2', 11)).toBe(`${pools[0].hits} of 24`);
     expect(cell('(c) gateway, pool of 2 growing to 8')).toBe(
       cpuMsPerSession(churn.gatewayGrowing!, churn.gatewayGrowing!.cpu.proxy).toFixed(2),
     );

@@ -50,13 +50,15 @@ describe('gateway relay with a warm pool allowed to grow (UPSTREAM_POOL_MAX_SIZE
     const before = await metrics();
     expect(before('tts_gateway_upstream_pool_target_connections')).toBe(1);
 
-    // 12 sessions within a moment against a 300 ms handshake: one warm, the rest open their own, and
-    // the pool grows to its maximum meanwhile (it would need 8 or more).
+    // 12 sessions within a moment against a 300 ms handshake: one warm, the rest (nearly all) open their
+    // own, and the pool grows to its maximum meanwhile (it would need 8 or more).
     await burst(12, 'A');
     await readyIs(MAX_SIZE);
     const grown = await metrics();
-    expect(grown('tts_gateway_upstream_pool_hits_total')).toBe(1);
-    expect(grown('tts_gateway_upstream_pool_misses_total')).toBe(11);
+    const hits = grown('tts_gateway_upstream_pool_hits_total')!;
+    // The warm one, and any grown connection that opened before the last of the 12 asked.
+    expect(hits).toBeGreaterThanOrEqual(1);
+    expect(hits + grown('tts_gateway_upstream_pool_misses_total')!).toBe(12);
     expect(grown('tts_gateway_upstream_pool_connections{state="connecting"}')).toBe(0);
 
     // The next burst starts on connections that were open before it came.
@@ -66,6 +68,6 @@ describe('gateway relay with a warm pool allowed to grow (UPSTREAM_POOL_MAX_SIZE
       emulator.connections.findIndex((c) => c.received.includes(JSON.stringify({ type: 'Speak', text }))),
     );
     expect(carriers.every((index) => index >= 0 && index < opened)).toBe(true);
-    expect((await metrics())('tts_gateway_upstream_pool_hits_total')).toBe(5);
+    expect((await metrics())('tts_gateway_upstream_pool_hits_total')).toBe(hits + 4);
   });
 });

@@ -217,6 +217,26 @@ describe('upstream pool against the emulator', () => {
     taken.forEach((connection) => connection?.retire());
   });
 
+  it("backs off once per round when Deepgram's concurrency limit refuses a grown pool's opens, not once per connection", async () => {
+    // The project allows 1 connection: the warm one. A burst takes it (a session holds it) and the pool,
+    // growing to 5, has all 5 opens refused with 429 together; a second round, 1 s later, fails alone.
+    const { emulator, pool: sut } = await startPool(
+      { size: 1, maxSize: 5 },
+      { maxConnections: 1, handshakeDelayMs: 300 },
+    );
+    await ready(sut, 1);
+    const taken = Array.from({ length: 10 }, () => sut.take(DEFAULT_SESSION_CONFIG, new SessionSide()));
+    const held = taken.find(isDefined)!;
+    await pollUntil(() => (sut.stats().discarded.failed >= 6 ? true : undefined), isDefined, 10_000, 'two rounds');
+    expect(emulator.connections.filter((c) => c.refused?.status === 429)).toHaveLength(6);
+
+    // Room again: the third round comes 2 s after the second (4 and 8 s for the next ones), not after the
+    // 30 s a count of one failure per refused connection would have reached.
+    held.retire();
+    await ready(sut, 1);
+    expect(sut.stats().discarded.failed).toBeLessThanOrEqual(7);
+  });
+
   it('waits before retrying a refused upgrade, then warms up once the upstream accepts', async () => {
     const { emulator, pool: sut } = await startPool({ size: 1 }, {}, (emu) => emu.injectFault({ refuseStatus: 503 }));
     await ready(sut, 1);

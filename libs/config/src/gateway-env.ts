@@ -42,6 +42,18 @@ function RenewsWithinLease() {
   });
 }
 
+/** UPSTREAM_POOL_MAX_SIZE at least the pool's size: the pool grows from its size up to its maximum. */
+function NotBelowPoolSize() {
+  return ValidateBy({
+    name: 'notBelowPoolSize',
+    validator: {
+      validate: (value, args) => typeof value === 'number' && value >= (args?.object as GatewayEnv).UPSTREAM_POOL_SIZE,
+      defaultMessage: () =>
+        'must be at least UPSTREAM_POOL_SIZE (the pool grows from its size up to this maximum); unset it for a pool that never grows',
+    },
+  });
+}
+
 export const LOCAL_EMULATOR_URL = 'ws://127.0.0.1:8090/v1/speak';
 
 export class GatewayEnv extends UsageEnv {
@@ -250,8 +262,8 @@ export class GatewayEnv extends UsageEnv {
   @ToNumber()
   @IsOptional()
   @IsInt()
-  @Min(0)
   @Max(200)
+  @NotBelowPoolSize()
   UPSTREAM_POOL_MAX_SIZE?: number;
 
   /** How many configurations (model, encoding, sample_rate, speed) are kept warm: the most recently used. */

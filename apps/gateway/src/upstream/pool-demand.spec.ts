@@ -25,6 +25,14 @@ describe(PoolDemand.name, () => {
     expect(demand.rate(T0 + 1650)).toBe(0);
   });
 
+  it('drops a session with its 100 ms slice, whatever the offset of the clock', () => {
+    const start = 12_345_678.9; // performance.now() of a process up for a few hours: slices start at x00
+    const demand = demandOf([start]); // in the slice 12_345_600-12_345_700
+
+    expect(demand.rate(12_346_599.9)).toBe(1); // that slice is still the tenth one back
+    expect(demand.rate(12_346_600)).toBe(0);
+  });
+
   it('covers twice the sessions arriving during one handshake', () => {
     // 20 sessions a second, 250 ms handshakes: 5 arrive during one, 10 connections.
     const demand = demandOf(

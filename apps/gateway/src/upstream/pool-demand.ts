@@ -16,7 +16,8 @@ const HEADROOM = 2;
  * How many warm connections one configuration needs: the sessions that arrive while a replacement
  * connection is still handshaking must each find one ready. That is arrivals per second times the
  * handshake time (Little's law), with headroom, never below the configured size or above the maximum.
- * Pure bookkeeping on the caller's clock: no timers.
+ * Pure bookkeeping on the caller's clock (`performance.now()`: monotonic, so a clock step never skews
+ * it): no timers.
  */
 export class PoolDemand {
   private readonly counts = new Array<number>(BUCKETS).fill(0);
@@ -37,7 +38,10 @@ export class PoolDemand {
     this.handshakeSeen = true;
   }
 
-  /** Sessions per second over the last DEMAND_WINDOW_MS. */
+  /**
+   * The sessions counted over the last DEMAND_WINDOW_MS, per second. The window is its nine whole slices
+   * and the current one so far, 0.9-1 s: the rate reads up to a tenth low, well inside the headroom.
+   */
   rate(now: number): number {
     this.advance(now);
     return this.counts.reduce((sum, n) => sum + n, 0) / (DEMAND_WINDOW_MS / 1000);
@@ -46,7 +50,7 @@ export class PoolDemand {
   /** Connections to keep open or opening: `size` at rest, more under load, `maxSize` at most. */
   target(size: number, maxSize: number, now: number): number {
     if (maxSize <= size) return size;
-    const needed = Math.ceil(this.rate(now) * (this.handshakeMs / 1000) * HEADROOM);
+    const needed = Math.ceil((this.rate(now) * this.handshakeMs * HEADROOM) / 1000);
     return Math.min(maxSize, Math.max(size, needed));
   }
 

@@ -21,10 +21,12 @@ describe(UpstreamPoolSettings.name, () => {
     });
   });
 
-  it('refuses a maximum below the size, naming both', () => {
+  it('refuses a maximum below the size at boot, saying how to keep the pool fixed', () => {
     const boot = () => settingsOf({ UPSTREAM_POOL_SIZE: '4', UPSTREAM_POOL_MAX_SIZE: '2' });
     expect(boot).toThrow(ConfigError);
-    expect(boot).toThrow(/UPSTREAM_POOL_MAX_SIZE \(2\) is below UPSTREAM_POOL_SIZE \(4\)/);
+    expect(boot).toThrow(/UPSTREAM_POOL_MAX_SIZE: must be at least UPSTREAM_POOL_SIZE .*unset it/);
+    // 0 is not "off" here: the pool's size says that.
+    expect(() => settingsOf({ UPSTREAM_POOL_MAX_SIZE: '0' })).toThrow(/UPSTREAM_POOL_MAX_SIZE/);
   });
 
   it('is off with UPSTREAM_POOL_SIZE=0', () => {

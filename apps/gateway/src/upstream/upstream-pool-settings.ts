@@ -1,4 +1,4 @@
-import { ConfigError, GatewayEnv } from '@tts/config';
+import { GatewayEnv } from '@tts/config';
 import { ConfigSlice } from '../config-slice';
 
 /** The pool's slice of the gateway config. */
@@ -14,16 +14,10 @@ export class UpstreamPoolSettings extends ConfigSlice<UpstreamPoolSettings> {
   readonly connectTimeoutMs!: number;
 
   static fromEnv(env: GatewayEnv): UpstreamPoolSettings {
-    const maxSize = env.UPSTREAM_POOL_MAX_SIZE ?? env.UPSTREAM_POOL_SIZE;
-    if (maxSize < env.UPSTREAM_POOL_SIZE) {
-      throw new ConfigError([
-        `UPSTREAM_POOL_MAX_SIZE (${maxSize}) is below UPSTREAM_POOL_SIZE (${env.UPSTREAM_POOL_SIZE}): the pool grows from its size up to its maximum`,
-      ]);
-    }
     return new UpstreamPoolSettings({
       size: env.UPSTREAM_POOL_SIZE,
-      // A pool that is off stays off.
-      maxSize: env.UPSTREAM_POOL_SIZE === 0 ? 0 : maxSize,
+      // Never below the size (checked at boot); a pool that is off stays off.
+      maxSize: env.UPSTREAM_POOL_SIZE === 0 ? 0 : (env.UPSTREAM_POOL_MAX_SIZE ?? env.UPSTREAM_POOL_SIZE),
       configs: env.UPSTREAM_POOL_CONFIGS,
       // Never handed out older than the relay's own rotation age.
       maxIdleMs: Math.min(env.UPSTREAM_POOL_MAX_IDLE_MS, env.UPSTREAM_MAX_AGE_MS),

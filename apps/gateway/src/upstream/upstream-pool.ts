@@ -38,6 +38,7 @@ export interface PoolStats {
 interface Pooled {
   connection: PooledConnection;
   listener: PooledListener;
+  /** `performance.now()` when it was started, and when it opened. */
   startedAt: number;
   openedAt?: number;
   retireTimer?: NodeJS.Timeout;
@@ -92,7 +93,7 @@ export class UpstreamPool {
   take(config: PoolConfig, listener: UpstreamListener): UpstreamConnection | undefined {
     if (!this.enabled || this.stopped) return undefined;
     const slot = this.use(config);
-    slot.demand.taken(Date.now());
+    slot.demand.taken(performance.now());
     let pooled = slot.ready.pop(); // the youngest: furthest from any idle close
     // One whose close from Deepgram is on its way is left to that close (which replaces it).
     while (pooled && !pooled.connection.live) pooled = slot.ready.pop();
@@ -120,7 +121,7 @@ export class UpstreamPool {
     let ready = 0;
     let connecting = 0;
     let target = 0;
-    const now = Date.now();
+    const now = performance.now();
     for (const slot of this.slots.values()) {
       ready += slot.ready.length;
       connecting += slot.connecting.size;
@@ -177,7 +178,7 @@ export class UpstreamPool {
    */
   private refill(slot: Slot): void {
     if (this.stopped || slot.retryTimer || !this.isCurrent(slot)) return;
-    const target = this.targetOf(slot, Date.now());
+    const target = this.targetOf(slot, performance.now());
     while (slot.ready.length + slot.connecting.size < target) this.openPooled(slot);
   }
 
@@ -197,13 +198,13 @@ export class UpstreamPool {
     // Container and language never reach the upstream: the pooled fields decide its URL.
     const config: SessionConfig = { ...DEFAULT_SESSION_CONFIG, ...slot.config };
     const connection = new PooledConnection(this.upstream, config, this.settings.connectTimeoutMs, listener);
-    const pooled: Pooled = { connection, listener, startedAt: Date.now() };
+    const pooled: Pooled = { connection, listener, startedAt: performance.now() };
     slot.connecting.add(pooled);
   }
 
   private opened(slot: Slot, pooled: Pooled): void {
     slot.connecting.delete(pooled);
-    pooled.openedAt = Date.now();
+    pooled.openedAt = performance.now();
     slot.demand.handshake(pooled.openedAt - pooled.startedAt);
     pooled.retireTimer = setTimeout(() => this.retire(slot, pooled), this.settings.maxIdleMs);
     pooled.retireTimer.unref();
@@ -222,7 +223,7 @@ export class UpstreamPool {
   /** Deepgram closed a pooled connection (idle, lifetime, network), or it never opened. */
   private ended(slot: Slot, pooled: Pooled, end: UpstreamEnd): void {
     this.remove(slot, pooled);
-    const lived = pooled.openedAt === undefined ? -1 : Date.now() - pooled.openedAt;
+    const lived = pooled.openedAt === undefined ? -1 : performance.now() - pooled.openedAt;
     if (lived >= SHORTEST_HEALTHY_MS) {
       this.discarded.closed++;
       slot.failures = 0;
@@ -230,9 +231,11 @@ export class UpstreamPool {
       return this.refill(slot);
     }
     this.discarded.failed++;
+    // One wait per round of opens: a grown pool opens many at once, and their failing together (Deepgram's
+    // concurrency limit, an outage) is one failure, not one per connection.
+    if (slot.retryTimer || !this.isCurrent(slot) || this.stopped) return;
     const retryMs = Math.min(RETRY_MIN_MS * 2 ** slot.failures++, RETRY_MAX_MS);
     this.log.warn({ end, retry_ms: retryMs }, 'pooled upstream connection failed; retrying later');
-    if (slot.retryTimer || !this.isCurrent(slot) || this.stopped) return;
     slot.retryTimer = setTimeout(() => {
       slot.retryTimer = undefined;
       this.refill(slot);
