@@ -60,8 +60,11 @@ describe('usage publishing during a Redis outage', () => {
     prefix = uniquePrefix('usage-outage');
     reader = usageQueue(prefix);
   });
+  /** Publishers a test made: shut down here too, so one whose test failed midway never reconnects later. */
+  const made: UsagePublisher[] = [];
   afterEach(async () => {
     await proxy.up();
+    await Promise.all(made.splice(0).map((publisher) => publisher.onApplicationShutdown()));
     await destroyQueue(reader);
   });
   afterAll(async () => {
@@ -73,7 +76,9 @@ describe('usage publishing during a Redis outage', () => {
   const publisherBehindProxy = (limits?: UsagePublishLimits) => {
     const metrics = new GatewayMetrics(new ActiveSessions());
     const queue = createUsageQueue(new RedisConnections({ REDIS_URL: proxy.url, BULLMQ_PREFIX: prefix }, 'test'));
-    return { metrics, publisher: new UsagePublisher(queue, publisherLogger, metrics, limits) };
+    const publisher = new UsagePublisher(queue, publisherLogger, metrics, limits);
+    made.push(publisher);
+    return { metrics, publisher };
   };
 
   it('refuses new sessions once more events are held than the cap, keeps every one and admits again after', async () => {
@@ -107,7 +112,12 @@ describe('usage publishing during a Redis outage', () => {
       10_000,
     );
     expect(events.reduce((sum, e) => sum + e.audio_bytes, 0)).toBe(4 * 3200);
-    expect(publisher.pending).toBe(0);
+    // Redis holds them all; the publisher lets go of each once Redis's reply, through the proxy, is read.
+    await pollUntil(
+      async () => publisher.pending,
+      (n) => n === 0,
+      5000,
+    );
     expect(await held()).toBe(0);
     await expect(admission.admit()).resolves.toBeUndefined();
 
