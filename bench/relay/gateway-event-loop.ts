@@ -1,6 +1,7 @@
 /**
- * The gateway's own event-loop delay during a measurement, from its Prometheus endpoint: prom-client
- * resets its event-loop histogram at every scrape, so a scrape before and one after bracket the window.
+ * What the bench reads of a gateway from its Prometheus endpoint, one scrape at a time: its own event-loop
+ * delay (prom-client resets that histogram at every scrape, so a scrape before and one after bracket the
+ * window) and the counters a phase's growth is taken from.
  */
 
 /** prom-client samples the loop with a 10 ms timer; its numbers include that interval. */
@@ -18,28 +19,32 @@ export function gauge(text: string, name: string): number {
   return match ? Number(match[1]) : NaN;
 }
 
-export async function scrapeEventLoop(metricsUrl: string): Promise<EventLoopDelay | undefined> {
+/** What one scrape of a gateway's /metrics gives the bench. */
+export interface GatewaySample {
+  eventLoop: EventLoopDelay;
+  /** Counters since the process began (NaN if absent). */
+  sessionsStarted: number;
+  poolHits: number;
+  poolMisses: number;
+}
+
+/** One scrape (which also resets prom-client's event-loop histogram); undefined if unreadable. */
+export async function scrapeGateway(metricsUrl: string): Promise<GatewaySample | undefined> {
   try {
     const res = await fetch(metricsUrl);
     if (!res.ok) return undefined;
     const text = await res.text();
     const beyond = (seconds: number): number => Math.max(0, seconds * 1000 - PROM_CLIENT_SAMPLING_MS);
     return {
-      p99Ms: beyond(gauge(text, 'nodejs_eventloop_lag_p99_seconds')),
-      maxMs: beyond(gauge(text, 'nodejs_eventloop_lag_max_seconds')),
+      eventLoop: {
+        p99Ms: beyond(gauge(text, 'nodejs_eventloop_lag_p99_seconds')),
+        maxMs: beyond(gauge(text, 'nodejs_eventloop_lag_max_seconds')),
+      },
+      sessionsStarted: gauge(text, 'tts_gateway_sessions_started_total'),
+      poolHits: gauge(text, 'tts_gateway_upstream_pool_hits_total'),
+      poolMisses: gauge(text, 'tts_gateway_upstream_pool_misses_total'),
     };
   } catch {
     return undefined;
-  }
-}
-
-/** The gateway's counters since it began, each NaN if unreadable. */
-export async function scrapeCounters(metricsUrl: string, names: readonly string[]): Promise<number[]> {
-  try {
-    const res = await fetch(metricsUrl);
-    const text = res.ok ? await res.text() : '';
-    return names.map((name) => gauge(text, name));
-  } catch {
-    return names.map(() => NaN);
   }
 }

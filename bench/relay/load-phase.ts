@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { LoadMessage, LoadResult, LoadSpec } from './load-generator';
-import { EventLoopDelay, scrapeCounters, scrapeEventLoop } from './gateway-event-loop';
+import { EventLoopDelay, GatewaySample, scrapeGateway } from './gateway-event-loop';
 import { ProcSampler, UsageWindow, sampleProc } from './proc-sampler';
 
 /** CPU (percent of one core, while the sessions ran) of the processes on the path. */
@@ -63,24 +63,18 @@ function worst(loops: (EventLoopDelay | undefined)[]): EventLoopDelay | undefine
   return { p99Ms: Math.max(...seen.map((l) => l.p99Ms)), maxMs: Math.max(...seen.map((l) => l.maxMs)) };
 }
 
-const scrapeAll = (urls: string[]): Promise<EventLoopDelay | undefined> =>
-  Promise.all(urls.map((u) => scrapeEventLoop(u))).then(worst);
+const scrapeAll = (urls: string[]): Promise<(GatewaySample | undefined)[]> => Promise.all(urls.map(scrapeGateway));
 
-const COUNTERS = [
-  'tts_gateway_sessions_started_total',
-  'tts_gateway_upstream_pool_hits_total',
-  'tts_gateway_upstream_pool_misses_total',
-] as const;
-const counters = (urls: string[]): Promise<number[][]> => Promise.all(urls.map((u) => scrapeCounters(u, COUNTERS)));
-/** The growth of counter `index` over the phase, per process. */
-const grew = (before: number[][], after: number[][], index: number): number[] =>
-  after.map((values, i) => values[index] - before[i][index]);
+type Counter = 'sessionsStarted' | 'poolHits' | 'poolMisses';
+/** The growth of a counter over the phase, per process (NaN where a scrape failed). */
+const grew = (before: (GatewaySample | undefined)[], after: (GatewaySample | undefined)[], counter: Counter) =>
+  after.map((sample, i) => (sample?.[counter] ?? NaN) - (before[i]?.[counter] ?? NaN));
 const total = (values: number[]): number => values.reduce((t, v) => t + v, 0);
 
 /** Runs one load generator (its own process) to completion while sampling the processes on the path. */
 export async function runPhase(spec: LoadSpec, procs: PhaseProcesses): Promise<PhaseResult> {
   const metricsUrls = procs.gatewayMetricsUrls ?? [];
-  const countersBefore = await counters(metricsUrls);
+  const before = await scrapeAll(metricsUrls);
   const emulator = new ProcSampler(procs.emulatorPid);
   const proxyPids = procs.proxyPids ?? [];
   const proxies = proxyPids.map((pid) => new ProcSampler(pid));
@@ -111,8 +105,7 @@ export async function runPhase(spec: LoadSpec, procs: PhaseProcesses): Promise<P
       if (!result || !windowUs[0])
         return reject(new Error(`load generator (${spec.kind}, ${spec.sessions}) exited with ${code}`));
       const proxyUsage = proxies.length ? sum(proxies.map((p) => p.stop())) : undefined;
-      const eventLoop = metricsUrls.length ? await scrapeAll(metricsUrls) : undefined;
-      const countersAfter = await counters(metricsUrls);
+      const after = await scrapeAll(metricsUrls);
       resolve({
         load: result,
         windowUs,
@@ -125,11 +118,11 @@ export async function runPhase(spec: LoadSpec, procs: PhaseProcesses): Promise<P
         gateway:
           proxyUsage && metricsUrls.length
             ? {
-                eventLoop,
-                sessionsPerProcess: grew(countersBefore, countersAfter, 0),
+                eventLoop: worst(after.map((sample) => sample?.eventLoop)),
+                sessionsPerProcess: grew(before, after, 'sessionsStarted'),
                 upstreamPool: {
-                  hits: total(grew(countersBefore, countersAfter, 1)),
-                  misses: total(grew(countersBefore, countersAfter, 2)),
+                  hits: total(grew(before, after, 'poolHits')),
+                  misses: total(grew(before, after, 'poolMisses')),
                 },
                 rssBaselineKb: baselineKb,
                 rssMaxKb: proxyUsage.rssMaxKb,
