@@ -23,6 +23,7 @@ import {
 import { ActiveSessions } from '../session/active-sessions.service';
 import { SessionHooks } from '../session/session-hooks.service';
 import { SessionControl, SessionInfo, SessionRelease, SessionTap } from '../session/session-hooks';
+import { TickWrites } from '../tick-writes';
 import { UpstreamPool } from '../upstream/upstream-pool';
 import { ClientBackpressure } from './client-backpressure';
 import { MessageRateLimit } from './message-rate-limit';
@@ -58,6 +59,8 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
   private readonly rateLimit: MessageRateLimit;
   private readonly rateLimitNotices = new RateLimitNotices((frame) => this.sendJson(frame));
   private readonly backpressure: ClientBackpressure;
+  /** What this session writes to its client within one tick leaves in one write(2). */
+  private readonly writes: TickWrites;
   private idleTimer?: NodeJS.Timeout;
   private closeRequested = false;
   private ended = false;
@@ -72,6 +75,7 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     this.log = deps.log.child({ connection_id: this.connectionId });
     this.rateLimit = new MessageRateLimit(deps.settings.messagesPerSecond, deps.settings.messageBurst);
     // The upgrade request's socket is the one ws took over for this client (public on both sides).
+    this.writes = new TickWrites(request.socket);
     this.backpressure = new ClientBackpressure(client, request.socket, deps.settings, {
       pause: () => this.speech?.pause(),
       resume: () => this.speech?.resume(),
@@ -115,6 +119,7 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
 
   sendAudio(frame: Buffer, sampleBytes: number): void {
     if (this.ended || this.client.readyState !== WebSocket.OPEN) return;
+    this.writes.hold();
     this.client.send(frame);
     this.audioBytes += sampleBytes;
     this.tap!.audioDelivered(sampleBytes);
@@ -122,7 +127,9 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
   }
 
   sendText(raw: string): void {
-    if (this.client.readyState === WebSocket.OPEN) this.client.send(raw);
+    if (this.client.readyState !== WebSocket.OPEN) return;
+    this.writes.hold();
+    this.client.send(raw);
   }
 
   utteranceDelivered(): void {
@@ -304,7 +311,10 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     if (this.admitted) this.deps.sessions.remove(this.connectionId);
   }
 
+  /** An error frame or status; a close right after it (same tick) leaves in the same write. */
   private sendJson(frame: object): void {
-    if (this.client.readyState === WebSocket.OPEN) this.client.send(JSON.stringify(frame));
+    if (this.client.readyState !== WebSocket.OPEN) return;
+    this.writes.hold();
+    this.client.send(JSON.stringify(frame));
   }
 }

@@ -2,6 +2,7 @@ import { IncomingMessage } from 'http';
 import WebSocket from 'ws';
 import { Upstream } from '@tts/config';
 import { DG_ERROR_HEADER, DG_REQUEST_ID_HEADER, SessionConfig, UpstreamClientMessage } from '@tts/protocol';
+import { TickWrites } from '../tick-writes';
 import { UpstreamFailure } from './upstream-failure';
 import { upstreamAgent } from './upstream-tls';
 import { upstreamUrl } from './upstream-url';
@@ -42,6 +43,8 @@ export class UpstreamConnection {
   /** Paused by the session (its client is behind); ws cannot pause a socket that is still connecting. */
   private paused = false;
   private readonly connectTimer: NodeJS.Timeout;
+  /** Set at the upgrade: what goes to Deepgram within one tick (a Speak and its Flush) leaves in one write(2). */
+  private writes?: TickWrites;
 
   constructor(upstream: Upstream, config: SessionConfig, connectTimeoutMs: number, listener: UpstreamListener) {
     const url = upstreamUrl(upstream.url, config);
@@ -54,11 +57,14 @@ export class UpstreamConnection {
       this.timedOut = true;
       this.socket.terminate();
     }, connectTimeoutMs);
+    // The response's socket is the one ws goes on writing to (public on IncomingMessage).
+    this.socket.on('upgrade', (res: IncomingMessage) => (this.writes = new TickWrites(res.socket)));
     this.socket.on('open', () => {
       clearTimeout(this.connectTimer);
       this.opened = true;
       this.openedAt = Date.now();
       if (this.paused) this.socket.pause();
+      if (this.queued.length > 0) this.writes?.hold();
       for (const data of this.queued) this.socket.send(data);
       this.queued.length = 0;
       listener.onUpstreamOpen();
@@ -106,7 +112,9 @@ export class UpstreamConnection {
   send(message: UpstreamClientMessage): void {
     const data = JSON.stringify(message);
     if (this.opened) {
-      if (this.socket.readyState === WebSocket.OPEN) this.socket.send(data);
+      if (this.socket.readyState !== WebSocket.OPEN) return;
+      this.writes?.hold();
+      this.socket.send(data);
     } else if (!this.ended) {
       this.queued.push(data);
     }
