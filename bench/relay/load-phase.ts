@@ -12,6 +12,11 @@ export interface PathCpu {
   /** The kernel's part of `proxy` (its socket reads and writes). */
   proxySys?: number;
   loadGenerator: number;
+  /**
+   * Percent of the window each process's main thread was ready to run but waited for a CPU (the proxy:
+   * its worst process). Absent where the kernel keeps no schedstat.
+   */
+  wait?: { emulator: number; proxy?: number; loadGenerator: number };
 }
 
 export interface GatewayMemory {
@@ -47,12 +52,16 @@ export interface PhaseProcesses {
 const LOAD_GENERATOR = join(__dirname, 'load-generator.js');
 const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
-/** Several processes' windows as one: CPU adds up; so does peak memory (an upper bound: the peaks may not coincide). */
+/**
+ * Several processes' windows as one: CPU adds up; so does peak memory (an upper bound: the peaks may not
+ * coincide); the wait for a CPU is the worst process's.
+ */
 function sum(windows: UsageWindow[]): UsageWindow {
   return {
     cpuPercent: windows.reduce((t, w) => t + w.cpuPercent, 0),
     sysPercent: windows.reduce((t, w) => t + w.sysPercent, 0),
     rssMaxKb: windows.reduce((t, w) => t + w.rssMaxKb, 0),
+    waitPercent: Math.max(...windows.map((w) => w.waitPercent)),
   };
 }
 
@@ -105,15 +114,23 @@ export async function runPhase(spec: LoadSpec, procs: PhaseProcesses): Promise<P
       if (!result || !windowUs[0])
         return reject(new Error(`load generator (${spec.kind}, ${spec.sessions}) exited with ${code}`));
       const proxyUsage = proxies.length ? sum(proxies.map((p) => p.stop())) : undefined;
+      const [emulatorUsage, generatorUsage] = [emulator.stop(), generator.stop()];
       const after = await scrapeAll(metricsUrls);
       resolve({
         load: result,
         windowUs,
         cpu: {
-          emulator: emulator.stop().cpuPercent,
+          emulator: emulatorUsage.cpuPercent,
           proxy: proxyUsage?.cpuPercent,
           proxySys: proxyUsage?.sysPercent,
-          loadGenerator: generator.stop().cpuPercent,
+          loadGenerator: generatorUsage.cpuPercent,
+          wait: Number.isFinite(emulatorUsage.waitPercent)
+            ? {
+                emulator: emulatorUsage.waitPercent,
+                proxy: proxyUsage?.waitPercent,
+                loadGenerator: generatorUsage.waitPercent,
+              }
+            : undefined,
         },
         gateway:
           proxyUsage && metricsUrls.length

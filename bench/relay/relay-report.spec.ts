@@ -1,6 +1,6 @@
 import { LoadResult } from './load-generator';
 import { PhaseResult } from './load-phase';
-import { SideBySide, cpuPerAudioSecond, cpuTable, judge } from './relay-report';
+import { SideBySide, capacityTable, cpuPerAudioSecond, cpuTable, judge, sideBySideTable } from './relay-report';
 import { summarize } from './stats';
 
 const criterion = { noiseFloorMs: 5, underrunAllowance: 0.01 };
@@ -73,5 +73,43 @@ describe(cpuTable.name, () => {
     // 100 audio s over 10 s: 0.02 / 0.06 CPU s per audio s in all (3x), 0.015 / 0.02 in the kernel,
     // 0.005 / 0.04 outside it (8x).
     expect(line).toBe('| 100 | 100 | 0.0200 | 0.0600 | 3.00 | 0.0150 / 0.0200 | 8.00 | 0.0500 | 0.500 |');
+  });
+});
+
+describe(capacityTable.name, () => {
+  it('shows how long nginx and the gateway waited for a CPU, beside their CPU per audio second', () => {
+    const r = row(10, 10);
+    r.nginx.cpu = { emulator: 50, proxy: 20, loadGenerator: 10, wait: { emulator: 4, proxy: 3.2, loadGenerator: 5 } };
+    r.gateway.cpu = {
+      emulator: 50,
+      proxy: 60,
+      loadGenerator: 10,
+      wait: { emulator: 9, proxy: 17.6, loadGenerator: 8 },
+    };
+    const line = capacityTable([{ ...r, pass: true, why: '' }])
+      .split('\n')
+      .pop();
+    expect(line).toContain('| 0.0200 / 0.0600 | 3 / 18 % |');
+  });
+
+  it('leaves the wait blank where the kernel keeps no schedstat', () => {
+    const line = capacityTable([{ ...row(10, 10), pass: true, why: '' }])
+      .split('\n')
+      .pop();
+    expect(line).toContain('| 0.0200 / 0.0200 | - / - % |');
+  });
+});
+
+describe(sideBySideTable.name, () => {
+  it("gives each process's wait for a CPU on its path", () => {
+    const r = row(10, 10);
+    r.gateway.cpu = {
+      emulator: 50,
+      proxy: 60,
+      loadGenerator: 10,
+      wait: { emulator: 9, proxy: 17.6, loadGenerator: 8 },
+    };
+    const gatewayLine = sideBySideTable([r]).split('\n').pop();
+    expect(gatewayLine).toContain('| 50 % | 60 % | 10 % | 9 / 18 / 8 % |');
   });
 });

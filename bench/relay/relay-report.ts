@@ -79,6 +79,12 @@ export function judge(
 
 const kb = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '' : `${v.toFixed(1)} KB`);
 const pct = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '' : `${v.toFixed(0)} %`);
+/** Percent of the window the process's main thread waited for a CPU, as a bare number. */
+const waitPct = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(0));
+const waits = (phase: PhaseResult): string => {
+  const w = phase.cpu.wait;
+  return w ? `${waitPct(w.emulator)} / ${waitPct(w.proxy)} / ${waitPct(w.loadGenerator)} %` : '';
+};
 const loop = (phase: PhaseResult): string =>
   phase.gateway?.eventLoop
     ? `${fmtMs(phase.gateway.eventLoop.p99Ms)} / ${fmtMs(phase.gateway.eventLoop.maxMs)} ms`
@@ -105,6 +111,7 @@ function pathRow(label: string, phase: PhaseResult, direct: LoadResult): string[
     pct(phase.cpu.emulator),
     pct(phase.cpu.proxy),
     pct(phase.cpu.loadGenerator),
+    waits(phase),
     phase.gateway ? `${(phase.gateway.rssMaxKb / 1024).toFixed(0)} MB` : '',
     loop(phase),
     kb(phase.gateway?.rssPerSessionKb),
@@ -112,7 +119,7 @@ function pathRow(label: string, phase: PhaseResult, direct: LoadResult): string[
 }
 
 const PATH_HEADER =
-  'sessions | path | connected | errors | TTFA p50 | TTFA p99 | added TTFA p50 | added TTFA p99 | chunk late p50 | chunk late p99 | added chunk p99 | underruns | audio MB | loadgen lag p99 | emulator CPU | proxy CPU | loadgen CPU | gateway RSS peak | gateway loop delay p99 / max | gateway RSS/session';
+  'sessions | path | connected | errors | TTFA p50 | TTFA p99 | added TTFA p50 | added TTFA p99 | chunk late p50 | chunk late p99 | added chunk p99 | underruns | audio MB | loadgen lag p99 | emulator CPU | proxy CPU | loadgen CPU | waited for a CPU: emulator / proxy / loadgen | gateway RSS peak | gateway loop delay p99 / max | gateway RSS/session';
 
 export function sideBySideTable(rows: SideBySide[]): string {
   return markdownTable(
@@ -154,7 +161,7 @@ export function addedTable(rows: SideBySide[]): string {
 
 export function capacityTable(steps: CapacityStep[]): string {
   const header =
-    'sessions | nginx adds TTFA p99 | gateway adds TTFA p50 / p99 | underruns (direct / nginx / gateway) | flushes | CPU s per audio s (nginx / gateway) | gateway loop delay p99 / max | gateway RSS/session | verdict';
+    'sessions | nginx adds TTFA p99 | gateway adds TTFA p50 / p99 | underruns (direct / nginx / gateway) | flushes | CPU s per audio s (nginx / gateway) | waited for a CPU (nginx / gateway) | gateway loop delay p99 / max | gateway RSS/session | verdict';
   return markdownTable(
     header,
     steps.map((s) => {
@@ -167,6 +174,7 @@ export function capacityTable(steps: CapacityStep[]): string {
         `${s.direct.load.underruns} / ${s.nginx.load.underruns} / ${s.gateway.load.underruns}`,
         String(s.gateway.load.flushes),
         `${cpu(s.nginx)} / ${cpu(s.gateway)}`,
+        `${waitPct(s.nginx.cpu.wait?.proxy)} / ${waitPct(s.gateway.cpu.wait?.proxy)} %`,
         loop(s.gateway),
         kb(s.gateway.gateway?.rssPerSessionKb),
         s.pass ? 'pass' : `fail: ${s.why}`,

@@ -151,6 +151,17 @@ describe('bench processes', () => {
     expect([gateway.load.connected, gateway.load.errors]).toEqual([6, {}]);
     expect(gateway.load.audioBytes).toBe(direct.load.audioBytes);
     expect(gateway.gateway?.sessionsPerProcess).toEqual([3, 3]);
+    // Every process's wait for a CPU is read from the kernel: a number for each one on the path
+    // (the gateway's is the worse of its two processes), none for a proxy the direct path does not have.
+    expect([gateway.cpu.wait?.emulator, gateway.cpu.wait?.proxy, gateway.cpu.wait?.loadGenerator]).toEqual([
+      expect.any(Number),
+      expect.any(Number),
+      expect.any(Number),
+    ]);
+    expect(
+      Math.min(gateway.cpu.wait!.emulator, gateway.cpu.wait!.proxy!, gateway.cpu.wait!.loadGenerator),
+    ).toBeGreaterThanOrEqual(0);
+    expect(direct.cpu.wait?.proxy).toBeUndefined();
     expect(run.stdout).toContain('Gateway: 2 processes sharing the sessions round-robin');
     // Both gateways (marked: started by this file's run) are gone with the run; other specs' gateways may run.
     expect(marked('dist/apps/gateway/src/main.js')).toEqual([]);
