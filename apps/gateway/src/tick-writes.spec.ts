@@ -66,6 +66,19 @@ describe(TickWrites.name, () => {
     expect(Buffer.concat(received).toString()).toBe('last words');
   });
 
+  it('flush() hands the held frames to the kernel at once: a socket destroyed right after still delivers them', async () => {
+    const writes = new TickWrites(client);
+    writes.hold();
+    client.write('error frame, ');
+    client.write('close frame');
+    writes.flush();
+    expect(client.writableLength).toBe(0);
+    client.destroy(); // a shutdown terminating every socket in the same tick
+    await once(peer, 'close');
+    expect(Buffer.concat(received).toString()).toBe('error frame, close frame');
+    await nextTick(); // the scheduled uncork finds nothing held
+  });
+
   it('does nothing to a destroyed socket', async () => {
     const writes = new TickWrites(client);
     client.destroy();

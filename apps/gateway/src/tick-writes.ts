@@ -10,15 +10,13 @@ import { Writable } from 'node:stream';
  * a turn's last audio and `Flushed`, `closed` and the close frame; a Speak and its Flush upstream): on a
  * busy pod each write(2) costs more CPU than building the frame.
  *
- * `destroy()` drops what is still corked; only the abrupt ends (terminate, abort) destroy a socket, and
- * they drop its unsent data anyway. `end()` flushes it first.
+ * `destroy()` drops what is still corked, and a closing session may be destroyed in the same tick (a
+ * shutdown terminates every socket right after telling each client why): whoever closes calls `flush()`
+ * first, so the last frames are with the kernel before the socket can go. `end()` flushes by itself.
  */
 export class TickWrites {
   private corked = false;
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.socket.uncork();
-  };
+  private readonly uncork = (): void => this.flush();
 
   constructor(private readonly socket: Writable) {}
 
@@ -28,5 +26,12 @@ export class TickWrites {
     this.corked = true;
     this.socket.cork();
     process.nextTick(this.uncork);
+  }
+
+  /** Hands what this tick held to the kernel now (a no-op when nothing is held). */
+  flush(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.socket.uncork();
   }
 }

@@ -111,6 +111,7 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     this.log.info({ code }, 'session ended with an error');
     this.end();
     this.client.close(closeCodeFor(code), code);
+    this.writes.flush(); // a shutdown may destroy the socket in this same tick
   }
 
   speechConnected(): void {
@@ -258,6 +259,7 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     const seconds = bytesToSeconds(this.audioBytes, config.encoding, config.sample_rate);
     this.sendJson(closedStatus({ audio_bytes: this.audioBytes, seconds: Math.round(seconds * 1e6) / 1e6 }));
     this.client.close(CloseCode.Normal);
+    this.writes.flush();
     this.unregister();
   }
 
