@@ -9,6 +9,19 @@ const NAMESPACE = `test-upstream-tls-${process.pid}`;
 const DEEPGRAM_KEY = `dg-tls-${process.pid}-5eedc0de`;
 const TEXTS = ['Hello there.', 'Good morning, everyone.', 'See you tomorrow.'];
 
+/** The built gateway, trusting the test certificate as an operator would a private CA. */
+const startTrustingGateway = (deepgramUrl: string): Promise<AppProcess> =>
+  startGatewayProcess({
+    DEEPGRAM_URL: deepgramUrl,
+    DEEPGRAM_API_KEY: DEEPGRAM_KEY,
+    NODE_EXTRA_CA_CERTS: TEST_TLS.cert,
+    AUTH_DISABLED: 'true',
+    REDIS_URL: TEST_REDIS_URL,
+    BULLMQ_PREFIX: NAMESPACE,
+    // One upstream connection per session, opened when the session starts: each is a handshake of its own.
+    UPSTREAM_POOL_SIZE: '0',
+  });
+
 /**
  * Deepgram is wss:// only: the gateway as a real process (its production build, trusting the test
  * certificate through NODE_EXTRA_CA_CERTS as an operator would a private CA) relays over TLS, and
@@ -18,6 +31,7 @@ describe('a wss:// upstream (Deepgram over TLS)', () => {
   let emulator: RunningEmulator;
   let gateway: AppProcess;
   let untrusting: AppProcess | undefined;
+  let byName: AppProcess | undefined;
 
   beforeAll(async () => {
     await ensureBuilt([GATEWAY_ENTRY]);
@@ -25,20 +39,11 @@ describe('a wss:// upstream (Deepgram over TLS)', () => {
       apiKey: DEEPGRAM_KEY,
       tls: { cert: readFileSync(TEST_TLS.cert), key: readFileSync(TEST_TLS.key) },
     });
-    gateway = await startGatewayProcess({
-      DEEPGRAM_URL: emulator.url,
-      DEEPGRAM_API_KEY: DEEPGRAM_KEY,
-      NODE_EXTRA_CA_CERTS: TEST_TLS.cert,
-      AUTH_DISABLED: 'true',
-      REDIS_URL: TEST_REDIS_URL,
-      BULLMQ_PREFIX: NAMESPACE,
-      // One upstream connection per session, opened when the session starts: each is a handshake of its own.
-      UPSTREAM_POOL_SIZE: '0',
-    });
+    gateway = await startTrustingGateway(emulator.url);
   });
 
   afterAll(async () => {
-    await Promise.all([gateway?.stop(), untrusting?.stop()]);
+    await Promise.all([gateway?.stop(), untrusting?.stop(), byName?.stop()]);
     await emulator?.close();
     await cleanupFunding();
     await deleteNamespace(NAMESPACE);
@@ -66,6 +71,30 @@ describe('a wss:// upstream (Deepgram over TLS)', () => {
     const sessions = emulator.connections.slice(1);
     expect(sessions.map((c) => c.received.filter((m) => m.includes('"Speak"')).length)).toEqual([1, 1, 1]);
     expect(sessions.map((c) => c.tlsResumed)).toEqual([true, true, true]);
+    // An IP address in DEEPGRAM_URL: no host name to ask for.
+    expect(emulator.connections.map((c) => c.tlsServerName)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it("asks for Deepgram's host name (SNI), which a TLS front end needs to pick the certificate, and resumes there too", async () => {
+    const url = emulator.url.replace('//127.0.0.1:', '//localhost:'); // the certificate names both
+    byName = await startTrustingGateway(url);
+    const before = emulator.connections.length - 1; // its readiness handshake is already here
+    for (const i of [1, 2]) {
+      const query = { company_id: `${NAMESPACE}-co`, user_id: `u-name${i}`, session_id: `s-name${i}` };
+      await fundCompany(query.company_id, 1000, NAMESPACE);
+      const client = await TestClient.connect(streamUrl(byName, query));
+      client.send({ type: 'Speak', text: 'Hello there.' });
+      client.send({ type: 'Flush' });
+      await client.waitFor('Flushed');
+      client.send({ type: 'Close' });
+      expect((await client.waitForClose()).code).toBe(1000);
+    }
+    const mine = emulator.connections.slice(before);
+    expect(mine.map((c) => [c.tlsServerName, c.tlsResumed])).toEqual([
+      ['localhost', false],
+      ['localhost', true],
+      ['localhost', true],
+    ]);
   });
 
   it('does not trust a certificate it cannot verify: not ready, and a session ends with an error that says why', async () => {

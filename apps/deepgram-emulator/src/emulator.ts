@@ -55,7 +55,8 @@ export interface EmulatorOptions {
   recordConnections?: boolean;
   /**
    * Serve wss:// (TLS) with this certificate and key (PEM), like Deepgram's own endpoint, instead of ws://.
-   * Each connection's record says whether its client resumed an earlier TLS session (`tlsResumed`).
+   * Each connection's record says whether its client resumed an earlier TLS session (`tlsResumed`) and
+   * which host name it asked for (`tlsServerName`, SNI).
    */
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Structured logger; silent by default (the process entry point passes its own). */

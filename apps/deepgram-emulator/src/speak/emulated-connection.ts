@@ -22,6 +22,8 @@ export interface EmulatedConnection {
    * instead of a full handshake. Undefined on a plain ws:// emulator.
    */
   tlsResumed?: boolean;
+  /** Over TLS: the host name the client asked for in the SNI extension; undefined when it sent none. */
+  tlsServerName?: string;
   fault: Fault;
   /** Set when the upgrade was refused with an HTTP error. */
   refused?: Refusal;
@@ -43,7 +45,7 @@ export function newConnectionRecord(
   headers: IncomingHttpHeaders,
   query: URLSearchParams,
   fault: Fault,
-  tlsResumed?: boolean,
+  tls?: { resumed: boolean; serverName?: string },
 ): { record: EmulatedConnection; finish: (end?: ConnectionEnd) => void } {
   let resolve!: (end?: ConnectionEnd) => void;
   const ended = new Promise<ConnectionEnd | undefined>((r) => (resolve = r));
@@ -52,7 +54,8 @@ export function newConnectionRecord(
     requestId,
     headers,
     query: Object.fromEntries(query),
-    tlsResumed,
+    tlsResumed: tls?.resumed,
+    tlsServerName: tls?.serverName,
     fault,
     received: [],
     sent: [],

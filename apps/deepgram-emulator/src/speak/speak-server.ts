@@ -102,7 +102,9 @@ export class SpeakServer {
       headers,
       url.searchParams,
       fault,
-      req.socket instanceof TLSSocket ? req.socket.isSessionReused() : undefined,
+      req.socket instanceof TLSSocket
+        ? { resumed: req.socket.isSessionReused(), serverName: req.socket.servername || undefined }
+        : undefined,
     );
     if (recording) this.connections.push(record);
     this.live.add(record);

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import WebSocket from 'ws';
 import { Upstream } from '@tts/config';
-import { isCertificateError, upstreamAgent } from '../upstream/upstream-tls';
+import { isCertificateError, upstreamTransport } from '../upstream/upstream-tls';
 import { CachedProbe, ProbeResult } from './cached-probe';
 
 /** Injection token of the resolved upstream (URL and key). */
@@ -47,7 +47,7 @@ export class UpstreamKeyHealthIndicator {
       const socket = new WebSocket(this.upstream.url, {
         headers: { Authorization: `Token ${this.upstream.apiKey}` },
         handshakeTimeout: UPSTREAM_KEY_TIMEOUT_MS,
-        agent: upstreamAgent(this.upstream.url),
+        ...upstreamTransport(this.upstream.url),
       });
       const done = (ok: boolean, ttlMs: number, detail: Record<string, string | number>) => {
         socket.removeAllListeners();

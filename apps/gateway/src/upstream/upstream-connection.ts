@@ -4,7 +4,7 @@ import { Upstream } from '@tts/config';
 import { DG_ERROR_HEADER, DG_REQUEST_ID_HEADER, SessionConfig, UpstreamClientMessage } from '@tts/protocol';
 import { TickWrites } from '../tick-writes';
 import { UpstreamFailure } from './upstream-failure';
-import { upstreamAgent } from './upstream-tls';
+import { upstreamTransport } from './upstream-tls';
 import { upstreamUrl } from './upstream-url';
 
 /** How a connection ended: what it would mean as a failure, and whether it ever opened. */
@@ -51,7 +51,7 @@ export class UpstreamConnection {
     this.socket = new WebSocket(url, {
       headers: { Authorization: `Token ${upstream.apiKey}` },
       perMessageDeflate: false,
-      agent: upstreamAgent(url),
+      ...upstreamTransport(url),
     });
     this.connectTimer = setTimeout(() => {
       this.timedOut = true;

@@ -1,24 +1,53 @@
-import { Agent } from 'node:https';
-import { createSecureContext } from 'node:tls';
+import { isIP } from 'node:net';
+import { ConnectionOptions, SecureContext, TLSSocket, connect, createSecureContext } from 'node:tls';
+import { ClientOptions } from 'ws';
 
 /**
- * TLS for the upstream: one agent per process, shared by every connection to Deepgram.
- * - Sessions resumed: a websocket opened without an agent makes a full TLS handshake every time
- *   (certificate chain sent and verified again); through the agent, the session ticket Deepgram issued
- *   on an earlier connection is offered and the handshake resumes it, as nginx does by default
- *   (`proxy_ssl_session_reuse`).
+ * TLS for the upstream, shared by every connection of the process to Deepgram:
  * - One secure context: without it, every connection builds its own (OpenSSL context and trust store),
  *   a fifth of a millisecond of the event loop per connection in a profile of 3,000 sessions.
- * The agent only opens sockets: each upgraded connection is the session's own, never pooled by the agent.
+ * - Sessions resumed: each new connection offers the TLS session Deepgram issued last, so its handshake
+ *   resumes it instead of sending and verifying the certificate chain again, as nginx does by default
+ *   (`proxy_ssl_session_reuse`). A connection that ends in an error forgets the session it offered.
+ * Node's https.Agent does both, but on Node.js 24 a connection opened through an agent keeps its upgrade
+ * request and response alive as long as it lives: 6.7 KB more live heap per session (docs/BENCHMARKS.md).
+ * ws takes this `createConnection` instead, a public option of its client.
  * Trusted roots are Node's (plus NODE_EXTRA_CA_CERTS, for a private CA in front of Deepgram).
  */
-let tlsSessions: Agent | undefined;
+class UpstreamTls {
+  private readonly context: SecureContext = createSecureContext();
+  private session?: Buffer;
 
-/** The agent for an upstream URL: for wss:// (and https://, which ws upgrades to wss://); none for ws://. */
-export function upstreamAgent(url: string): Agent | undefined {
-  if (!/^(wss|https):/i.test(url)) return undefined;
-  tlsSessions ??= new Agent({ maxCachedSessions: 100, secureContext: createSecureContext() });
-  return tlsSessions;
+  /** What ws calls to open the socket under an https:// upgrade: the request's options, as ws's own would get. */
+  readonly connect = (options: ConnectionOptions & { path?: string | null }): TLSSocket => {
+    const offered = this.session;
+    const host = options.host ?? 'localhost';
+    const socket = connect({
+      ...options,
+      path: undefined, // the request's URL path, not a Unix socket
+      // SNI as ws sends it: the host name, none for an IP address.
+      servername: options.servername ?? (isIP(host) ? '' : host),
+      secureContext: this.context,
+      session: offered,
+    });
+    socket.on('session', (session: Buffer) => (this.session = session));
+    socket.once('close', (hadError: boolean) => {
+      if (hadError && this.session === offered) this.session = undefined;
+    });
+    return socket;
+  };
+}
+
+let shared: UpstreamTls | undefined;
+
+/**
+ * The ws client options that open an upstream URL's socket: for wss:// (and https://, which ws upgrades
+ * to wss://) the process's shared TLS; none for ws://.
+ */
+export function upstreamTransport(url: string): Pick<ClientOptions, 'createConnection'> {
+  if (!/^(wss|https):/i.test(url)) return {};
+  shared ??= new UpstreamTls();
+  return { createConnection: shared.connect as ClientOptions['createConnection'] };
 }
 
 /**
