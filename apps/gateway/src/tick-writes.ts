@@ -18,7 +18,11 @@ export class TickWrites {
   private corked = false;
   private readonly uncork = (): void => this.flush();
 
-  constructor(private readonly socket: Writable) {}
+  constructor(
+    private readonly socket: Writable,
+    /** Runs after each flush, once the tick's frames are with the socket (a backpressure check). */
+    private readonly afterFlush?: () => void,
+  ) {}
 
   /** Call before writing to the socket: this tick's writes go out together, right after it. */
   hold(): void {
@@ -33,5 +37,6 @@ export class TickWrites {
     if (!this.corked) return;
     this.corked = false;
     this.socket.uncork();
+    this.afterFlush?.();
   }
 }

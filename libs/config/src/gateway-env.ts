@@ -187,11 +187,16 @@ export class GatewayEnv extends UsageEnv {
   @Min(2000)
   MAX_QUEUED_TEXT_CHARS: number = 20_000;
 
-  /** Client send buffer above which the session's upstream is paused (slow reader). */
+  /**
+   * Client send buffer above which the session's upstream is paused (slow reader). At least 64 KiB, the
+   * client socket's own high-water mark (Node.js 22 and later; 16 KiB on 20): the upstream resumes on the
+   * socket's 'drain', which Node emits only once a write has filled the socket to that mark, so a pause
+   * below it could wait for a 'drain' that never comes and drop a client that keeps up.
+   */
   @Expose()
   @ToNumber()
   @IsInt()
-  @Min(1024)
+  @Min(65_536)
   CLIENT_BUFFER_HIGH_BYTES: number = 1_048_576;
 
   /** Client send buffer under which a paused upstream resumes. */

@@ -44,6 +44,14 @@ describe(loadConfig.name, () => {
     );
   });
 
+  it("refuses a client buffer high-water mark below the socket's own, where the drain it waits for may never come", () => {
+    const base = { AUTH_DISABLED: 'true', CLIENT_BUFFER_LOW_BYTES: '1024' };
+    expect(loadConfig(GatewayEnv, { ...base, CLIENT_BUFFER_HIGH_BYTES: '65536' }).CLIENT_BUFFER_HIGH_BYTES).toBe(65536);
+    expect(() => loadConfig(GatewayEnv, { ...base, CLIENT_BUFFER_HIGH_BYTES: '65535' })).toThrow(
+      /CLIENT_BUFFER_HIGH_BYTES: .*65536/,
+    );
+  });
+
   it('refuses a gateway with neither a JWT secret nor AUTH_DISABLED', () => {
     expect(() => loadConfig(GatewayEnv, {})).toThrow(/AUTH_JWT_SECRET is required unless AUTH_DISABLED=true/);
   });

@@ -30,7 +30,7 @@ export class ClientBackpressure {
     private readonly target: BackpressureTarget,
   ) {}
 
-  /** Call after each send to the client. */
+  /** Call once sends have reached the socket (after the tick that wrote them, see TickWrites). */
   check(): void {
     if (this.paused || this.client.bufferedAmount <= this.settings.bufferHighBytes) return;
     this.paused = true;

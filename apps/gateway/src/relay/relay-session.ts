@@ -75,7 +75,11 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     this.log = deps.log.child({ connection_id: this.connectionId });
     this.rateLimit = new MessageRateLimit(deps.settings.messagesPerSecond, deps.settings.messageBurst);
     // The upgrade request's socket is the one ws took over for this client (public on both sides).
-    this.writes = new TickWrites(request.socket);
+    // The send buffer is judged once the tick's frames are with the socket: while it is corked it holds
+    // them all, and a client that keeps up would read as behind.
+    this.writes = new TickWrites(request.socket, () => {
+      if (!this.ended) this.backpressure.check();
+    });
     this.backpressure = new ClientBackpressure(client, request.socket, deps.settings, {
       pause: () => this.speech?.pause(),
       resume: () => this.speech?.resume(),
@@ -124,7 +128,6 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     this.client.send(frame);
     this.audioBytes += sampleBytes;
     this.tap!.audioDelivered(sampleBytes);
-    this.backpressure.check();
   }
 
   sendText(raw: string): void {
