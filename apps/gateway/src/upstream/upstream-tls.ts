@@ -6,36 +6,50 @@ import { ClientOptions } from 'ws';
  * TLS for the upstream, shared by every connection of the process to Deepgram:
  * - One secure context: without it, every connection builds its own (OpenSSL context and trust store),
  *   a fifth of a millisecond of the event loop per connection in a profile of 3,000 sessions.
- * - Sessions resumed: each new connection offers the TLS session Deepgram issued last, so its handshake
- *   resumes it instead of sending and verifying the certificate chain again, as nginx does by default
- *   (`proxy_ssl_session_reuse`). A connection that ends in an error forgets the session it offered.
+ * - Sessions resumed: each new connection offers the TLS session its host (name, port, SNI) issued last,
+ *   so its handshake resumes it instead of sending and verifying the certificate chain again, as nginx
+ *   does by default (`proxy_ssl_session_reuse`). Only to that host: Node does not check the host name
+ *   against a resumed session's certificate. A connection that ends in an error forgets the session it
+ *   offered.
  * Node's https.Agent does both, but on Node.js 24 a connection opened through an agent keeps its upgrade
  * request and response alive as long as it lives: 6.7 KB more live heap per session (docs/BENCHMARKS.md).
  * ws takes this `createConnection` instead, a public option of its client.
  * Trusted roots are Node's (plus NODE_EXTRA_CA_CERTS, for a private CA in front of Deepgram).
  */
+/** Hosts whose last TLS session is kept (the agent's default was 100 sessions). */
+const MAX_HOSTS = 16;
+
 class UpstreamTls {
   private readonly context: SecureContext = createSecureContext();
-  private session?: Buffer;
+  /** The last session of each host, oldest first; in practice one (DEEPGRAM_URL's). */
+  private readonly sessions = new Map<string, Buffer>();
 
   /** What ws calls to open the socket under an https:// upgrade: the request's options, as ws's own would get. */
   readonly connect = (options: ConnectionOptions & { path?: string | null }): TLSSocket => {
-    const offered = this.session;
     const host = options.host ?? 'localhost';
+    // SNI as ws sends it: the host name, none for an IP address.
+    const servername = options.servername ?? (isIP(host) ? '' : host);
+    const key = `${host}:${options.port ?? ''}:${servername}`;
+    const offered = this.sessions.get(key);
     const socket = connect({
       ...options,
       path: undefined, // the request's URL path, not a Unix socket
-      // SNI as ws sends it: the host name, none for an IP address.
-      servername: options.servername ?? (isIP(host) ? '' : host),
+      servername,
       secureContext: this.context,
       session: offered,
     });
-    socket.on('session', (session: Buffer) => (this.session = session));
+    socket.on('session', (session: Buffer) => this.keep(key, session));
     socket.once('close', (hadError: boolean) => {
-      if (hadError && this.session === offered) this.session = undefined;
+      if (hadError && this.sessions.get(key) === offered) this.sessions.delete(key);
     });
     return socket;
   };
+
+  private keep(key: string, session: Buffer): void {
+    this.sessions.delete(key); // re-inserted as the newest
+    if (this.sessions.size >= MAX_HOSTS) this.sessions.delete(this.sessions.keys().next().value!);
+    this.sessions.set(key, session);
+  }
 }
 
 let shared: UpstreamTls | undefined;
