@@ -28,6 +28,12 @@ describe(TickWrites.name, () => {
     await once(server, 'close');
   });
 
+  /** What the peer has read once `length` bytes are there. */
+  async function receivedText(length: number): Promise<string> {
+    while (Buffer.concat(received).length < length) await once(peer, 'data');
+    return Buffer.concat(received).toString();
+  }
+
   it("holds the tick's writes in the socket and hands them to the kernel together right after it", async () => {
     const writes = new TickWrites(client);
     writes.hold();
@@ -40,8 +46,7 @@ describe(TickWrites.name, () => {
     await nextTick();
     expect(client.writableCorked).toBe(0);
     expect(client.writableLength).toBe(0);
-    while (Buffer.concat(received).length < 12) await once(peer, 'data');
-    expect(Buffer.concat(received).toString()).toBe('first second');
+    expect(await receivedText(12)).toBe('first second');
   });
 
   it('corks again in a later tick', async () => {
@@ -53,8 +58,7 @@ describe(TickWrites.name, () => {
     client.write('b');
     expect(client.writableLength).toBe(1);
     await nextTick();
-    while (Buffer.concat(received).length < 2) await once(peer, 'data');
-    expect(Buffer.concat(received).toString()).toBe('ab');
+    expect(await receivedText(2)).toBe('ab');
   });
 
   it('lets end() flush what the tick held', async () => {

@@ -75,8 +75,8 @@ export class RelaySession implements SpeechRelayHost, SessionControl {
     this.log = deps.log.child({ connection_id: this.connectionId });
     this.rateLimit = new MessageRateLimit(deps.settings.messagesPerSecond, deps.settings.messageBurst);
     // The upgrade request's socket is the one ws took over for this client (public on both sides).
-    // The send buffer is judged once the tick's frames are with the socket: while it is corked it holds
-    // them all, and a client that keeps up would read as behind.
+    // Its send buffer is judged once the tick's frames are with it: while it is corked it holds them
+    // all, and a client that keeps up would read as behind.
     this.writes = new TickWrites(request.socket, () => {
       if (!this.ended) this.backpressure.check();
     });
