@@ -1,4 +1,6 @@
+import { once } from 'events';
 import { readFileSync } from 'fs';
+import { connect } from 'tls';
 import { RunningEmulator, expectedAudioBytes, startTestEmulator } from '../support/emulator';
 import { TEST_REDIS_URL, cleanupFunding, deleteNamespace, fundCompany } from '../support/gateway';
 import { TEST_TLS } from '../support/tls';
@@ -21,6 +23,25 @@ const startTrustingGateway = (deepgramUrl: string): Promise<AppProcess> =>
     // One upstream connection per session, opened when the session starts: each is a handshake of its own.
     UPSTREAM_POOL_SIZE: '0',
   });
+
+/** The key exchange group a TLS client of this Node.js negotiates with the server at a wss:// URL. */
+async function negotiatedGroup(url: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  const socket = connect({ host: hostname, port: Number(port), ca: readFileSync(TEST_TLS.cert) });
+  await once(socket, 'secureConnect');
+  const info = socket.getEphemeralKeyInfo();
+  socket.destroy();
+  return (info && 'name' in info && info.name) || 'none';
+}
+
+/** The gateway's tts_gateway_upstream_tls_handshakes_total samples, by their labels. */
+async function tlsHandshakeSamples(app: AppProcess): Promise<Record<string, number>> {
+  const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
+  const samples: Record<string, number> = {};
+  for (const [, labels, value] of text.matchAll(/^tts_gateway_upstream_tls_handshakes_total\{(.*)\} (\S+)$/gm))
+    samples[labels] = Number(value);
+  return samples;
+}
 
 /**
  * Deepgram is wss:// only: the gateway as a real process (its production build, trusting the test
@@ -73,6 +94,14 @@ describe('a wss:// upstream (Deepgram over TLS)', () => {
     expect(sessions.map((c) => c.tlsResumed)).toEqual([true, true, true]);
     // An IP address in DEEPGRAM_URL: no host name to ask for.
     expect(emulator.connections.map((c) => c.tlsServerName)).toEqual([undefined, undefined, undefined, undefined]);
+
+    // What an operator sees of it: one full handshake and three resumed, under the key exchange group
+    // this Node.js (the gateway's) negotiates with this server: X25519MLKEM768 where both have it.
+    const group = await negotiatedGroup(emulator.url);
+    expect(await tlsHandshakeSamples(gateway)).toEqual({
+      [`resumed="false",group="${group}"`]: 1,
+      [`resumed="true",group="${group}"`]: 3,
+    });
   });
 
   it("asks for Deepgram's host name (SNI), which a TLS front end needs to pick the certificate, and resumes there too", async () => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ActiveSessions } from '../session/active-sessions.service';
 import { UPSTREAM_FAILURE_LABELS } from '../upstream/upstream-failure';
+import { upstreamTlsHandshakes } from '../upstream/upstream-tls';
 
 /** Flush to first audio: the emulator's default TTFB is 150 ms, Deepgram's is a few hundred; 2 s is already broken. */
 export const FLUSH_LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2];
@@ -98,6 +99,17 @@ export class GatewayMetrics {
       registers: [this.registry],
       collect() {
         this.set(sessions.size);
+      },
+    });
+    new Counter({
+      name: 'tts_gateway_upstream_tls_handshakes_total',
+      help: 'TLS handshakes with the upstream (Deepgram over wss://): resumed a TLS session or full, and the key exchange group negotiated (X25519MLKEM768: hybrid post-quantum).',
+      labelNames: ['resumed', 'group'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const { resumed, group, count } of upstreamTlsHandshakes())
+          this.inc({ resumed: String(resumed), group }, count);
       },
     });
     // Zero-initialised so dashboards and rate() see every class from the first scrape.

@@ -19,10 +19,19 @@ import { ClientOptions } from 'ws';
 /** Hosts whose last TLS session is kept (the agent's default was 100 sessions). */
 const MAX_HOSTS = 16;
 
+/** Completed upstream TLS handshakes of one kind: resumed or full, and the key exchange group negotiated. */
+export interface UpstreamTlsHandshakes {
+  resumed: boolean;
+  /** OpenSSL's name of the group, e.g. `X25519MLKEM768` (hybrid post-quantum) or `X25519`; `none` without one. */
+  group: string;
+  count: number;
+}
+
 class UpstreamTls {
   private readonly context: SecureContext = createSecureContext();
   /** The last session of each host, oldest first; in practice one (DEEPGRAM_URL's). */
   private readonly sessions = new Map<string, Buffer>();
+  readonly handshakes = new Map<string, UpstreamTlsHandshakes>();
 
   /** What ws calls to open the socket under an https:// upgrade: the request's options, as ws's own would get. */
   readonly connect = (options: ConnectionOptions & { path?: string | null }): TLSSocket => {
@@ -39,11 +48,22 @@ class UpstreamTls {
       session: offered,
     });
     socket.on('session', (session: Buffer) => this.keep(key, session));
+    socket.once('secureConnect', () => this.count(socket));
     socket.once('close', (hadError: boolean) => {
       if (hadError && this.sessions.get(key) === offered) this.sessions.delete(key);
     });
     return socket;
   };
+
+  private count(socket: TLSSocket): void {
+    const resumed = socket.isSessionReused();
+    const info = socket.getEphemeralKeyInfo();
+    const group = (info && 'name' in info && info.name) || 'none';
+    const kind = `${resumed}:${group}`;
+    const entry = this.handshakes.get(kind);
+    if (entry) entry.count++;
+    else this.handshakes.set(kind, { resumed, group, count: 1 });
+  }
 
   private keep(key: string, session: Buffer): void {
     this.sessions.delete(key); // re-inserted as the newest
@@ -62,6 +82,11 @@ export function upstreamTransport(url: string): Pick<ClientOptions, 'createConne
   if (!/^(wss|https):/i.test(url)) return {};
   shared ??= new UpstreamTls();
   return { createConnection: shared.connect as ClientOptions['createConnection'] };
+}
+
+/** The upstream TLS handshakes this process completed, by kind (none while no wss:// connection was opened). */
+export function upstreamTlsHandshakes(): UpstreamTlsHandshakes[] {
+  return shared ? [...shared.handshakes.values()] : [];
 }
 
 /**
