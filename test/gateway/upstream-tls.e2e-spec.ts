@@ -5,7 +5,15 @@ import { RunningEmulator, expectedAudioBytes, startTestEmulator } from '../suppo
 import { TEST_REDIS_URL, cleanupFunding, deleteNamespace, fundCompany } from '../support/gateway';
 import { TEST_TLS } from '../support/tls';
 import { TestClient } from '../support/ws-client';
-import { AppProcess, GATEWAY_ENTRY, ensureBuilt, startApp, startGatewayProcess, streamUrl } from '../ops/app-process';
+import {
+  AppProcess,
+  GATEWAY_ENTRY,
+  ensureBuilt,
+  scrapeAll,
+  startApp,
+  startGatewayProcess,
+  streamUrl,
+} from '../ops/app-process';
 
 const NAMESPACE = `test-upstream-tls-${process.pid}`;
 const DEEPGRAM_KEY = `dg-tls-${process.pid}-5eedc0de`;
@@ -36,10 +44,11 @@ async function negotiatedGroup(url: string): Promise<string> {
 
 /** The gateway's tts_gateway_upstream_tls_handshakes_total samples, by their labels. */
 async function tlsHandshakeSamples(app: AppProcess): Promise<Record<string, number>> {
-  const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
   const samples: Record<string, number> = {};
-  for (const [, labels, value] of text.matchAll(/^tts_gateway_upstream_tls_handshakes_total\{(.*)\} (\S+)$/gm))
-    samples[labels] = Number(value);
+  for (const [name, value] of await scrapeAll(app)) {
+    const labels = /^tts_gateway_upstream_tls_handshakes_total\{(.*)\}$/.exec(name)?.[1];
+    if (labels !== undefined) samples[labels] = value;
+  }
   return samples;
 }
 

@@ -175,13 +175,19 @@ export function streamUrl(app: AppProcess, query: Record<string, string>): strin
   return `ws://127.0.0.1:${app.port}${TTS_STREAM_PATH}?${new URLSearchParams(query)}`;
 }
 
-/** One sample of a Prometheus text exposition, e.g. `tts_gateway_active_sessions` -> 1. */
-export async function scrape(app: AppProcess): Promise<(name: string) => number | undefined> {
+/** Every sample of a Prometheus text exposition, by name with its labels, e.g. `x_total{a="b"}` -> 3. */
+export async function scrapeAll(app: AppProcess): Promise<Map<string, number>> {
   const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
   const samples = new Map<string, number>();
   for (const line of text.split('\n')) {
     const match = /^([^#\s][^\s]*)\s+(\S+)$/.exec(line);
     if (match) samples.set(match[1], Number(match[2]));
   }
+  return samples;
+}
+
+/** One sample of a Prometheus text exposition, e.g. `tts_gateway_active_sessions` -> 1. */
+export async function scrape(app: AppProcess): Promise<(name: string) => number | undefined> {
+  const samples = await scrapeAll(app);
   return (name) => samples.get(name);
 }
